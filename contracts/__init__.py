@@ -1,0 +1,7 @@
+"""Typed messages that cross the bus: the only code the services share.
+
+One module per concern: ``calls`` (lifecycle and dialogue state), ``conversation``
+(transcripts, caller turns, reply chunks), ``tools`` (tool requests, results, audit),
+``store`` (persistence reads), ``deadletter``. Subjects and headers live in ``subjects``;
+the wire codec in ``codec``; stream declarations and publishing helpers in ``bus``.
+"""

@@ -1,0 +1,116 @@
+"""Connecting to NATS, declaring the JetStream streams, publishing contracts.
+
+Streams are declared here, in code, and applied idempotently at start-up by whoever starts
+first (``equity-connect infra up`` and every service); nobody creates them by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.api import PubAck, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from contracts.base import Message
+from contracts.codec import encode
+from contracts.subjects import (
+    ALL_CALLS,
+    ALL_DEAD_LETTERS,
+    CALLS_STREAM,
+    DLQ_STREAM,
+    Header,
+)
+
+log = logging.getLogger(__name__)
+
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: list[str]
+    description: str
+    max_age_s: float
+    duplicate_window_s: float = 120.0
+    replicas: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def config(self) -> StreamConfig:
+        return StreamConfig(
+            name=self.name,
+            subjects=self.subjects,
+            description=self.description,
+            storage=StorageType.FILE,
+            max_age=self.max_age_s,
+            duplicate_window=self.duplicate_window_s,
+            num_replicas=self.replicas,
+            **self.extra,
+        )
+
+
+def stream_specs(env: dict[str, str] | None = None) -> list[StreamSpec]:
+    """The streams, with retention and replicas from the environment (see .env.example)."""
+    env = dict(os.environ if env is None else env)
+    replicas = int(env.get("EC_STREAM_REPLICAS", "1"))
+    return [
+        StreamSpec(
+            name=CALLS_STREAM,
+            subjects=[ALL_CALLS],
+            description="Everything that happens in every call (calls.<call_id>.<event>).",
+            max_age_s=float(env.get("EC_CALLS_RETENTION_DAYS", "7")) * DAY,
+            replicas=replicas,
+        ),
+        StreamSpec(
+            name=DLQ_STREAM,
+            subjects=[ALL_DEAD_LETTERS],
+            description="Dead letters: dlq.<original subject>, with the reason.",
+            max_age_s=float(env.get("EC_DLQ_RETENTION_DAYS", "30")) * DAY,
+            replicas=replicas,
+        ),
+    ]
+
+
+async def connect(url: str, name: str, **options: Any) -> NATS:
+    """A connection that never gives up reconnecting and notices a dead link quickly."""
+
+    async def on_error(err: Exception) -> None:
+        log.warning("nats error (%s): %s", name, err)
+
+    defaults: dict[str, Any] = {
+        "name": name,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.5,
+        "ping_interval": 15,
+        "max_outstanding_pings": 2,
+        "error_cb": on_error,
+    }
+    defaults.update(options)
+    return await nats.connect(url, **defaults)
+
+
+async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec] | None = None) -> None:
+    """Create or update every stream; running it twice changes nothing."""
+    for spec in specs or stream_specs():
+        config = spec.config()
+        try:
+            await js.stream_info(spec.name)
+        except NotFoundError:
+            await js.add_stream(config=config)
+            log.info("stream %s created", spec.name)
+        else:
+            await js.update_stream(config=config)
+
+
+async def publish_event(
+    js: JetStreamContext, subject: str, event: Message, *, timeout: float = 5.0
+) -> PubAck:
+    """Publish to a stream with ``Nats-Msg-Id`` = ``event_id``: a repeat is de-duplicated."""
+    headers = {Header.MSG_ID: event.event_id, Header.CONTRACT: type(event).__name__}
+    return await js.publish(subject, encode(event), timeout=timeout, headers=headers)

@@ -1,0 +1,113 @@
+"""Call lifecycle and dialogue state: ``calls.<id>.started|state|outcome|ended``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import msgspec
+
+from contracts.base import E164, CallEvent, NonNegInt, Seq
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class CallType(StrEnum):
+    INBOUND_QUALIFIED = "inbound-qualified"
+    INBOUND_UNQUALIFIED = "inbound-unqualified"
+    INBOUND_UNKNOWN = "inbound-unknown"
+    OUTBOUND_WARM = "outbound-warm"
+    OUTBOUND_COLD = "outbound-cold"
+
+
+class Outcome(StrEnum):
+    """Exactly one per call."""
+
+    BOOKED = "booked"
+    CALLBACK_SCHEDULED = "callback_scheduled"
+    EMAIL_REQUESTED = "email_requested"
+    NOT_QUALIFIED = "not_qualified"
+    NOT_INTERESTED = "not_interested"
+    BAD_TIMING = "bad_timing"
+    ALREADY_WORKING_WITH_LENDER = "already_working_with_lender"
+    WRONG_PERSON = "wrong_person"
+    DO_NOT_CALL = "do_not_call"
+    CALLER_HUNG_UP = "caller_hung_up"
+    TRANSFERRED = "transferred"
+    ERROR = "error"
+
+
+class DisqualificationReason(StrEnum):
+    AGE_BELOW_62 = "age_below_62"
+    NOT_HOMEOWNER = "not_homeowner"
+    NOT_PRIMARY_RESIDENCE = "not_primary_residence"
+    INSUFFICIENT_EQUITY = "insufficient_equity"
+
+
+class EndReason(StrEnum):
+    CALLER_HUNG_UP = "caller_hung_up"
+    AGENT_ENDED = "agent_ended"
+    TRANSFERRED = "transferred"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+
+
+class Node(StrEnum):
+    """Nodes of the conversation graph."""
+
+    GREET = "greet"
+    VERIFY = "verify"
+    QUALIFY = "qualify"
+    ANSWER = "answer"
+    OBJECTIONS = "objections"
+    BOOK = "book"
+    EXIT = "exit"
+    WRONG_PERSON = "wrong_person"
+
+
+class CallStarted(CallEvent, kw_only=True, frozen=True):
+    """The gateway answered (or placed) a call. Published on ``calls.<id>.started``."""
+
+    direction: CallDirection
+    room: str | None = None
+    from_number: E164 | None = None
+    to_number: E164 | None = None
+    template_id: str | None = None
+    call_type: CallType | None = None
+
+
+class CallStateChanged(CallEvent, kw_only=True, frozen=True):
+    """The dialogue moved between nodes or set flags (``calls.<id>.state``).
+
+    ``memory`` is a patch for the caller's conversation memory, deep-merged by persistence.
+    """
+
+    seq: Seq
+    node: Node
+    previous: Node | None = None
+    flags: dict[str, Any] = msgspec.field(default_factory=dict)
+    memory: dict[str, Any] | None = None
+    lead_id: str | None = None
+    prompt_version_id: str | None = None
+
+
+class OutcomeRecorded(CallEvent, kw_only=True, frozen=True):
+    """The dialogue's one outcome for the call, with its summary (``calls.<id>.outcome``)."""
+
+    outcome: Outcome
+    disqualification_reason: DisqualificationReason | None = None
+    summary: str = ""
+    facts: dict[str, Any] = msgspec.field(default_factory=dict)
+    lead_id: str | None = None
+
+
+class CallEnded(CallEvent, kw_only=True, frozen=True):
+    """The call is over (``calls.<id>.ended``)."""
+
+    reason: EndReason
+    duration_ms: NonNegInt
+    outcome: Outcome | None = None
+    detail: Annotated[str, msgspec.Meta(max_length=500)] = ""

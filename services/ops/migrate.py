@@ -1,0 +1,171 @@
+"""``equity-connect migrate``: one schema and one login role per owning service, plain SQL
+migrations applied in order as that role, with a record of what was applied.
+
+Runs as the admin role of ``DATABASE_URL`` (needs CREATEROLE and the right to create the
+``vector`` and ``btree_gist`` extensions). Safe to run twice, and concurrently (advisory lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from services.ops.infra import InfraError
+
+SERVICES_DIR = Path(__file__).resolve().parents[1]
+LOCK_KEY = 0x45_43_4D_49  # "ECMI"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A service that owns a schema: its login role and its migrations folder."""
+
+    service: str
+    schema: str
+    role: str
+
+    @property
+    def migrations(self) -> Path:
+        return SERVICES_DIR / self.service / "migrations"
+
+    def password_env(self) -> str:
+        return f"EC_{self.service.upper()}_DB_PASSWORD"
+
+
+OWNERS = (
+    Owner(service="tools", schema="tools", role="ec_tools"),
+    Owner(service="persistence", schema="persistence", role="ec_persistence"),
+)
+
+
+def owner(service: str) -> Owner:
+    for candidate in OWNERS:
+        if candidate.service == service:
+            return candidate
+    raise KeyError(service)
+
+
+def service_url(admin_url: str, service: str) -> str:
+    """The DSN a service uses: same server and database, its own role (and password)."""
+    own = owner(service)
+    parts = urlsplit(admin_url)
+    password = os.environ.get(own.password_env())
+    userinfo = quote(own.role) + (f":{quote(password)}" if password else "")
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{userinfo}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Applied:
+    service: str
+    version: str
+
+
+def migrate(admin_url: str) -> list[Applied]:
+    """Bootstrap roles/schemas/extensions, then apply pending files; returns what was applied."""
+    applied: list[Applied] = []
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+            try:
+                _bootstrap(conn)
+                for own in OWNERS:
+                    applied += _apply(conn, own)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+    except psycopg.OperationalError as err:
+        raise InfraError(f"migrate: cannot connect to the database: {_line(err)}") from err
+    return applied
+
+
+def _bootstrap(conn: psycopg.Connection) -> None:
+    database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+    except psycopg.Error as err:
+        raise InfraError(f"migrate: cannot create extensions: {_line(err)}") from err
+    conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    for own in OWNERS:
+        role = sql.Identifier(own.role)
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (own.role,)).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(role))
+            except psycopg.errors.DuplicateObject:
+                pass  # created concurrently in another database of the cluster
+            except psycopg.Error as err:
+                raise InfraError(f"migrate: cannot create role {own.role}: {_line(err)}") from err
+        password = os.environ.get(own.password_env())
+        if password:
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
+        # the admin must be able to SET ROLE to apply migrations as the owner
+        conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))
+        conn.execute(
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), role)
+        )
+        schema = sql.Identifier(own.schema)
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(schema, role))
+        conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(schema))
+        conn.execute(
+            sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}, public").format(
+                role, sql.Identifier(database), schema
+            )
+        )
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {}.schema_migrations ("
+                " version text PRIMARY KEY, checksum text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            ).format(schema)
+        )
+        conn.execute(sql.SQL("ALTER TABLE {}.schema_migrations OWNER TO {}").format(schema, role))
+
+
+def _apply(conn: psycopg.Connection, own: Owner) -> list[Applied]:
+    schema = sql.Identifier(own.schema)
+    done = dict(
+        conn.execute(  # type: ignore[arg-type]
+            sql.SQL("SELECT version, checksum FROM {}.schema_migrations").format(schema)
+        ).fetchall()
+    )
+    applied: list[Applied] = []
+    for path in sorted(own.migrations.glob("*.sql")):
+        version = path.stem
+        text = path.read_text()
+        checksum = hashlib.sha256(text.encode()).hexdigest()
+        if version in done:
+            if done[version] != checksum:
+                raise InfraError(
+                    f"migrate: {own.service}/{path.name} changed after it was applied; "
+                    "add a new migration instead of editing an applied one"
+                )
+            continue
+        try:
+            with conn.transaction():
+                conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(own.role)))
+                conn.execute(sql.SQL("SET LOCAL search_path = {}, public").format(schema))
+                conn.execute(text.encode())  # type: ignore[call-overload]
+                conn.execute(
+                    sql.SQL("INSERT INTO {}.schema_migrations (version, checksum) VALUES (%s, %s)")
+                    .format(schema),
+                    (version, checksum),
+                )
+        except psycopg.Error as err:
+            raise InfraError(f"migrate: {own.service}/{path.name} failed: {_line(err)}") from err
+        applied.append(Applied(own.service, version))
+    return applied
+
+
+def _line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

@@ -1,0 +1,162 @@
+"""``equity-connect infra up|down|status``: the project's own NATS and Postgres, or the ones
+named by ``NATS_URL`` / ``DATABASE_URL``. Ports are recorded in ``<data dir>/infra.json``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from contracts.bus import connect, ensure_streams
+from services.ops.infra import (
+    PG_DATABASE,
+    STATE_FILE,
+    InfraError,
+    NatsServer,
+    PostgresCluster,
+    accepts,
+    choose_port,
+    pg_url,
+)
+from services.ops.paths import data_dir
+
+
+@dataclass
+class Urls:
+    nats: str
+    database: str
+
+
+def _state_path(root: Path) -> Path:
+    return root / STATE_FILE
+
+
+def read_state(root: Path | None = None) -> dict[str, int]:
+    path = _state_path(root or data_dir())
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def write_state(state: dict[str, int], root: Path | None = None) -> None:
+    path = _state_path(root or data_dir())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=2))
+    tmp.replace(path)
+
+
+def resolve_urls() -> Urls:
+    """URLs for every command: the environment first, else what ``infra up`` recorded."""
+    state = read_state()
+    nats_url = os.environ.get("NATS_URL") or (
+        f"nats://127.0.0.1:{state['nats_port']}" if "nats_port" in state else ""
+    )
+    db_url = os.environ.get("DATABASE_URL") or (
+        pg_url(state["postgres_port"]) if "postgres_port" in state else ""
+    )
+    if not nats_url or not db_url:
+        raise InfraError("infrastructure is not running: run `equity-connect infra up` first")
+    return Urls(nats=nats_url, database=db_url)
+
+
+def up() -> Urls:
+    root = data_dir()
+    state = read_state(root)
+    nats_url = os.environ.get("NATS_URL")
+    if not nats_url:
+        server = NatsServer(root / "nats")
+        port = state.get("nats_port")
+        if not (server.running() and port and accepts(port)):
+            server.stop()
+            port = server.start(choose_port("EC_NATS_PORT", port, "nats"))
+            state["nats_port"] = port
+            write_state(state, root)
+        nats_url = f"nats://127.0.0.1:{port}"
+    db_url = os.environ.get("DATABASE_URL")
+    if not db_url:
+        cluster = PostgresCluster(root / "postgres")
+        port = state.get("postgres_port")
+        if not (cluster.running() and port and accepts(port)):
+            cluster.stop()
+            port = choose_port("EC_POSTGRES_PORT", port, "postgres")
+            cluster.start(port)
+            state["postgres_port"] = port
+            write_state(state, root)
+        create_database(pg_url(port, "postgres"), PG_DATABASE)
+        db_url = pg_url(port)
+    check_database(db_url)
+    asyncio.run(_declare_streams(nats_url))
+    return Urls(nats=nats_url, database=db_url)
+
+
+def down() -> None:
+    root = data_dir()
+    if not os.environ.get("NATS_URL"):
+        NatsServer(root / "nats").stop()
+    if not os.environ.get("DATABASE_URL"):
+        PostgresCluster(root / "postgres").stop()
+
+
+def status() -> dict[str, str]:
+    root = data_dir()
+    state = read_state(root)
+    out: dict[str, str] = {}
+    if os.environ.get("NATS_URL"):
+        out["nats"] = "external (NATS_URL)"
+    else:
+        port = state.get("nats_port")
+        alive = NatsServer(root / "nats").running() and bool(port) and accepts(port or 0)
+        out["nats"] = f"running on 127.0.0.1:{port}" if alive else "stopped"
+    if os.environ.get("DATABASE_URL"):
+        out["postgres"] = "external (DATABASE_URL)"
+    else:
+        port = state.get("postgres_port")
+        alive = PostgresCluster(root / "postgres").running() and bool(port) and accepts(port or 0)
+        out["postgres"] = f"running on 127.0.0.1:{port}" if alive else "stopped"
+    out["data_dir"] = str(root)
+    return out
+
+
+def create_database(admin_url: str, name: str) -> None:
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as err:
+        raise InfraError(f"postgres: cannot create database {name}: {_first_line(err)}") from err
+
+
+def check_database(url: str) -> None:
+    """Fail with one clear line when the database is unreachable or lacks pgvector."""
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'"
+            ).fetchone()
+    except psycopg.Error as err:
+        raise InfraError(f"cannot connect to the database: {_first_line(err)}") from err
+    if row is None:
+        raise InfraError("the database has no pgvector extension available (need `vector`)")
+
+
+async def _declare_streams(url: str) -> None:
+    try:
+        nc = await connect(url, "infra", max_reconnect_attempts=0, connect_timeout=3)
+    except Exception as err:
+        raise InfraError(f"cannot connect to NATS at {url}: {err or type(err).__name__}") from err
+    try:
+        await ensure_streams(nc.jetstream())
+    finally:
+        await nc.close()
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
