@@ -108,6 +108,11 @@ def choose_port(env_var: str, recorded: int | None, what: str) -> int:
 
 
 def nats_binary() -> Path:
+    explicit = os.environ.get("EC_NATS_SERVER")
+    if explicit:
+        if not os.access(explicit, os.X_OK):
+            raise InfraError(f"nats-server not found at {explicit} (EC_NATS_SERVER)")
+        return Path(explicit)
     candidate = Path(sys.executable).parent / "nats-server"
     if candidate.exists():
         return candidate

@@ -68,6 +68,9 @@ def resolve_urls() -> Urls:
 def up() -> Urls:
     root = data_dir()
     state = read_state(root)
+    external_db = os.environ.get("DATABASE_URL")
+    if external_db:
+        check_database(external_db)  # before starting anything
     nats_url = os.environ.get("NATS_URL")
     if not nats_url:
         server = NatsServer(root / "nats")

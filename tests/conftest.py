@@ -1,0 +1,121 @@
+"""Test harness: a private nats-server (JetStream) and a private Postgres (pgvector), started
+by the project's own infra code on free ports — or the ones named by NATS_URL / DATABASE_URL.
+Tables are emptied and streams recreated between tests that use them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from contracts.bus import connect, ensure_streams, stream_specs
+from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
+from services.ops.migrate import OWNERS, migrate, service_url
+from services.ops.stack import create_database
+
+
+@pytest.fixture(scope="session")
+def infra_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("infra")
+
+
+@pytest.fixture(scope="session")
+def nats_url(infra_root: Path) -> Iterator[str]:
+    external = os.environ.get("NATS_URL")
+    if external:
+        yield external
+        return
+    server = NatsServer(infra_root / "nats")
+    port = server.start()
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_db_url(infra_root: Path) -> Iterator[str]:
+    """A migrated database of our own: a private cluster, or a fresh database in DATABASE_URL."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        name = f"ec_test_{uuid.uuid4().hex[:8]}"
+        create_database(external, name)
+        url = psycopg.conninfo.make_conninfo(external, dbname=name)
+        migrate(url)
+        try:
+            yield url
+        finally:
+            with psycopg.connect(external, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)))
+        return
+    cluster = PostgresCluster(infra_root / "postgres")
+    port = free_port()
+    cluster.start(port, fast=True)
+    create_database(pg_url(port, "postgres"), "equity_connect")
+    url = pg_url(port)
+    migrate(url)
+    try:
+        yield url
+    finally:
+        cluster.stop()
+
+
+def _truncate_all(admin_url: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for own in OWNERS:
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = %s"
+                    " AND tablename <> 'schema_migrations'",
+                    (own.schema,),
+                ).fetchall()
+            ]
+            if tables:
+                conn.execute(
+                    sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                        sql.SQL(", ").join(sql.Identifier(own.schema, t) for t in tables)
+                    )
+                )
+
+
+@pytest.fixture
+def db(admin_db_url: str) -> str:
+    """An empty, migrated database; returns the admin URL."""
+    _truncate_all(admin_db_url)
+    return admin_db_url
+
+
+@pytest.fixture
+def tools_db(db: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(service_url(db, "tools"), autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def persistence_db(db: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(service_url(db, "persistence"), autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+async def nc(nats_url: str) -> AsyncIterator[object]:
+    """A connection with every stream freshly declared (and emptied)."""
+    conn = await connect(nats_url, "tests")
+    js = conn.jetstream()
+    for spec in stream_specs():
+        try:
+            await js.delete_stream(spec.name)
+        except Exception:  # noqa: BLE001 - absent is fine
+            pass
+    await ensure_streams(js)
+    try:
+        yield conn
+    finally:
+        await conn.drain()

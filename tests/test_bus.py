@@ -1,0 +1,65 @@
+"""Streams declared in code, de-duplication by event id — against a real nats-server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nats.js.api import StorageType
+
+from contracts import codec
+from contracts.bus import ensure_streams, publish_event, stream_specs
+from contracts.calls import CallDirection, CallStarted
+from contracts.subjects import (
+    ALL_CALLS,
+    CALLS_STREAM,
+    DLQ_STREAM,
+    Header,
+    call_subject,
+    dlq_subject,
+)
+
+CALL_ID = "call_bus0001"
+
+
+async def test_streams_are_declared_with_file_storage_and_a_duplicate_window(nc: Any) -> None:
+    js = nc.jetstream()
+    await ensure_streams(js)  # twice is fine
+    info = await js.stream_info(CALLS_STREAM)
+    assert info.config.subjects == [ALL_CALLS]
+    assert info.config.storage == StorageType.FILE
+    assert info.config.duplicate_window >= 120
+    dlq = await js.stream_info(DLQ_STREAM)
+    assert dlq.config.subjects == ["dlq.>"]
+
+
+async def test_changed_retention_is_applied_on_the_next_start(nc: Any) -> None:
+    js = nc.jetstream()
+    await ensure_streams(js, stream_specs({"EC_CALLS_RETENTION_DAYS": "2"}))
+    info = await js.stream_info(CALLS_STREAM)
+    assert round(info.config.max_age) == 2 * 24 * 3600
+
+
+async def test_the_same_event_published_twice_is_stored_once(nc: Any) -> None:
+    js = nc.jetstream()
+    event = CallStarted(call_id=CALL_ID, direction=CallDirection.INBOUND)
+    first = await publish_event(js, call_subject(CALL_ID, "started"), event)
+    again = await publish_event(js, call_subject(CALL_ID, "started"), event)
+    assert not first.duplicate and again.duplicate and again.seq == first.seq
+    info = await js.stream_info(CALLS_STREAM)
+    assert info.state.messages == 1
+
+
+async def test_published_events_are_json_with_their_id_in_the_header(nc: Any) -> None:
+    js = nc.jetstream()
+    event = CallStarted(call_id=CALL_ID, direction=CallDirection.INBOUND, room="room-1")
+    await publish_event(js, call_subject(CALL_ID, "started"), event)
+    msg = await js.get_last_msg(CALLS_STREAM, call_subject(CALL_ID, "started"))
+    assert msg.headers is not None and msg.headers[Header.MSG_ID] == event.event_id
+    assert codec.decode(msg.data, CallStarted) == event
+
+
+async def test_dead_letters_do_not_land_in_the_calls_stream(nc: Any) -> None:
+    js = nc.jetstream()
+    ack = await js.publish(dlq_subject(call_subject(CALL_ID, "turn")), b"{}")
+    assert ack.stream == DLQ_STREAM
+    assert (await js.stream_info(CALLS_STREAM)).state.messages == 0
