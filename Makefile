@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EC     := $(BIN)/equity-connect
 STAMP  := $(VENV)/.installed
-EXTRAS := dev,tools,persistence,dialogue
+EXTRAS := local,dev,tools,persistence,dialogue
 
 .PHONY: install demo test test-fast lint up down infra migrate seed asyncapi clean
 

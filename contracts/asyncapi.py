@@ -84,8 +84,7 @@ def build() -> dict[str, Any]:
         reply_name = f"{name}_reply"
         channels[name] = {
             "address": f"{STORE}.{query.value}",
-            "description": f"Request/reply, queue group `{STORE_QUEUE}`. "
-            + _summary(spec.request),
+            "description": f"Request/reply, queue group `{STORE_QUEUE}`. " + _summary(spec.request),
             "messages": {spec.request.__name__: _msg_ref(spec.request)},
         }
         channels[reply_name] = {
@@ -100,8 +99,7 @@ def build() -> dict[str, Any]:
             "reply": {
                 "channel": _chan_ref(reply_name),
                 "messages": [
-                    {"$ref": f"#/channels/{reply_name}/messages/{r.__name__}"}
-                    for r in spec.replies
+                    {"$ref": f"#/channels/{reply_name}/messages/{r.__name__}"} for r in spec.replies
                 ],
             },
         }

@@ -109,8 +109,8 @@ async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec] | None = 
 
 
 async def publish_event(
-    js: JetStreamContext, subject: str, event: Message, *, timeout: float = 5.0
+    js: JetStreamContext, subject: str, event: Message, *, ack_timeout: float = 5.0
 ) -> PubAck:
     """Publish to a stream with ``Nats-Msg-Id`` = ``event_id``: a repeat is de-duplicated."""
     headers = {Header.MSG_ID: event.event_id, Header.CONTRACT: type(event).__name__}
-    return await js.publish(subject, encode(event), timeout=timeout, headers=headers)
+    return await js.publish(subject, encode(event), timeout=ack_timeout, headers=headers)

@@ -32,7 +32,9 @@ STORE_QUERIES: dict[StoreQuery, Query] = {
     StoreQuery.CALLER_CONTEXT: Query(
         store.GetCallerContext, (store.CallerContext, store.NotFound, store.BadRequest)
     ),
-    StoreQuery.TEMPLATE: Query(store.GetTemplate, (store.Template, store.NotFound, store.BadRequest)),
+    StoreQuery.TEMPLATE: Query(
+        store.GetTemplate, (store.Template, store.NotFound, store.BadRequest)
+    ),
     StoreQuery.PROMPT: Query(
         store.GetActivePrompt, (store.RenderedPrompt, store.NotFound, store.BadRequest)
     ),

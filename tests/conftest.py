@@ -51,8 +51,9 @@ def admin_db_url(infra_root: Path) -> Iterator[str]:
             yield url
         finally:
             with psycopg.connect(external, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
         return
     cluster = PostgresCluster(infra_root / "postgres")
     port = free_port()
@@ -112,7 +113,7 @@ async def nc(nats_url: str) -> AsyncIterator[object]:
     for spec in stream_specs():
         try:
             await js.delete_stream(spec.name)
-        except Exception:  # noqa: BLE001 - absent is fine
+        except Exception:
             pass
     await ensure_streams(js)
     try:

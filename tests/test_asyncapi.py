@@ -11,7 +11,9 @@ from contracts.catalog import CALL_EVENTS, STORE_QUERIES, TOOL_REQUESTS
 
 
 def test_committed_document_is_current() -> None:
-    assert asyncapi.is_current(), "run `equity-connect asyncapi --write` and commit docs/asyncapi.yaml"
+    assert asyncapi.is_current(), (
+        "run `equity-connect asyncapi --write` and commit docs/asyncapi.yaml"
+    )
 
 
 def test_document_lists_every_channel() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from services.ops.infra import InfraError
-from services.ops.migrate import migrate, owner, service_url
+from services.ops.migrate import SERVICES_DIR, migrate, owner, service_url
 from services.tools.phone import to_e164
 
 
@@ -57,10 +58,6 @@ def test_an_edited_applied_migration_is_refused(db: str) -> None:
             with pytest.raises(InfraError, match="changed after it was applied"):
                 migrate(db)
         finally:
-            from services.ops.migrate import SERVICES_DIR
-
-            import hashlib
-
             text = (SERVICES_DIR / "tools/migrations/0001_core.sql").read_text()
             conn.execute(
                 "UPDATE tools.schema_migrations SET checksum = %s WHERE version = '0001_core'",
@@ -169,7 +166,8 @@ def test_one_active_prompt_version_per_call_type(persistence_db: psycopg.Connect
 
 def test_outcomes_are_checked(persistence_db: psycopg.Connection) -> None:
     persistence_db.execute(
-        "INSERT INTO calls (call_id, direction, started_at) VALUES ('call_abc123', 'inbound', now())"
+        "INSERT INTO calls (call_id, direction, started_at)"
+        " VALUES ('call_abc123', 'inbound', now())"
     )
     with pytest.raises(psycopg.errors.InvalidTextRepresentation):
         persistence_db.execute("UPDATE calls SET outcome = 'sold' WHERE call_id = 'call_abc123'")

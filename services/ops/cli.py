@@ -62,8 +62,10 @@ def _asyncapi(args: argparse.Namespace) -> int:
         if asyncapi.is_current():
             print("docs/asyncapi.yaml is current")
             return 0
-        print("docs/asyncapi.yaml is out of date: run `equity-connect asyncapi --write`",
-              file=sys.stderr)
+        print(
+            "docs/asyncapi.yaml is out of date: run `equity-connect asyncapi --write`",
+            file=sys.stderr,
+        )
         return 1
     sys.stdout.write(asyncapi.render())
     return 0

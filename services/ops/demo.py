@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 import psycopg
+from nats.aio.msg import Msg
 
 from contracts import codec
 from contracts.base import new_call_id
@@ -52,7 +53,7 @@ async def run() -> int:
         seen: list[str] = []
         done = asyncio.Event()
 
-        async def tap(msg) -> None:  # type: ignore[no-untyped-def]
+        async def tap(msg: Msg) -> None:
             seen.append(msg.subject)
             print(f"  tap {msg.subject}  {len(msg.data)} bytes")
             if msg.subject.endswith(".ended"):

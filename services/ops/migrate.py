@@ -114,7 +114,9 @@ def _bootstrap(conn: psycopg.Connection) -> None:
             sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), role)
         )
         schema = sql.Identifier(own.schema)
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(schema, role))
+        conn.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(schema, role)
+        )
         conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(schema))
         conn.execute(
             sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}, public").format(
@@ -133,11 +135,10 @@ def _bootstrap(conn: psycopg.Connection) -> None:
 
 def _apply(conn: psycopg.Connection, own: Owner) -> list[Applied]:
     schema = sql.Identifier(own.schema)
-    done = dict(
-        conn.execute(  # type: ignore[arg-type]
-            sql.SQL("SELECT version, checksum FROM {}.schema_migrations").format(schema)
-        ).fetchall()
-    )
+    rows = conn.execute(
+        sql.SQL("SELECT version, checksum FROM {}.schema_migrations").format(schema)
+    ).fetchall()
+    done: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
     applied: list[Applied] = []
     for path in sorted(own.migrations.glob("*.sql")):
         version = path.stem
@@ -154,10 +155,11 @@ def _apply(conn: psycopg.Connection, own: Owner) -> list[Applied]:
             with conn.transaction():
                 conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(own.role)))
                 conn.execute(sql.SQL("SET LOCAL search_path = {}, public").format(schema))
-                conn.execute(text.encode())  # type: ignore[call-overload]
+                conn.execute(text.encode())
                 conn.execute(
-                    sql.SQL("INSERT INTO {}.schema_migrations (version, checksum) VALUES (%s, %s)")
-                    .format(schema),
+                    sql.SQL(
+                        "INSERT INTO {}.schema_migrations (version, checksum) VALUES (%s, %s)"
+                    ).format(schema),
                     (version, checksum),
                 )
         except psycopg.Error as err:

@@ -19,7 +19,9 @@ class SeedSummary:
 def seed_all(admin_url: str) -> SeedSummary:
     with psycopg.connect(service_url(admin_url, "tools")) as conn:
         memories = tools_seed.seed(conn)
-        counts = _counts(conn, ["brokers", "broker_territories", "leads", "kb_documents", "kb_chunks"])
+        counts = _counts(
+            conn, ["brokers", "broker_territories", "leads", "kb_documents", "kb_chunks"]
+        )
     with psycopg.connect(service_url(admin_url, "persistence")) as conn:
         persistence_seed.seed(conn, memories)
         counts |= _counts(

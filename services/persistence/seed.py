@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,17 +33,21 @@ _TEMPLATE_FIELDS = (
 
 
 class CallerMemory(Protocol):
-    phone: str
-    lead_id: str
-    qualified: bool
-    memory: dict[str, Any]
+    @property
+    def phone(self) -> str: ...
+    @property
+    def lead_id(self) -> str: ...
+    @property
+    def qualified(self) -> bool: ...
+    @property
+    def memory(self) -> dict[str, Any]: ...
 
 
 def stable_id(kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
 
 
-def seed(conn: psycopg.Connection, memories: list[CallerMemory] = ()) -> None:  # type: ignore[assignment]
+def seed(conn: psycopg.Connection, memories: Sequence[CallerMemory] = ()) -> None:
     with conn.transaction():
         with open(SEED_DIR / "templates.toml", "rb") as fh:
             config = tomllib.load(fh)

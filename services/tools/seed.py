@@ -87,9 +87,7 @@ def load_documents(directory: Path = SEED_DIR / "kb") -> list[Document]:
 def upsert_document(conn: psycopg.Connection, doc: Document) -> bool:
     """Insert or replace a document and its passages; returns False when unchanged."""
     doc_id = stable_id("kb", doc.source)
-    row = conn.execute(
-        "SELECT content_hash FROM kb_documents WHERE id = %s", (doc_id,)
-    ).fetchone()
+    row = conn.execute("SELECT content_hash FROM kb_documents WHERE id = %s", (doc_id,)).fetchone()
     if row and row[0] == doc.content_hash:
         return False
     conn.execute(
@@ -220,4 +218,3 @@ def _seed_leads(conn: psycopg.Connection, leads: list[dict[str, Any]]) -> list[L
 
 
 _GATES = ("gate_age", "gate_homeowner", "gate_primary_residence", "gate_equity")
-

@@ -1,0 +1,82 @@
+"""Layout, compose file and images, checked without Docker (no engine runs here)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ["persistence", "tools", "dialogue", "agent_gateway"]
+
+
+def test_top_level_layout() -> None:
+    for name in ["services/agent_gateway", "services/dialogue", "services/tools",
+                 "services/persistence", "contracts", "deploy", "tests", "compose.yaml",
+                 "README.md", "Makefile", "pyproject.toml", ".ci/run", "docs/architecture.md",
+                 "docs/asyncapi.yaml", ".env.example"]:  # fmt: skip
+        assert (ROOT / name).exists(), name
+    assert "make test" in (ROOT / ".ci/run").read_text()
+
+
+def test_compose_has_infrastructure_and_one_container_per_service_with_health_checks() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert "-js" in services["nats"]["command"]
+    assert "pgvector" in services["postgres"]["image"]
+    for infra in ["nats", "postgres"]:
+        assert services[infra]["healthcheck"]["test"]
+        assert services[infra]["volumes"], f"{infra} keeps its data in a volume"
+    for name in SERVICES:
+        svc = services[name]
+        assert svc["healthcheck"]["test"], name
+        dockerfile = ROOT / svc["build"]["dockerfile"]
+        assert dockerfile.exists(), dockerfile
+        assert svc["depends_on"]["nats"]["condition"] == "service_healthy"
+    for volume in compose["volumes"]:
+        assert volume in {v.split(":")[0] for s in services.values() for v in s.get("volumes", [])}
+
+
+def test_only_the_gateway_image_installs_livekit() -> None:
+    for name in SERVICES:
+        text = (ROOT / f"deploy/Dockerfile.{name}").read_text()
+        installs = re.findall(r"pip install[^\n]*'\.\[([a-z_,]+)\]'", text)
+        assert installs, name
+        extras = set(installs[0].split(","))
+        assert ("gateway" in extras) == (name == "agent_gateway"), name
+        assert "local" not in extras, "images use external NATS/Postgres"
+
+
+def test_non_gateway_services_do_not_import_livekit() -> None:
+    modules = ["services.ops.cli", "services.tools.seed", "services.persistence.seed",
+               "services.dialogue", "services.ops.demo", "contracts.asyncapi"]  # fmt: skip
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + ("print(any(m.split('.')[0] == 'livekit' for m in sys.modules))")
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _variables_read_by_code() -> set[str]:
+    pattern = re.compile(
+        r"""(?:environ\.get|environ\[|env\.get|getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+    )
+    names: set[str] = set()
+    for path in [*ROOT.glob("contracts/**/*.py"), *ROOT.glob("services/**/*.py")]:
+        names |= set(pattern.findall(path.read_text()))
+    return names
+
+
+def test_env_example_lists_every_variable_and_no_secret() -> None:
+    text = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", text, re.MULTILINE))
+    missing = _variables_read_by_code() - listed
+    assert not missing, f".env.example lacks {sorted(missing)}"
+    for line in text.splitlines():
+        if re.match(r"^[A-Z0-9_]*(KEY|SECRET|PASSWORD|TOKEN)[A-Z0-9_]*=", line):
+            assert line.split("=", 1)[1] == "", f"a value for a secret in .env.example: {line}"
