@@ -27,6 +27,14 @@ DLQ_STREAM: Final = "DLQ"
 
 STORE_QUEUE: Final = "store"
 
+#: Presence: every running copy of every service answers ``ops.ping`` (and
+#: ``ops.ping.<service>``) with an ``InstancePong``; ``equity-connect status`` counts copies.
+OPS_PING: Final = "ops.ping"
+
+
+def ops_ping(service: str) -> str:
+    return f"{OPS_PING}.{service}"
+
 
 class CallEventName(StrEnum):
     """The last token of ``calls.<call_id>.<event>``."""

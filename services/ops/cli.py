@@ -77,6 +77,57 @@ def _demo(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+SERVICES = {
+    "persistence": "services.persistence.main",
+    "tools": "services.tools.main",
+    "dialogue": "services.dialogue.main",
+    "gateway": "services.agent_gateway.main",
+}
+#: Sub-commands owned by a service's own CLI module: ``equity-connect <cmd> ...`` → ``main(argv)``.
+DELEGATED = {
+    "kb": "services.tools.cli",
+    "calls": "services.persistence.cli",
+    "dlq": "services.persistence.cli",
+    "call": "services.agent_gateway.cli",
+}
+
+
+def export_urls() -> None:
+    """Put the bus and database URLs (and each service's own DSN) in the environment."""
+    import os
+
+    from services.ops.migrate import OWNERS, service_url
+    from services.ops.stack import resolve_urls
+
+    urls = resolve_urls()
+    os.environ["NATS_URL"] = urls.nats
+    os.environ["DATABASE_URL"] = urls.database
+    for own in OWNERS:
+        key = f"EC_{own.service.upper()}_DATABASE_URL"
+        os.environ.setdefault(key, service_url(urls.database, own.service))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import importlib
+
+    export_urls()
+    module = importlib.import_module(SERVICES[args.service])
+    code: int = module.main(list(args.rest))
+    return code
+
+
+def _health(args: argparse.Namespace) -> int:
+    from services.ops.presence import instances
+
+    export_urls()
+    found = asyncio.run(instances(args.service, wait=args.timeout))
+    if not found:
+        print(f"{args.service}: no running copy answered", file=sys.stderr)
+        return 1
+    print(f"{args.service}: {len(found)} running")
+    return 0
+
+
 def _redact(url: str) -> str:
     """Never print a password."""
     if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
@@ -104,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--check", action="store_true")
     spec.set_defaults(func=_asyncapi)
 
+    serve = sub.add_parser("serve", help="run one copy of a service in the foreground")
+    serve.add_argument("service", choices=sorted(SERVICES))
+    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    serve.set_defaults(func=_serve)
+
+    health = sub.add_parser("health", help="exit 0 when a copy of the service answers")
+    health.add_argument("service", choices=sorted(SERVICES))
+    health.add_argument("--timeout", type=float, default=1.0)
+    health.set_defaults(func=_health)
+
     sub.add_parser("demo", help="run the main job against the running infrastructure").set_defaults(
         func=_demo
     )
@@ -111,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        return _delegate(argv)
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -119,6 +183,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
+    except InfraError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _delegate(argv: list[str]) -> int:
+    import importlib
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        export_urls()
+        module = importlib.import_module(DELEGATED[argv[0]])
+        code: int = module.main(argv)
+        return code
     except InfraError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -1,0 +1,81 @@
+"""Running one copy of a service: connect, declare streams, answer presence pings, stop
+cleanly on SIGTERM/SIGINT (drain: finish in-flight work, then close).
+
+A service supplies ``start(nc, stats) -> stop`` from its composition root; everything else
+here is the same for every service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+
+from contracts.base import new_id, utcnow
+from contracts.bus import connect, ensure_streams
+from contracts.codec import encode
+from contracts.ops import InstancePong
+from contracts.subjects import OPS_PING, ops_ping
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Stats:
+    """Counters a service updates and presence reports."""
+
+    service: str
+    instance_id: str = field(default_factory=lambda: new_id("inst_")[:17])
+    started_at: datetime = field(default_factory=utcnow)
+    in_flight: int = 0
+    handled: int = 0
+
+    def pong(self) -> InstancePong:
+        return InstancePong(
+            service=self.service,
+            instance_id=self.instance_id,
+            pid=os.getpid(),
+            started_at=self.started_at,
+            in_flight=self.in_flight,
+            handled=self.handled,
+        )
+
+
+Stop = Callable[[], Awaitable[None]]
+Start = Callable[[NATS, Stats], Awaitable[Stop]]
+
+
+async def answer_presence(nc: NATS, stats: Stats) -> None:
+    async def reply(msg: Msg) -> None:
+        if msg.reply:
+            await nc.publish(msg.reply, encode(stats.pong()))
+
+    await nc.subscribe(OPS_PING, cb=reply)
+    await nc.subscribe(ops_ping(stats.service), cb=reply)
+
+
+async def serve(service: str, nats_url: str, start: Start) -> None:
+    """Run until SIGTERM/SIGINT, then stop the service's own work and drain the connection."""
+    nc = await connect(nats_url, service)
+    stats = Stats(service=service)
+    await ensure_streams(nc.jetstream())
+    stop = await start(nc, stats)
+    await answer_presence(nc, stats)
+    log.info("%s %s ready", service, stats.instance_id)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        await stopping.wait()
+    finally:
+        log.info("%s %s stopping", service, stats.instance_id)
+        await stop()
+        await nc.drain()
