@@ -1,0 +1,177 @@
+"""Reads served on ``store.<query>`` (queue group ``store``): caller context, template for a
+dialled number, active prompt with variables filled, a call's transcript.
+
+A miss is a typed ``NotFound``; a request that does not decode gets a typed ``BadRequest``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from contracts import codec
+from contracts.calls import Outcome
+from contracts.runtime import Stats
+from contracts.store import (
+    BadRequest,
+    CallerContext,
+    GetActivePrompt,
+    GetCallerContext,
+    GetTemplate,
+    GetTranscript,
+    NotFound,
+    RenderedPrompt,
+    StoreReply,
+    Template,
+    Transcript,
+    TranscriptLine,
+)
+from contracts.subjects import STORE_QUEUE, StoreQuery, store_subject
+
+log = logging.getLogger(__name__)
+VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+Handler = Callable[[AsyncConnectionPool, Any], Awaitable[StoreReply]]
+
+
+async def caller_context(pool: AsyncConnectionPool, req: GetCallerContext) -> StoreReply:
+    async with pool.connection() as conn:
+        cur = await conn.cursor(row_factory=dict_row).execute(
+            """SELECT lead_id, call_count, qualified, durable, last_outcome, last_summary,
+                      last_call_at FROM conversation_state WHERE caller_phone = %s""",
+            (req.caller_number,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        return NotFound(what="caller")
+    return CallerContext(
+        lead_id=str(row["lead_id"]) if row["lead_id"] else None,
+        call_count=row["call_count"],
+        qualified=row["qualified"],
+        memory=row["durable"],
+        last_outcome=Outcome(row["last_outcome"]) if row["last_outcome"] else None,
+        last_call_summary=row["last_summary"],
+        last_call_at=row["last_call_at"],
+    )
+
+
+_TEMPLATE_COLUMNS = [f for f in Template.__struct_fields__ if f not in ("template_id",)]
+
+
+async def template(pool: AsyncConnectionPool, req: GetTemplate) -> StoreReply:
+    cols = ", ".join(f"t.{c}" for c in _TEMPLATE_COLUMNS)
+    async with pool.connection() as conn:
+        cur = await conn.cursor(row_factory=dict_row).execute(
+            f"""SELECT t.id AS template_id, {cols} FROM ai_templates t
+                LEFT JOIN phone_number_assignments a ON a.template_id = t.id AND a.phone = %s
+                WHERE a.phone IS NOT NULL OR t.is_default
+                ORDER BY (a.phone IS NOT NULL) DESC LIMIT 1""",
+            (req.dialled_number,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        return NotFound(what="template")
+    row["template_id"] = str(row["template_id"])
+    for key in ("tts_speed", "tts_stability", "llm_temperature", "vad_threshold",
+                "est_cost_per_min_cents"):  # fmt: skip
+        row[key] = float(row[key])
+    return Template(**row)
+
+
+def fill(text: str, variables: dict[str, str]) -> str:
+    """``{{name}}`` → its value; an unknown variable becomes empty rather than leaking braces."""
+    return VARIABLE.sub(lambda m: variables.get(m.group(1), ""), text)
+
+
+async def prompt(pool: AsyncConnectionPool, req: GetActivePrompt) -> StoreReply:
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            """SELECT v.id, v.version, v.sections, v.nodes FROM prompt_versions v
+               JOIN prompts p ON p.id = v.prompt_id
+               WHERE p.call_type = %s AND v.status = 'active'""",
+            (req.call_type.value,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        return NotFound(what="prompt")
+    variables = {"call_type": req.call_type.value, **req.variables}
+    return RenderedPrompt(
+        prompt_version_id=str(row[0]),
+        call_type=req.call_type,
+        version=row[1],
+        sections={k: fill(v, variables) for k, v in row[2].items()},
+        nodes={k: fill(v, variables) for k, v in row[3].items()},
+    )
+
+
+async def transcript(pool: AsyncConnectionPool, req: GetTranscript) -> StoreReply:
+    async with pool.connection() as conn:
+        exists = await (
+            await conn.execute("SELECT 1 FROM calls WHERE call_id = %s", (req.call_id,))
+        ).fetchone()
+        if exists is None:
+            return NotFound(what="call")
+        cur = await conn.execute(
+            """SELECT seq, speaker, text, heard_text, interrupted FROM transcript_segments
+               WHERE call_id = %s ORDER BY seq""",
+            (req.call_id,),
+        )
+        rows = await cur.fetchall()
+    return Transcript(
+        call_id=req.call_id,
+        lines=[
+            TranscriptLine(seq=r[0], speaker=r[1], text=r[2], heard_text=r[3], interrupted=r[4])
+            for r in rows
+        ],
+    )
+
+
+ROUTES: dict[StoreQuery, tuple[type, Handler]] = {
+    StoreQuery.CALLER_CONTEXT: (GetCallerContext, caller_context),
+    StoreQuery.TEMPLATE: (GetTemplate, template),
+    StoreQuery.PROMPT: (GetActivePrompt, prompt),
+    StoreQuery.TRANSCRIPT: (GetTranscript, transcript),
+}
+
+
+async def serve_reads(nc: NATS, pool: AsyncConnectionPool, stats: Stats) -> list[Any]:
+    """Subscribe every read in the ``store`` queue group; returns the subscriptions."""
+    subs = []
+    for query, (request_type, handler) in ROUTES.items():
+        subs.append(
+            await nc.subscribe(
+                store_subject(query),
+                queue=STORE_QUEUE,
+                cb=_responder(nc, pool, stats, request_type, handler),
+            )
+        )
+    return subs
+
+
+def _responder(
+    nc: NATS, pool: AsyncConnectionPool, stats: Stats, request_type: type, handler: Handler
+) -> Callable[[Msg], Awaitable[None]]:
+    async def respond(msg: Msg) -> None:
+        if not msg.reply:
+            return
+        try:
+            request: Any = codec.decode(msg.data, request_type)
+        except codec.ContractError as err:
+            await nc.publish(msg.reply, codec.encode(BadRequest(reason=str(err))))
+            return
+        try:
+            reply = await handler(pool, request)
+        except Exception as err:
+            log.warning("store read %s failed: %s", request_type.__name__, type(err).__name__)
+            reply = BadRequest(reason="temporarily unavailable, try again")
+        stats.handled += 1
+        await nc.publish(msg.reply, codec.encode(reply))
+
+    return respond

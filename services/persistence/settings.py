@@ -1,0 +1,29 @@
+"""Settings from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    nats_url: str
+    database_url: str
+    batch_size: int = 500
+    batch_wait_s: float = 0.02
+    ack_wait_s: float = 30.0
+    max_ack_pending: int = 50_000
+    read_pool_size: int = 4
+    consumer: str = "persistence-writer"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            nats_url=env["NATS_URL"],
+            database_url=env["EC_PERSISTENCE_DATABASE_URL"],
+            batch_size=int(env.get("EC_PERSISTENCE_BATCH_SIZE", "500")),
+            batch_wait_s=float(env.get("EC_PERSISTENCE_BATCH_WAIT_MS", "20")) / 1000,
+            read_pool_size=int(env.get("EC_PERSISTENCE_READ_POOL", "4")),
+        )

@@ -1,0 +1,179 @@
+"""The durable writer: a pull consumer on ``calls.>`` that writes every event to Postgres.
+
+Ack only after commit. A transient database error (connection lost, server restarting) →
+retry the same batch with backoff, keeping the messages in progress; never drop, never exit.
+A message that can never be valid → dead letter with the reason, then terminate it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import nats.errors
+import psycopg
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from contracts import codec
+from contracts.catalog import CALL_EVENTS
+from contracts.deadletter import DeadLetterKind
+from contracts.runtime import Stats
+from contracts.subjects import ALL_CALLS, CALLS_STREAM, parse_call_subject
+from services.persistence.apply import Event, apply_batch
+from services.persistence.deadletters import dead_letter
+from services.persistence.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Connect = Callable[[], Awaitable[psycopg.AsyncConnection]]
+TRANSIENT = (psycopg.OperationalError, psycopg.errors.AdminShutdown)
+PERMANENT = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError)
+
+
+def decode(msg: Msg) -> Event:
+    """Decode one message; ``ValueError`` / ``ContractError`` when it can never be valid."""
+    call_id, name = parse_call_subject(msg.subject)
+    event: Any = codec.decode(msg.data, CALL_EVENTS[name])
+    if event.call_id != call_id:
+        raise ValueError(f"call_id {event.call_id!r} does not match the subject")
+    return Event(subject=msg.subject, call_id=call_id, event=event)
+
+
+class Writer:
+    def __init__(self, js: JetStreamContext, connect: Connect, settings: Settings, stats: Stats):
+        self.js = js
+        self.connect = connect
+        self.settings = settings
+        self.stats = stats
+        self.conn: psycopg.AsyncConnection | None = None
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        config = ConsumerConfig(
+            durable_name=self.settings.consumer,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.settings.ack_wait_s,
+            max_deliver=-1,
+            max_ack_pending=self.settings.max_ack_pending,
+            filter_subject=ALL_CALLS,
+        )
+        self.sub = await self.js.pull_subscribe(
+            ALL_CALLS, durable=self.settings.consumer, stream=CALLS_STREAM, config=config
+        )
+        self._task = asyncio.create_task(self._run(), name="persistence-writer")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._task:
+            await self._task
+        await _quietly(self.sub.unsubscribe())
+        if self.conn is not None:
+            await self.conn.close()
+
+    async def _run(self) -> None:
+        backoff = 0.05
+        while not self._stopping.is_set():
+            try:
+                msgs = await self.sub.fetch(self.settings.batch_size, timeout=0.5)
+            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+                continue
+            except Exception as err:
+                log.warning("fetch failed (%s); retrying", type(err).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+                continue
+            backoff = 0.05
+            await self.handle(msgs)
+
+    async def handle(self, msgs: list[Msg]) -> None:
+        self.stats.in_flight = len(msgs)
+        events: list[Event] = []
+        good: list[Msg] = []
+        for msg in msgs:
+            try:
+                events.append(decode(msg))
+                good.append(msg)
+            except codec.ContractError as err:
+                kind = (
+                    DeadLetterKind.DECODE if "not valid JSON" in str(err)
+                    else DeadLetterKind.VALIDATION
+                )  # fmt: skip
+                await self._dead_letter(msg, kind, str(err))
+            except (ValueError, KeyError) as err:
+                await self._dead_letter(msg, DeadLetterKind.VALIDATION, str(err))
+        if events:
+            await self._write(events, good)
+        self.stats.in_flight = 0
+
+    async def _write(self, events: list[Event], msgs: list[Msg]) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                conn = await self._conn()
+                await apply_batch(conn, events)
+                break
+            except TRANSIENT as err:
+                log.warning(
+                    "database unavailable (%s); retrying in %.1fs", type(err).__name__, backoff
+                )
+                await self._reset()
+                for msg in msgs:  # keep them ours while we wait
+                    await _quietly(msg.in_progress())
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            except PERMANENT:
+                await self._one_by_one(events, msgs)
+                return
+        for msg in msgs:
+            await _quietly(msg.ack())
+        self.stats.handled += len(msgs)
+
+    async def _one_by_one(self, events: list[Event], msgs: list[Msg]) -> None:
+        """A batch with a row the database refuses: write the rest, dead-letter that one."""
+        for event, msg in zip(events, msgs, strict=True):
+            while True:
+                try:
+                    await apply_batch(await self._conn(), [event])
+                    await _quietly(msg.ack())
+                    self.stats.handled += 1
+                    break
+                except TRANSIENT:
+                    await self._reset()
+                    await asyncio.sleep(0.5)
+                except PERMANENT as err:
+                    await self._dead_letter(msg, DeadLetterKind.UNHANDLED, _line(err))
+                    break
+
+    async def _dead_letter(self, msg: Msg, kind: DeadLetterKind, reason: str) -> None:
+        try:
+            await dead_letter(self.js, msg, self.settings.consumer, kind, reason)
+        except Exception as err:
+            log.warning("dead letter not published (%s)", type(err).__name__)
+
+    async def _conn(self) -> psycopg.AsyncConnection:
+        if self.conn is None or self.conn.closed:
+            self.conn = await self.connect()
+        return self.conn
+
+    async def _reset(self) -> None:
+        if self.conn is not None:
+            await _quietly(self.conn.close())
+        self.conn = None
+
+
+async def _quietly(aw: Awaitable[object]) -> None:
+    try:
+        await aw
+    except Exception as err:
+        log.debug("ignored: %s", err)
+
+
+def _line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

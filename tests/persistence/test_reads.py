@@ -1,0 +1,126 @@
+"""`store.*` reads: typed replies, typed misses, typed errors, shared by copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts import codec
+from contracts.base import new_call_id
+from contracts.bus import publish_event
+from contracts.calls import CallType, Outcome
+from contracts.runtime import Stats
+from contracts.store import (
+    BadRequest,
+    CallerContext,
+    CallerContextReply,
+    GetActivePrompt,
+    GetCallerContext,
+    GetTemplate,
+    GetTranscript,
+    NotFound,
+    PromptReply,
+    RenderedPrompt,
+    TemplateReply,
+    TranscriptReply,
+)
+from contracts.subjects import StoreQuery, store_subject
+from services.ops.seeding import seed_all
+from services.persistence.bootstrap import start
+from tests.persistence.conftest import eventually
+from tests.persistence.events import call_events, subject_of
+
+MARGARET = "+12065550231"  # a seeded returning caller
+
+
+async def ask(nc: Any, query: StoreQuery, request: Any, reply_type: Any) -> Any:
+    msg = await nc.request(store_subject(query), codec.encode(request), timeout=5)
+    return codec.decode(msg.data, reply_type)
+
+
+async def test_caller_context_returns_memory_and_last_call(
+    nc: Any, persistence: Any, db: str
+) -> None:
+    seed_all(db)
+    ctx = await ask(nc, StoreQuery.CALLER_CONTEXT,
+                    GetCallerContext(call_id=new_call_id(), caller_number=MARGARET),
+                    CallerContextReply)  # fmt: skip
+    assert isinstance(ctx, CallerContext)
+    assert ctx.qualified is True and ctx.call_count == 2 and ctx.lead_id
+    assert ctx.last_outcome is Outcome.CALLBACK_SCHEDULED and ctx.last_call_summary
+    assert "heirs" in ctx.memory["topics_discussed"]
+
+
+async def test_an_unknown_caller_is_a_typed_miss(nc: Any, persistence: Any) -> None:
+    reply = await ask(nc, StoreQuery.CALLER_CONTEXT,
+                      GetCallerContext(call_id=new_call_id(), caller_number="+12065550999"),
+                      CallerContextReply)  # fmt: skip
+    assert isinstance(reply, NotFound) and reply.what == "caller"
+
+
+async def test_template_for_an_assigned_number_else_the_default(
+    nc: Any, persistence: Any, db: str
+) -> None:
+    seed_all(db)
+    assigned = await ask(nc, StoreQuery.TEMPLATE, GetTemplate(dialled_number="+18005550242"),
+                         TemplateReply)  # fmt: skip
+    assert assigned.name and not assigned.is_default
+    default = await ask(nc, StoreQuery.TEMPLATE, GetTemplate(dialled_number="+18005550000"),
+                        TemplateReply)  # fmt: skip
+    assert default.is_default and default.stt_provider == "deepgram"
+    anonymous = await ask(nc, StoreQuery.TEMPLATE, GetTemplate(), TemplateReply)
+    assert anonymous.template_id == default.template_id
+
+
+async def test_no_templates_at_all_is_a_typed_miss(nc: Any, persistence: Any) -> None:
+    reply = await ask(nc, StoreQuery.TEMPLATE, GetTemplate(), TemplateReply)
+    assert isinstance(reply, NotFound)
+
+
+async def test_active_prompt_has_variables_filled(nc: Any, persistence: Any, db: str) -> None:
+    seed_all(db)
+    reply = await ask(nc, StoreQuery.PROMPT,
+                      GetActivePrompt(call_type=CallType.INBOUND_UNKNOWN,
+                                      variables={"broker_name": "Daniel Okafor",
+                                                 "today": "Wednesday"}),
+                      PromptReply)  # fmt: skip
+    assert isinstance(reply, RenderedPrompt) and reply.version == 1
+    text = " ".join([*reply.sections.values(), *reply.nodes.values()])
+    assert "Daniel Okafor" in text and "{{" not in text
+    assert "inbound-unknown" in reply.sections["context"]
+    assert set(reply.nodes) >= {"greet", "verify", "qualify", "book", "exit"}
+
+
+async def test_transcript_of_a_call_in_order(nc: Any, persistence: Any, query: Any) -> None:
+    js = nc.jetstream()
+    events = call_events()
+    call_id = events[0][1].call_id
+    for name, event in events:
+        await publish_event(js, subject_of(event, name), event)
+    await eventually(lambda: query("SELECT count(*) FROM transcript_segments")[0][0] == 2)
+    reply = await ask(nc, StoreQuery.TRANSCRIPT, GetTranscript(call_id=call_id), TranscriptReply)
+    assert [line.speaker.value for line in reply.lines] == ["agent", "caller"]
+    missing = await ask(nc, StoreQuery.TRANSCRIPT, GetTranscript(call_id=new_call_id()),
+                        TranscriptReply)  # fmt: skip
+    assert isinstance(missing, NotFound)
+
+
+async def test_a_bad_request_gets_a_typed_error_naming_the_field(nc: Any, persistence: Any) -> None:
+    msg = await nc.request(store_subject(StoreQuery.CALLER_CONTEXT),
+                           b'{"call_id": "call_abc123", "caller_number": "555-0100"}', timeout=5)  # fmt: skip
+    reply = codec.decode(msg.data, CallerContextReply)
+    assert isinstance(reply, BadRequest) and "$.caller_number" in reply.reason
+    msg = await nc.request(store_subject(StoreQuery.PROMPT), b"garbage", timeout=5)
+    assert isinstance(codec.decode(msg.data, PromptReply), BadRequest)
+
+
+async def test_copies_share_the_reads(nc: Any, persistence: Stats, settings: Any, db: str) -> None:
+    seed_all(db)
+    other = Stats(service="persistence")
+    stop = await start(nc, other, settings)
+    try:
+        for _ in range(40):
+            await ask(nc, StoreQuery.TEMPLATE, GetTemplate(), TemplateReply)
+    finally:
+        await stop()
+    assert persistence.handled + other.handled >= 40
+    assert persistence.handled > 0 and other.handled > 0, "queue group spreads the load"
