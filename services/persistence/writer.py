@@ -81,7 +81,7 @@ class Writer:
         while not self._stopping.is_set():
             try:
                 msgs = await self.sub.fetch(self.settings.batch_size, timeout=0.5)
-            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+            except (TimeoutError, nats.errors.TimeoutError):
                 continue
             except Exception as err:
                 log.warning("fetch failed (%s); retrying", type(err).__name__)

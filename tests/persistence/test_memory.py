@@ -38,7 +38,9 @@ def _started(call_id: str) -> CallStarted:
     return CallStarted(call_id=call_id, direction=CallDirection.INBOUND, from_number=CALLER)
 
 
-def _state(call_id: str, seq: int, memory: dict[str, Any], lead: str | None = None) -> CallStateChanged:
+def _state(
+    call_id: str, seq: int, memory: dict[str, Any], lead: str | None = None
+) -> CallStateChanged:
     return CallStateChanged(call_id=call_id, seq=seq, node=Node.ANSWER, memory=memory, lead_id=lead)
 
 
@@ -53,7 +55,9 @@ async def test_memory_survives_calls_and_per_call_fields_reset(
                                                    "topics_discussed": ["heirs"]}, lead))  # fmt: skip
     await _publish(js, "state", _state(first, 1, {"topics_discussed": ["fees", "heirs"],
                                                    "objections": ["scam"]}))  # fmt: skip
-    await _publish(js, "ended", CallEnded(call_id=first, reason=EndReason.AGENT_ENDED, duration_ms=9))
+    await _publish(
+        js, "ended", CallEnded(call_id=first, reason=EndReason.AGENT_ENDED, duration_ms=9)
+    )
     await eventually(lambda: query("SELECT status FROM conversation_state") == [("completed",)])
     row = query("SELECT durable, current, qualified, lead_id::text FROM conversation_state")[0]
     assert row[0]["topics_discussed"] == ["heirs", "fees"]

@@ -70,7 +70,9 @@ async def test_transcript_order_follows_seq_not_arrival(
     js = nc.jetstream()
     call_id = new_call_id()
     for seq in (2, 0, 1):  # arrives out of order, and before `started`
-        segment = TranscriptSegment(call_id=call_id, seq=seq, speaker=Speaker.CALLER, text=f"t{seq}")
+        segment = TranscriptSegment(
+            call_id=call_id, seq=seq, speaker=Speaker.CALLER, text=f"t{seq}"
+        )
         await publish_event(js, subject_of(segment, "transcript"), segment)
     name, started = call_events(call_id)[0]
     await publish_event(js, subject_of(started, name), started)

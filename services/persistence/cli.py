@@ -1,0 +1,169 @@
+"""``equity-connect calls list|show`` and ``equity-connect dlq list|replay``.
+
+Engineers are authorised to see call content; phone numbers are still shortened in lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import sys
+from datetime import datetime
+
+import psycopg
+from nats.js import JetStreamContext
+
+from contracts import codec
+from contracts.bus import connect
+from contracts.deadletter import DeadLetter
+from contracts.subjects import DLQ_STREAM, Header
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="equity-connect")
+    sub = parser.add_subparsers(dest="group", required=True)
+    calls = sub.add_parser("calls", help="the call record")
+    calls_sub = calls.add_subparsers(dest="action", required=True)
+    listing = calls_sub.add_parser("list", help="recent calls")
+    listing.add_argument("--limit", type=int, default=20)
+    show = calls_sub.add_parser("show", help="one call: transcript, tools, outcome, timing")
+    show.add_argument("call_id")
+    dlq = sub.add_parser("dlq", help="dead letters")
+    dlq_sub = dlq.add_subparsers(dest="action", required=True)
+    dlq_list = dlq_sub.add_parser("list")
+    dlq_list.add_argument("--limit", type=int, default=50)
+    replay = dlq_sub.add_parser("replay", help="publish dead letters again, then remove them")
+    replay.add_argument("seqs", nargs="*", type=int, help="DLQ sequence numbers (default: all)")
+    args = parser.parse_args(argv)
+    if args.group == "calls":
+        dsn = os.environ["EC_PERSISTENCE_DATABASE_URL"]
+        with psycopg.connect(dsn) as conn:
+            if args.action == "list":
+                return list_calls(conn, args.limit)
+            return show_call(conn, args.call_id)
+    if args.action == "list":
+        return asyncio.run(list_dead_letters(args.limit))
+    return asyncio.run(replay_dead_letters(args.seqs))
+
+
+def _short(phone: str | None) -> str:
+    return f"…{phone[-4:]}" if phone else "-"
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M:%S") if at else "-"
+
+
+def list_calls(conn: psycopg.Connection, limit: int) -> int:
+    rows = conn.execute(
+        """SELECT c.call_id, c.started_at, c.duration_ms, c.outcome, c.from_number,
+                  (SELECT count(*) FROM transcript_segments t WHERE t.call_id = c.call_id)
+           FROM calls c ORDER BY c.started_at DESC LIMIT %s""",
+        (limit,),
+    ).fetchall()
+    print(f"{'call':<38} {'started':<19} {'secs':>5} {'lines':>5} {'from':>6}  outcome")
+    for call_id, started, duration, outcome, caller, lines in rows:
+        secs = f"{duration / 1000:.0f}" if duration is not None else "-"
+        print(f"{call_id:<38} {_when(started)} {secs:>5} {lines:>5} {_short(caller):>6}  "
+              f"{outcome or '-'}")  # fmt: skip
+    return 0
+
+
+def show_call(conn: psycopg.Connection, call_id: str) -> int:
+    call = conn.execute(
+        """SELECT direction, call_type, from_number, to_number, started_at, ended_at, duration_ms,
+                  end_reason, outcome, outcome_reason FROM calls WHERE call_id = %s""",
+        (call_id,),
+    ).fetchone()
+    if call is None:
+        print(f"error: no call {call_id}", file=sys.stderr)
+        return 1
+    direction, call_type, caller, dialled, started, ended, duration, end_reason, outcome, why = call
+    print(f"call      {call_id}  ({direction}, {call_type or 'type unknown'})")
+    print(f"numbers   from {caller or '-'} to {dialled or '-'}")
+    secs = f"{duration / 1000:.1f}s" if duration is not None else "-"
+    print(f"timing    {_when(started)} → {_when(ended)}  ({secs}, {end_reason or 'not ended'})")
+    print(f"outcome   {outcome or '-'}" + (f" ({why})" if why else ""))
+    summary = conn.execute(
+        "SELECT summary FROM interactions WHERE call_id = %s", (call_id,)
+    ).fetchone()
+    if summary and summary[0]:
+        print(f"summary   {summary[0]}")
+    print("\ntranscript")
+    for seq, speaker, text, heard, interrupted in conn.execute(
+        """SELECT seq, speaker, text, heard_text, interrupted FROM transcript_segments
+           WHERE call_id = %s ORDER BY seq""",
+        (call_id,),
+    ):
+        said = heard if interrupted and heard is not None else text
+        mark = "  [interrupted]" if interrupted else ""
+        print(f"  {seq:>3} {speaker:<6} {said}{mark}")
+    tools = conn.execute(
+        """SELECT tool, latency_ms, error IS NOT NULL, invoked_at FROM tool_invocations
+           WHERE call_id = %s ORDER BY invoked_at""",
+        (call_id,),
+    ).fetchall()
+    if tools:
+        print("\ntools")
+        for tool, latency, failed, at in tools:
+            print(f"  {_when(at)} {tool:<24} {latency:7.1f} ms{'  ERROR' if failed else ''}")
+    return 0
+
+
+async def _dead_letters(js: JetStreamContext, limit: int) -> list[tuple[int, DeadLetter | None]]:
+    info = await js.stream_info(DLQ_STREAM)
+    out: list[tuple[int, DeadLetter | None]] = []
+    seq = info.state.first_seq
+    while seq and seq <= info.state.last_seq and len(out) < limit:
+        try:
+            msg = await js.get_msg(DLQ_STREAM, seq)
+        except Exception:
+            seq += 1
+            continue
+        try:
+            out.append((seq, codec.decode(msg.data or b"", DeadLetter)))
+        except codec.ContractError:
+            out.append((seq, None))
+        seq += 1
+    return out
+
+
+async def list_dead_letters(limit: int) -> int:
+    nc = await connect(os.environ["NATS_URL"], "dlq-cli", max_reconnect_attempts=0)
+    try:
+        letters = await _dead_letters(nc.jetstream(), limit)
+    finally:
+        await nc.close()
+    if not letters:
+        print("no dead letters")
+    for seq, letter in letters:
+        if letter is None:
+            print(f"{seq:>6}  (unreadable dead letter)")
+            continue
+        print(f"{seq:>6}  {_when(letter.occurred_at)}  {letter.original_subject:<48} "
+              f"{letter.kind.value:<10} {letter.reason[:120]}")  # fmt: skip
+    return 0
+
+
+async def replay_dead_letters(seqs: list[int]) -> int:
+    nc = await connect(os.environ["NATS_URL"], "dlq-cli", max_reconnect_attempts=0)
+    js = nc.jetstream()
+    replayed = 0
+    try:
+        for seq, letter in await _dead_letters(js, 1_000_000):
+            if letter is None or (seqs and seq not in seqs):
+                continue
+            payload = (
+                base64.b64decode(letter.payload) if letter.payload_encoding == "base64"
+                else letter.payload.encode()
+            )  # fmt: skip
+            msg_id = f"replay-{seq}-{letter.event_id}"
+            await js.publish(letter.original_subject, payload, headers={Header.MSG_ID: msg_id})
+            await js.delete_msg(DLQ_STREAM, seq)
+            replayed += 1
+    finally:
+        await nc.close()
+    print(f"replayed {replayed} dead letter(s)")
+    return 0
