@@ -42,9 +42,9 @@ def query(db: str) -> Callable[..., list[tuple[Any, ...]]]:
     return run
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll until ``check()`` holds; fail with the last state after ``timeout``."""
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
+    """Poll until ``check()`` holds; fail with the last state after ``within`` seconds."""
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if check():
             return

@@ -48,7 +48,7 @@ async def test_dead_letters_can_be_listed_and_replayed(
     nc: Any, persistence: Any, query: Any, nats_url: str, db: str
 ) -> None:
     js = nc.jetstream()
-    name, started = call_events()[0]
+    _, started = call_events()[0]
     # a producer bug: the right event on a subject for another event kind
     await nc.publish(
         f"calls.{started.call_id}.ended", b'{"call_id": "%s"}' % started.call_id.encode()

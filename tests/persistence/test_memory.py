@@ -51,10 +51,10 @@ async def test_memory_survives_calls_and_per_call_fields_reset(
     lead = "5b0c7b1e-2a55-4c1e-9a53-000000000001"
     first, second = new_call_id(), new_call_id()
     await _publish(js, "started", _started(first))
-    await _publish(js, "state", _state(first, 0, {"verified": True, "qualified": True,
-                                                   "topics_discussed": ["heirs"]}, lead))  # fmt: skip
-    await _publish(js, "state", _state(first, 1, {"topics_discussed": ["fees", "heirs"],
-                                                   "objections": ["scam"]}))  # fmt: skip
+    remember = {"verified": True, "qualified": True, "topics_discussed": ["heirs"]}
+    await _publish(js, "state", _state(first, 0, remember, lead))
+    more = {"topics_discussed": ["fees", "heirs"], "objections": ["scam"]}
+    await _publish(js, "state", _state(first, 1, more))
     await _publish(
         js, "ended", CallEnded(call_id=first, reason=EndReason.AGENT_ENDED, duration_ms=9)
     )

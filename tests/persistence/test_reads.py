@@ -105,8 +105,8 @@ async def test_transcript_of_a_call_in_order(nc: Any, persistence: Any, query: A
 
 
 async def test_a_bad_request_gets_a_typed_error_naming_the_field(nc: Any, persistence: Any) -> None:
-    msg = await nc.request(store_subject(StoreQuery.CALLER_CONTEXT),
-                           b'{"call_id": "call_abc123", "caller_number": "555-0100"}', timeout=5)  # fmt: skip
+    bad = b'{"call_id": "call_abc123", "caller_number": "555-0100"}'
+    msg = await nc.request(store_subject(StoreQuery.CALLER_CONTEXT), bad, timeout=5)
     reply = codec.decode(msg.data, CallerContextReply)
     assert isinstance(reply, BadRequest) and "$.caller_number" in reply.reason
     msg = await nc.request(store_subject(StoreQuery.PROMPT), b"garbage", timeout=5)
