@@ -33,8 +33,8 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not fault"
 
 lint: install
-	$(BIN)/ruff check contracts services tests
-	$(BIN)/ruff format --check contracts services tests
+	$(BIN)/ruff check contracts services tests bench
+	$(BIN)/ruff format --check contracts services tests bench
 	$(BIN)/mypy
 
 asyncapi: install

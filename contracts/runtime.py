@@ -78,4 +78,8 @@ async def serve(service: str, nats_url: str, start: Start) -> None:
     finally:
         log.info("%s %s stopping", service, stats.instance_id)
         await stop()
-        await nc.drain()
+        try:
+            await nc.drain()
+        except Exception as err:  # noqa: BLE001 - the server is gone: close without draining
+            log.warning("%s: drain failed (%s); closing", service, type(err).__name__)
+            await nc.close()

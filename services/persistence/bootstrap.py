@@ -28,7 +28,7 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     await pool.open(wait=False)
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
-    subs = await serve_reads(nc, pool, stats)
+    subs = await serve_reads(nc, pool, stats, settings.config_cache_s, settings.memory_cache_s)
 
     async def stop() -> None:
         for sub in subs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,6 +40,31 @@ log = logging.getLogger(__name__)
 VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 Handler = Callable[[AsyncConnectionPool, Any], Awaitable[StoreReply]]
+
+
+class TtlCache:
+    """Configuration (templates, prompts) changes rarely and is read at every call start:
+    keep answers for ``ttl_s`` seconds. A changed template or prompt is served within that."""
+
+    def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._items: dict[Any, tuple[float, StoreReply]] = {}
+
+    def wrap(self, handler: Handler, key: Callable[[Any], Any]) -> Handler:
+        async def cached(pool: AsyncConnectionPool, request: Any) -> StoreReply:
+            k = (handler.__name__, key(request))
+            now = self.clock()
+            hit = self._items.get(k)
+            if hit is not None and hit[0] > now:
+                return hit[1]
+            reply = await handler(pool, request)
+            if len(self._items) > 10_000:
+                self._items.clear()
+            self._items[k] = (now + self.ttl_s, reply)
+            return reply
+
+        return cached
 
 
 async def caller_context(pool: AsyncConnectionPool, req: GetCallerContext) -> StoreReply:
@@ -133,18 +159,35 @@ async def transcript(pool: AsyncConnectionPool, req: GetTranscript) -> StoreRepl
     )
 
 
-ROUTES: dict[StoreQuery, tuple[type, Handler]] = {
-    StoreQuery.CALLER_CONTEXT: (GetCallerContext, caller_context),
-    StoreQuery.TEMPLATE: (GetTemplate, template),
-    StoreQuery.PROMPT: (GetActivePrompt, prompt),
-    StoreQuery.TRANSCRIPT: (GetTranscript, transcript),
-}
+def routes(config_ttl_s: float, memory_ttl_s: float) -> dict[StoreQuery, tuple[type, Handler]]:
+    """Transcripts are always read fresh; configuration and caller memory (read once at call
+    start, written at the end of the previous call) through short caches."""
+    cache = TtlCache(config_ttl_s)
+    memory = TtlCache(memory_ttl_s)
+    return {
+        StoreQuery.CALLER_CONTEXT: (
+            GetCallerContext,
+            memory.wrap(caller_context, lambda r: r.caller_number),
+        ),
+        StoreQuery.TEMPLATE: (GetTemplate, cache.wrap(template, lambda r: r.dialled_number)),
+        StoreQuery.PROMPT: (
+            GetActivePrompt,
+            cache.wrap(prompt, lambda r: (r.call_type, tuple(sorted(r.variables.items())))),
+        ),
+        StoreQuery.TRANSCRIPT: (GetTranscript, transcript),
+    }
 
 
-async def serve_reads(nc: NATS, pool: AsyncConnectionPool, stats: Stats) -> list[Any]:
+async def serve_reads(
+    nc: NATS,
+    pool: AsyncConnectionPool,
+    stats: Stats,
+    config_ttl_s: float = 5.0,
+    memory_ttl_s: float = 1.0,
+) -> list[Any]:
     """Subscribe every read in the ``store`` queue group; returns the subscriptions."""
     subs = []
-    for query, (request_type, handler) in ROUTES.items():
+    for query, (request_type, handler) in routes(config_ttl_s, memory_ttl_s).items():
         subs.append(
             await nc.subscribe(
                 store_subject(query),

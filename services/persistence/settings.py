@@ -15,7 +15,10 @@ class Settings:
     ack_wait_s: float = 30.0
     max_ack_pending: int = 50_000
     read_pool_size: int = 4
+    config_cache_s: float = 5.0
+    memory_cache_s: float = 1.0
     consumer: str = "persistence-writer"
+    stop_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,4 +29,6 @@ class Settings:
             batch_size=int(env.get("EC_PERSISTENCE_BATCH_SIZE", "500")),
             batch_wait_s=float(env.get("EC_PERSISTENCE_BATCH_WAIT_MS", "20")) / 1000,
             read_pool_size=int(env.get("EC_PERSISTENCE_READ_POOL", "4")),
+            config_cache_s=float(env.get("EC_PERSISTENCE_CONFIG_CACHE_S", "5")),
+            memory_cache_s=float(env.get("EC_PERSISTENCE_MEMORY_CACHE_S", "1")),
         )

@@ -52,6 +52,10 @@ class Writer:
         self.conn: psycopg.AsyncConnection | None = None
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._writer_task: asyncio.Task[None] | None = None
+        # decoded batches waiting for the database: fetching and decoding the next batch
+        # overlaps with committing this one
+        self._ready: asyncio.Queue[tuple[list[Event], list[Msg]] | None] = asyncio.Queue(2)
 
     async def start(self) -> None:
         config = ConsumerConfig(
@@ -66,15 +70,29 @@ class Writer:
         self.sub = await self.js.pull_subscribe(
             ALL_CALLS, durable=self.settings.consumer, stream=CALLS_STREAM, config=config
         )
-        self._task = asyncio.create_task(self._run(), name="persistence-writer")
+        self._writer_task = asyncio.create_task(self._write_loop(), name="persistence-db")
+        self._task = asyncio.create_task(self._run(), name="persistence-fetch")
 
     async def stop(self) -> None:
         self._stopping.set()
         if self._task:
             await self._task
+        if self._writer_task:
+            # finish what is fetched; if the database is down, give up after a while: the
+            # unacknowledged messages are redelivered to the next copy
+            try:
+                await asyncio.wait_for(self._finish(), self.settings.stop_timeout_s)
+            except TimeoutError:
+                log.warning("stopped with writes pending; they will be redelivered")
+                self._writer_task.cancel()
         await _quietly(self.sub.unsubscribe())
         if self.conn is not None:
             await self.conn.close()
+
+    async def _finish(self) -> None:
+        await self._ready.put(None)
+        if self._writer_task:
+            await self._writer_task
 
     async def _run(self) -> None:
         backoff = 0.05
@@ -108,8 +126,23 @@ class Writer:
             except (ValueError, KeyError) as err:
                 await self._dead_letter(msg, DeadLetterKind.VALIDATION, str(err))
         if events:
-            await self._write(events, good)
-        self.stats.in_flight = 0
+            await self._ready.put((events, good))
+
+    async def _write_loop(self) -> None:
+        while True:
+            item = await self._ready.get()
+            if item is None:
+                return
+            events, msgs = item
+            # take whatever else is already decoded: one bigger transaction
+            while not self._ready.empty() and len(events) < 4 * self.settings.batch_size:
+                more = self._ready.get_nowait()
+                if more is None:
+                    await self._write(events, msgs)
+                    return
+                events, msgs = events + more[0], msgs + more[1]
+            await self._write(events, msgs)
+            self.stats.in_flight = self._ready.qsize()
 
     async def _write(self, events: list[Event], msgs: list[Msg]) -> None:
         backoff = 0.1
