@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url  # noqa: E402
-from services.ops.migrate import migrate  # noqa: E402
-from services.ops.stack import create_database  # noqa: E402
+from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
+from services.ops.migrate import migrate
+from services.ops.stack import create_database
 
 
 @dataclass
