@@ -128,6 +128,80 @@ def _health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _up(args: argparse.Namespace) -> int:
+    import time
+
+    from services.ops import processes, stack
+    from services.ops.migrate import migrate
+    from services.ops.presence import instances
+
+    urls = stack.up()
+    migrate(urls.database)
+    export_urls()
+    scale = dict(_scale(item) for item in args.scale)
+    for copy, state in processes.start_copies(scale):
+        print(f"{copy.name:<16} {state}")
+    wanted = {s: scale.get(s, 1) for s in processes.services_to_run()}
+    deadline = time.monotonic() + args.wait
+    while True:
+        found = asyncio.run(instances(wait=0.3))
+        counts = {s: sum(1 for i in found if i.service == s) for s in wanted}
+        if all(counts[s] >= n for s, n in wanted.items()):
+            print("all services answering: " + ", ".join(f"{s} ×{n}" for s, n in counts.items()))
+            return 0
+        if time.monotonic() > deadline:
+            missing = [s for s, n in wanted.items() if counts[s] < n]
+            print(f"error: not answering after {args.wait:.0f}s: {', '.join(missing)} "
+                  f"(logs in {stack.data_dir() / 'logs'})", file=sys.stderr)  # fmt: skip
+            return 1
+
+
+def _scale(item: str) -> tuple[str, int]:
+    service, _, count = item.partition("=")
+    if service not in SERVICES or not count.isdigit() or int(count) < 1:
+        raise SystemExit(f"error: --scale wants SERVICE=N with SERVICE in {sorted(SERVICES)}")
+    return service, int(count)
+
+
+def _down(args: argparse.Namespace) -> int:
+    from services.ops import processes, stack
+
+    for copy in processes.stop_copies():
+        print(f"{copy.name:<16} stopped")
+    if not args.keep_infra:
+        stack.down()
+        print("infrastructure stopped (data kept)")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from services.ops import processes, stack
+    from services.ops.presence import instances
+
+    for key, value in stack.status().items():
+        print(f"{key:<12} {value}")
+    local = processes.local_copies()
+    try:
+        export_urls()
+        found = asyncio.run(instances(wait=0.5))
+    except Exception:
+        found = []
+    for service in SERVICES:
+        answering = [i for i in found if i.service == service]
+        handled = sum(i.handled for i in answering)
+        print(f"{service:<12} {len(answering)} cop{'y' if len(answering) == 1 else 'ies'} "
+              f"answering ({local.get(service, 0)} started here), {handled} handled")  # fmt: skip
+    return 0
+
+
+def _tap(args: argparse.Namespace) -> int:
+    from services.ops.tap import tap
+
+    export_urls()
+    return asyncio.run(tap(args.subject, call=args.call, raw=args.json, redact=args.redact,
+                           limit=args.limit))  # fmt: skip
+
+
 def _redact(url: str) -> str:
     """Never print a password."""
     if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
@@ -164,6 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     health.add_argument("service", choices=sorted(SERVICES))
     health.add_argument("--timeout", type=float, default=1.0)
     health.set_defaults(func=_health)
+
+    up = sub.add_parser("up", help="infrastructure + every service in the background")
+    up.add_argument("--scale", action="append", default=[], metavar="SERVICE=N")
+    up.add_argument("--wait", type=float, default=60.0, help="seconds to wait for health")
+    up.set_defaults(func=_up)
+    down = sub.add_parser("down", help="stop every service (and the infrastructure)")
+    down.add_argument("--keep-infra", action="store_true")
+    down.set_defaults(func=_down)
+    sub.add_parser("status", help="infrastructure and running copies").set_defaults(func=_status)
+
+    tap = sub.add_parser("tap", help="watch bus traffic, decoded")
+    tap.add_argument("subject", nargs="?", default="calls.>")
+    tap.add_argument("--call", help="follow one call")
+    tap.add_argument("--json", action="store_true", help="raw JSON")
+    tap.add_argument("--redact", action="store_true", help="mask phones, emails, addresses")
+    tap.add_argument("--limit", type=int, default=0, help="stop after N messages")
+    tap.set_defaults(func=_tap)
 
     sub.add_parser("demo", help="run the main job against the running infrastructure").set_defaults(
         func=_demo
