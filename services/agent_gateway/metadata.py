@@ -1,0 +1,88 @@
+"""Who is calling and which number they dialled, from whatever LiveKit gives us.
+
+Order of trust: the dispatch job's metadata (JSON from the dispatch rule), then the SIP
+participant's attributes (``sip.phoneNumber`` = caller, ``sip.trunkPhoneNumber`` = dialled),
+then the participant's and the room's metadata, then the room name (``call-_+12065550101_…``).
+Anything missing or malformed is skipped with a warning (no PII in it): the call goes on with
+the default template.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from contracts.calls import CallDirection
+
+log = logging.getLogger(__name__)
+_NUMBER_IN_NAME = re.compile(r"(\+?1?\d{10,14})")
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    caller_number: str | None
+    dialled_number: str | None
+    direction: CallDirection
+    room: str | None
+
+
+def _e164(raw: object) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    digits = re.sub(r"\D", "", raw)
+    if raw.strip().startswith("+") and 8 <= len(digits) <= 15:
+        return "+" + digits
+    if len(digits) == 10:
+        return "+1" + digits
+    if len(digits) == 11 and digits.startswith("1"):
+        return "+" + digits
+    return None
+
+
+def _json(raw: str | None, where: str) -> dict[str, object]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        log.warning("ignoring %s metadata: not JSON", where)
+        return {}
+    if not isinstance(value, dict):
+        log.warning("ignoring %s metadata: not an object", where)
+        return {}
+    return value
+
+
+def parse(
+    *,
+    job_metadata: str | None = None,
+    participant_attributes: Mapping[str, str] | None = None,
+    participant_metadata: str | None = None,
+    room_metadata: str | None = None,
+    room_name: str | None = None,
+) -> CallInfo:
+    attrs = dict(participant_attributes or {})
+    sources: list[dict[str, object]] = [
+        _json(job_metadata, "job"),
+        {"caller_number": attrs.get("sip.phoneNumber"),
+         "dialled_number": attrs.get("sip.trunkPhoneNumber")},
+        _json(participant_metadata, "participant"),
+        _json(room_metadata, "room"),
+    ]  # fmt: skip
+    caller = dialled = None
+    direction = CallDirection.INBOUND
+    for source in sources:
+        caller = caller or _e164(source.get("caller_number") or source.get("from"))
+        dialled = dialled or _e164(source.get("dialled_number") or source.get("to"))
+        if source.get("direction") == "outbound":
+            direction = CallDirection.OUTBOUND
+    if caller is None and room_name:
+        match = _NUMBER_IN_NAME.search(room_name)
+        caller = _e164(match.group(1)) if match else None
+    if caller is None:
+        log.warning("no caller number in the job, participant or room: an unknown caller")
+    return CallInfo(caller_number=caller, dialled_number=dialled, direction=direction,
+                    room=room_name)  # fmt: skip
