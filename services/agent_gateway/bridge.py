@@ -223,6 +223,7 @@ class CallBridge:
                         and waited + budget >= self.timing.filler_after_s
                     ):
                         out.filled = True
+                        out.text = f"{out.text} {FILLER}".strip()
                         yield FILLER + " "
         finally:
             self._pending.pop(turn_id, None)

@@ -12,6 +12,20 @@ from typing import Any
 
 from contracts.store import Template
 
+#: Used when persistence cannot be reached at call start: the call goes on.
+DEFAULT_TEMPLATE = Template(
+    template_id="builtin-default", name="built-in default", is_default=True,
+    stt_provider="deepgram", stt_model="nova-3", stt_language="en-US",
+    tts_provider="elevenlabs", tts_model="eleven_flash_v2_5", tts_voice="21m00Tcm4TlvDq8ikWAM",
+    tts_speed=0.95, tts_stability=0.6, llm_provider="openai", llm_model="gpt-4o-mini",
+    llm_fallback_model=None, llm_base_url=None, llm_temperature=0.6, llm_max_tokens=180,
+    vad_threshold=0.5, vad_min_silence_ms=550, vad_prefix_padding_ms=300,
+    turn_detector_enabled=True, turn_detector_model=None, min_endpointing_delay_ms=600,
+    max_endpointing_delay_ms=3000, allow_interruptions=True, min_interruption_duration_ms=600,
+    false_interruption_timeout_ms=2000, resume_false_interruption=True,
+    preemptive_generation=False, est_cost_per_min_cents=0.0,
+)  # fmt: skip
+
 
 @dataclass
 class Pipeline:

@@ -15,10 +15,10 @@ from nats.aio.client import Client as NATS
 
 from contracts.base import new_call_id
 from contracts.calls import CallDirection, EndReason
-from contracts.conversation import EndCall, Transfer
 from contracts.tools import ToolInvoked, ToolName
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import CallBridge, Reply, Timing
+from services.agent_gateway.control import carry_out
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,20 @@ class CallResult:
             "turns": self.turns,
             "transcript": self.transcript,
         }
+
+
+class TextControl:
+    """Actions in a simulated call: nothing to hang up; a transfer is announced."""
+
+    def __init__(self, printer: Printer) -> None:
+        self.printer = printer
+
+    async def hang_up(self) -> None:
+        self.printer.note("Barbara hangs up")
+
+    async def transfer(self, to_number: str) -> bool:
+        self.printer.note(f"transferring the caller to the broker at …{to_number[-4:]}")
+        return True
 
 
 class Printer:
@@ -105,17 +119,17 @@ async def run_call(
             printer.tool(event)
         seen_tools = len(bridge.tools)
 
+    control = TextControl(printer)
+
     async def on_reply_done(reply: Reply) -> None:
         show_tools()
         printer.barbara(reply.text)
         result.transcript.append({"role": "agent", "text": reply.text})
-        if isinstance(reply.action, Transfer):
-            printer.note("transferring the caller to the broker")
-            result.end_reason = EndReason.TRANSFERRED
-        elif isinstance(reply.action, EndCall):
-            result.end_reason = EndReason.ERROR if reply.failed else EndReason.AGENT_ENDED
-        if result.end_reason is not None and not finished.is_set():
-            await bridge.ended(result.end_reason, detail=getattr(reply.action, "reason", ""))
+        if finished.is_set():
+            return
+        ended = await carry_out(reply, bridge, control)
+        if ended is not None:
+            result.end_reason = ended
             finished.set()
 
     await bridge.open()

@@ -1,0 +1,121 @@
+"""The LiveKit worker: explicit dispatch as ``inbound-agent`` (EC_GATEWAY_AGENT_NAME); one job
+per call. Thin: metadata → template → pipeline → BusAgent; everything else is on the bus."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, cast
+
+from livekit import rtc
+from livekit.agents import AgentServer, AgentSession, JobContext
+
+from contracts.base import new_call_id
+from contracts.bus import connect
+from contracts.calls import EndReason
+from services.agent_gateway import metadata, plugins
+from services.agent_gateway.agent import BusAgent, BusLLM
+from services.agent_gateway.bridge import APOLOGY, CallBridge, Reply
+from services.agent_gateway.control import LiveKitControl, carry_out
+from services.agent_gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+_bus: dict[str, Any] = {}
+
+
+async def _nats(url: str) -> Any:
+    """One bus connection per job process, shared by the calls it runs."""
+    nc = _bus.get("nc")
+    if nc is None or nc.is_closed:
+        nc = _bus["nc"] = await connect(url, "agent-gateway")
+    return nc
+
+
+async def entrypoint(ctx: JobContext, settings: Settings) -> None:
+    bridge: CallBridge | None = None
+    session: AgentSession | None = None
+    control: LiveKitControl | None = None
+    try:
+        await ctx.connect()
+        participant = await ctx.wait_for_participant()
+        info = metadata.parse(
+            job_metadata=ctx.job.metadata,
+            participant_attributes=participant.attributes,
+            participant_metadata=participant.metadata,
+            room_metadata=ctx.room.metadata,
+            room_name=ctx.room.name,
+        )
+        control = LiveKitControl(ctx.api, ctx.room.name, participant.identity)
+        bridge = CallBridge(await _nats(settings.nats_url), new_call_id(), settings.timing)
+        await bridge.open()
+        template = await bridge.template(info.dialled_number) or plugins.DEFAULT_TEMPLATE
+        pipeline = plugins.build(template)
+        turns = cast(Any, pipeline.turn_handling)
+        session = AgentSession(stt=pipeline.stt, tts=pipeline.tts, vad=pipeline.vad,
+                               llm=BusLLM(), turn_handling=turns)  # fmt: skip
+        ended = asyncio.Event()
+        live_bridge, live_control = bridge, control
+
+        async def on_reply_done(reply: Reply) -> None:
+            if await carry_out(reply, live_bridge, live_control) is not None:
+                ended.set()
+
+        agent = BusAgent(bridge, on_reply_done)
+
+        hung_up = asyncio.Event()
+        silences: set[asyncio.Future[None]] = set()
+
+        def on_user_state(event: Any) -> None:
+            if getattr(event, "new_state", None) == "away" and not ended.is_set():
+                task = asyncio.ensure_future(agent.caller_silent())
+                silences.add(task)
+                task.add_done_callback(silences.discard)
+
+        def on_disconnect(p: rtc.RemoteParticipant) -> None:
+            if p.identity == participant.identity and not ended.is_set():
+                hung_up.set()
+                ended.set()
+
+        session.on("user_state_changed", on_user_state)
+        ctx.room.on("participant_disconnected", on_disconnect)
+        await bridge.started(direction=info.direction, caller=info.caller_number,
+                             dialled=info.dialled_number, room=ctx.room.name,
+                             template_id=template.template_id)  # fmt: skip
+        await session.start(agent, room=ctx.room)
+        await ended.wait()
+        if hung_up.is_set():
+            await bridge.ended(EndReason.CALLER_HUNG_UP)
+    except Exception:
+        log.exception("call failed in the gateway: apologising and hanging up")
+        await _fail(session, bridge, control)
+    finally:
+        if bridge is not None:
+            await bridge.close()
+
+
+async def _fail(
+    session: AgentSession | None, bridge: CallBridge | None, control: LiveKitControl | None
+) -> None:
+    """Never leave a caller in silence: say sorry, record the error, hang up cleanly."""
+    try:
+        if session is not None:
+            await asyncio.wait_for(session.say(APOLOGY).wait_for_playout(), 10)
+    except Exception:
+        log.warning("could not play the apology")
+    if bridge is not None:
+        await bridge.ended(EndReason.ERROR, detail="gateway error")
+    if control is not None:
+        try:
+            await control.hang_up()
+        except Exception:
+            log.warning("could not delete the room")
+
+
+def server(settings: Settings) -> AgentServer:
+    app = AgentServer()
+
+    @app.rtc_session(agent_name=settings.agent_name)
+    async def call(ctx: JobContext) -> None:
+        await entrypoint(ctx, settings)
+
+    return app

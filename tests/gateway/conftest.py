@@ -1,0 +1,102 @@
+"""A scripted stand-in for the dialogue service (named as such) on the real bus, so the
+gateway's own behaviour — order, fillers, apologies, actions — can be driven exactly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from nats.aio.msg import Msg
+
+from contracts import codec
+from contracts.calls import CallEnded
+from contracts.conversation import Action, CallerTurn, ReplyChunk, TranscriptSegment
+from contracts.subjects import call_subject, parse_call_subject
+
+
+@dataclass
+class Script:
+    """What the fake dialogue says: ``reply(text or None for the greeting)`` → chunk texts."""
+
+    reply: Callable[[str | None], list[str]]
+    action: Callable[[str | None], Action | None] = lambda _: None
+    delay_s: float = 0.0
+    order: Callable[[list[int]], list[int]] = lambda seqs: seqs
+    duplicate: bool = False
+    silent: bool = False  # never answers turns (the greeting still comes)
+
+
+@dataclass
+class Recorder:
+    turns: list[CallerTurn] = field(default_factory=list)
+    transcripts: list[TranscriptSegment] = field(default_factory=list)
+    ended: list[CallEnded] = field(default_factory=list)
+
+
+class ScriptedDialogue:
+    def __init__(self, nc: Any, script: Script) -> None:
+        self.nc = nc
+        self.script = script
+        self.seen = Recorder()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        await self.nc.subscribe("calls.*.started", cb=self._on_started)
+        await self.nc.subscribe("calls.*.turn", cb=self._on_turn)
+        await self.nc.subscribe(
+            "calls.*.transcript", cb=self._record(TranscriptSegment, self.seen.transcripts)
+        )
+        await self.nc.subscribe("calls.*.ended", cb=self._record(CallEnded, self.seen.ended))
+
+    def _record(self, type_: type, into: list[Any]) -> Callable[[Msg], Any]:
+        async def cb(msg: Msg) -> None:
+            into.append(codec.decode(msg.data, type_))
+
+        return cb
+
+    async def _on_started(self, msg: Msg) -> None:
+        call_id, _ = parse_call_subject(msg.subject)
+        self._spawn(self._answer(call_id, None, f"rpl_greet_{call_id}", None))
+
+    async def _on_turn(self, msg: Msg) -> None:
+        turn = codec.decode(msg.data, CallerTurn)
+        self.seen.turns.append(turn)
+        if not self.script.silent:
+            self._spawn(self._answer(turn.call_id, turn.turn_id, f"rpl_{turn.turn_id}", turn.text))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(
+        self, call_id: str, turn_id: str | None, reply_id: str, text: str | None
+    ) -> None:
+        await asyncio.sleep(self.script.delay_s)
+        parts = self.script.reply(text)
+        chunks = [
+            ReplyChunk(call_id=call_id, reply_id=reply_id, turn_id=turn_id, seq=i, text=part,
+                       final=i == len(parts) - 1,
+                       action=self.script.action(text) if i == len(parts) - 1 else None)
+            for i, part in enumerate(parts)
+        ]  # fmt: skip
+        for seq in self.script.order(list(range(len(chunks)))):
+            copies = 2 if self.script.duplicate else 1
+            for _ in range(copies):
+                await self.nc.publish(call_subject(call_id, "reply"), codec.encode(chunks[seq]))
+
+
+@pytest.fixture
+async def dialogue_double(nc: Any) -> AsyncIterator[Callable[[Script], Any]]:
+    doubles: list[ScriptedDialogue] = []
+
+    async def make(script: Script) -> ScriptedDialogue:
+        double = ScriptedDialogue(nc, script)
+        await double.start()
+        doubles.append(double)
+        return double
+
+    yield make
