@@ -78,11 +78,17 @@ class ScriptedDialogue:
         await asyncio.sleep(self.script.delay_s)
         parts = self.script.reply(text)
         chunks = [
-            ReplyChunk(call_id=call_id, reply_id=reply_id, turn_id=turn_id, seq=i, text=part,
-                       final=i == len(parts) - 1,
-                       action=self.script.action(text) if i == len(parts) - 1 else None)
+            ReplyChunk(
+                call_id=call_id,
+                reply_id=reply_id,
+                turn_id=turn_id,
+                seq=i,
+                text=part,
+                final=i == len(parts) - 1,
+                action=self.script.action(text) if i == len(parts) - 1 else None,
+            )
             for i, part in enumerate(parts)
-        ]  # fmt: skip
+        ]
         for seq in self.script.order(list(range(len(chunks)))):
             copies = 2 if self.script.duplicate else 1
             for _ in range(copies):

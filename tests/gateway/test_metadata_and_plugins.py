@@ -25,10 +25,12 @@ def test_dispatch_metadata_comes_first() -> None:
 
 def test_sip_attributes_when_the_job_has_no_metadata() -> None:
     info = metadata.parse(
-        participant_attributes={"sip.phoneNumber": "(206) 555-0311",
-                                "sip.trunkPhoneNumber": "+18005550242"},
+        participant_attributes={
+            "sip.phoneNumber": "(206) 555-0311",
+            "sip.trunkPhoneNumber": "+18005550242",
+        },
         room_metadata=json.dumps({"direction": "outbound"}),
-    )  # fmt: skip
+    )
     assert (info.caller_number, info.dialled_number) == ("+12065550311", "+18005550242")
     assert info.direction is CallDirection.OUTBOUND
 
@@ -63,11 +65,17 @@ def test_openai_providers_and_turn_settings_come_from_the_template(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "dummy-openai-key")
     template = msgspec.structs.replace(
-        plugins.DEFAULT_TEMPLATE, stt_provider="openai", stt_model="gpt-4o-mini-transcribe",
-        tts_provider="openai", tts_model="gpt-4o-mini-tts", tts_voice="shimmer",
-        min_endpointing_delay_ms=900, max_endpointing_delay_ms=4000, allow_interruptions=False,
+        plugins.DEFAULT_TEMPLATE,
+        stt_provider="openai",
+        stt_model="gpt-4o-mini-transcribe",
+        tts_provider="openai",
+        tts_model="gpt-4o-mini-tts",
+        tts_voice="shimmer",
+        min_endpointing_delay_ms=900,
+        max_endpointing_delay_ms=4000,
+        allow_interruptions=False,
         turn_detector_enabled=False,
-    )  # fmt: skip
+    )
     pipeline = plugins.build(template, with_vad=False)
     assert type(pipeline.stt).__module__.startswith("livekit.plugins.openai")
     assert type(pipeline.tts).__module__.startswith("livekit.plugins.openai")
