@@ -89,7 +89,10 @@ DELEGATED = {
     "calls": "services.persistence.cli",
     "dlq": "services.persistence.cli",
     "call": "services.agent_gateway.cli",
+    "livekit": "services.agent_gateway.livekit_setup",
 }
+#: Delegated commands that talk to LiveKit only, not to our bus or database.
+NO_BUS = {"livekit"}
 
 
 def export_urls() -> None:
@@ -286,7 +289,8 @@ def _delegate(argv: list[str]) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        export_urls()
+        if argv[0] not in NO_BUS:
+            export_urls()
         module = importlib.import_module(DELEGATED[argv[0]])
         code: int = module.main(argv)
         return code
