@@ -80,6 +80,6 @@ async def serve(service: str, nats_url: str, start: Start) -> None:
         await stop()
         try:
             await nc.drain()
-        except Exception as err:  # noqa: BLE001 - the server is gone: close without draining
+        except Exception as err:
             log.warning("%s: drain failed (%s); closing", service, type(err).__name__)
             await nc.close()

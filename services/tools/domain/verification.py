@@ -1,0 +1,113 @@
+"""Compare what the caller said with the record, tolerating speech-to-text spelling.
+
+Only field names ever leave this module's callers: never the stored values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+#: Attempts with a mismatch allowed per call before verification is refused.
+MAX_FAILED_ATTEMPTS = 3
+NAME_SIMILARITY = 0.85
+STREET_SIMILARITY = 0.8
+IDENTITY_FIELDS = ("first_name", "last_name", "address", "zip")
+
+_STREET_WORDS = {
+    "avenue": "ave", "av": "ave", "street": "st", "str": "st", "road": "rd", "drive": "dr",
+    "boulevard": "blvd", "lane": "ln", "court": "ct", "place": "pl", "terrace": "ter",
+    "circle": "cir", "highway": "hwy", "parkway": "pkwy", "way": "way", "square": "sq",
+    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne",
+    "northwest": "nw", "southeast": "se", "southwest": "sw", "apartment": "apt",
+    "unit": "apt", "suite": "apt", "number": "", "no": "",
+}  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def name_matches(said: str, stored: str) -> bool:
+    a, b = _plain(said), _plain(stored)
+    if not a or not b:
+        return False
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    return _similar(a, b) >= NAME_SIMILARITY
+
+
+def zip_matches(said: str, stored: str) -> bool:
+    return re.sub(r"\D", "", said)[:5] == re.sub(r"\D", "", stored)[:5] != ""
+
+
+def _street_tokens(address: str) -> list[str]:
+    words = [_STREET_WORDS.get(w, w) for w in _plain(address).split()]
+    return [w for w in words if w]
+
+
+def address_matches(said: str, stored: str) -> bool:
+    """Same house number, and the street close enough ("Linden Avenue N" = "Linden Ave N")."""
+    a, b = _street_tokens(said), _street_tokens(stored)
+    numbers_a = [w for w in a if w.isdigit()]
+    numbers_b = [w for w in b if w.isdigit()]
+    if not numbers_a or not numbers_b or numbers_a[0] != numbers_b[0]:
+        return False
+    street_a = " ".join(w for w in a if not w.isdigit())
+    street_b = " ".join(w for w in b if not w.isdigit())
+    if not street_a or street_a == street_b:
+        return True
+    return street_b.startswith(street_a) or _similar(street_a, street_b) >= STREET_SIMILARITY
+
+
+_MATCHERS = {
+    "first_name": name_matches,
+    "last_name": name_matches,
+    "address": address_matches,
+    "zip": zip_matches,
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    matched: list[str]
+    mismatched: list[str]
+    #: fields the caller said that the record has no value for
+    unknown: list[str]
+
+    def verified(self, stored: dict[str, str | None]) -> bool:
+        """No mismatch, and a match on the strongest identity the record holds: a name when it
+        has one, else the ZIP code or address. A record with no identity at all has nothing to
+        reveal; the caller ID alone binds it."""
+        if self.mismatched:
+            return False
+        if stored.get("first_name") or stored.get("last_name"):
+            return "first_name" in self.matched or "last_name" in self.matched
+        if stored.get("address") or stored.get("zip"):
+            return "address" in self.matched or "zip" in self.matched
+        return True
+
+
+def compare(said: dict[str, str | None], stored: dict[str, str | None]) -> Comparison:
+    matched: list[str] = []
+    mismatched: list[str] = []
+    unknown: list[str] = []
+    for name in IDENTITY_FIELDS:
+        value = said.get(name)
+        if value is None or not value.strip():
+            continue
+        on_record = stored.get(name)
+        if not on_record:
+            unknown.append(name)
+        elif _MATCHERS[name](value, on_record):
+            matched.append(name)
+        else:
+            mismatched.append(name)
+    return Comparison(matched=matched, mismatched=mismatched, unknown=unknown)

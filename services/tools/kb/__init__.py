@@ -1,0 +1,1 @@
+"""Knowledge base: ingest passages, embed them (local ONNX MiniLM by default), hybrid search."""
