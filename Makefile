@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EC     := $(BIN)/equity-connect
 STAMP  := $(VENV)/.installed
-EXTRAS := local,dev,tools,persistence,dialogue
+EXTRAS := local,dev,tools,persistence,dialogue,gateway
 
 .PHONY: install demo test test-fast lint up down infra migrate seed asyncapi clean
 
@@ -23,7 +23,10 @@ infra: install
 	$(EC) migrate
 	$(EC) seed
 
-demo: infra
+up: infra
+	$(EC) up
+
+demo: up
 	$(EC) demo
 
 test: install
@@ -41,7 +44,7 @@ asyncapi: install
 	$(EC) asyncapi --write
 
 down: install
-	$(EC) infra down
+	$(EC) down
 
 clean: down
 	rm -rf .data

@@ -74,6 +74,7 @@ def _asyncapi(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from services.ops.demo import run
 
+    export_urls()
     return asyncio.run(run())
 
 

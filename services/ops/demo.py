@@ -1,91 +1,118 @@
-"""``equity-connect demo``: the main job, as far as the services exist.
+"""``equity-connect demo``: two simulated calls through the whole system, then what was written.
 
-Today it proves the foundation end to end: the seeded configuration is readable, a call's
-events travel on ``calls.<call_id>.<event>`` through the CALLS stream with de-duplication,
-and a malformed payload gets a readable contract error. The simulated call (gateway →
-dialogue → tools → persistence) replaces this once those services land.
+The calls go through the gateway's own session code in text mode (no LiveKit, no keys) against
+the running services (``equity-connect up``): dialogue (offline policy unless an LLM key is
+set), tools and persistence, over the real bus and database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
-from nats.aio.msg import Msg
 
-from contracts import codec
-from contracts.base import new_call_id
-from contracts.bus import connect, ensure_streams, publish_event
-from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
-from contracts.conversation import Speaker, TranscriptSegment
-from contracts.subjects import CALLS_STREAM, call_subject, call_wildcard
+from contracts.bus import connect
+from services.agent_gateway.simulate import CallResult, Printer, run_call, script_lines
 from services.ops.migrate import service_url
 from services.ops.stack import resolve_urls
 
-MISSING = (
-    "persistence service (issue 3), tools service (issue 4), dialogue service (issue 5), "
-    "agent gateway and simulated calls (issue 6)"
-)
+CALLS = Path(__file__).resolve().parent / "demo_calls"
+
+
+def fresh_number(tools_dsn: str) -> str:
+    """A Seattle 555 number no lead has yet, so the first call really is a new caller."""
+    with psycopg.connect(tools_dsn) as conn:
+        taken = {r[0] for r in conn.execute("SELECT phone FROM leads")}
+    while True:
+        number = f"+1206555{random.randint(1000, 9999)}"
+        if number not in taken:
+            return number
+
+
+async def _lines(path: Path) -> AsyncIterator[str]:
+    for line in script_lines(await asyncio.to_thread(path.read_text)):
+        yield line
+
+
+def _heading(text: str) -> None:
+    print(f"\n\033[1m{text}\033[0m" if sys.stdout.isatty() else f"\n{text}")
+    print("─" * len(text))
 
 
 async def run() -> int:
     urls = resolve_urls()
-    with psycopg.connect(service_url(urls.database, "tools")) as conn:
-        row = conn.execute(
-            "SELECT (SELECT count(*) FROM brokers), (SELECT count(*) FROM leads),"
-            " (SELECT count(*) FROM kb_chunks)"
-        ).fetchone()
-    assert row is not None
-    print(f"tools data:        {row[0]} brokers, {row[1]} leads, {row[2]} knowledge passages")
-    with psycopg.connect(service_url(urls.database, "persistence")) as conn:
-        prow = conn.execute(
-            "SELECT t.name, (SELECT count(*) FROM prompt_versions WHERE status = 'active')"
-            " FROM ai_templates t WHERE t.is_default"
-        ).fetchone()
-    assert prow is not None
-    print(f"persistence data:  default template {prow[0]!r}, {prow[1]} active prompts")
-
+    tools_dsn = service_url(urls.database, "tools")
+    persistence_dsn = service_url(urls.database, "persistence")
+    number = fresh_number(tools_dsn)
     nc = await connect(urls.nats, "demo")
+    results: list[CallResult] = []
     try:
-        js = nc.jetstream()
-        await ensure_streams(js)
-        call_id = new_call_id()
-        seen: list[str] = []
-        done = asyncio.Event()
-
-        async def tap(msg: Msg) -> None:
-            seen.append(msg.subject)
-            print(f"  tap {msg.subject}  {len(msg.data)} bytes")
-            if msg.subject.endswith(".ended"):
-                done.set()
-
-        sub = await nc.subscribe(call_wildcard(call_id), cb=tap)
-        print(f"call {call_id}: publishing its events (engineers see them on calls.>)")
-        started = CallStarted(call_id=call_id, direction=CallDirection.INBOUND, room="demo-room")
-        segment = TranscriptSegment(
-            call_id=call_id, seq=0, speaker=Speaker.AGENT,
-            text="Hello, this is Barbara, an AI assistant with Equity Connect.",
-        )  # fmt: skip
-        first = await publish_event(js, call_subject(call_id, "started"), started)
-        again = await publish_event(js, call_subject(call_id, "started"), started)
-        await publish_event(js, call_subject(call_id, "transcript"), segment)
-        await publish_event(
-            js,
-            call_subject(call_id, "ended"),
-            CallEnded(call_id=call_id, reason=EndReason.AGENT_ENDED, duration_ms=1200),
-        )
-        await asyncio.wait_for(done.wait(), 5)
-        await sub.unsubscribe()
-        info = await js.stream_info(CALLS_STREAM)
-        print(
-            f"stream {CALLS_STREAM}: a repeated publish was de-duplicated "
-            f"(seq {first.seq} then duplicate={again.duplicate}); {info.state.messages} messages"
-        )
-        try:
-            codec.decode(b'{"call_id": "call_x1234", "direction": "sideways"}', CallStarted)
-        except codec.ContractError as err:
-            print(f"a malformed payload is refused: {err}")
+        for title, script in (("First call: a new caller", "first-call.txt"),
+                              ("Second call: the same number, a returning caller",
+                               "second-call.txt")):  # fmt: skip
+            _heading(f"{title} (from …{number[-4:]})")
+            result = await run_call(nc, number, _lines(CALLS / script), printer=Printer())
+            print(f"→ outcome: {result.outcome}")
+            results.append(result)
     finally:
         await nc.drain()
-    print(f"\nnot built yet: {MISSING}.")
-    return 0
+    report(tools_dsn, persistence_dsn, number, results)
+    return 0 if results and results[0].outcome == "booked" else 1
+
+
+def report(tools_dsn: str, persistence_dsn: str, number: str, results: list[CallResult]) -> None:
+    _heading("What was written")
+    with psycopg.connect(tools_dsn) as conn:
+        row = conn.execute(
+            """SELECT l.first_name, l.status, a.starts_at, a.broker_timezone, a.caller_timezone,
+                      b.name, b.company, be.amount_cents, be.status
+               FROM leads l
+               LEFT JOIN appointments a ON a.lead_id = l.id AND a.status = 'scheduled'
+               LEFT JOIN brokers b ON b.id = a.broker_id
+               LEFT JOIN billing_events be ON be.appointment_id = a.id
+               WHERE l.phone = %s ORDER BY a.starts_at DESC NULLS LAST LIMIT 1""",
+            (number,),
+        ).fetchone()
+    if row is None:
+        print("no lead was created for the demo number")
+        return
+    name, status, start, broker_tz, caller_tz, broker, company, cents, bill = row
+    print(f"lead            {name or '(no name)'}, status {status}")
+    if start is not None:
+        at_broker = start.astimezone(ZoneInfo(broker_tz))
+        at_caller = start.astimezone(ZoneInfo(caller_tz))
+        print(f"appointment     with {broker} ({company})")
+        print(f"                {at_broker:%A %B %d, %I:%M %p} {broker_tz} (broker)")
+        print(f"                {at_caller:%A %B %d, %I:%M %p} {caller_tz} (caller)")
+        print(f"billing event   appointment_set ${cents / 100:.2f}, {bill}")
+    else:
+        print("appointment     none")
+    with psycopg.connect(persistence_dsn) as conn:
+        memory = conn.execute(
+            """SELECT call_count, qualified, last_outcome, last_summary, durable
+               FROM conversation_state WHERE caller_phone = %s""",
+            (number,),
+        ).fetchone()
+        calls = conn.execute(
+            "SELECT count(*) FROM calls WHERE from_number = %s", (number,)
+        ).fetchone()
+    if memory is not None:
+        count, qualified, outcome, summary, durable = memory
+        topics = ", ".join(durable.get("topics_discussed", [])) or "-"
+        print(f"memory          {count} calls, qualified={qualified}, last outcome {outcome}")
+        print(f"                topics: {topics}")
+        if summary:
+            print(f"                last summary: {summary}")
+    print(f"call records    {calls[0] if calls else 0} calls with transcripts and tool audit; "
+          f"see `equity-connect calls show {results[-1].call_id}`")  # fmt: skip
+    print("\nTry a call yourself:   .venv/bin/equity-connect call --from +12065550199")
+    print("Watch the bus live:    .venv/bin/equity-connect tap")
+
+
+def main() -> int:
+    return asyncio.run(run())
