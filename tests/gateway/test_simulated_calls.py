@@ -1,0 +1,233 @@
+"""Simulated calls end to end: the gateway's session code in text mode against the real
+dialogue (offline policy), tools and persistence services on the real bus and database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from contracts.bus import connect
+from contracts.runtime import Stats
+from services.agent_gateway.simulate import CallResult, run_call, script_lines
+from services.ops.migrate import service_url
+from services.ops.seeding import seed_all
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def system(nc: Any, nats_url: str, db: str) -> AsyncIterator[str]:
+    """Persistence, tools and dialogue, each with its own connection, as deployed."""
+    from services.dialogue import bootstrap as dialogue
+    from services.persistence import bootstrap as persistence
+    from services.persistence.settings import Settings as PersistenceSettings
+    from services.tools import bootstrap as tools
+    from services.tools.settings import Settings as ToolsSettings
+
+    seed_all(db)
+    running: list[tuple[Any, Any]] = []
+    conn = await connect(nats_url, "persistence")
+    running.append(
+        (
+            await persistence.start(
+                conn,
+                Stats(service="persistence"),
+                PersistenceSettings(nats_url=nats_url, database_url=service_url(db, "persistence")),
+            ),
+            conn,
+        )
+    )
+    conn = await connect(nats_url, "tools")
+    service = await tools.start(
+        conn,
+        Stats(service="tools"),
+        ToolsSettings(nats_url=nats_url, database_url=service_url(db, "tools")),
+    )
+    running.append((service.stop, conn))
+    conn = await connect(nats_url, "dialogue")
+    settings = dialogue.Settings.from_env({"NATS_URL": nats_url, "EC_DIALOGUE_POLICY": "offline"})
+    running.append((await dialogue.start(conn, Stats(service="dialogue"), settings), conn))
+    try:
+        yield db
+    finally:
+        for stop, c in reversed(running):
+            await stop()
+            await c.drain()
+
+
+async def lines(*said: str) -> AsyncIterator[str]:
+    for line in said:
+        yield line
+
+
+async def call(nats_url: str, caller: str, *said: str) -> CallResult:
+    nc = await connect(nats_url, "simulated-call")
+    try:
+        return await run_call(nc, caller, lines(*said), outcome_wait_s=5)
+    finally:
+        await nc.drain()
+
+
+def sql(db: str, service: str) -> Callable[..., list[tuple[Any, ...]]]:
+    def run(query: str, *params: Any) -> list[tuple[Any, ...]]:
+        with psycopg.connect(service_url(db, service)) as conn:
+            return conn.execute(query, params).fetchall()
+
+    return run
+
+
+UNKNOWN_WHO_BOOKS = (
+    "Hi, I'm calling about the reverse mortgage letter.",
+    "My name is Walter Greene.",
+    "Spokane, Washington, 99201.",
+    "I'm sixty-eight years old.",
+    "Yes, I own it.",
+    "Yes, it's my primary residence.",
+    "It's worth about four hundred thousand and I owe fifty thousand.",
+    "Sure, let's set that up.",
+    "Any weekday afternoon.",
+    "The first one works.",
+    "That's all, thank you. Goodbye.",
+)
+
+
+async def test_an_unknown_caller_books(nats_url: str, system: str) -> None:
+    result = await call(nats_url, "+15095550461", *UNKNOWN_WHO_BOOKS)
+    assert result.outcome == "booked", result.transcript
+    assert result.appointment is not None and result.appointment["start"]
+    tools = sql(system, "tools")
+    rows = tools(
+        "SELECT a.status, be.amount_cents FROM appointments a JOIN leads l"
+        " ON l.id = a.lead_id JOIN billing_events be ON be.appointment_id = a.id"
+        " WHERE l.phone = '+15095550461'"
+    )
+    assert rows == [("scheduled", 5000)]
+    assert result.transcript[0]["role"] == "agent" and "AI" in result.transcript[0]["text"]
+
+
+async def test_an_under_62_caller_is_told_kindly_and_not_booked(nats_url: str, system: str) -> None:
+    result = await call(
+        nats_url,
+        "+15095550462",
+        "Hello, I saw your ad.",
+        "Tom Baker.",
+        "Boise, Idaho 83702.",
+        "I'm fifty-eight.",
+        "Okay, thanks anyway.",
+    )
+    assert result.outcome == "not_qualified", result.transcript
+    rows = sql(system, "persistence")(
+        "SELECT outcome, outcome_reason FROM calls WHERE call_id = %s", result.call_id
+    )
+    assert rows == [("not_qualified", "age_below_62")]
+
+
+async def test_a_renter_is_not_qualified(nats_url: str, system: str) -> None:
+    result = await call(
+        nats_url,
+        "+15095550463",
+        "Hi there.",
+        "Maria Lopez.",
+        "Fresno, California, 93721.",
+        "I'm seventy.",
+        "No, we rent our apartment.",
+        "Alright, bye.",
+    )
+    assert result.outcome == "not_qualified", result.transcript
+    assert sql(system, "persistence")(
+        "SELECT outcome_reason FROM calls WHERE call_id = %s", result.call_id
+    ) == [("not_homeowner",)]
+
+
+async def test_a_returning_qualified_caller_is_recognised(nats_url: str, system: str) -> None:
+    # Margaret is seeded as a qualified caller who spoke with Barbara twice before
+    result = await call(
+        nats_url,
+        "+12065550231",
+        "Hi, this is Margaret Holloway.",
+        "What happens to the house when I pass away?",
+        "Thank you, bye.",
+    )
+    greeting_and_reply = " ".join(t["text"] for t in result.transcript[:3])
+    assert "Margaret" in greeting_and_reply, result.transcript
+    assert result.lead_id is not None
+    memory = sql(system, "persistence")(
+        "SELECT call_count FROM conversation_state WHERE caller_phone = '+12065550231'"
+    )
+    assert memory == [(3,)]
+
+
+async def test_a_caller_who_hangs_up_mid_qualification(nats_url: str, system: str) -> None:
+    result = await call(
+        nats_url,
+        "+15095550464",
+        "Hello.",
+        "Ruth Adams.",
+        "Tulsa, Oklahoma 74103.",
+        "<hangup>",
+        "never said",
+    )
+    assert result.outcome == "caller_hung_up"
+    assert result.turns == 3
+    ended = sql(system, "persistence")(
+        "SELECT end_reason FROM calls WHERE call_id = %s", result.call_id
+    )
+    assert ended == [("caller_hung_up",)]
+
+
+async def test_a_caller_who_says_nothing_is_not_left_hanging(nats_url: str, system: str) -> None:
+    result = await call(
+        nats_url, "+15095550465", "<silence>", "<silence>", "<silence>", "<silence>"
+    )
+    agent_lines = [t["text"] for t in result.transcript if t["role"] == "agent"]
+    assert len(agent_lines) >= 3, "every silence gets a prompt, not silence back"
+    assert result.outcome in ("caller_hung_up", "not_interested"), result.transcript
+
+
+async def test_the_call_command_ends_with_one_json_line(
+    nats_url: str, system: str, tmp_path: Path
+) -> None:
+    script = tmp_path / "books.txt"
+    script.write_text("# an unknown caller who books\n\n" + "\n".join(UNKNOWN_WHO_BOOKS) + "\n")
+    assert script_lines(script.read_text()) == list(UNKNOWN_WHO_BOOKS)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_")}
+    env |= {"NATS_URL": nats_url, "DATABASE_URL": system}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.ops.cli",
+        "call",
+        "--from",
+        "(509) 555-0466",
+        "--script",
+        str(script),
+        "--json",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 0, err.decode()
+    text = out.decode()
+    assert "Barbara:" in text and "Caller:  My name is Walter Greene." in text
+    result = json.loads(text.strip().splitlines()[-1])
+    assert set(result) == {
+        "call_id",
+        "outcome",
+        "lead_id",
+        "appointment",
+        "callback",
+        "turns",
+        "transcript",
+    }
+    assert result["outcome"] == "booked"
+    assert set(result["appointment"]) >= {"broker", "start", "timezone"}
+    assert result["turns"] == len(UNKNOWN_WHO_BOOKS)
