@@ -1,0 +1,160 @@
+"""The dialogue's bus adapters: tools and store over request/reply, publishing replies and
+events to the CALLS stream."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import nats.errors
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from contracts import codec
+from contracts.base import Message
+from contracts.bus import publish_event
+from contracts.calls import CallType
+from contracts.conversation import ReplyChunk
+from contracts.store import (
+    CallerContext,
+    CallerContextReply,
+    GetActivePrompt,
+    GetCallerContext,
+    GetTemplate,
+    PromptReply,
+    RenderedPrompt,
+    Template,
+    TemplateReply,
+)
+from contracts.subjects import (
+    CALLS_STREAM,
+    Header,
+    StoreQuery,
+    call_subject,
+    store_subject,
+    tool_subject,
+)
+from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolReply, ToolRequest, ToolResult
+
+log = logging.getLogger(__name__)
+
+_TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
+
+
+class BusTools:
+    """``tools.<tool>`` request/reply; a timeout or no responder is retried once (another copy
+    may answer), then becomes a retryable ``ToolError`` — no result is ever invented."""
+
+    def __init__(self, nc: NATS, timeout: float = 4.0) -> None:
+        self._nc = nc
+        self._timeout = timeout
+
+    async def call(self, request: ToolRequest, *, deadline: float | None = None) -> ToolResult:
+        name = _TOOL_NAMES[type(request)]
+        data = codec.encode(request)
+        budget = deadline or self._timeout
+        for attempt in (1, 2):
+            try:
+                msg = await self._nc.request(
+                    tool_subject(name.value), data, timeout=budget / attempt
+                )
+            except nats.errors.NoRespondersError:
+                log.warning("tool %s: no responders (attempt %d)", name.value, attempt)
+                continue
+            except nats.errors.TimeoutError:
+                log.warning("tool %s: timed out (attempt %d)", name.value, attempt)
+                continue
+            try:
+                return codec.decode(msg.data, ToolReply).result
+            except codec.ContractError as err:
+                log.error("tool %s: bad reply: %s", name.value, err)
+                return ToolError(code=ToolErrorCode.INTERNAL, message="bad reply")
+        return ToolError(
+            code=ToolErrorCode.UNAVAILABLE,
+            message="I'm having trouble reaching that right now.",
+            retryable=True,
+        )
+
+
+class BusStore:
+    """``store.<query>`` reads; ``None`` on a miss, an error, or no persistence running."""
+
+    def __init__(self, nc: NATS, timeout: float = 0.5) -> None:
+        self._nc = nc
+        self._timeout = timeout
+
+    async def _ask(self, query: StoreQuery, request: Message, reply_type: Any) -> Any:
+        try:
+            msg = await self._nc.request(
+                store_subject(query), codec.encode(request), timeout=self._timeout
+            )
+            return codec.decode(msg.data, reply_type)
+        except (nats.errors.NoRespondersError, nats.errors.TimeoutError):
+            log.info("store %s: no answer", query.value)
+        except codec.ContractError as err:
+            log.warning("store %s: bad reply: %s", query.value, err)
+        return None
+
+    async def caller_context(self, call_id: str, caller_number: str) -> CallerContext | None:
+        reply = await self._ask(
+            StoreQuery.CALLER_CONTEXT,
+            GetCallerContext(call_id=call_id, caller_number=caller_number),
+            CallerContextReply,
+        )
+        return reply if isinstance(reply, CallerContext) else None
+
+    async def template(self, dialled_number: str | None) -> Template | None:
+        reply = await self._ask(
+            StoreQuery.TEMPLATE, GetTemplate(dialled_number=dialled_number), TemplateReply
+        )
+        return reply if isinstance(reply, Template) else None
+
+    async def prompt(self, call_type: CallType, variables: dict[str, str]) -> RenderedPrompt | None:
+        reply = await self._ask(
+            StoreQuery.PROMPT,
+            GetActivePrompt(call_type=call_type, variables=variables),
+            PromptReply,
+        )
+        return reply if isinstance(reply, RenderedPrompt) else None
+
+
+class BusPublisher:
+    def __init__(self, nc: NATS, js: JetStreamContext) -> None:
+        self._nc = nc
+        self._js = js
+
+    async def chunk(self, chunk: ReplyChunk) -> None:
+        """A plain publish (no ack wait on the hot path); the CALLS stream captures it and
+        de-duplicates by ``Nats-Msg-Id``."""
+        headers = {Header.MSG_ID: chunk.event_id, Header.CONTRACT: "ReplyChunk"}
+        await self._nc.publish(
+            call_subject(chunk.call_id, "reply"), codec.encode(chunk), headers=headers
+        )
+
+    async def event(self, subject: str, event: Message) -> None:
+        await publish_event(self._js, subject, event)
+
+    async def published_chunks(
+        self, call_id: str, reply_id: str, from_seq: int
+    ) -> list[ReplyChunk]:
+        """The chunks of ``reply_id`` stored after stream sequence ``from_seq``."""
+        subject = call_subject(call_id, "reply")
+        found: list[ReplyChunk] = []
+        seq = max(from_seq, 1)
+        for _ in range(200):
+            try:
+                raw = await self._js.get_msg(CALLS_STREAM, seq=seq, subject=subject, next=True)
+            except NotFoundError:
+                break
+            if raw.data:
+                try:
+                    chunk = codec.decode(raw.data, ReplyChunk)
+                except codec.ContractError:
+                    chunk = None
+                if chunk is not None and chunk.reply_id == reply_id:
+                    found.append(chunk)
+            if raw.seq is None:
+                break
+            seq = raw.seq + 1
+        return found

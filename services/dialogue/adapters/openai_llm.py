@@ -1,0 +1,88 @@
+"""The LLM through the ``openai`` client: any OpenAI-compatible server by base URL (OpenAI,
+OpenRouter, a local server, the tests' fake)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+
+from services.dialogue.ports import (
+    LlmConfig,
+    LlmEvent,
+    LlmRequest,
+    LlmUnavailable,
+    TextDelta,
+    ToolCall,
+)
+
+log = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT_S = 15.0
+
+
+class OpenAiLlm:
+    def __init__(self) -> None:
+        self._clients: dict[tuple[str | None, str], openai.AsyncOpenAI] = {}
+
+    def _client(self, config: LlmConfig) -> openai.AsyncOpenAI:
+        key = (config.base_url, config.api_key)
+        client = self._clients.get(key)
+        if client is None:
+            client = openai.AsyncOpenAI(
+                api_key=config.api_key,
+                base_url=config.base_url,
+                max_retries=0,  # retries and fallbacks are the dialogue's own
+                timeout=REQUEST_TIMEOUT_S,
+            )
+            self._clients[key] = client
+        return client
+
+    async def stream(self, request: LlmRequest) -> AsyncIterator[LlmEvent]:
+        client = self._client(request.config)
+        params: dict[str, Any] = {
+            "model": request.model,
+            "messages": request.messages,
+            "temperature": request.config.temperature,
+            "max_tokens": request.config.max_tokens,
+            "stream": True,
+        }
+        if request.tools:
+            params["tools"] = request.tools
+            params["tool_choice"] = request.tool_choice
+        partial: dict[int, dict[str, str]] = {}
+        try:
+            stream = await client.chat.completions.create(**params)
+            async for chunk in stream:
+                if not chunk.choices:
+                    continue
+                delta = chunk.choices[0].delta
+                if delta.content:
+                    yield TextDelta(delta.content)
+                for call in delta.tool_calls or []:
+                    acc = partial.setdefault(call.index, {"id": "", "name": "", "arguments": ""})
+                    if call.id:
+                        acc["id"] = call.id
+                    if call.function and call.function.name:
+                        acc["name"] += call.function.name
+                    if call.function and call.function.arguments:
+                        acc["arguments"] += call.function.arguments
+        except openai.APIError as err:
+            raise LlmUnavailable(
+                f"{type(err).__name__}: {getattr(err, 'status_code', '')}"
+            ) from err
+        except (OSError, TimeoutError) as err:
+            raise LlmUnavailable(type(err).__name__) from err
+        for index in sorted(partial):
+            acc = partial[index]
+            if acc["name"]:
+                yield ToolCall(
+                    id=acc["id"] or f"call_{index}", name=acc["name"], arguments=acc["arguments"]
+                )
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()

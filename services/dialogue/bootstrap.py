@@ -1,0 +1,112 @@
+"""Composition root: settings from the environment, real adapters wired into the handlers.
+Tests and the benchmark call :func:`start` in-process with fakes where they need them."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from nats.aio.client import Client as NATS
+
+from contracts.runtime import Stats, Stop
+from services.dialogue.adapters.bus import BusPublisher, BusStore, BusTools
+from services.dialogue.adapters.clock import SystemClock
+from services.dialogue.adapters.kv import BUCKET, TTL_S, KvStates, ensure_bucket
+from services.dialogue.adapters.openai_llm import OpenAiLlm
+from services.dialogue.context import Deps, Tuning
+from services.dialogue.handlers import Dialogue
+from services.dialogue.intake import Intake, IntakeConfig
+from services.dialogue.ports import Clock, Llm, Publisher, Store, Tools
+
+#: Environment variables that configure the LLM (keys are never logged).
+LLM_ENV = (
+    "OPENAI_API_KEY", "OPENROUTER_API_KEY", "EC_LLM_API_KEY", "EC_LLM_BASE_URL", "EC_LLM_MODEL",
+    "EC_LLM_FALLBACK_MODEL", "EC_DIALOGUE_POLICY",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    nats_url: str = "nats://127.0.0.1:4222"
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
+    tuning: Tuning = field(default_factory=Tuning)
+    llm_env: dict[str, str] = field(default_factory=dict)
+    kv_bucket: str = BUCKET
+    kv_ttl_s: float = TTL_S
+    replicas: int = 1
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def num(name: str, default: float) -> float:
+            return float(env.get(name) or default)
+
+        intake = IntakeConfig(
+            pull_loops=int(num("EC_DIALOGUE_PULL_LOOPS", 4)),
+            max_in_flight=int(num("EC_DIALOGUE_MAX_IN_FLIGHT", 512)),
+            ack_wait=num("EC_DIALOGUE_ACK_WAIT_S", 1.0),
+            max_deliver=int(num("EC_DIALOGUE_MAX_DELIVER", 5)),
+        )
+        tuning = Tuning(
+            filler_after=num("EC_DIALOGUE_FILLER_AFTER_S", 0.7),
+            tool_timeout=num("EC_DIALOGUE_TOOL_TIMEOUT_S", 4.0),
+        )
+        return cls(
+            nats_url=env.get("NATS_URL") or "nats://127.0.0.1:4222",
+            intake=intake,
+            tuning=tuning,
+            llm_env={k: env[k] for k in LLM_ENV if env.get(k)},
+            replicas=int(env.get("EC_STREAM_REPLICAS") or 1),
+        )
+
+
+@dataclass
+class Overrides:
+    """Fakes for tests and the benchmark; ``None`` means the real adapter."""
+
+    tools: Tools | None = None
+    store: Store | None = None
+    llm: Llm | None = None
+    clock: Clock | None = None
+    publisher: Publisher | None = None
+    on_timing: Callable[[str, float, float], None] | None = None
+
+
+def tune_gc() -> None:
+    """Fewer, shorter collector pauses on the reply path: everything loaded at start-up is
+    frozen out of collection, and young objects are collected less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+async def start(
+    nc: NATS, stats: Stats, settings: Settings, overrides: Overrides | None = None
+) -> Stop:
+    over = overrides or Overrides()
+    js = nc.jetstream()
+    kv = await ensure_bucket(js, settings.kv_bucket, settings.kv_ttl_s, settings.replicas)
+    llm = over.llm or OpenAiLlm()
+    deps = Deps(
+        tools=over.tools or BusTools(nc, settings.tuning.tool_timeout),
+        store=over.store or BusStore(nc),
+        states=KvStates(kv),
+        publisher=over.publisher or BusPublisher(nc, js),
+        clock=over.clock or SystemClock(),
+        llm=llm,
+        llm_env=dict(settings.llm_env),
+        tuning=settings.tuning,
+    )
+    dialogue = Dialogue(deps, on_timing=over.on_timing)
+    intake = Intake(nc, dialogue, stats, settings.intake)
+    await intake.start()
+
+    async def stop() -> None:
+        await intake.stop()
+        if isinstance(llm, OpenAiLlm):
+            await llm.close()
+
+    return stop

@@ -1,0 +1,110 @@
+"""What a turn handler works with: its dependencies and the turn in progress."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.conversation import Action
+from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolRequest, ToolResult, ToolSession
+from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools
+from services.dialogue.reply import ReplyStream, safe_token
+from services.dialogue.state import CallState
+from services.dialogue.timezones import timezone_for_state
+
+log = logging.getLogger(__name__)
+
+TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
+FILLERS = ("Let me check that for you.", "One moment while I look that up.", "Just a second.")
+
+
+@dataclass
+class Tuning:
+    """Timing knobs (seconds)."""
+
+    filler_after: float = 0.7
+    tool_timeout: float = 4.0
+    llm_first_token_timeout: float = 3.0
+    #: all LLM attempts of one turn together; past it the offline policy answers
+    llm_turn_budget: float = 5.0
+    llm_retry_delay: float = 0.2
+    max_tool_rounds: int = 3
+    llm_cooldown: float = 20.0
+
+
+@dataclass
+class Deps:
+    tools: Tools
+    store: Store
+    states: States
+    publisher: Publisher
+    clock: Clock
+    llm: Llm | None = None
+    llm_env: dict[str, str] = field(default_factory=dict)
+    tuning: Tuning = field(default_factory=Tuning)
+    #: process-wide LLM health: monotonic time until which the LLM is skipped
+    llm_down_until: float = 0.0
+
+
+@dataclass
+class Turn:
+    """One turn in progress: a working copy of the state, the reply being spoken."""
+
+    deps: Deps
+    state: CallState
+    reply: ReplyStream
+    turn_id: str
+    text: str = ""
+    cancel: asyncio.Event = field(default_factory=asyncio.Event)
+    action: Action | None = None
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    _keys: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reply.stop = self.cancel
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
+
+    def session(self) -> ToolSession:
+        s = self.state
+        timezone = timezone_for_state(s.facts.state) or (s.broker.timezone if s.broker else None)
+        return ToolSession(
+            call_id=s.call_id,
+            lead_id=s.lead_id,
+            verified=s.flags.verified,
+            caller_number=s.caller_number,
+            caller_timezone=timezone,
+        )
+
+    def idempotency_key(self, what: str) -> str:
+        """Same turn, same effect → same key, on whichever copy runs it."""
+        n = self._keys.get(what, 0)
+        self._keys[what] = n + 1
+        return f"{self.state.call_id}:{safe_token(self.turn_id, 60)}:{what}:{n}"
+
+    async def tool(self, request: ToolRequest) -> ToolResult:
+        """Call a tool over the bus; if it is slow, say a short filler first."""
+        name = TOOL_NAMES.get(type(request))
+        task = asyncio.ensure_future(
+            self.deps.tools.call(request, deadline=self.deps.tuning.tool_timeout)
+        )
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.deps.tuning.filler_after)
+            if not done:
+                await self.reply.filler(FILLERS[self.reply.fillers % len(FILLERS)])
+            result = await task
+        except Exception as err:  # the adapter should not raise; be safe anyway
+            log.warning("tool %s failed: %s", name, type(err).__name__)
+            result = ToolError(
+                code=ToolErrorCode.UNAVAILABLE, message="unavailable", retryable=True
+            )
+        if isinstance(result, ToolError) and result.code in (
+            ToolErrorCode.UNAVAILABLE,
+            ToolErrorCode.INTERNAL,
+        ):
+            self.state.flags.tool_failures += 1
+        return result

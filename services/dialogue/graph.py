@@ -1,0 +1,151 @@
+"""The conversation graph, as code.
+
+Each node declares its prompt section (the active prompt version's node text), the functions
+the LLM may call there, the nodes it may move to, and a visit cap. :func:`route` picks the next
+node from flags that tools and rules set — never from what the LLM said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contracts.calls import CallType, Node
+from services.dialogue.state import CallState
+
+#: Functions every node offers (compliance and escape hatches).
+GLOBAL_FUNCTIONS = ("record_do_not_call", "request_human", "end_call")
+#: Nodes any node may jump to: booking intent, "stop calling", a hang-up.
+GLOBAL_JUMPS = frozenset({Node.BOOK, Node.EXIT})
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    node: Node
+    task: str
+    functions: tuple[str, ...]
+    transitions: frozenset[Node]
+    max_visits: int
+
+    @property
+    def section(self) -> str:
+        """The key of this node's text in the prompt version's ``nodes``."""
+        return self.node.value
+
+    def allows(self, target: Node) -> bool:
+        return target == self.node or target in self.transitions or target in GLOBAL_JUMPS
+
+    def offers(self, function: str) -> bool:
+        return function in self.functions or function in GLOBAL_FUNCTIONS
+
+
+def _spec(node: Node, task: str, functions: tuple[str, ...], to: set[Node], cap: int) -> NodeSpec:
+    return NodeSpec(node, task, functions, frozenset(to), cap)
+
+
+GRAPH: dict[Node, NodeSpec] = {
+    spec.node: spec
+    for spec in (
+        _spec(
+            Node.GREET, "disclose, learn who is calling",
+            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
+            {Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 3,
+        ),
+        _spec(
+            Node.VERIFY, "confirm who is calling without revealing anything",
+            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
+            {Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 3,
+        ),
+        _spec(
+            Node.QUALIFY, "the four gates, one question at a time",
+            ("record_qualification", "update_lead", "search_knowledge", "note_objection",
+             "mark_ready_to_book"),
+            {Node.ANSWER, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 10,
+        ),
+        _spec(
+            Node.ANSWER, "answer from the knowledge base, offer the consultation",
+            ("search_knowledge", "note_objection", "mark_ready_to_book", "update_lead",
+             "request_email", "schedule_callback"),
+            {Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 8,
+        ),
+        _spec(
+            Node.OBJECTIONS, "acknowledge, reassure from the knowledge base, no pressure",
+            ("search_knowledge", "note_objection", "resolve_objection", "mark_ready_to_book",
+             "request_email", "schedule_callback"),
+            {Node.ANSWER, Node.QUALIFY, Node.VERIFY, Node.WRONG_PERSON}, 4,
+        ),
+        _spec(
+            Node.BOOK, "broker, preference, two slots, book; else a callback",
+            ("find_broker", "get_availability", "book_appointment", "schedule_callback",
+             "request_email", "search_knowledge", "update_lead"),
+            {Node.ANSWER, Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 8,
+        ),
+        _spec(
+            Node.EXIT, "recap, thank, goodbye",
+            ("search_knowledge", "schedule_callback"),
+            {Node.ANSWER, Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 4,
+        ),
+        _spec(
+            Node.WRONG_PERSON, "share nothing; wait for the right person, or take a callback",
+            ("identify_caller", "schedule_callback", "take_message"),
+            {Node.GREET, Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS}, 4,
+        ),
+    )
+}  # fmt: skip
+
+
+def terminal(state: CallState) -> bool:
+    """The call has reached an end the caller cannot talk us out of."""
+    f = state.flags
+    return (
+        f.do_not_call
+        or f.transferred
+        or f.ended
+        or f.qualified is False
+        or f.not_interested
+        or f.other_lender
+        or f.capped is not None
+    )
+
+
+def route(state: CallState) -> Node:
+    """The next node, from flags only."""
+    f = state.flags
+    if terminal(state):
+        return Node.EXIT
+    if f.booked or f.callback or f.email_requested:
+        return Node.EXIT
+    if f.wrong_person:
+        return Node.WRONG_PERSON
+    if f.wants_callback or f.bad_timing:
+        return Node.BOOK
+    if not f.identified and state.node == Node.GREET:
+        return Node.GREET
+    if not f.verified or (not state.lead_found and not f.located):
+        return Node.VERIFY  # a new caller also tells us where the home is
+    if f.ready_to_book and not f.no_sales:
+        return Node.BOOK if f.qualified else Node.QUALIFY
+    if f.objection:
+        return Node.OBJECTIONS
+    if f.qualified is None and not f.no_sales:
+        return Node.QUALIFY
+    return Node.ANSWER
+
+
+def skips_qualification(call_type: CallType) -> bool:
+    return call_type == CallType.INBOUND_QUALIFIED
+
+
+def move(state: CallState, target: Node) -> bool:
+    """Go to ``target`` if the current node allows it; returns whether the node changed."""
+    if target == state.node:
+        return False
+    if not GRAPH[state.node].allows(target):
+        # The router only produces declared transitions; a test proves it. Be safe anyway.
+        target = Node.EXIT
+    state.previous, state.node = state.node, target
+    return True
+
+
+def over_cap(state: CallState) -> bool:
+    spec = GRAPH[state.node]
+    return state.visit_count(state.node) > spec.max_visits

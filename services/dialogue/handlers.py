@@ -1,0 +1,421 @@
+"""Handlers for the four call events the dialogue consumes; deps passed in, no bus code here.
+
+- ``started``: Barbara speaks first (the greeting goes out before any lookup), then the call's
+  lead, memory, template and prompt are read once and kept in the call state.
+- ``turn``: load state → skip a turn already done → run the LLM or the offline policy,
+  streaming chunks → publish state changes (and the outcome) → commit the state with a
+  revision check → the final chunk.
+- ``interrupted``: the history keeps only what the caller heard.
+- ``ended``: the outcome, if the dialogue did not record it already.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from contracts.calls import (
+    CallDirection,
+    CallEnded,
+    CallStarted,
+    CallType,
+    EndReason,
+    Node,
+)
+from contracts.conversation import CallerTurn, EndCall, ReplyChunk, ReplyInterrupted, Transfer
+from contracts.store import CallerContext, RenderedPrompt, Template
+from contracts.subjects import call_subject
+from contracts.tools import CheckConsent, ConsentResult, LeadLookupResult, LookupLead
+from services.dialogue import lines
+from services.dialogue.context import Deps, Turn
+from services.dialogue.graph import over_cap
+from services.dialogue.llm_policy import llm_config, llm_turn, variables
+from services.dialogue.offline import offline_turn, speak
+from services.dialogue.outcome import outcome_event, state_event, visited
+from services.dialogue.ports import LlmUnavailable, StateConflict
+from services.dialogue.reply import ReplyStream, reply_id_for
+from services.dialogue.state import (
+    CallState,
+    HistoryItem,
+    LlmSettings,
+    Prompt,
+    add_history,
+    apply_interrupts,
+    copy_state,
+    merge,
+    remember_turn,
+)
+from services.dialogue.understand import STOP_CALLING, normalise
+
+log = logging.getLogger(__name__)
+
+STATE_WAIT = 1.5  # a turn that overtakes its call's ``started`` waits this long for it
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How this message reached us: redelivered after a copy died, where in the stream."""
+
+    attempt: int = 1
+    stream_seq: int = 0
+
+    @property
+    def redelivered(self) -> bool:
+        return self.attempt > 1
+
+
+@dataclass
+class InFlight:
+    reply_id: str
+    cancel: asyncio.Event
+
+
+@dataclass
+class Dialogue:
+    deps: Deps
+    #: called with ("greeting" | "turn", received_at, first_chunk_at) per reply (monotonic
+    #: seconds), for metrics and the benchmark
+    on_timing: Callable[[str, float, float], None] | None = None
+    inflight: dict[str, InFlight] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def lock(self, call_id: str) -> asyncio.Lock:
+        lock = self._locks.get(call_id)
+        if lock is None:
+            lock = self._locks[call_id] = asyncio.Lock()
+        return lock
+
+    def forget(self, call_id: str) -> None:
+        self._locks.pop(call_id, None)
+        self.inflight.pop(call_id, None)
+
+    # ---- barge-in (broadcast to every copy) -------------------------------------------------
+
+    def cancel(self, call_id: str, reply_id: str | None = None) -> bool:
+        running = self.inflight.get(call_id)
+        if running and (reply_id is None or running.reply_id == reply_id):
+            running.cancel.set()
+            return True
+        return False
+
+    # ---- started ----------------------------------------------------------------------------
+
+    async def on_started(self, event: CallStarted, delivery: Delivery) -> None:
+        received = self.deps.clock.monotonic()
+        existing = await self.deps.states.load(event.call_id)
+        if existing is not None:
+            return  # greeted already (a redelivery)
+        state = _initial_state(event)
+        reply_id = f"rpl_greet_{event.call_id}"
+        already = await self._already(event.call_id, reply_id, delivery)
+        reply = ReplyStream(self.deps.publisher, self.deps.clock, call_id=event.call_id,
+                            reply_id=reply_id, turn_id=None, already=already)  # fmt: skip
+        turn = Turn(deps=self.deps, state=state, reply=reply, turn_id=f"start-{event.call_id}")
+        if state.direction == CallDirection.OUTBOUND and not await _may_call(turn):
+            await reply.say(lines.DNC)
+            state.flags.do_not_call = True
+            turn.action = EndCall(reason="not allowed to call")
+        else:
+            await reply.say(lines.greeting(state.direction, state.call_type))
+        self._timing("greeting", received, reply)
+        await _load_context(turn, event)
+        add_history(state, HistoryItem(role="agent", text=reply.text, reply_id=reply_id))
+        changed = state_event(_blank(state), state, always=True)
+        if changed is not None:
+            await self.deps.publisher.event(call_subject(state.call_id, "state"), changed)
+        if turn.action is not None:
+            await self._record_outcome(state)
+        try:
+            await self.deps.states.create(state)
+        except StateConflict:
+            log.info("call %s: greeted by another copy", event.call_id)
+        await reply.end(turn.action)
+
+    # ---- turn -------------------------------------------------------------------------------
+
+    async def on_turn(self, event: CallerTurn, delivery: Delivery) -> None:
+        received = self.deps.clock.monotonic()
+        if event.tentative:
+            return  # preemptive turns run no effects; the confirmed turn follows
+        loaded = await self._load_or_wait(event.call_id)
+        if loaded is None:
+            log.warning("call %s: turn with no call state; starting one", event.call_id)
+            state = CallState(call_id=event.call_id, started_at=self.deps.clock.now())
+            revision = await self._create(state)
+            if revision is None:
+                loaded = await self.deps.states.load(event.call_id)
+                if loaded is None:
+                    raise RuntimeError("call state vanished")
+                state, revision = loaded
+        else:
+            state, revision = loaded
+        if state.ended or event.turn_id in state.done_turns:
+            return
+        reply_id = reply_id_for(event.turn_id)
+        already = await self._already(event.call_id, reply_id, delivery)
+        reply = ReplyStream(self.deps.publisher, self.deps.clock, call_id=event.call_id,
+                            reply_id=reply_id, turn_id=event.turn_id, already=already)  # fmt: skip
+        base = copy_state(state)
+        turn = Turn(deps=self.deps, state=state, reply=reply, turn_id=event.turn_id,
+                    text="" if event.silence else event.text)  # fmt: skip
+        self.inflight[event.call_id] = InFlight(reply_id, turn.cancel)
+        try:
+            await self._run(turn, received, base)
+        finally:
+            running = self.inflight.get(event.call_id)
+            if running and running.reply_id == reply_id:
+                del self.inflight[event.call_id]
+        heard_text = reply.text
+        add_history(state, HistoryItem(role="agent", text=heard_text, reply_id=reply_id,
+                                       interrupted=turn.cancelled))  # fmt: skip
+        remember_turn(state, event.turn_id)
+        changed = state_event(base, state)
+        if changed is not None:
+            await self.deps.publisher.event(call_subject(state.call_id, "state"), changed)
+        if isinstance(turn.action, EndCall | Transfer) and not state.outcome_published:
+            await self._record_outcome(state)
+        if await self._commit(base, state, revision, event.turn_id, appended=2):
+            await reply.end(turn.action)
+
+    async def _run(self, turn: Turn, received: float, base: CallState) -> None:
+        s = turn.state
+        _begin(turn)
+        config = llm_config(s, self.deps.llm_env)
+        use_llm = (
+            config is not None
+            and self.deps.llm is not None
+            and self.deps.clock.monotonic() >= self.deps.llm_down_until
+            and s.flags.capped is None
+            and not STOP_CALLING.search(normalise(turn.text))
+        )
+        if use_llm:
+            assert config is not None
+            try:
+                await llm_turn(turn, config)
+                self._timing("turn", received, turn.reply)
+                return
+            except LlmUnavailable:
+                self.deps.llm_down_until = (
+                    self.deps.clock.monotonic() + self.deps.tuning.llm_cooldown
+                )
+                log.warning("call %s: LLM unavailable, offline policy takes the turn", s.call_id)
+                if turn.reply.sentences:
+                    return
+                if turn.calls:
+                    # functions already ran (maybe a booking): keep what they did, and let
+                    # the offline policy say the current node's next line
+                    await speak(turn, None)
+                    self._timing("turn", received, turn.reply)
+                    return
+                _restore(turn, base)
+                _begin(turn)
+        await offline_turn(turn)
+        self._timing("turn", received, turn.reply)
+
+    async def apologise(self, event: CallerTurn) -> None:
+        """The turn failed for good: the caller still hears something."""
+        reply = ReplyStream(
+            self.deps.publisher,
+            self.deps.clock,
+            call_id=event.call_id,
+            reply_id=f"{reply_id_for(event.turn_id)}-sorry",
+            turn_id=event.turn_id,
+        )
+        await reply.say(lines.SORRY_AGAIN + " Could you say that once more?")
+        await reply.end()
+
+    # ---- interrupted and ended --------------------------------------------------------------
+
+    async def on_interrupted(self, event: ReplyInterrupted, delivery: Delivery) -> None:
+        self.cancel(event.call_id, event.reply_id)
+
+        def truncate(state: CallState) -> None:
+            state.pending_interrupts[event.reply_id] = event.heard_text
+            apply_interrupts(state)
+
+        await self._mutate(event.call_id, truncate)
+
+    async def on_ended(self, event: CallEnded, delivery: Delivery) -> None:
+        self.cancel(event.call_id)
+        loaded = await self.deps.states.load(event.call_id)
+        if loaded is None:
+            return
+        state, _ = loaded
+        if not state.outcome_published:
+            await self._record_outcome(state, event.reason)
+
+        def finish(s: CallState) -> None:
+            s.ended = True
+            s.outcome_published = True
+
+        await self._mutate(event.call_id, finish)
+        self.forget(event.call_id)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    async def _record_outcome(self, state: CallState, end_reason: EndReason | None = None) -> None:
+        event = outcome_event(state, end_reason)
+        state.outcome = event.outcome.value
+        state.outcome_published = True
+        await self.deps.publisher.event(call_subject(state.call_id, "outcome"), event)
+
+    async def _already(self, call_id: str, reply_id: str, delivery: Delivery) -> list[ReplyChunk]:
+        if not delivery.redelivered:
+            return []
+        return await self.deps.publisher.published_chunks(call_id, reply_id, delivery.stream_seq)
+
+    async def _load_or_wait(self, call_id: str) -> tuple[CallState, int] | None:
+        deadline = self.deps.clock.monotonic() + STATE_WAIT
+        while True:
+            loaded = await self.deps.states.load(call_id)
+            if loaded is not None or self.deps.clock.monotonic() >= deadline:
+                return loaded
+            await asyncio.sleep(0.05)
+
+    async def _create(self, state: CallState) -> int | None:
+        try:
+            return await self.deps.states.create(state)
+        except StateConflict:
+            return None
+
+    async def _commit(self, base: CallState, mine: CallState, revision: int, turn_id: str,
+                      appended: int) -> bool:  # fmt: skip
+        """Write with a revision check; on a conflict merge my changes onto the latest."""
+        for _ in range(8):
+            try:
+                await self.deps.states.update(mine, revision)
+                return True
+            except StateConflict:
+                loaded = await self.deps.states.load(mine.call_id)
+                if loaded is None:
+                    return False
+                theirs, revision = loaded
+                if turn_id in theirs.done_turns and turn_id not in base.done_turns:
+                    return False  # another copy finished this very turn first
+                mine = merge(base, mine, theirs, appended)
+                base = theirs
+        log.error("call %s: could not save state after repeated conflicts", mine.call_id)
+        return False
+
+    async def _mutate(self, call_id: str, change: Callable[[CallState], None]) -> None:
+        for _ in range(8):
+            loaded = await self.deps.states.load(call_id)
+            if loaded is None:
+                return
+            state, revision = loaded
+            change(state)
+            try:
+                await self.deps.states.update(state, revision)
+                return
+            except StateConflict:
+                continue
+
+    def _timing(self, kind: str, received: float, reply: ReplyStream) -> None:
+        if self.on_timing is not None and reply.first_chunk_at is not None:
+            self.on_timing(kind, received, reply.first_chunk_at)
+
+
+def _begin(turn: Turn) -> None:
+    """A turn starts: count the visit (a node over its cap ends the call politely) and add
+    what the caller said to the history."""
+    s = turn.state
+    s.turns += 1
+    visited(s, s.node)
+    if over_cap(s) and s.node != Node.EXIT:
+        s.flags.capped = s.node.value
+    add_history(s, HistoryItem(role="caller", text=turn.text))
+
+
+def _restore(turn: Turn, base: CallState) -> None:
+    """Undo the LLM's partial work (no function ran) before the offline policy takes the turn."""
+    fresh = copy_state(base)
+    for name in CallState.__struct_fields__:
+        setattr(turn.state, name, getattr(fresh, name))
+
+
+def _blank(state: CallState) -> CallState:
+    blank = CallState(call_id=state.call_id)
+    blank.node = state.node
+    blank.state_seq = state.state_seq
+    return blank
+
+
+def _initial_state(event: CallStarted) -> CallState:
+    inbound = event.direction == CallDirection.INBOUND
+    return CallState(
+        call_id=event.call_id,
+        direction=event.direction,
+        call_type=event.call_type
+        or (CallType.INBOUND_UNKNOWN if inbound else CallType.OUTBOUND_COLD),
+        caller_number=event.from_number if inbound else event.to_number,
+        dialled_number=event.to_number if inbound else event.from_number,
+        template_id=event.template_id,
+        started_at=event.occurred_at,
+    )
+
+
+async def _may_call(turn: Turn) -> bool:
+    result = await turn.tool(CheckConsent(session=turn.session()))
+    return not isinstance(result, ConsentResult) or result.may_call
+
+
+async def _load_context(turn: Turn, event: CallStarted) -> None:
+    """Who is calling, what we remember, the voice template and the prompt — read once."""
+    s, deps = turn.state, turn.deps
+    caller = s.caller_number
+    lookup_task = asyncio.ensure_future(turn.tool(LookupLead(session=turn.session())))
+    ctx_task = asyncio.ensure_future(
+        deps.store.caller_context(s.call_id, caller) if caller else _none()
+    )
+    template_task = asyncio.ensure_future(deps.store.template(s.dialled_number))
+    lookup, ctx, template = await asyncio.gather(lookup_task, ctx_task, template_task)
+    if isinstance(lookup, LeadLookupResult) and lookup.lead_id:
+        s.lead_id, s.lead_found, s.lead_status = lookup.lead_id, lookup.found, lookup.status
+        s.memory.update(lookup.memory)
+        if lookup.qualified:
+            s.flags.qualified = True
+        if lookup.do_not_call and s.direction == CallDirection.INBOUND:
+            s.flags.no_sales = True
+        if lookup.status == "appointment_set":
+            s.flags.existing_appointment = True
+    if isinstance(ctx, CallerContext):
+        s.memory.update(ctx.memory)
+        s.returning = ctx.call_count > 0 or bool(ctx.last_outcome)
+        if ctx.lead_id and not s.lead_id:
+            s.lead_id = ctx.lead_id
+        if ctx.qualified and s.lead_id:
+            s.flags.qualified = True
+    contacted = isinstance(lookup, LeadLookupResult) and lookup.memory.get("contacted_before")
+    s.returning = s.lead_found and (s.returning or bool(contacted))
+    if event.call_type is None and s.direction == CallDirection.INBOUND:
+        s.call_type = (
+            CallType.INBOUND_QUALIFIED if s.flags.qualified
+            else CallType.INBOUND_UNQUALIFIED if s.lead_found
+            else CallType.INBOUND_UNKNOWN
+        )  # fmt: skip
+    elif event.call_type is None and s.lead_status == "callback_scheduled":
+        s.call_type = CallType.OUTBOUND_WARM
+    if isinstance(template, Template):
+        s.template_id = template.template_id
+        s.llm = LlmSettings(
+            provider=template.llm_provider,
+            model=template.llm_model,
+            fallback_model=template.llm_fallback_model,
+            base_url=template.llm_base_url,
+            temperature=template.llm_temperature,
+            max_tokens=template.llm_max_tokens,
+        )
+    # only the fixed variables: the rest ({{broker_name}}…) is filled per turn as it is learned
+    fixed = variables(s, deps.clock.now().strftime("%A, %B %d, %Y"))
+    prompt = await deps.store.prompt(
+        s.call_type, {"call_type": fixed["call_type"], "today": fixed["today"]}
+    )
+    if isinstance(prompt, RenderedPrompt):
+        s.prompt = Prompt(version_id=prompt.prompt_version_id, sections=dict(prompt.sections),
+                          nodes=dict(prompt.nodes))  # fmt: skip
+
+
+async def _none() -> None:
+    return None

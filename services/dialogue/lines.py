@@ -1,0 +1,123 @@
+"""Barbara's templated lines for the offline policy: warm, plain, one or two sentences."""
+
+from __future__ import annotations
+
+from contracts.calls import CallDirection, CallType
+
+GREETING_INBOUND = (
+    "Hello, thank you for calling Equity Connect! This is Barbara, an AI assistant, and this "
+    "call may be recorded; may I ask who I'm speaking with?"
+)
+GREETING_OUTBOUND = (
+    "Hello, this is Barbara, an AI assistant calling from Equity Connect, and this call may be "
+    "recorded. May I ask who I'm speaking with?"
+)
+
+
+def greeting(direction: CallDirection, call_type: CallType) -> str:
+    return GREETING_OUTBOUND if direction == CallDirection.OUTBOUND else GREETING_INBOUND
+
+
+ASK = {
+    "name": "May I have your first and last name, please?",
+    "name_again": "I'm sorry, I didn't quite catch your name; could you say it once more?",
+    "location": "And what city and state is your home in?",
+    "age": "May I ask how old you are, or the youngest homeowner if there are two of you?",
+    "homeowner": "Do you own your home?",
+    "primary": "And is that the home you live in most of the year?",
+    "value": "Roughly what do you think your home is worth today?",
+    "balance": "And about how much is left on the mortgage, if anything?",
+    "booking_offer": (
+        "Would you like me to set up a free, no-obligation consultation with {broker}?"
+    ),
+    "booking_again": "Would you like me to set up that consultation with {broker}?",
+    "more_questions": "What other questions can I answer for you?",
+    "anything_else": "Is there anything else I can help you with today?",
+    "zip": "What's the ZIP code where your home is, so I can match you with the right broker?",
+    "preference": "Do mornings or afternoons suit you better, and is there a day you prefer?",
+    "slots": "I have {first} or {second}; which works better for you?",
+    "one_slot": "I have {first}; would that work for you?",
+    "callback_time": "Of course; what day and time would be best for a call back?",
+    "callback_offer": "Would you like us to call back at a better time for them?",
+    "email": "Of course; what email address should we send it to?",
+    "good_time": (
+        "I'm following up about reverse mortgage options you asked about; is now a good time "
+        "for a couple of minutes?"
+    ),
+    "waiting": "Take your time, I'm right here.",
+}
+
+OBJECTION_ANSWERS = {
+    "scam": (
+        "It's smart to be careful: this is a federally insured loan program, you can look up "
+        "any broker's license yourself, and there's never any pressure from us."
+    ),
+    "lose_home": (
+        "You keep the title to your home, and as long as you live there and keep up the taxes, "
+        "insurance and upkeep, no one can make you leave."
+    ),
+    "heirs": (
+        "Your heirs still inherit the home; they can keep it by paying off the loan or sell it, "
+        "and they never owe more than the home is worth."
+    ),
+    "fees": (
+        "There are closing costs and insurance, much like a regular mortgage, and most can be "
+        "paid from the loan itself; the broker will walk you through every number."
+    ),
+    "existing_mortgage": (
+        "That's very common: the reverse mortgage pays off the existing mortgage first, so you "
+        "no longer have a monthly mortgage payment."
+    ),
+    "moving": (
+        "If you move out for good or sell, the loan is simply repaid from the sale, and you or "
+        "your heirs keep whatever equity is left."
+    ),
+}
+
+NOT_QUALIFIED = {
+    "age_below_62": (
+        "Thank you for sharing that; a reverse mortgage needs the youngest homeowner to be at "
+        "least sixty-two, so please do call us again once you reach that birthday."
+    ),
+    "not_homeowner": (
+        "Thank you; a reverse mortgage is only for homeowners, so it wouldn't be a fit right "
+        "now, but we're always happy to answer questions."
+    ),
+    "not_primary_residence": (
+        "Thank you; a reverse mortgage has to be on the home you live in most of the year, so "
+        "if your main home might work instead, we'd be glad to talk about that another time."
+    ),
+    "insufficient_equity": (
+        "Thank you for walking through that with me; it looks like there isn't quite enough "
+        "equity in the home right now, but things change, so please call us again anytime."
+    ),
+}
+
+GOODBYE = "Take care, and goodbye!"
+DNC = (
+    "I'm so sorry for the bother; I've taken your number off our list and you won't hear from "
+    "us again. Goodbye!"
+)
+PRIVACY = "I'm sorry, I can't look up or share anyone's personal records over the phone."
+WHO = "Yes, you've reached Equity Connect; we help homeowners learn about reverse mortgages."
+NO_ANSWER = (
+    "That's a great question for the broker, and I'll make sure it's covered in your consultation."
+)
+LEGAL_TAX = "For your own situation, a tax professional or an attorney is the best person to ask."
+SORRY_AGAIN = "I'm sorry, I didn't quite catch that."
+STILL_THERE = "Are you still there?"
+HUMAN_CALLBACK = "I can't transfer you right now, but I can have a person call you back."
+ANGRY = "I'm sorry for the frustration, and I'd be glad to have a person call you back."
+NOT_INTERESTED = (
+    "I understand completely, and thank you for your time; we're here if anything changes."
+)
+OTHER_LENDER = (
+    "That's wonderful that you already have help; if you ever want a second opinion, we're here."
+)
+CAPPED = "I don't want to take up too much of your time; you're welcome to call us back anytime."
+WRONG_PERSON_BYE = "Thank you, I'll try them another time. Have a good day!"
+TROUBLE = "I'm sorry, I'm having a little trouble on my end; let me have someone call you back."
+
+
+def is_outbound(direction: CallDirection) -> bool:
+    return direction == CallDirection.OUTBOUND

@@ -1,0 +1,672 @@
+"""The offline policy: the same graph, functions and outcomes as the LLM path, with rule-based
+understanding and templated replies. The default with no LLM configured; the fallback when the
+LLM is down.
+
+A turn: understand the words → global intents (stop calling, a person, privacy…) → the node's
+handler calls functions (tools set flags) → the router picks the next node → Barbara says an
+acknowledgement or answer, then the next node's question (one or two sentences).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from contracts.calls import Node
+from contracts.conversation import EndCall
+from contracts.tools import PartOfDay, Weekday
+from services.dialogue import functions as fn
+from services.dialogue import lines
+from services.dialogue.chunker import split_sentences
+from services.dialogue.context import Turn
+from services.dialogue.graph import move, route, terminal
+from services.dialogue.speech import when_words
+from services.dialogue.understand import CallbackWhen, Expect, Heard, Intent, kb_query, understand
+
+Handler = Callable[[Turn, Heard], Awaitable[str | None]]
+_WEEKDAY_INDEX = {d: i for i, d in enumerate(Weekday)}
+
+
+async def offline_turn(turn: Turn) -> None:
+    """Handle the caller's words in the current node, route, and speak."""
+    s = turn.state
+    heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
+    _sentiment(turn, heard)
+    said = await _global(turn, heard)
+    if said is None:
+        said = await HANDLERS[s.node](turn, heard)
+    move(turn.state, route(turn.state))
+    await speak(turn, said)
+
+
+async def speak(turn: Turn, said: str | None) -> None:
+    """An acknowledgement or answer (if any), then what the current node asks next — at most
+    two sentences: the question (or the goodbye) always, the rest if it fits."""
+    closing, action = closing_line(turn)
+    if closing is not None:
+        turn.action = turn.action or action
+    next_line = closing if closing is not None else ask(turn)
+    parts = [p for p in (said, next_line) if p]
+    if said and next_line and (said == next_line or len(split_sentences(" ".join(parts))) > 2):
+        parts = [next_line]
+    await turn.reply.say(" ".join(parts))
+
+
+# ---- intents that apply in every node -------------------------------------------------------
+
+
+async def _global(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.silent:
+        s.flags.silences += 1
+        if s.flags.silences >= 3 and s.expect != Expect.WAITING:
+            await fn.end_call(turn, "goodbye")
+            return "I'm sorry, I can't seem to hear you."
+        if s.expect == Expect.WAITING:
+            return lines.ASK["waiting"]
+        return lines.STILL_THERE
+    s.flags.silences = 0
+    if s.expect == Expect.GOOD_TIME and not heard.has(Intent.STOP_CALLING):
+        if heard.no or heard.has(Intent.BAD_TIMING):
+            s.flags.bad_timing = True
+            s.flags.wants_callback = True
+            s.expect = Expect.CALLBACK_TIME
+            if heard.callback and await _callback(turn, heard.callback):
+                return None
+            return "No problem at all."
+        if heard.yes:
+            s.expect = Expect.NOTHING
+            return "Wonderful, thank you."
+    if heard.has(Intent.STOP_CALLING):
+        await fn.record_do_not_call(turn)
+        return None
+    if heard.has(Intent.PRIVACY):
+        return lines.PRIVACY
+    if heard.has(Intent.HUMAN) or heard.has(Intent.ANGRY):
+        await fn.request_human(turn, "asked for a person" if heard.has(Intent.HUMAN) else "upset")
+        if s.flags.transferred:
+            return None
+        return lines.ANGRY if heard.has(Intent.ANGRY) else lines.HUMAN_CALLBACK
+    if heard.has(Intent.OTHER_LENDER):
+        await fn.end_call(turn, "already_working_with_lender")
+        return lines.OTHER_LENDER
+    if heard.has(Intent.NOT_INTERESTED) and s.expect not in (Expect.ANYTHING_ELSE,):
+        await fn.end_call(turn, "not_interested")
+        return lines.NOT_INTERESTED
+    if heard.has(Intent.REPEAT):
+        last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
+        if last:
+            await turn.reply.say(last)
+            return ""
+    if heard.has(Intent.BAD_TIMING) and s.node != Node.WRONG_PERSON and s.expect != Expect.SLOT:
+        s.flags.bad_timing = True
+        s.flags.wants_callback = True
+        s.expect = Expect.CALLBACK_TIME
+        if heard.callback and await _callback(turn, heard.callback):
+            return None
+        return "No problem at all."
+    if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
+        await fn.request_email(turn, heard.email)
+        return None if heard.email or s.facts.email else ""
+    if heard.has(Intent.RESCHEDULE) and s.lead_id:
+        s.flags.existing_appointment = True
+        await fn.mark_ready_to_book(turn)
+        return "Of course, let's find a new time."
+    if heard.has(Intent.BOOK) and s.node not in (Node.BOOK, Node.WRONG_PERSON) and s.flags.verified:
+        await fn.mark_ready_to_book(turn)
+        await _note_preference(turn, heard)
+        if s.flags.qualified:
+            return await _offer_slots_now(turn, heard)
+        return "I'd be glad to set that up; first, just a few quick questions."
+    return None
+
+
+def _sentiment(turn: Turn, heard: Heard) -> None:
+    if heard.has(Intent.ANGRY):
+        turn.state.facts.sentiment = "negative"
+    elif heard.has(Intent.THANKS) and turn.state.facts.sentiment == "neutral":
+        turn.state.facts.sentiment = "positive"
+
+
+# ---- node handlers --------------------------------------------------------------------------
+
+
+async def on_greet(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.relation or heard.has(Intent.WRONG_PERSON):
+        return await _wrong_person(turn, heard)
+    said = None
+    if heard.first_name:
+        await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        said = _thanks(turn)
+        if heard.city or heard.state or heard.zip:
+            await fn.verify_caller(turn, city=heard.city, state=heard.state, zip=heard.zip)
+    if heard.has(Intent.WHO_ARE_YOU) and not heard.objection:
+        answer: str | None = lines.WHO
+    else:
+        answer = await _inline_answer(turn, heard)
+    if not s.flags.identified and s.visit_count(Node.GREET) >= 2 and not answer:
+        # they would rather not say: carry on without a name
+        s.flags.identified = True
+    return answer or said
+
+
+async def _wrong_person(turn: Turn, heard: Heard) -> str | None:
+    coming = heard.has(Intent.HOLD_ON)
+    await fn.note_wrong_person(turn, heard.relation, coming)
+    return "Of course, I'll hold." if coming else "Thank you for letting me know."
+
+
+async def on_verify(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.relation or heard.has(Intent.WRONG_PERSON):
+        return await _wrong_person(turn, heard)
+    said = None
+    if heard.first_name and s.expect in (Expect.NAME, Expect.RIGHT_PERSON):
+        await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        said = _thanks(turn)
+    if heard.city or heard.state or heard.zip:
+        await fn.verify_caller(turn, city=heard.city, state=heard.state, zip=heard.zip)
+        if s.broker is None and (s.facts.zip or s.facts.state):
+            await fn.find_broker(turn)
+        said = "Thank you."
+    elif s.expect == Expect.LOCATION and not heard.question:
+        s.flags.verify_attempts += 1
+    answer = await _inline_answer(turn, heard)
+    if s.flags.verify_attempts >= 3 and not s.flags.verified:
+        s.flags.capped = Node.VERIFY.value
+    return answer or said
+
+
+async def on_qualify(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    args: dict[str, object] = {}
+    if heard.age is not None:
+        args["age"] = heard.age
+    if heard.homeowner is not None:
+        args["is_homeowner"] = heard.homeowner
+    if heard.primary_residence is not None:
+        args["primary_residence"] = heard.primary_residence
+    if heard.home_value is not None:
+        args["property_value"] = heard.home_value
+    if heard.mortgage_balance is not None:
+        args["mortgage_balance"] = heard.mortgage_balance
+    if not args and not s.flags.gates and s.lead_id:
+        await fn.record_qualification(turn)  # what the record already knows
+    await _facts(turn, heard)
+    if args:
+        await fn.record_qualification(turn, **args)  # type: ignore[arg-type]
+        if s.flags.qualified:
+            return "Good news, it sounds like you meet the basic requirements."
+        answer = await _inline_answer(turn, heard, only_topics=True)
+        return answer or _ack(heard)
+    answer = await _inline_answer(turn, heard)
+    if answer:
+        return answer
+    if s.expect == Expect.AGE and heard.yes:
+        return "Thank you."
+    return lines.SORRY_AGAIN if not heard.silent else None
+
+
+async def on_answer(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    await _facts(turn, heard)
+    if s.expect == Expect.BOOKING_OFFER:
+        s.flags.booking_offered = True
+        if heard.yes or heard.has(Intent.BOOK):
+            await fn.mark_ready_to_book(turn)
+            await _note_preference(turn, heard)
+            return await _offer_slots_now(turn, heard)
+        if heard.has(Intent.UNSURE):
+            s.flags.wants_callback = True
+            return "Of course, there's no rush at all."
+        if heard.no:
+            s.flags.booking_declined = True
+            answer = await _inline_answer(turn, heard)
+            return answer or "That's perfectly fine."
+    if s.expect == Expect.ANYTHING_ELSE and (heard.no or heard.has(Intent.GOODBYE)):
+        await fn.end_call(turn, "goodbye")
+        return None
+    answer = await _inline_answer(turn, heard)
+    return answer
+
+
+async def on_objections(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.yes or heard.has(Intent.BOOK):
+        await fn.mark_ready_to_book(turn)
+        await _note_preference(turn, heard)
+        return await _offer_slots_now(turn, heard) if s.flags.qualified else None
+    answer = await _inline_answer(turn, heard)
+    if answer:
+        return answer
+    await fn.resolve_objection(turn)
+    if heard.no or heard.has(Intent.UNSURE):
+        return "That's completely fine; there's no pressure at all."
+    return None
+
+
+async def on_book(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if s.flags.wants_callback and not s.flags.ready_to_book:
+        return await _callback_step(turn, heard)
+    if s.expect == Expect.ZIP or (heard.zip and s.broker is None):
+        if heard.zip or heard.state:
+            await fn.find_broker(turn, zip=heard.zip, city=heard.city, state=heard.state)
+            if s.lead_id:
+                await fn.update_lead(turn, zip=heard.zip, city=heard.city, state=heard.state)
+        else:
+            return lines.SORRY_AGAIN if not heard.question else await _inline_answer(turn, heard)
+    if s.expect == Expect.SLOT and s.offered:
+        pick = _pick_slot(turn, heard)
+        if pick is not None:
+            result = await fn.book_appointment(turn, pick)
+            if result.get("error") == "slot_taken":
+                return "I'm sorry, that time was just taken."
+            if not result.get("ok"):
+                return await _booking_trouble(turn)
+            return None
+        if heard.choice_rejected or heard.no:
+            s.offered = []
+            if heard.days or heard.part_of_day:
+                await _note_preference(turn, heard)
+                return await _offer_slots_now(turn, heard)
+            s.preference_days, s.preference_part = [], None
+            return "No problem."
+        if heard.has(Intent.UNSURE):
+            s.flags.ready_to_book = False
+            s.flags.wants_callback = True
+            return "That's perfectly fine."
+    if s.expect in (Expect.PREFERENCE, Expect.ZIP) or heard.days or heard.part_of_day:
+        await _note_preference(turn, heard)
+        if s.expect == Expect.PREFERENCE and not (heard.days or heard.part_of_day):
+            s.preference_part = PartOfDay.ANY.value
+        return await _offer_slots_now(turn, heard)
+    answer = await _inline_answer(turn, heard)
+    return answer
+
+
+async def on_exit(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.no or heard.has(Intent.GOODBYE) or (heard.has(Intent.THANKS) and not heard.question):
+        await fn.end_call(turn, "goodbye")
+        return None
+    answer = await _inline_answer(turn, heard)
+    if answer:
+        return answer
+    if s.expect == Expect.CALLBACK_TIME:
+        return await _callback_step(turn, heard)
+    await fn.end_call(turn, "goodbye")
+    return None
+
+
+async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if (
+        heard.first_name
+        and not heard.relation
+        and (s.flags.waiting_for_person or s.expect in (Expect.RIGHT_PERSON, Expect.WAITING))
+    ):
+        await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        name = s.facts.first_name
+        return (
+            f"Hello {name}, thank you for coming to the phone; I'm Barbara, an AI assistant with "
+            "Equity Connect, and this call may be recorded."
+        )
+    if s.expect == Expect.CALLBACK_TIME:
+        return await _callback_step(turn, heard)
+    if heard.has(Intent.HOLD_ON):
+        s.flags.waiting_for_person = True
+        return "Of course, I'll hold."
+    if s.expect == Expect.CALLBACK_OFFER or not s.flags.waiting_for_person:
+        if heard.yes or heard.has(Intent.CALLBACK) or heard.callback:
+            s.flags.wants_callback = True
+            s.expect = Expect.CALLBACK_TIME
+            if heard.callback:
+                return await _callback_step(turn, heard)
+            return None
+        if heard.no or heard.has(Intent.GOODBYE):
+            await fn.end_call(turn, "goodbye")
+            return None
+    return None
+
+
+HANDLERS: dict[Node, Handler] = {
+    Node.GREET: on_greet,
+    Node.VERIFY: on_verify,
+    Node.QUALIFY: on_qualify,
+    Node.ANSWER: on_answer,
+    Node.OBJECTIONS: on_objections,
+    Node.BOOK: on_book,
+    Node.EXIT: on_exit,
+    Node.WRONG_PERSON: on_wrong_person,
+}
+
+
+# ---- what to say next -----------------------------------------------------------------------
+
+
+def ask(turn: Turn) -> str | None:
+    """The current node's next question; sets what the answer will be understood as."""
+    s, f = turn.state, turn.state.flags
+    node = s.node
+    if node == Node.GREET:
+        s.expect = Expect.NAME
+        return lines.ASK["name"] if s.visit_count(Node.GREET) < 2 else lines.ASK["name_again"]
+    if node == Node.WRONG_PERSON:
+        if s.expect == Expect.CALLBACK_TIME or f.wants_callback:
+            s.expect = Expect.CALLBACK_TIME
+            return lines.ASK["callback_time"]
+        if f.waiting_for_person:
+            s.expect = Expect.WAITING
+            return None
+        s.expect = Expect.CALLBACK_OFFER
+        return lines.ASK["callback_offer"]
+    if node == Node.VERIFY:
+        if not s.facts.first_name:
+            s.expect = Expect.NAME
+            return lines.ASK["name"]
+        if s.lead_id and f.verify_attempts:
+            s.expect = Expect.LOCATION
+            return "Just to be sure I have the right file, what's the ZIP code of your home?"
+        s.expect = Expect.LOCATION
+        return lines.ASK["location"]
+    if _outbound_needs_good_time(turn):
+        s.expect = Expect.GOOD_TIME
+        f.good_time_asked = True
+        return lines.ASK["good_time"]
+    if node == Node.QUALIFY:
+        gate = fn.next_gate(turn)
+        if gate == "age":
+            s.expect = Expect.AGE
+            return lines.ASK["age"]
+        if gate == "homeowner":
+            s.expect = Expect.HOMEOWNER
+            return lines.ASK["homeowner"]
+        if gate == "primary_residence":
+            s.expect = Expect.PRIMARY
+            return lines.ASK["primary"]
+        if gate == "equity":
+            s.expect = Expect.VALUE if s.facts.home_value is None else Expect.BALANCE
+            return lines.ASK["value" if s.expect == Expect.VALUE else "balance"]
+        s.expect = Expect.NOTHING
+        return lines.ASK["more_questions"]
+    if node == Node.BOOK:
+        if f.wants_callback and not f.ready_to_book:
+            s.expect = Expect.CALLBACK_TIME
+            return lines.ASK["callback_time"]
+        if s.offered:
+            s.expect = Expect.SLOT
+            return _slots_line(turn)
+        if s.broker is None and not _knows_where(turn):
+            s.expect = Expect.ZIP
+            return lines.ASK["zip"]
+        s.expect = Expect.PREFERENCE
+        return lines.ASK["preference"]
+    if node in (Node.ANSWER, Node.OBJECTIONS):
+        if f.qualified and not f.booking_declined and not f.no_sales:
+            s.expect = Expect.BOOKING_OFFER
+            line = lines.ASK["booking_again" if f.booking_offered else "booking_offer"]
+            f.booking_offered = True
+            return line.format(broker=_broker_name(turn))
+        if node == Node.OBJECTIONS and f.qualified and not f.no_sales:
+            s.expect = Expect.BOOKING_OFFER
+            return "Would you like to talk it through with the broker in a free consultation?"
+        s.expect = Expect.ANYTHING_ELSE
+        return lines.ASK["anything_else"]
+    s.expect = Expect.ANYTHING_ELSE
+    return lines.ASK["anything_else"]
+
+
+def closing_line(turn: Turn) -> tuple[str | None, EndCall | None]:
+    """At the exit node: the recap and goodbye, and whether to hang up."""
+    s, f = turn.state, turn.state.flags
+    if s.node != Node.EXIT:
+        return None, None
+    end = EndCall(reason="conversation complete")
+    name = f", {s.facts.first_name}" if s.facts.first_name and f.identified else ""
+    if f.do_not_call:
+        return lines.DNC, EndCall(reason="do not call")
+    if f.transferred:
+        broker = s.broker.name if s.broker else "the broker"
+        return f"Of course, I'm connecting you with {broker} now.", None
+    if f.booked and not f.ended:
+        s.expect = Expect.ANYTHING_ELSE
+        return _booked_line(turn) + " " + lines.ASK["anything_else"], None
+    if f.booked:
+        return f"Thank you so much{name}, and take care. Goodbye!", end
+    if f.callback:
+        when = _local_when(turn, s.callback_at) if s.callback_at else "soon"
+        return f"I've scheduled a call back for {when}. Thank you{name}, and take care!", end
+    if f.qualified is False:
+        reason = f.disqualification_reason or "insufficient_equity"
+        return lines.NOT_QUALIFIED.get(reason, lines.NOT_QUALIFIED["insufficient_equity"]), end
+    if f.email_requested:
+        return f"We'll send some information by email. Thank you{name}, and take care!", end
+    if f.capped:
+        return lines.CAPPED + " " + lines.GOODBYE, end
+    if f.wrong_person or (s.facts.relation and not f.identified):
+        return lines.WRONG_PERSON_BYE, end
+    return f"Thank you for calling{name}; take care, and goodbye!", end
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+async def _inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) -> str | None:
+    """Answer a question or an objection from the knowledge base, in one sentence."""
+    if heard.objection:
+        await fn.note_objection(turn, heard.objection)
+        query = kb_query(heard)
+        if query:
+            await fn.search_knowledge(turn, query, topic=heard.objection)
+        return lines.OBJECTION_ANSWERS[heard.objection]
+    if only_topics and not heard.topic:
+        return None
+    query = kb_query(heard)
+    if query is None:
+        if heard.has(Intent.LEGAL_TAX):
+            return lines.LEGAL_TAX
+        return None
+    result = await fn.search_knowledge(turn, query, topic=heard.topic)
+    if heard.has(Intent.LEGAL_TAX):
+        return lines.LEGAL_TAX
+    if not result.get("answered"):
+        return lines.NO_ANSWER
+    return _first_sentence(result["passages"][0])
+
+
+def _first_sentence(passage: str) -> str:
+    match = re.match(r"(.+?[.!?])(?:\s|$)", passage.replace("\n", " ").strip())
+    first = match.group(1) if match else passage
+    if len(first) > 220:
+        first = first[:220].rsplit(",", 1)[0].rsplit(" ", 1)[0] + "."
+    return first
+
+
+async def _facts(turn: Turn, heard: Heard) -> None:
+    """Money purpose, amount and timeline go to the lead record as they come up."""
+    f = turn.state.facts
+    changed = False
+    if heard.money_purpose and heard.money_purpose != f.money_purpose:
+        changed = True
+    if heard.timeline and heard.timeline != f.timeline:
+        changed = True
+    if heard.amount_needed and heard.amount_needed != f.amount_needed:
+        changed = True
+    if heard.email and heard.email != f.email:
+        changed = True
+    if changed:
+        await fn.update_lead(
+            turn,
+            money_purpose=heard.money_purpose,
+            amount_needed=heard.amount_needed,
+            timeline=heard.timeline,
+            email=heard.email,
+        )
+
+
+async def _note_preference(turn: Turn, heard: Heard) -> None:
+    s = turn.state
+    if heard.days:
+        s.preference_days = [d.value for d in heard.days]
+    if heard.part_of_day:
+        s.preference_part = heard.part_of_day.value
+
+
+async def _offer_slots_now(turn: Turn, heard: Heard) -> str | None:
+    """If we know where the home is and a preference, look up two times straight away."""
+    s = turn.state
+    if not s.flags.qualified or (s.broker is None and not _knows_where(turn)):
+        return None
+    if not (s.preference_days or s.preference_part):
+        return None
+    result = await fn.get_availability(turn)
+    if not result.get("ok"):
+        return await _booking_trouble(turn)
+    if not s.offered:
+        s.flags.ready_to_book = False
+        s.flags.wants_callback = True
+        s.preference_days, s.preference_part = [], None
+        return "I'm sorry, I don't see an opening that fits."
+    return None
+
+
+async def _booking_trouble(turn: Turn) -> str:
+    s = turn.state
+    s.flags.ready_to_book = False
+    s.flags.wants_callback = True
+    return lines.TROUBLE
+
+
+def _pick_slot(turn: Turn, heard: Heard) -> str | None:
+    offered = turn.state.offered
+    if heard.choice is not None and heard.choice < len(offered):
+        return offered[heard.choice].slot_id
+    for slot in offered:
+        local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
+        day = list(Weekday)[local.weekday()]
+        if heard.days and day in heard.days:
+            if heard.hour is None or heard.hour == local.hour:
+                return slot.slot_id
+        if heard.hour is not None and heard.hour == local.hour and not heard.days:
+            return slot.slot_id
+    if heard.part_of_day in (PartOfDay.MORNING, PartOfDay.AFTERNOON) and not heard.days:
+        for slot in offered:
+            local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
+            if (local.hour < 12) == (heard.part_of_day == PartOfDay.MORNING):
+                return slot.slot_id
+    if heard.yes and not heard.no:
+        return offered[0].slot_id
+    return None
+
+
+async def _callback_step(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.callback and await _callback(turn, heard.callback):
+        return None
+    if heard.has(Intent.EMAIL):
+        await fn.request_email(turn, heard.email)
+        return None
+    if heard.no or heard.has(Intent.GOODBYE):
+        await fn.end_call(turn, "bad_timing" if s.flags.bad_timing else "goodbye")
+        return None
+    s.expect = Expect.CALLBACK_TIME
+    return lines.SORRY_AGAIN if not heard.silent else None
+
+
+async def _callback(turn: Turn, when: CallbackWhen) -> bool:
+    at = resolve_when(when, turn.deps.clock.now(), fn.caller_zone(turn))
+    result = await fn.schedule_callback(turn, at.strftime("%Y-%m-%dT%H:%M"))
+    return bool(result.get("ok"))
+
+
+def resolve_when(when: CallbackWhen, now: datetime, zone: ZoneInfo) -> datetime:
+    """The caller's "tomorrow at three" / "Friday morning" as a local datetime."""
+    local_now = now.astimezone(zone)
+    if when.in_minutes is not None:
+        return local_now + timedelta(minutes=when.in_minutes)
+    hour = when.hour
+    if hour is None:
+        hour = {PartOfDay.MORNING: 10, PartOfDay.AFTERNOON: 14}.get(
+            when.part_of_day or PartOfDay.ANY, 10
+        )
+    day = local_now.date()
+    if when.weekday is not None:
+        ahead = (_WEEKDAY_INDEX[when.weekday] - local_now.weekday()) % 7
+        day = day + timedelta(days=ahead or (7 if hour <= local_now.hour else 0))
+    elif when.in_days is not None:
+        day = day + timedelta(days=when.in_days)
+    moment = datetime(day.year, day.month, day.day, hour, when.minute, tzinfo=zone)
+    if moment <= local_now:
+        moment += timedelta(days=1)
+    return moment
+
+
+def _slots_line(turn: Turn) -> str:
+    offered = turn.state.offered
+    first = _local_when(turn, offered[0].start, offered[0].caller_timezone)
+    if len(offered) == 1:
+        return lines.ASK["one_slot"].format(first=first)
+    second = _local_when(turn, offered[1].start, offered[1].caller_timezone)
+    return lines.ASK["slots"].format(first=first, second=second)
+
+
+def _local_when(turn: Turn, moment: datetime | None, zone: str | None = None) -> str:
+    if moment is None:
+        return "soon"
+    try:
+        tz = ZoneInfo(zone) if zone else fn.caller_zone(turn)
+    except Exception:
+        tz = fn.caller_zone(turn)
+    return when_words(moment.astimezone(tz))
+
+
+def _booked_line(turn: Turn) -> str:
+    s = turn.state
+    appt = s.appointment
+    when = _local_when(turn, appt.start, appt.caller_timezone) if appt else "the time we chose"
+    return (
+        f"You're all set for {when} with {_broker_name(turn)}; it's a free phone consultation of "
+        "about thirty to forty-five minutes, and family are welcome to join."
+    )
+
+
+def _knows_where(turn: Turn) -> bool:
+    """Enough to find the broker: where the home is, or a lead on record (their broker)."""
+    s = turn.state
+    return bool(s.facts.zip or s.facts.state or s.lead_found)
+
+
+def _broker_name(turn: Turn) -> str:
+    broker = turn.state.broker
+    return broker.name if broker else "a licensed broker"
+
+
+def _thanks(turn: Turn) -> str:
+    s = turn.state
+    name = s.facts.first_name
+    if s.returning and s.flags.verified and name:
+        purpose = s.memory.get("money_purpose")
+        if purpose and s.flags.qualified:
+            return f"Welcome back, {name}; last time you mentioned wanting to {purpose}."
+        return f"Welcome back, {name}, it's good to hear from you again."
+    return f"Thank you, {name}." if name else "Thank you."
+
+
+def _ack(heard: Heard) -> str:
+    if heard.yes:
+        return "Wonderful."
+    return "Thank you."
+
+
+def _outbound_needs_good_time(turn: Turn) -> bool:
+    s = turn.state
+    return (
+        lines.is_outbound(s.direction)
+        and s.flags.verified
+        and not s.flags.good_time_asked
+        and not terminal(s)
+    )
