@@ -7,7 +7,7 @@ EC     := $(BIN)/equity-connect
 STAMP  := $(VENV)/.installed
 EXTRAS := local,dev,tools,persistence,dialogue,gateway
 
-.PHONY: install demo test test-fast lint up down infra migrate seed asyncapi clean
+.PHONY: install demo test test-fast lint up down infra migrate seed asyncapi bench clean
 
 install: $(STAMP)
 
@@ -39,6 +39,9 @@ lint: install
 	$(BIN)/ruff check contracts services tests bench
 	$(BIN)/ruff format --check contracts services tests bench
 	$(BIN)/mypy
+
+bench: install
+	cd bench && ../$(BIN)/python run.py
 
 asyncapi: install
 	$(EC) asyncapi --write
