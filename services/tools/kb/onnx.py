@@ -102,7 +102,14 @@ class OnnxMiniLM:
         else:
             return
         self._busy = True
-        run = loop.run_in_executor(self._runner, self.embed_sync, job[0])
+        try:
+            run = loop.run_in_executor(self._runner, self.embed_sync, job[0])
+        except RuntimeError:  # the embedder is shutting down: fail what was still queued
+            self._busy = False
+            for future in job[1]:
+                if not future.done():
+                    future.set_exception(RuntimeError("the embedder has stopped"))
+            return
         run.add_done_callback(lambda done: self._finish(loop, job, done))
 
     def _finish(
