@@ -49,7 +49,15 @@ async def speak(turn: Turn, said: str | None) -> None:
         turn.action = turn.action or action
     next_line = closing if closing is not None else ask(turn)
     parts = [p for p in (said, next_line) if p]
-    if said and next_line and (said == next_line or len(split_sentences(" ".join(parts))) > 2):
+    if (
+        said
+        and next_line
+        and (
+            said == next_line
+            or len(split_sentences(" ".join(parts))) > 2
+            or (said.startswith("Thank you") and next_line.startswith("Thank you"))
+        )
+    ):
         parts = [next_line]
     await turn.reply.say(" ".join(parts))
 
@@ -426,6 +434,16 @@ def closing_line(turn: Turn) -> tuple[str | None, EndCall | None]:
     if s.node != Node.EXIT:
         return None, None
     end = EndCall(reason="conversation complete")
+    if f.closed and not (f.booked and not f.ended):
+        return lines.GOODBYE, end  # the recap was said already: just a goodbye
+    line, action = _closing(turn, end)
+    if action is not None:
+        f.closed = True
+    return line, action
+
+
+def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
+    s, f = turn.state, turn.state.flags
     name = f", {s.facts.first_name}" if s.facts.first_name and f.identified else ""
     if f.do_not_call:
         return lines.DNC, EndCall(reason="do not call")

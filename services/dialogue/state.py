@@ -52,6 +52,7 @@ class Flags(msgspec.Struct, kw_only=True):
     transferred: bool = False
     no_sales: bool = False
     ended: bool = False
+    closed: bool = False
     capped: str | None = None
     tool_failures: int = 0
 
