@@ -366,6 +366,8 @@ class BrokerResult(ToolResult, kw_only=True, frozen=True, tag="broker"):
     is_default: bool
     matched_by: str = ""
     appointment_minutes: int = 45
+    #: the broker's business line, for a transfer (never a number the LLM made up)
+    phone: str | None = None
 
 
 class AvailabilityResult(ToolResult, kw_only=True, frozen=True, tag="availability"):

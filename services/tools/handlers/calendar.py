@@ -70,6 +70,7 @@ def _broker_result(broker: BrokerRow, matched_by: str) -> BrokerResult:
         is_default=broker.is_default,
         matched_by=matched_by,
         appointment_minutes=broker.appointment_minutes,
+        phone=broker.phone,
     )
 
 

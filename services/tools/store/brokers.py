@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from psycopg import AsyncConnection
 
-_COLUMNS = "b.id, b.name, b.company, b.nmls, b.timezone, b.is_default, b.appointment_minutes"
+_COLUMNS = (
+    "b.id, b.name, b.company, b.nmls, b.timezone, b.is_default, b.appointment_minutes, b.phone"
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class BrokerRow:
     timezone: str
     is_default: bool
     appointment_minutes: int
+    phone: str
 
 
 async def get(conn: AsyncConnection, broker_id: uuid.UUID) -> BrokerRow | None:
@@ -59,7 +62,7 @@ async def for_location(
         {"zip": zip_code, "city": city, "state": state},
     )
     row = await cur.fetchone()
-    return (BrokerRow(*row[:7]), str(row[7])) if row else None
+    return (BrokerRow(*row[:8]), str(row[8])) if row else None
 
 
 @dataclass

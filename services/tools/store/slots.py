@@ -79,7 +79,8 @@ async def read_issue(cur: Any) -> dict[datetime, str]:
 
 _GET = """SELECT s.slot_id, s.call_id, s.lead_id, s.broker_id, s.starts_at, s.ends_at,
                  s.caller_timezone, s.expires_at,
-                 b.id, b.name, b.company, b.nmls, b.timezone, b.is_default, b.appointment_minutes
+                 b.id, b.name, b.company, b.nmls, b.timezone, b.is_default, b.appointment_minutes,
+                 b.phone
           FROM issued_slots s LEFT JOIN brokers b ON b.id = s.broker_id AND b.status = 'active'
           WHERE s.slot_id = %s"""
 
