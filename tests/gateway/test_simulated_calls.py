@@ -244,3 +244,22 @@ async def test_the_call_command_ends_with_one_json_line(
     assert result["outcome"] == "booked"
     assert set(result["appointment"]) >= {"broker", "start", "timezone"}
     assert result["turns"] == len(UNKNOWN_WHO_BOOKS)
+
+
+async def test_asking_for_a_person_transfers_to_the_brokers_line(
+    nats_url: str, system: str
+) -> None:
+    result = await call(
+        nats_url,
+        "+12065550231",
+        "Hi, this is Margaret Holloway.",
+        "I would like to talk to a real person please.",
+    )
+    assert result.outcome == "transferred", result.transcript
+    broker_phone = sql(system, "tools")(
+        "SELECT b.phone FROM brokers b JOIN leads l ON l.assigned_broker_id = b.id"
+        " WHERE l.phone = '+12065550231'"
+    )[0][0]
+    ended = await written(system, "SELECT end_reason FROM calls WHERE call_id = %s", result.call_id)
+    assert ended == [("transferred",)]
+    assert broker_phone.startswith("+1")

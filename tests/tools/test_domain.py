@@ -134,7 +134,9 @@ def test_a_wall_time_that_does_not_exist_is_skipped() -> None:
 
 
 async def test_the_fake_calendar_keeps_the_same_no_overlap_rule() -> None:
-    broker = BrokerRow(uuid.uuid4(), "B", "C", "123456", "America/Chicago", False, 30, "+13125550201")
+    broker = BrokerRow(
+        uuid.uuid4(), "B", "C", "123456", "America/Chicago", False, 30, "+13125550201"
+    )
     cal = FakeCalendar({broker.id: WEEKDAYS_10_TO_5})
     start = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
 
