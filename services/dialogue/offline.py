@@ -103,6 +103,10 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.NOT_INTERESTED) and s.expect not in (Expect.ANYTHING_ELSE,):
         await fn.end_call(turn, "not_interested")
         return lines.NOT_INTERESTED
+    if heard.has(Intent.GOODBYE) and not heard.question and s.node != Node.EXIT:
+        # an explicit goodbye ends the call politely from any node, never another question
+        await fn.end_call(turn, "goodbye")
+        return ""
     if heard.has(Intent.REPEAT):
         last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
         if last:

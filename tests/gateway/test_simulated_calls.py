@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from contracts.bus import connect
+from contracts.calls import EndReason
 from contracts.runtime import Stats
 from services.agent_gateway.simulate import CallResult, run_call, script_lines
 from services.ops.migrate import service_url
@@ -172,6 +173,8 @@ async def test_a_returning_qualified_caller_is_recognised(nats_url: str, system:
     greeting_and_reply = " ".join(t["text"] for t in result.transcript[:3])
     assert "Margaret" in greeting_and_reply, result.transcript
     assert result.lead_id is not None
+    assert "goodbye" in result.transcript[-1]["text"].lower(), "a goodbye ends the call politely"
+    assert result.end_reason is EndReason.AGENT_ENDED
     memory = await written(
         system,
         "SELECT call_count FROM conversation_state WHERE caller_phone = '+12065550231'",
