@@ -6,6 +6,7 @@ first (``equity-connect infra up`` and every service); nobody creates them by ha
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 from dataclasses import dataclass, field
@@ -13,18 +14,21 @@ from typing import Any
 
 import nats
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import PubAck, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from contracts.base import Message
 from contracts.codec import encode
+from contracts.deadletter import DeadLetter, DeadLetterKind
 from contracts.subjects import (
     ALL_CALLS,
     ALL_DEAD_LETTERS,
     CALLS_STREAM,
     DLQ_STREAM,
     Header,
+    dlq_subject,
 )
 
 log = logging.getLogger(__name__)
@@ -114,3 +118,44 @@ async def publish_event(
     """Publish to a stream with ``Nats-Msg-Id`` = ``event_id``: a repeat is de-duplicated."""
     headers = {Header.MSG_ID: event.event_id, Header.CONTRACT: type(event).__name__}
     return await js.publish(subject, encode(event), timeout=ack_timeout, headers=headers)
+
+
+def dead_letter_for(msg: Msg, consumer: str, kind: DeadLetterKind, reason: str) -> DeadLetter:
+    """The dead letter for ``msg``: reason, who gave up, the original payload (UTF-8, else
+    base64). Its id comes from the stream position, so dead-lettering twice stores it once."""
+    try:
+        payload, encoding = msg.data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        payload, encoding = base64.b64encode(msg.data).decode("ascii"), "base64"
+    try:
+        where = f"{msg.metadata.stream}-{msg.metadata.sequence.stream}"
+    except Exception:
+        where = encode(msg.subject).hex()[:32]
+    return DeadLetter(
+        event_id=f"dlq-{consumer}-{where}"[:128],
+        original_subject=msg.subject,
+        consumer=consumer,
+        kind=kind,
+        reason=reason[:1000],
+        payload=payload,
+        payload_encoding=encoding,
+        original_msg_id=(msg.headers or {}).get(Header.MSG_ID),
+    )
+
+
+async def dead_letter(
+    js: JetStreamContext, msg: Msg, consumer: str, kind: DeadLetterKind, reason: str
+) -> None:
+    """Publish ``msg`` to ``dlq.<subject>`` with the reason (acknowledged by JetStream), then
+    terminate it so it is never redelivered. Shared by every consumer."""
+    letter = dead_letter_for(msg, consumer, kind, reason)
+    headers = {
+        Header.MSG_ID: letter.event_id,
+        Header.CONTRACT: "DeadLetter",
+        Header.DLQ_REASON: reason[:200].replace("\n", " "),
+        Header.DLQ_CONSUMER: consumer,
+        Header.DLQ_ORIGINAL_SUBJECT: msg.subject,
+    }
+    await js.publish(dlq_subject(msg.subject), encode(letter), headers=headers)
+    log.warning("dead letter on %s: %s", dlq_subject(msg.subject), kind.value)
+    await msg.term()

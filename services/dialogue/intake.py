@@ -24,12 +24,12 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts import codec
+from contracts.bus import dead_letter
 from contracts.calls import CallEnded, CallStarted
 from contracts.conversation import CallerTurn, ReplyInterrupted
 from contracts.deadletter import DeadLetterKind
 from contracts.runtime import Stats
 from contracts.subjects import CALLS_STREAM, CallEventName, every_call, parse_call_subject
-from services.dialogue.deadletter import dead_letter
 from services.dialogue.handlers import Delivery, Dialogue
 
 log = logging.getLogger(__name__)

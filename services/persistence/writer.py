@@ -19,12 +19,12 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts import codec
+from contracts.bus import dead_letter
 from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetterKind
 from contracts.runtime import Stats
 from contracts.subjects import ALL_CALLS, CALLS_STREAM, parse_call_subject
 from services.persistence.apply import Event, apply_batch
-from services.persistence.deadletters import dead_letter
 from services.persistence.settings import Settings
 
 log = logging.getLogger(__name__)
