@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EC     := $(BIN)/equity-connect
 STAMP  := $(VENV)/.installed
-EXTRAS := local,dev,tools,persistence,dialogue,gateway
+EXTRAS := local,dev,bench,tools,persistence,dialogue,gateway
 
 .PHONY: install demo test test-fast lint up down infra migrate seed asyncapi bench clean
 

@@ -29,6 +29,8 @@ from services.ops.stack import create_database
 class Infra:
     nats_url: str
     database_url: str
+    nats_pid: int | None = None  # None: an outside server (NATS_URL / DATABASE_URL)
+    pg_pid: int | None = None
 
 
 @contextmanager
@@ -49,7 +51,7 @@ def infrastructure() -> Iterator[Infra]:
             else:
                 db = os.environ["DATABASE_URL"]
             migrate(db)
-            yield Infra(nats_url, db)
+            yield Infra(nats_url, db, nats.pid() if nats else None, pg.pid() if pg else None)
         finally:
             if nats is not None:
                 nats.stop()

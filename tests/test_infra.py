@@ -115,3 +115,18 @@ def test_status_with_nothing_running(env: dict[str, str]) -> None:
     out = ec(env, "infra", "status")
     assert out.returncode == 0
     assert "nats      stopped" in out.stdout and "postgres  stopped" in out.stdout
+
+
+def test_a_service_can_be_asked_to_run_at_a_lower_cpu_priority() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "from services.ops.cli import lower_priority; import os; b = os.nice(0); " \
+           "lower_priority(); print(os.nice(0) - b)"  # fmt: skip
+    env = {**os.environ, "EC_CPU_NICE": "7"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "7", out.stderr
+    env["EC_CPU_NICE"] = ""
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "0", out.stderr

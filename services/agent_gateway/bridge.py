@@ -67,6 +67,8 @@ class Reply:
     filled: bool = False
     reply_id: str | None = None
     failed: bool = False
+    #: the final chunk arrived (False: the reply stalled and was cut short)
+    complete: bool = False
 
 
 @dataclass
@@ -201,6 +203,7 @@ class CallBridge:
                         yield chunk.text + " "
                     if chunk.final:
                         out.action = chunk.action
+                        out.complete = True
                         return
                     continue
                 waited = time.monotonic() - started

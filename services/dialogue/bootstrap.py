@@ -23,7 +23,8 @@ from services.dialogue.ports import Clock, Llm, Publisher, Store, Tools
 #: Environment variables that configure the LLM (keys are never logged).
 LLM_ENV = (
     "OPENAI_API_KEY", "OPENROUTER_API_KEY", "EC_LLM_API_KEY", "EC_LLM_BASE_URL", "EC_LLM_MODEL",
-    "EC_LLM_FALLBACK_MODEL", "EC_DIALOGUE_POLICY",
+    "EC_LLM_FALLBACK_MODEL", "EC_DIALOGUE_POLICY", "EC_SCRIPTED_LLM_TTFT_MS",
+    "EC_SCRIPTED_LLM_TOKENS_PER_S",
 )  # fmt: skip
 
 
@@ -83,13 +84,23 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def build_llm(env: Mapping[str, str]) -> Llm:
+    """The real provider client, or — only when ``EC_DIALOGUE_POLICY=scripted`` — the
+    benchmark's scripted provider (``fakes/provider.py``)."""
+    if env.get("EC_DIALOGUE_POLICY", "").lower() == "scripted":
+        from services.dialogue.fakes.provider import from_env
+
+        return from_env(dict(env))
+    return OpenAiLlm()
+
+
 async def start(
     nc: NATS, stats: Stats, settings: Settings, overrides: Overrides | None = None
 ) -> Stop:
     over = overrides or Overrides()
     js = nc.jetstream()
     kv = await ensure_bucket(js, settings.kv_bucket, settings.kv_ttl_s, settings.replicas)
-    llm = over.llm or OpenAiLlm()
+    llm = over.llm or build_llm(settings.llm_env)
     deps = Deps(
         tools=over.tools or BusTools(nc, settings.tuning.tool_timeout),
         store=over.store or BusStore(nc),

@@ -111,10 +111,21 @@ def export_urls() -> None:
         os.environ.setdefault(key, service_url(urls.database, own.service))
 
 
+def lower_priority() -> None:
+    """``EC_CPU_NICE``: run this copy at a lower CPU priority (``nice``), so batch work (the
+    record writer) yields the CPU to the conversation when a machine is busy."""
+    import os
+
+    nice = int(os.environ.get("EC_CPU_NICE") or 0)
+    if nice > 0:
+        os.nice(nice)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import importlib
 
     export_urls()
+    lower_priority()
     module = importlib.import_module(SERVICES[args.service])
     code: int = module.main(list(args.rest))
     return code

@@ -11,7 +11,7 @@ class Settings:
     nats_url: str
     database_url: str
     batch_size: int = 500
-    batch_wait_s: float = 0.02
+    batch_wait_s: float = 0.1
     ack_wait_s: float = 30.0
     max_ack_pending: int = 50_000
     read_pool_size: int = 4
@@ -27,7 +27,7 @@ class Settings:
             nats_url=env["NATS_URL"],
             database_url=env["EC_PERSISTENCE_DATABASE_URL"],
             batch_size=int(env.get("EC_PERSISTENCE_BATCH_SIZE", "500")),
-            batch_wait_s=float(env.get("EC_PERSISTENCE_BATCH_WAIT_MS", "20")) / 1000,
+            batch_wait_s=float(env.get("EC_PERSISTENCE_BATCH_WAIT_MS", "100")) / 1000,
             read_pool_size=int(env.get("EC_PERSISTENCE_READ_POOL", "4")),
             config_cache_s=float(env.get("EC_PERSISTENCE_CONFIG_CACHE_S", "5")),
             memory_cache_s=float(env.get("EC_PERSISTENCE_MEMORY_CACHE_S", "1")),

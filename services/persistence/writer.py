@@ -108,6 +108,10 @@ class Writer:
                 continue
             backoff = 0.05
             await self.handle(msgs)
+            if len(msgs) < self.settings.batch_size // 2:
+                # a trickle: let events gather for a moment, so the next fetch and the next
+                # transaction (one commit, one WAL flush) carry many instead of one or two
+                await asyncio.sleep(self.settings.batch_wait_s)
 
     async def handle(self, msgs: list[Msg]) -> None:
         self.stats.in_flight = len(msgs)

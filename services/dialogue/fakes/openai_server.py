@@ -36,6 +36,7 @@ class FakeOpenAI:
         self._script: list[Reply | Responder] = []
         self.default: Reply | Responder = Reply(text="Of course.")
         self.requests: list[dict[str, Any]] = []
+        self.keep_requests = True  # a long benchmark run keeps none
         self._server: asyncio.AbstractServer | None = None
         self._ids = itertools.count(1)
         self.port = 0
@@ -73,7 +74,8 @@ class FakeOpenAI:
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 request = json.loads(body or b"{}")
-                self.requests.append(request)
+                if self.keep_requests:
+                    self.requests.append(request)
                 await self._answer(writer, request)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
@@ -101,7 +103,7 @@ class FakeOpenAI:
         )
         cid = f"chatcmpl-{next(self._ids)}"
         model = request.get("model", "fake")
-        for piece in _pieces(reply.text):
+        for piece in pieces(reply.text):
             await self._event(writer, _chunk(cid, model, {"content": piece}))
             if reply.delay:
                 await asyncio.sleep(reply.delay)
@@ -128,7 +130,7 @@ class FakeOpenAI:
         await writer.drain()
 
 
-def _pieces(text: str) -> list[str]:
+def pieces(text: str) -> list[str]:
     """Stream text a few words at a time, like a model."""
     words = text.split(" ")
     return (
