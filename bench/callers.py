@@ -48,7 +48,7 @@ class Plan:
     ramp_s: float = 5.0  # new lines start spread over this (and it is not measured)
     every_s: float = 5.0  # a turn every … seconds per line (0: think pauses instead)
     think_s: tuple[float, float] = (0.0, 0.0)
-    turns_per_call: int = 10
+    turns_per_call: int = 10  # the longest call (the graph caps a node's visits)
     max_turns: int = 0  # stop after this many measured turns (0: by time)
     goal_p99_ms: float = 0.0  # capacity: stop stepping past this p99 (0: run every step)
     hold_s: float = 0.0  # capacity: after stepping, hold the best step this long (profile)
@@ -98,7 +98,16 @@ class Load:
     def over(self, line: int) -> bool:
         return self.stopping or line >= self.wanted
 
-    async def call(self, line: int, line_clock: list[float]) -> None:
+    def call_length(self, first: bool) -> int:
+        """Turns in the next call. Calls differ in length, and a line's first call joins as if
+        already under way, so call set-ups spread evenly in time instead of arriving in waves
+        (steady traffic, not every caller dialling at the same second)."""
+        most = self.plan.turns_per_call
+        if self.plan.every_s == 0:
+            return most
+        return random.randint(1, most) if first else random.randint(max(1, most // 2), most)
+
+    async def call(self, line: int, line_clock: list[float], turns: int) -> None:
         bridge = CallBridge(self.nc, new_call_id(), TIMING)
         await bridge.open()
         segments = 0
@@ -110,7 +119,7 @@ class Load:
             if greeting is not None:
                 segments += 1
                 self._sample("greeting_ms", greeting)
-            for n in range(self.plan.turns_per_call):
+            for n in range(turns):
                 await self._pace(line_clock)
                 if self.over(line):
                     break
@@ -168,9 +177,11 @@ class Load:
     async def line(self, index: int, delay: float) -> None:
         await asyncio.sleep(delay)
         clock = [asyncio.get_running_loop().time()]
+        first = True
         while not self.over(index):
             try:
-                await self.call(index, clock)
+                await self.call(index, clock, self.call_length(first))
+                first = False
             except Exception as err:  # keep the line going; the step reports it
                 if self.tally is not None:
                     self.tally.errors.append(f"{type(err).__name__}: {err}")

@@ -73,6 +73,20 @@ def summary(samples_ms: list[float]) -> dict[str, float | int]:
     }
 
 
+def calibration_ms() -> float:
+    """A fixed pure-Python loop (5 million additions), best of three: how fast this machine
+    runs Python at the time of the run, so runs on one box can be compared (it varies)."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        t0, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return round(best * 1000, 1)
+
+
 def machine() -> dict[str, Any]:
     def version(pkg: str) -> str:
         from importlib.metadata import PackageNotFoundError
@@ -90,6 +104,7 @@ def machine() -> dict[str, Any]:
     )  # fmt: skip
     return {
         "cores": os.cpu_count(),
+        "python_loop_5m_ms": calibration_ms(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "nats_server": nats_version,

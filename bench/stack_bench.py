@@ -16,9 +16,10 @@ process (bench/fake_llm.py) behind the real ``openai`` client for the end-to-end
   calls.
 - ``turn_overhead_200calls``: 200 lines at once, each a turn every 5 s (the capacity pacing),
   measured for 20 s.
-- ``capacity``: lines stepped up (each a turn every 5 s; calls of 10 turns, then a new call
-  from a new number, so call set-up — lead created, verified, details taken down — is part of
-  the load); each step ramps for 5 s, then is measured for 15 s; the largest step whose
+- ``capacity``: lines stepped up (each a turn every 5 s; calls of 5–10 turns — a line's first
+  call joins under way, 1–10 — then a new call from a new number, so call set-up — lead
+  created, verified, details taken down — is part of the load, spread evenly in time); each
+  step ramps for 5 s, then is measured for 15 s; the largest step whose
   no-tool turns keep p99 ≤ 20 ms with no lost reply (none missing, cut short or needing the
   gateway's filler) and every acknowledged event in Postgres within 10 s. CPU and memory
   (PSS) per process over each measured window. Then the best step is held for 15 s while
@@ -27,7 +28,7 @@ process (bench/fake_llm.py) behind the real ``openai`` client for the end-to-end
 - ``turn_e2e_bus`` / ``turn_e2e_inprocess``: a knowledge question — the provider takes
   300 ms to its first token, asks for ``search_knowledge``, and after the tool result takes
   another 300 ms and streams 40 tokens/s. Through the stack (bus) vs the same dialogue, tools
-  and read code called in-process (bench/inprocess.py), samples alternating.
+  and read code called in-process (bench/inprocess.py), 20 pairs, alternating.
 
 Run: ``.venv/bin/python bench/stack_bench.py`` → ``bench/results/stack.json``.
 """
@@ -374,10 +375,10 @@ def main() -> None:
     parser.add_argument("--persistence-nice", type=int, default=10)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--steps", type=int, nargs="+",
-                        default=[100, 200, 300, 400, 500, 750, 1000, 1500])  # fmt: skip
+                        default=[100, 200, 250, 300, 400, 500, 750, 1000, 1500])  # fmt: skip
     parser.add_argument("--step-s", type=float, default=15.0)
     parser.add_argument("--hold-s", type=float, default=15.0)
-    parser.add_argument("--samples", type=int, default=30, help="bus / in-process pairs")
+    parser.add_argument("--samples", type=int, default=20, help="bus / in-process pairs")
     parser.add_argument("--ttft-ms", type=float, default=300.0)
     parser.add_argument("--tokens-per-s", type=float, default=40.0)
     args = parser.parse_args()
