@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 import psycopg
-from common import ROOT, Infra, infrastructure, summary, write
+from common import ROOT, Infra, infrastructure, summary, unwind_on_sigterm, write
 
 from contracts import codec
 from contracts.base import new_call_id
@@ -163,6 +163,7 @@ async def run(infra: Infra, rate: float, seconds: float, blast: int) -> dict[str
 
 
 def main() -> None:
+    unwind_on_sigterm()
     rate = float(os.environ.get("BENCH_RATE", "10000"))
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     blast = int(os.environ.get("BENCH_BLAST", "50000"))

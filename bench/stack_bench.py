@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from callers import Plan, run_plan, within
-from common import RESULTS, ROOT, infrastructure, summary, write
+from common import RESULTS, ROOT, infrastructure, summary, unwind_on_sigterm, write
 from stack import Stack, snapshot, usage
 
 from contracts import codec
@@ -382,8 +381,7 @@ def main() -> None:
     parser.add_argument("--ttft-ms", type=float, default=300.0)
     parser.add_argument("--tokens-per-s", type=float, default=40.0)
     args = parser.parse_args()
-    # a timeout's SIGTERM unwinds like Ctrl-C: the services, nats-server and Postgres stop
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    unwind_on_sigterm()  # on a timeout the services, nats-server and Postgres stop too
     t0 = time.monotonic()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="ec-stack-bench-") as tmp:

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 import psycopg
-from common import ROOT, infrastructure, summary, write
+from common import ROOT, infrastructure, summary, unwind_on_sigterm, write
 from pgvector.psycopg import register_vector
 
 from contracts import codec
@@ -422,6 +422,7 @@ async def measure(args: argparse.Namespace, nats_url: str, db: str, log: Path) -
 
 
 def main() -> int:
+    unwind_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=50)
     parser.add_argument("--requests", type=int, default=30, help="per caller and phase")
