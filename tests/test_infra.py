@@ -117,16 +117,23 @@ def test_status_with_nothing_running(env: dict[str, str]) -> None:
     assert "nats      stopped" in out.stdout and "postgres  stopped" in out.stdout
 
 
-def test_a_service_can_be_asked_to_run_at_a_lower_cpu_priority() -> None:
-    import os
-    import subprocess
-    import sys
+def nice_after(service: str, value: str) -> subprocess.CompletedProcess[str]:
+    code = ("from services.ops.cli import lower_priority; import os; b = os.nice(0); "
+            f"lower_priority({service!r}); print(os.nice(0) - b)")  # fmt: skip
+    env = {**os.environ, "EC_CPU_NICE": value}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
 
-    code = "from services.ops.cli import lower_priority; import os; b = os.nice(0); " \
-           "lower_priority(); print(os.nice(0) - b)"  # fmt: skip
-    env = {**os.environ, "EC_CPU_NICE": "7"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert out.stdout.strip() == "7", out.stderr
-    env["EC_CPU_NICE"] = ""
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert out.stdout.strip() == "0", out.stderr
+
+def test_persistence_runs_at_a_lower_cpu_priority_unless_told_otherwise() -> None:
+    assert nice_after("persistence", "").stdout.strip() == "10"
+    assert nice_after("dialogue", "").stdout.strip() == "0"
+    assert nice_after("persistence", "0").stdout.strip() == "0"
+    assert nice_after("dialogue", "7").stdout.strip() == "7"
+
+
+def test_a_bad_cpu_priority_is_refused_with_one_clear_line() -> None:
+    for value, words in (("high", "whole number"), ("25", "between 0 and 19")):
+        out = nice_after("tools", value)
+        assert out.returncode == 1 and out.stdout == ""
+        assert out.stderr.strip().startswith("error: EC_CPU_NICE") and words in out.stderr
+        assert "Traceback" not in out.stderr

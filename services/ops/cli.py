@@ -111,13 +111,24 @@ def export_urls() -> None:
         os.environ.setdefault(key, service_url(urls.database, own.service))
 
 
-def lower_priority() -> None:
-    """``EC_CPU_NICE``: run this copy at a lower CPU priority (``nice``), so batch work (the
-    record writer) yields the CPU to the conversation when a machine is busy."""
+#: CPU priority (nice) per service when ``EC_CPU_NICE`` is not set: the record writer is batch
+#: work and yields the CPU to the conversation on a busy machine.
+DEFAULT_NICE = {"persistence": 10}
+
+
+def lower_priority(service: str) -> None:
+    """Run this copy at ``EC_CPU_NICE`` (0–19), else the service's default; a bad value is
+    refused with one clear line."""
     import os
 
-    nice = int(os.environ.get("EC_CPU_NICE") or 0)
-    if nice > 0:
+    raw = os.environ.get("EC_CPU_NICE") or ""
+    try:
+        nice = int(raw) if raw.strip() else DEFAULT_NICE.get(service, 0)
+    except ValueError:
+        raise SystemExit(f"error: EC_CPU_NICE must be a whole number 0-19, not {raw!r}") from None
+    if not 0 <= nice <= 19:
+        raise SystemExit(f"error: EC_CPU_NICE must be between 0 and 19, not {nice}")
+    if nice:
         os.nice(nice)
 
 
@@ -125,7 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
     import importlib
 
     export_urls()
-    lower_priority()
+    lower_priority(args.service)
     module = importlib.import_module(SERVICES[args.service])
     code: int = module.main(list(args.rest))
     return code

@@ -63,12 +63,10 @@ def start_copies(scale: dict[str, int]) -> list[tuple[Copy, str]]:
             args = [sys.executable, "-m", "services.ops.cli", "serve", service]
             if service == "gateway":
                 args.append("start")
-            env = os.environ.copy()
-            if service == "persistence":  # batch work: yields the CPU to the conversation
-                env.setdefault("EC_CPU_NICE", "10")
             with open(copy.log_file(root), "ab") as log:
                 proc = subprocess.Popen(
-                    args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+                    args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    env=os.environ.copy(),
                 )  # fmt: skip
             copy.pid_file(root).write_text(str(proc.pid))
             report.append((copy, "started"))

@@ -155,3 +155,20 @@ async def test_a_row_the_database_refuses_is_dead_lettered_and_the_rest_written(
     letter = codec.decode((await js.get_msg(DLQ_STREAM, 1)).data, DeadLetter)
     assert letter.kind == "unhandled" and "duplicate key" in letter.reason
     assert codec.decode(letter.payload, TranscriptSegment).text == "same seq"
+
+
+async def test_a_trickle_of_events_is_written_in_a_few_transactions(
+    nc: Any, persistence: Any, query: Any
+) -> None:
+    """Events arriving one by one wait a moment for each other: one commit carries many."""
+    js = nc.jetstream()
+    name, started = call_events()[0]
+    await publish_event(js, subject_of(started, name), started)
+    for seq in range(8):
+        segment = TranscriptSegment(call_id=started.call_id, seq=seq, speaker=Speaker.CALLER,
+                                    text="Well, I have been thinking about it.")  # fmt: skip
+        await publish_event(js, subject_of(segment, "transcript"), segment)
+        await asyncio.sleep(0.01)
+    await eventually(lambda: query("SELECT count(*) FROM transcript_segments")[0][0] == 8)
+    transactions = query("SELECT count(DISTINCT xmin::text) FROM processed_events")[0][0]
+    assert transactions <= 3, f"9 events written in {transactions} transactions"
