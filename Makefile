@@ -5,18 +5,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EC     := $(BIN)/equity-connect
 STAMP  := $(VENV)/.installed
-EXTRAS := local,dev,bench,tools,persistence,dialogue,gateway
+EXTRAS := local dev bench tools persistence dialogue gateway
+# Every install comes from uv.lock (exact versions and hashes): a new release of a dependency
+# cannot change what `make test` runs. uv itself is pinned and lives in its own small venv.
+UV_VERSION := 0.13.9
+UV     := .uv/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test test-fast lint up down infra migrate seed asyncapi bench clean
+.PHONY: install lock demo test test-fast lint up down infra migrate seed asyncapi bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --quiet --python $(PYTHON) $(addprefix --extra ,$(EXTRAS))
 	touch $(STAMP)
+
+# Upgrade every dependency on purpose (commit the new uv.lock on its own).
+lock: | $(UV)
+	$(UV) lock --upgrade
 
 infra: install
 	$(EC) infra up

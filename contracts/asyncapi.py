@@ -6,6 +6,7 @@ Regenerate with ``equity-connect asyncapi --write``.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,7 @@ def build() -> dict[str, Any]:
 
     unique = list(dict.fromkeys(types))
     _, schemas = msgspec.json.schema_components(unique, ref_template=REF)
+    schemas = _clean_descriptions(schemas)
     messages = {
         t.__name__: {
             "name": t.__name__,
@@ -142,6 +144,21 @@ def build() -> dict[str, Any]:
         "operations": operations,
         "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
+
+
+def _clean_descriptions(node: Any) -> Any:
+    """Every ``description`` as ``inspect.cleandoc`` gives it: how a serializer keeps a
+    docstring's indentation (msgspec 0.23 keeps it, older releases strip it) must not change
+    the committed document."""
+    if isinstance(node, dict):
+        return {
+            k: inspect.cleandoc(v) if k == "description" and isinstance(v, str)
+            else _clean_descriptions(v)
+            for k, v in node.items()
+        }  # fmt: skip
+    if isinstance(node, list):
+        return [_clean_descriptions(v) for v in node]
+    return node
 
 
 def render() -> str:

@@ -45,11 +45,48 @@ def test_compose_has_infrastructure_and_one_container_per_service_with_health_ch
 def test_only_the_gateway_image_installs_livekit() -> None:
     for name in SERVICES:
         text = (ROOT / f"deploy/Dockerfile.{name}").read_text()
-        installs = re.findall(r"pip install[^\n]*'\.\[([a-z_,]+)\]'", text)
-        assert installs, name
-        extras = set(installs[0].split(","))
+        installs = re.findall(r"uv sync --locked[^\n]*", text)
+        assert len(installs) == 1, f"{name}: one locked install"
+        extras = set(re.findall(r"--extra ([a-z_]+)", installs[0]))
+        assert extras, name
         assert ("gateway" in extras) == (name == "agent_gateway"), name
         assert "local" not in extras, "images use external NATS/Postgres"
+        assert "pip install ." not in text and "'.[" not in text, f"{name}: unlocked install"
+
+
+def _uv_pin(text: str) -> str:
+    found = re.findall(r"uv==([0-9.]+)", text)
+    assert found, "uv is pinned"
+    return found[0]
+
+
+def test_every_install_path_installs_from_the_lock() -> None:
+    lock = (ROOT / "uv.lock").read_text()
+    assert 'name = "equity-connect"' in lock
+    # every locked wheel and sdist carries its hash
+    urls = re.findall(r"url = \"(https://[^\"]+)\"", lock)
+    assert urls and all(f'{u}", hash = "sha256:' in lock for u in urls[:50])
+    makefile = (ROOT / "Makefile").read_text()
+    assert "sync --locked" in makefile and "pip install -e" not in makefile
+    assert "lock --upgrade" in makefile, "make lock upgrades on purpose"
+    assert "make test" in (ROOT / ".ci/run").read_text()
+    pins = {_uv_pin(makefile)}
+    for name in SERVICES:
+        pins.add(_uv_pin((ROOT / f"deploy/Dockerfile.{name}").read_text()))
+    assert len(pins) == 1, f"one uv version everywhere, found {sorted(pins)}"
+
+
+def test_the_lock_matches_pyproject() -> None:
+    """`uv lock --check` (offline, from the lock alone): an edited pyproject without a new lock
+    fails here rather than in CI's `uv sync --locked`."""
+    uv = ROOT / ".uv/bin/uv"
+    if not uv.exists():
+        import pytest
+
+        pytest.skip("uv is installed by `make install`")
+    out = subprocess.run([str(uv), "lock", "--check", "--offline"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
 
 
 def test_non_gateway_services_do_not_import_livekit() -> None:
