@@ -6,6 +6,7 @@ first (``equity-connect infra up`` and every service); nobody creates them by ha
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import os
@@ -22,6 +23,7 @@ from nats.js.errors import NotFoundError
 from contracts.base import Message
 from contracts.codec import encode
 from contracts.deadletter import DeadLetter, DeadLetterKind
+from contracts.settings import Env
 from contracts.subjects import (
     ALL_CALLS,
     ALL_DEAD_LETTERS,
@@ -61,21 +63,21 @@ class StreamSpec:
 
 def stream_specs(env: dict[str, str] | None = None) -> list[StreamSpec]:
     """The streams, with retention and replicas from the environment (see .env.example)."""
-    env = dict(os.environ if env is None else env)
-    replicas = int(env.get("EC_STREAM_REPLICAS", "1"))
+    e = Env(os.environ if env is None else env)
+    replicas = e.integer("EC_STREAM_REPLICAS", 1, low=1, high=5)
     return [
         StreamSpec(
             name=CALLS_STREAM,
             subjects=[ALL_CALLS],
             description="Everything that happens in every call (calls.<call_id>.<event>).",
-            max_age_s=float(env.get("EC_CALLS_RETENTION_DAYS", "7")) * DAY,
+            max_age_s=e.number("EC_CALLS_RETENTION_DAYS", 7, low=0.001) * DAY,
             replicas=replicas,
         ),
         StreamSpec(
             name=DLQ_STREAM,
             subjects=[ALL_DEAD_LETTERS],
             description="Dead letters: dlq.<original subject>, with the reason.",
-            max_age_s=float(env.get("EC_DLQ_RETENTION_DAYS", "30")) * DAY,
+            max_age_s=e.number("EC_DLQ_RETENTION_DAYS", 30, low=0.001) * DAY,
             replicas=replicas,
         ),
     ]
@@ -97,6 +99,48 @@ async def connect(url: str, name: str, **options: Any) -> NATS:
     }
     defaults.update(options)
     return await nats.connect(url, **defaults)
+
+
+class BusUnavailable(ConnectionError):
+    """NATS could not be reached; ``str()`` is one line an operator can act on."""
+
+
+async def connect_once(url: str, name: str, timeout: float = 1.0, **options: Any) -> NATS:
+    """For one-shot commands: one attempt that fails within about ``timeout`` seconds with
+    :class:`BusUnavailable`, and no reconnecting afterwards (nats-py retries for ever when
+    ``max_reconnect_attempts`` is 0 or negative)."""
+
+    async def quiet(err: Exception) -> None:
+        log.debug("nats error (%s): %s", name, err)
+
+    opts: dict[str, Any] = {"name": name, "allow_reconnect": False, "connect_timeout": timeout,
+                            "max_reconnect_attempts": 1, "reconnect_time_wait": 0.1,
+                            "error_cb": quiet}  # fmt: skip
+    opts.update(options)
+    try:
+        return await asyncio.wait_for(nats.connect(url, **opts), timeout + 0.5)
+    except Exception as err:
+        raise BusUnavailable(
+            f"NATS is not reachable at {_safe(url)} "
+            "(start it with `equity-connect infra up`, or fix NATS_URL)"
+        ) from err
+
+
+async def connect_resilient(url: str, name: str, timeout: float = 1.0, **options: Any) -> NATS:
+    """A connection that fails fast when NATS is down now (:class:`BusUnavailable`), and once
+    connected rides out a NATS restart like a service does (reconnects for ever)."""
+    probe = await connect_once(url, f"{name}-probe", timeout)
+    await probe.close()
+    try:
+        return await asyncio.wait_for(connect(url, name, **options), timeout + 4.0)
+    except Exception as err:
+        raise BusUnavailable(f"NATS at {_safe(url)} went away while connecting") from err
+
+
+def _safe(url: str) -> str:
+    """A URL without its credentials, for messages."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url.rsplit("@", 1)[-1]
 
 
 async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec] | None = None) -> None:

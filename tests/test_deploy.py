@@ -45,7 +45,7 @@ def test_compose_has_infrastructure_and_one_container_per_service_with_health_ch
 def test_only_the_gateway_image_installs_livekit() -> None:
     for name in SERVICES:
         text = (ROOT / f"deploy/Dockerfile.{name}").read_text()
-        installs = re.findall(r"uv sync --locked[^\n]*", text)
+        installs = re.findall(r"^RUN uv sync --locked[^\n]*", text, re.M)
         assert len(installs) == 1, f"{name}: one locked install"
         extras = set(re.findall(r"--extra ([a-z_]+)", installs[0]))
         assert extras, name
@@ -55,7 +55,7 @@ def test_only_the_gateway_image_installs_livekit() -> None:
 
 
 def _uv_pin(text: str) -> str:
-    found = re.findall(r"uv==([0-9.]+)", text)
+    found = re.findall(r"uv==([0-9.]+)", text) or re.findall(r"UV_VERSION := ([0-9.]+)", text)
     assert found, "uv is pinned"
     return found[0]
 
@@ -105,7 +105,8 @@ def test_non_gateway_services_do_not_import_livekit() -> None:
 
 def _variables_read_by_code() -> set[str]:
     pattern = re.compile(
-        r"""(?:environ\.get|environ\[|env\.get|getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+        r"""(?:environ\.get|environ\[|env\.get|getenv|\b[eE]nv\(\)\.\w+|\be\.\w+)\(?\s*"""
+        r"""["']([A-Z][A-Z0-9_]+)["']"""
     )
     names: set[str] = set()
     for path in [*ROOT.glob("contracts/**/*.py"), *ROOT.glob("services/**/*.py")]:
@@ -116,7 +117,11 @@ def _variables_read_by_code() -> set[str]:
 def test_env_example_lists_every_variable_and_no_secret() -> None:
     text = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", text, re.MULTILINE))
-    missing = _variables_read_by_code() - listed
+    read = _variables_read_by_code()
+    # the scanner sees reads through contracts.settings.Env, not only os.environ
+    assert {"EC_TOOLS_MAX_IN_FLIGHT", "EC_PERSISTENCE_BATCH_SIZE", "EC_GATEWAY_FILLER_MS",
+            "EC_DIALOGUE_PULL_LOOPS", "EC_STREAM_REPLICAS", "EC_LOG_LEVEL"} <= read  # fmt: skip
+    missing = read - listed
     assert not missing, f".env.example lacks {sorted(missing)}"
     for line in text.splitlines():
         if re.match(r"^[A-Z0-9_]*(KEY|SECRET|PASSWORD|TOKEN)[A-Z0-9_]*=", line):

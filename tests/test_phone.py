@@ -1,6 +1,6 @@
 import pytest
 
-from services.tools.phone import to_e164
+from contracts.phone import to_e164
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from contracts.phone import to_e164
 from services.ops.infra import InfraError
 from services.ops.migrate import SERVICES_DIR, migrate, owner, service_url
-from services.tools.phone import to_e164
 
 
 def _broker(conn: psycopg.Connection, *, default: bool = False, nmls: str = "1234567") -> uuid.UUID:

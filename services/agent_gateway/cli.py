@@ -5,26 +5,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from contracts.bus import connect
+from contracts.bus import BusUnavailable, connect_resilient
+from contracts.phone import to_e164
 from services.agent_gateway.settings import Settings
-from services.agent_gateway.simulate import Printer, run_call, script_lines
-from services.tools.phone import to_e164
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="equity-connect call",
-                                     description="Place a simulated (text) call.")  # fmt: skip
-    parser.add_argument("call")
+def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
+    """``prepare`` runs once the arguments parse (``--help`` needs nothing running): the
+    operator CLI passes the step that finds the infrastructure."""
+    parser = argparse.ArgumentParser(
+        prog="equity-connect call",
+        description="Place a simulated (text) call through the gateway's own session code "
+        "against the running services. Script lines may be <silence> or <hangup>.",
+    )
     parser.add_argument("--from", dest="caller", required=True, help="the caller's number")
     parser.add_argument("--to", dest="dialled", help="the number they dialled")
     parser.add_argument("--script", type=Path, help="caller lines, one per line")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv[1:] if argv and argv[0] == "call" else argv)
     try:
         caller = to_e164(args.caller)
         dialled = to_e164(args.dialled) if args.dialled else None
@@ -34,10 +36,18 @@ def main(argv: list[str]) -> int:
     if args.script and not args.script.exists():
         print(f"error: no such script {args.script}", file=sys.stderr)
         return 2
-    return asyncio.run(_call(args, caller, dialled))
+    prepare()
+    settings = Settings.from_env()
+    try:
+        return asyncio.run(_call(args, settings, caller, dialled))
+    except BusUnavailable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 async def _lines(script: Path | None) -> AsyncIterator[str]:
+    from services.agent_gateway.simulate import script_lines
+
     if script is not None:
         for line in script_lines(await asyncio.to_thread(script.read_text)):
             yield line
@@ -51,16 +61,25 @@ async def _lines(script: Path | None) -> AsyncIterator[str]:
         yield line.strip() or "<silence>"
 
 
-async def _call(args: argparse.Namespace, caller: str, dialled: str | None) -> int:
-    settings = Settings.from_env()
-    nc = await connect(os.environ["NATS_URL"], "simulated-call", max_reconnect_attempts=3)
+async def _call(
+    args: argparse.Namespace, settings: Settings, caller: str, dialled: str | None
+) -> int:
+    # Fails at once when NATS is down; once the call is under way it rides out a NATS restart
+    # (the gateway's record outbox retries until JetStream acknowledges).
+    nc = await connect_resilient(settings.nats_url, "simulated-call")
+    # LiveKit's session code loads in about 2 s: only once the bus is known to answer
+    from services.agent_gateway.simulate import Printer, run_call
+
     try:
         result = await run_call(
             nc, caller, _lines(args.script), dialled=dialled, timing=settings.timing,
             printer=Printer(stream=sys.stdout),
         )  # fmt: skip
     finally:
-        await nc.drain()
+        try:
+            await asyncio.wait_for(nc.drain(), 10)
+        except Exception:
+            await nc.close()
     print(f"\noutcome: {result.outcome or 'unknown'}  ({result.turns} caller turns, call "
           f"{result.call_id})")  # fmt: skip
     if args.json:

@@ -119,11 +119,13 @@ async def setup(lk: Any, desired: Desired, *, dry_run: bool) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="equity-connect livekit")
-    parser.add_argument("livekit")
+    parser = argparse.ArgumentParser(
+        prog="equity-connect livekit",
+        description="Create or update the inbound SIP trunk and the dispatch rule on LiveKit.",
+    )
     parser.add_argument("action", choices=["setup"])
     parser.add_argument("--dry-run", action="store_true", help="print what would change")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv[1:] if argv and argv[0] == "livekit" else argv)
     missing = [v for v in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
                if not os.environ.get(v)]  # fmt: skip
     if missing:

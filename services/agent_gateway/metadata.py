@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contracts.calls import CallDirection
+from contracts.phone import e164_or_none
 
 log = logging.getLogger(__name__)
 _NUMBER_IN_NAME = re.compile(r"(\+?1?\d{10,14})")
@@ -27,19 +28,6 @@ class CallInfo:
     dialled_number: str | None
     direction: CallDirection
     room: str | None
-
-
-def _e164(raw: object) -> str | None:
-    if not isinstance(raw, str):
-        return None
-    digits = re.sub(r"\D", "", raw)
-    if raw.strip().startswith("+") and 8 <= len(digits) <= 15:
-        return "+" + digits
-    if len(digits) == 10:
-        return "+1" + digits
-    if len(digits) == 11 and digits.startswith("1"):
-        return "+" + digits
-    return None
 
 
 def _json(raw: str | None, where: str) -> dict[str, object]:
@@ -75,13 +63,13 @@ def parse(
     caller = dialled = None
     direction = CallDirection.INBOUND
     for source in sources:
-        caller = caller or _e164(source.get("caller_number") or source.get("from"))
-        dialled = dialled or _e164(source.get("dialled_number") or source.get("to"))
+        caller = caller or e164_or_none(source.get("caller_number") or source.get("from"))
+        dialled = dialled or e164_or_none(source.get("dialled_number") or source.get("to"))
         if source.get("direction") == "outbound":
             direction = CallDirection.OUTBOUND
     if caller is None and room_name:
         match = _NUMBER_IN_NAME.search(room_name)
-        caller = _e164(match.group(1)) if match else None
+        caller = e164_or_none(match.group(1)) if match else None
     if caller is None:
         log.warning("no caller number in the job, participant or room: an unknown caller")
     return CallInfo(caller_number=caller, dialled_number=dialled, direction=direction,

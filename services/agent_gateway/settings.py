@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from contracts.settings import Env
 from services.agent_gateway.bridge import Timing
 
 
@@ -15,13 +16,18 @@ class Settings:
     timing: Timing = field(default_factory=Timing)
 
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Raises :class:`SettingsError` naming the variable when a value is malformed."""
+        e, d = Env(env), Timing()
         return cls(
-            nats_url=env["NATS_URL"],
-            agent_name=env.get("EC_GATEWAY_AGENT_NAME", "inbound-agent"),
+            nats_url=e.require("NATS_URL"),
+            agent_name=e.text("EC_GATEWAY_AGENT_NAME", "inbound-agent"),
             timing=Timing(
-                filler_after_s=float(env.get("EC_GATEWAY_FILLER_MS", "1500")) / 1000,
-                reply_timeout_s=float(env.get("EC_GATEWAY_REPLY_TIMEOUT_MS", "8000")) / 1000,
+                filler_after_s=e.number(
+                    "EC_GATEWAY_FILLER_MS", d.filler_after_s * 1000, low=1
+                ) / 1000,
+                reply_timeout_s=e.number(
+                    "EC_GATEWAY_REPLY_TIMEOUT_MS", d.reply_timeout_s * 1000, low=1
+                ) / 1000,
             ),
-        )
+        )  # fmt: skip

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from nats.aio.client import Client as NATS
 
 from contracts.runtime import Stats, Stop
+from contracts.settings import Env
 from services.dialogue.adapters.bus import BusPublisher, BusStore, BusTools
 from services.dialogue.adapters.clock import SystemClock
 from services.dialogue.adapters.kv import BUCKET, TTL_S, KvStates, ensure_bucket
@@ -40,27 +41,27 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Raises :class:`SettingsError` naming the variable when a value is malformed."""
         env = os.environ if env is None else env
-
-        def num(name: str, default: float) -> float:
-            return float(env.get(name) or default)
-
+        e = Env(env)
         intake = IntakeConfig(
-            pull_loops=int(num("EC_DIALOGUE_PULL_LOOPS", 4)),
-            max_in_flight=int(num("EC_DIALOGUE_MAX_IN_FLIGHT", 512)),
-            ack_wait=num("EC_DIALOGUE_ACK_WAIT_S", 1.0),
-            max_deliver=int(num("EC_DIALOGUE_MAX_DELIVER", 5)),
+            pull_loops=e.integer("EC_DIALOGUE_PULL_LOOPS", 4, low=1),
+            max_in_flight=e.integer("EC_DIALOGUE_MAX_IN_FLIGHT", 512, low=1),
+            ack_wait=e.number("EC_DIALOGUE_ACK_WAIT_S", 1.0, low=0.05),
+            max_deliver=e.integer("EC_DIALOGUE_MAX_DELIVER", 5, low=1),
         )
         tuning = Tuning(
-            filler_after=num("EC_DIALOGUE_FILLER_AFTER_S", 0.7),
-            tool_timeout=num("EC_DIALOGUE_TOOL_TIMEOUT_S", 4.0),
+            filler_after=e.number("EC_DIALOGUE_FILLER_AFTER_S", 0.7, low=0),
+            tool_timeout=e.number("EC_DIALOGUE_TOOL_TIMEOUT_S", 4.0, low=0.05),
         )
+        for name in ("EC_SCRIPTED_LLM_TTFT_MS", "EC_SCRIPTED_LLM_TOKENS_PER_S"):
+            e.number(name, 0, low=0)  # checked here, read by the scripted provider
         return cls(
-            nats_url=env.get("NATS_URL") or "nats://127.0.0.1:4222",
+            nats_url=e.text("NATS_URL", "nats://127.0.0.1:4222"),
             intake=intake,
             tuning=tuning,
             llm_env={k: env[k] for k in LLM_ENV if env.get(k)},
-            replicas=int(env.get("EC_STREAM_REPLICAS") or 1),
+            replicas=e.integer("EC_STREAM_REPLICAS", 1, low=1),
         )
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.conversation import Action
+from contracts.timezones import state_timezone
 from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolRequest, ToolResult, ToolSession
 from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools
 from services.dialogue.reply import ReplyStream, safe_token
 from services.dialogue.state import CallState
-from services.dialogue.timezones import timezone_for_state
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Turn:
 
     def session(self) -> ToolSession:
         s = self.state
-        timezone = timezone_for_state(s.facts.state) or (s.broker.timezone if s.broker else None)
+        timezone = state_timezone(s.facts.state) or (s.broker.timezone if s.broker else None)
         return ToolSession(
             call_id=s.call_id,
             lead_id=s.lead_id,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from contracts.calls import DisqualificationReason
 from contracts.conversation import Transfer
+from contracts.timezones import state_timezone
 from contracts.tools import (
     AppointmentBooked,
     AvailabilityResult,
@@ -45,7 +46,6 @@ from contracts.tools import (
 )
 from services.dialogue.context import Turn
 from services.dialogue.state import Appointment, Broker, OfferedSlot
-from services.dialogue.timezones import timezone_for_state
 
 log = logging.getLogger(__name__)
 
@@ -450,7 +450,7 @@ async def book_appointment(turn: Turn, slot_id: str) -> Result:
 
 def caller_zone(turn: Turn) -> ZoneInfo:
     s = turn.state
-    name = timezone_for_state(s.facts.state) or (s.broker.timezone if s.broker else None)
+    name = state_timezone(s.facts.state) or (s.broker.timezone if s.broker else None)
     try:
         return ZoneInfo(name or "America/New_York")
     except Exception:

@@ -16,13 +16,13 @@ from typing import Any
 
 from contracts.calls import Node
 from contracts.conversation import EndCall
+from contracts.timezones import state_timezone
 from services.dialogue.context import Turn
 from services.dialogue.functions import call_function, tool_specs
 from services.dialogue.graph import GLOBAL_FUNCTIONS, GRAPH, move, route, terminal
 from services.dialogue.offline import speak
 from services.dialogue.ports import LlmConfig, LlmRequest, LlmUnavailable, TextDelta, ToolCall
 from services.dialogue.state import CallState
-from services.dialogue.timezones import timezone_for_state
 from services.dialogue.understand import Intent, understand
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def llm_config(state: CallState, env: dict[str, str]) -> LlmConfig | None:
 
 def variables(state: CallState, today: str) -> dict[str, str]:
     f, broker = state.facts, state.broker
-    zone = timezone_for_state(f.state) or (broker.timezone if broker else None)
+    zone = state_timezone(f.state) or (broker.timezone if broker else None)
     return {
         "call_type": state.call_type.value,
         "today": today,

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 from nats.aio.client import Client as NATS
 
 from contracts.runtime import Stats, Stop, serve
+from contracts.settings import Env
 from services.dialogue.bootstrap import Settings, start, tune_gc
 
 
 def main(argv: list[str]) -> int:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=os.environ.get("EC_LOG_LEVEL", "WARNING"),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-    settings = Settings.from_env()
+    settings = Settings.from_env()  # a bad value: SettingsError, one line naming the variable
+    if not logging.getLogger().handlers:  # `equity-connect serve` sets EC_LOG_LEVEL first
+        logging.basicConfig(level=Env().log_level("EC_LOG_LEVEL"),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
 
     async def run(nc: NATS, stats: Stats) -> Stop:
         stop = await start(nc, stats, settings)

@@ -1,4 +1,4 @@
-"""``equity-connect``: the one command for operators and developers.
+"""equity-connect: the one command for operators and developers.
 
 Errors an operator must fix end with one clear line on stderr and exit status 1.
 """
@@ -92,6 +92,20 @@ DELEGATED = {
     "call": "services.agent_gateway.cli",
     "livekit": "services.agent_gateway.livekit_setup",
 }
+DELEGATED_HELP = {
+    "call": "place a simulated (text) call through the gateway's session code",
+    "calls": "the call record: list, show ID",
+    "dlq": "dead letters: list, replay",
+    "kb": "the knowledge base: add FILE|DIR, embed, search QUERY",
+    "livekit": "create or update the inbound SIP trunk and dispatch rule on LiveKit",
+}
+SERVE_HELP = {
+    "persistence": "the call record, conversation memory, templates and prompts",
+    "tools": "leads, qualification, brokers, calendar, booking, knowledge base",
+    "dialogue": "the conversation: node graph, LLM or offline policy",
+    "gateway": "the LiveKit worker (needs LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET)",
+}
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: Delegated commands that talk to LiveKit only, not to our bus or database.
 NO_BUS = {"livekit"}
 
@@ -121,13 +135,12 @@ def lower_priority(service: str) -> None:
     refused with one clear line."""
     import os
 
-    raw = os.environ.get("EC_CPU_NICE") or ""
+    from contracts.settings import Env, SettingsError
+
     try:
-        nice = int(raw) if raw.strip() else DEFAULT_NICE.get(service, 0)
-    except ValueError:
-        raise SystemExit(f"error: EC_CPU_NICE must be a whole number 0-19, not {raw!r}") from None
-    if not 0 <= nice <= 19:
-        raise SystemExit(f"error: EC_CPU_NICE must be between 0 and 19, not {nice}")
+        nice = Env().integer("EC_CPU_NICE", DEFAULT_NICE.get(service, 0), low=0, high=19)
+    except SettingsError as err:
+        raise SystemExit(f"error: {err}") from None
     if nice:
         os.nice(nice)
 
@@ -135,10 +148,14 @@ def lower_priority(service: str) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import importlib
 
+    from contracts.settings import Env
+
     export_urls()
+    level = Env().log_level("EC_LOG_LEVEL", default="INFO" if args.verbose else "WARNING")
+    logging.basicConfig(level=level, format=LOG_FORMAT, force=True)
     lower_priority(args.service)
     module = importlib.import_module(SERVICES[args.service])
-    code: int = module.main(list(args.rest))
+    code: int = module.main([args.mode] if args.service == "gateway" else [])
     return code
 
 
@@ -201,6 +218,9 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    """What runs, within about 2 s whatever is down: the servers, then the copies of each
+    service that answer on the bus (a stopped NATS is reported, not waited for)."""
+    from contracts.bus import BusUnavailable
     from services.ops import processes, stack
     from services.ops.presence import instances
 
@@ -210,13 +230,18 @@ def _status(args: argparse.Namespace) -> int:
     try:
         export_urls()
         found = asyncio.run(instances(wait=0.5))
-    except Exception:
-        found = []
+    except (InfraError, BusUnavailable) as err:
+        print(f"services     unknown: {err}")
+        for service, count in sorted(local.items()):
+            print(f"{service:<12} {count} started here (cannot ask them without NATS)")
+        return 1
     for service in SERVICES:
         answering = [i for i in found if i.service == service]
         handled = sum(i.handled for i in answering)
+        in_flight = sum(i.in_flight for i in answering)
         print(f"{service:<12} {len(answering)} cop{'y' if len(answering) == 1 else 'ies'} "
-              f"answering ({local.get(service, 0)} started here), {handled} handled")  # fmt: skip
+              f"answering ({local.get(service, 0)} started here), {handled} handled, "
+              f"{in_flight} in progress")  # fmt: skip
     return 0
 
 
@@ -255,10 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--check", action="store_true")
     spec.set_defaults(func=_asyncapi)
 
-    serve = sub.add_parser("serve", help="run one copy of a service in the foreground")
-    serve.add_argument("service", choices=sorted(SERVICES))
-    serve.add_argument("rest", nargs=argparse.REMAINDER)
-    serve.set_defaults(func=_serve)
+    serve = sub.add_parser(
+        "serve", help="run one copy of a service in the foreground",
+        description="Run one copy of a service in the foreground until SIGTERM/SIGINT; run it "
+        "again to add copies. Configured by the environment and .env (see .env.example); "
+        "EC_LOG_LEVEL sets the log level.",
+    )  # fmt: skip
+    which = serve.add_subparsers(dest="service", required=True, metavar="SERVICE")
+    for name, about in SERVE_HELP.items():
+        one = which.add_parser(name, help=about, description=about)
+        if name == "gateway":
+            one.add_argument("mode", nargs="?", choices=["start", "dev"], default="start",
+                             help="LiveKit worker mode (default: start)")  # fmt: skip
+        one.set_defaults(func=_serve)
 
     health = sub.add_parser("health", help="exit 0 when a copy of the service answers")
     health.add_argument("service", choices=sorted(SERVICES))
@@ -285,22 +319,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="run the main job against the running infrastructure").set_defaults(
         func=_demo
     )
+    # Listed here for the help; `equity-connect <cmd> --help` is answered by the command's own
+    # parser, which needs nothing running.
+    for name, about in DELEGATED_HELP.items():
+        listed = sub.add_parser(name, help=about, add_help=False)
+        listed.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from contracts.bus import BusUnavailable
+    from contracts.settings import SettingsError, load_dotenv
+
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in DELEGATED:
-        return _delegate(argv)
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    func: Callable[[argparse.Namespace], int] = args.func
+    errors = (InfraError, SettingsError, BusUnavailable)
     try:
+        load_dotenv()
+        if argv and argv[0] in DELEGATED:
+            return _delegate(argv)
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                            format=LOG_FORMAT)  # fmt: skip
+        func: Callable[[argparse.Namespace], int] = args.func
         return func(args)
-    except InfraError as err:
+    except errors as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -308,20 +350,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _delegate(argv: list[str]) -> int:
+    """``argv[0]`` names the command; its module parses the rest and calls ``prepare`` (which
+    finds the infrastructure) only once the arguments are good — so ``--help`` needs nothing
+    running."""
     import importlib
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        if argv[0] not in NO_BUS:
-            export_urls()
-        module = importlib.import_module(DELEGATED[argv[0]])
+    module = importlib.import_module(DELEGATED[argv[0]])
+    if argv[0] in NO_BUS:
         code: int = module.main(argv)
-        return code
-    except InfraError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    else:
+        code = module.main(argv, prepare=export_urls)
+    return code
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from contracts.bus import connect
+from contracts.bus import connect_resilient
 from services.agent_gateway.simulate import CallResult, Printer, run_call, script_lines
 from services.ops.migrate import service_url
 from services.ops.stack import resolve_urls
@@ -49,7 +49,7 @@ async def run() -> int:
     tools_dsn = service_url(urls.database, "tools")
     persistence_dsn = service_url(urls.database, "persistence")
     number = fresh_number(tools_dsn)
-    nc = await connect(urls.nats, "demo")
+    nc = await connect_resilient(urls.nats, "demo")
     results: list[CallResult] = []
     try:
         for title, script in (("First call: a new caller", "first-call.txt"),

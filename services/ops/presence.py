@@ -8,14 +8,15 @@ import os
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.bus import connect
+from contracts.bus import connect_once
 from contracts.ops import InstancePong, PingInstances
 from contracts.subjects import OPS_PING, ops_ping
 
 
 async def instances(service: str | None = None, wait: float = 0.5) -> list[InstancePong]:
-    """Collect the pongs that arrive within ``wait`` seconds."""
-    nc = await connect(os.environ["NATS_URL"], "ops", max_reconnect_attempts=0)
+    """Collect the pongs that arrive within ``wait`` seconds; :class:`BusUnavailable` within
+    about a second when NATS is down."""
+    nc = await connect_once(os.environ["NATS_URL"], "ops")
     found: list[InstancePong] = []
     try:
         inbox = nc.new_inbox()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from contracts.bus import connect, ensure_streams
+from contracts.bus import BusUnavailable, connect_once, ensure_streams
 from services.ops.infra import (
     PG_DATABASE,
     STATE_FILE,
@@ -153,9 +153,9 @@ def check_database(url: str) -> None:
 
 async def _declare_streams(url: str) -> None:
     try:
-        nc = await connect(url, "infra", max_reconnect_attempts=0, connect_timeout=3)
-    except Exception as err:
-        raise InfraError(f"cannot connect to NATS at {url}: {err or type(err).__name__}") from err
+        nc = await connect_once(url, "infra", timeout=2.0)
+    except BusUnavailable as err:
+        raise InfraError(str(err)) from err
     try:
         await ensure_streams(nc.jetstream())
     finally:

@@ -16,7 +16,7 @@ import msgspec
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.bus import connect
+from contracts.bus import connect_resilient
 from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetter
 from contracts.subjects import call_wildcard, parse_call_subject
@@ -85,7 +85,7 @@ def render(msg: Msg, raw: bool, redacted: bool) -> str:
 
 
 async def tap(subject: str, *, call: str | None, raw: bool, redact: bool, limit: int) -> int:
-    nc = await connect(os.environ["NATS_URL"], "tap")
+    nc = await connect_resilient(os.environ["NATS_URL"], "tap")
     seen = 0
     done = asyncio.Event()
 

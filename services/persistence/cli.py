@@ -8,20 +8,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
 import psycopg
 from nats.js import JetStreamContext
 
 from contracts import codec
-from contracts.bus import connect
+from contracts.bus import BusUnavailable, connect_once
 from contracts.deadletter import DeadLetter
+from contracts.settings import Env
 from contracts.subjects import DLQ_STREAM, Header
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
+    """``argv`` starts with ``calls`` or ``dlq``. ``prepare`` runs after the arguments parse
+    (``--help`` needs nothing running): the operator CLI passes the step that finds the
+    infrastructure."""
     parser = argparse.ArgumentParser(prog="equity-connect")
     sub = parser.add_subparsers(dest="group", required=True)
     calls = sub.add_parser("calls", help="the call record")
@@ -32,20 +36,31 @@ def main(argv: list[str]) -> int:
     show.add_argument("call_id")
     dlq = sub.add_parser("dlq", help="dead letters")
     dlq_sub = dlq.add_subparsers(dest="action", required=True)
-    dlq_list = dlq_sub.add_parser("list")
+    dlq_list = dlq_sub.add_parser("list", help="dead letters with their reasons")
     dlq_list.add_argument("--limit", type=int, default=50)
     replay = dlq_sub.add_parser("replay", help="publish dead letters again, then remove them")
     replay.add_argument("seqs", nargs="*", type=int, help="DLQ sequence numbers (default: all)")
     args = parser.parse_args(argv)
+    prepare()
     if args.group == "calls":
-        dsn = os.environ["EC_PERSISTENCE_DATABASE_URL"]
-        with psycopg.connect(dsn) as conn:
+        dsn = Env().require("EC_PERSISTENCE_DATABASE_URL")
+        try:
+            conn = psycopg.connect(dsn, connect_timeout=2)
+        except psycopg.OperationalError:
+            print("error: cannot connect to the database (is `equity-connect infra up` done?)",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        with conn:
             if args.action == "list":
                 return list_calls(conn, args.limit)
             return show_call(conn, args.call_id)
-    if args.action == "list":
-        return asyncio.run(list_dead_letters(args.limit))
-    return asyncio.run(replay_dead_letters(args.seqs))
+    try:
+        if args.action == "list":
+            return asyncio.run(list_dead_letters(args.limit))
+        return asyncio.run(replay_dead_letters(args.seqs))
+    except BusUnavailable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 def _short(phone: str | None) -> str:
@@ -131,7 +146,7 @@ async def _dead_letters(js: JetStreamContext, limit: int) -> list[tuple[int, Dea
 
 
 async def list_dead_letters(limit: int) -> int:
-    nc = await connect(os.environ["NATS_URL"], "dlq-cli", max_reconnect_attempts=0)
+    nc = await connect_once(Env().require("NATS_URL"), "dlq-cli")
     try:
         letters = await _dead_letters(nc.jetstream(), limit)
     finally:
@@ -148,7 +163,7 @@ async def list_dead_letters(limit: int) -> int:
 
 
 async def replay_dead_letters(seqs: list[int]) -> int:
-    nc = await connect(os.environ["NATS_URL"], "dlq-cli", max_reconnect_attempts=0)
+    nc = await connect_once(Env().require("NATS_URL"), "dlq-cli")
     js = nc.jetstream()
     replayed = 0
     try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from contracts.settings import Env
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,17 @@ class Settings:
     stop_timeout_s: float = 10.0
 
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Raises :class:`SettingsError` naming the variable when a value is malformed."""
+        e, d = Env(env), cls
         return cls(
-            nats_url=env["NATS_URL"],
-            database_url=env["EC_PERSISTENCE_DATABASE_URL"],
-            batch_size=int(env.get("EC_PERSISTENCE_BATCH_SIZE", "500")),
-            batch_wait_s=float(env.get("EC_PERSISTENCE_BATCH_WAIT_MS", "100")) / 1000,
-            read_pool_size=int(env.get("EC_PERSISTENCE_READ_POOL", "4")),
-            config_cache_s=float(env.get("EC_PERSISTENCE_CONFIG_CACHE_S", "5")),
-            memory_cache_s=float(env.get("EC_PERSISTENCE_MEMORY_CACHE_S", "1")),
-        )
+            nats_url=e.require("NATS_URL"),
+            database_url=e.require("EC_PERSISTENCE_DATABASE_URL"),
+            batch_size=e.integer("EC_PERSISTENCE_BATCH_SIZE", d.batch_size, low=1),
+            batch_wait_s=e.number(
+                "EC_PERSISTENCE_BATCH_WAIT_MS", d.batch_wait_s * 1000, low=0
+            ) / 1000,
+            read_pool_size=e.integer("EC_PERSISTENCE_READ_POOL", d.read_pool_size, low=1),
+            config_cache_s=e.number("EC_PERSISTENCE_CONFIG_CACHE_S", d.config_cache_s, low=0),
+            memory_cache_s=e.number("EC_PERSISTENCE_MEMORY_CACHE_S", d.memory_cache_s, low=0),
+        )  # fmt: skip

@@ -15,9 +15,9 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from contracts.phone import to_e164
 from contracts.tools import ToolSession
 from services.tools.errors import invalid, not_authorized, not_verified
-from services.tools.phone import to_e164
 from services.tools.store import bindings
 from services.tools.store.bindings import Binding
 from services.tools.store.leads import LeadRow

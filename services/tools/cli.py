@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -95,8 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
+    """``prepare`` runs after the arguments parse (``--help`` needs nothing running): the
+    operator CLI passes the step that finds the infrastructure."""
     args = build_parser().parse_args(argv[1:] if argv and argv[0] == "kb" else argv)
+    prepare()
     settings = Settings.from_env()
     if not settings.database_url:
         print("error: EC_TOOLS_DATABASE_URL is not set", file=sys.stderr)

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from contracts.runtime import serve
+from contracts.settings import Env
 from services.tools.bootstrap import starter
 from services.tools.settings import Settings
 
@@ -15,10 +16,10 @@ def main(argv: list[str]) -> int:
     if argv:
         print("usage: equity-connect serve tools (configured by the environment)", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    settings = Settings.from_env()
+    settings = Settings.from_env()  # a bad value: SettingsError, one line naming the variable
+    if not logging.getLogger().handlers:  # `equity-connect serve` sets EC_LOG_LEVEL first
+        logging.basicConfig(level=Env().log_level("EC_LOG_LEVEL"),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
     if not settings.database_url:
         print("error: EC_TOOLS_DATABASE_URL is not set", file=sys.stderr)
         return 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from services.tools.phone import to_e164
+from contracts.phone import to_e164
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 NAMESPACE = uuid.UUID("5d0f3a52-7a0e-4c43-9a55-0e7a9c1f2b10")

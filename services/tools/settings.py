@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+from contracts.settings import Env
 
 
 class EmbedderKind(StrEnum):
@@ -40,27 +41,28 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        d = cls()
+        """Raises :class:`SettingsError` naming the variable when a value is malformed."""
+        e, d = Env(env), cls()
         return cls(
-            nats_url=env.get("NATS_URL") or d.nats_url,
-            database_url=env.get("EC_TOOLS_DATABASE_URL") or d.database_url,
-            max_in_flight=int(env.get("EC_TOOLS_MAX_IN_FLIGHT") or d.max_in_flight),
-            max_queued=int(env.get("EC_TOOLS_MAX_QUEUED") or d.max_queued),
-            deadline_s=float(env.get("EC_TOOLS_DEADLINE_MS") or d.deadline_s * 1000) / 1000,
-            db_pool_size=int(env.get("EC_TOOLS_DB_POOL_SIZE") or d.db_pool_size),
-            statement_timeout_ms=int(
-                env.get("EC_TOOLS_STATEMENT_TIMEOUT_MS") or d.statement_timeout_ms
+            nats_url=e.text("NATS_URL", d.nats_url),
+            database_url=e.text("EC_TOOLS_DATABASE_URL", d.database_url),
+            max_in_flight=e.integer("EC_TOOLS_MAX_IN_FLIGHT", d.max_in_flight, low=1),
+            max_queued=e.integer("EC_TOOLS_MAX_QUEUED", d.max_queued, low=0),
+            deadline_s=e.number("EC_TOOLS_DEADLINE_MS", d.deadline_s * 1000, low=1) / 1000,
+            db_pool_size=e.integer("EC_TOOLS_DB_POOL_SIZE", d.db_pool_size, low=1),
+            statement_timeout_ms=e.integer(
+                "EC_TOOLS_STATEMENT_TIMEOUT_MS", d.statement_timeout_ms, low=1
             ),
-            min_lead_minutes=int(env.get("EC_TOOLS_MIN_LEAD_MINUTES") or d.min_lead_minutes),
-            slot_ttl_minutes=int(env.get("EC_TOOLS_SLOT_TTL_MINUTES") or d.slot_ttl_minutes),
-            min_equity_ratio=float(env.get("EC_TOOLS_MIN_EQUITY_RATIO") or d.min_equity_ratio),
-            embedder=EmbedderKind(env.get("EC_TOOLS_EMBEDDER") or d.embedder),
-            embeddings_url=env.get("EC_TOOLS_EMBEDDINGS_URL") or None,
-            embeddings_api_key=env.get("EC_TOOLS_EMBEDDINGS_API_KEY") or None,
-            embeddings_model=env.get("EC_TOOLS_EMBEDDINGS_MODEL") or d.embeddings_model,
-            embed_threads=int(env.get("EC_TOOLS_EMBED_THREADS") or d.embed_threads),
-            kb_min_score=float(env.get("EC_TOOLS_KB_MIN_SCORE") or d.kb_min_score),
-            embed_on_start=(env.get("EC_TOOLS_EMBED_ON_START") or "1").lower()
-            not in ("0", "false", "no"),
+            min_lead_minutes=e.integer("EC_TOOLS_MIN_LEAD_MINUTES", d.min_lead_minutes, low=0),
+            slot_ttl_minutes=e.integer("EC_TOOLS_SLOT_TTL_MINUTES", d.slot_ttl_minutes, low=1),
+            min_equity_ratio=e.number(
+                "EC_TOOLS_MIN_EQUITY_RATIO", d.min_equity_ratio, low=0, high=1
+            ),
+            embedder=e.choice("EC_TOOLS_EMBEDDER", EmbedderKind, d.embedder),
+            embeddings_url=e.optional("EC_TOOLS_EMBEDDINGS_URL"),
+            embeddings_api_key=e.optional("EC_TOOLS_EMBEDDINGS_API_KEY"),
+            embeddings_model=e.text("EC_TOOLS_EMBEDDINGS_MODEL", d.embeddings_model),
+            embed_threads=e.integer("EC_TOOLS_EMBED_THREADS", d.embed_threads, low=1),
+            kb_min_score=e.number("EC_TOOLS_KB_MIN_SCORE", d.kb_min_score, low=-1, high=1),
+            embed_on_start=e.flag("EC_TOOLS_EMBED_ON_START", d.embed_on_start),
         )

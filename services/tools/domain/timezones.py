@@ -6,27 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-#: The zone most of each state's people live in (a few states span two zones).
-STATE_TIMEZONES: dict[str, str] = {
-    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix",
-    "AR": "America/Chicago", "CA": "America/Los_Angeles", "CO": "America/Denver",
-    "CT": "America/New_York", "DE": "America/New_York", "DC": "America/New_York",
-    "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
-    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
-    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York",
-    "LA": "America/Chicago", "ME": "America/New_York", "MD": "America/New_York",
-    "MA": "America/New_York", "MI": "America/Detroit", "MN": "America/Chicago",
-    "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
-    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York",
-    "NJ": "America/New_York", "NM": "America/Denver", "NY": "America/New_York",
-    "NC": "America/New_York", "ND": "America/Chicago", "OH": "America/New_York",
-    "OK": "America/Chicago", "OR": "America/Los_Angeles", "PA": "America/New_York",
-    "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
-    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver",
-    "VT": "America/New_York", "VA": "America/New_York", "WA": "America/Los_Angeles",
-    "WV": "America/New_York", "WI": "America/Chicago", "WY": "America/Denver",
-    "PR": "America/Puerto_Rico", "GU": "Pacific/Guam", "VI": "America/St_Thomas",
-}  # fmt: skip
+from contracts.timezones import state_timezone
 
 #: What a caller calls each zone.
 _ZONE_WORDS: dict[str, str] = {
@@ -36,7 +16,7 @@ _ZONE_WORDS: dict[str, str] = {
     "America/Phoenix": "Arizona", "America/Los_Angeles": "Pacific",
     "America/Anchorage": "Alaska", "Pacific/Honolulu": "Hawaii",
     "America/Puerto_Rico": "Atlantic", "America/St_Thomas": "Atlantic",
-    "Pacific/Guam": "Chamorro",
+    "Pacific/Guam": "Chamorro", "Pacific/Saipan": "Chamorro", "Pacific/Pago_Pago": "Samoa",
 }  # fmt: skip
 
 
@@ -62,7 +42,8 @@ def is_zone(name: str | None) -> bool:
 
 
 def state_zone(state: str | None) -> str | None:
-    return STATE_TIMEZONES.get((state or "").strip().upper())
+    """The zone of a lead's state, from the one table in ``contracts.timezones``."""
+    return state_timezone(state)
 
 
 def caller_zone(session_zone: str | None, state: str | None, fallback: str) -> str:
