@@ -117,8 +117,10 @@ def export_urls() -> None:
     from services.ops.migrate import OWNERS, service_url
     from services.ops.stack import resolve_urls
 
-    urls = resolve_urls()
+    urls = resolve_urls(need_database=False)
     os.environ["NATS_URL"] = urls.nats
+    if not urls.database:  # a container of a service without tables: NATS is enough
+        return
     os.environ["DATABASE_URL"] = urls.database
     for own in OWNERS:
         key = f"EC_{own.service.upper()}_DATABASE_URL"

@@ -51,8 +51,10 @@ def write_state(state: dict[str, int], root: Path | None = None) -> None:
     tmp.replace(path)
 
 
-def resolve_urls() -> Urls:
-    """URLs for every command: the environment first, else what ``infra up`` recorded."""
+def resolve_urls(need_database: bool = True) -> Urls:
+    """URLs for every command: the environment first, else what ``infra up`` recorded. A
+    service that owns no tables (dialogue, gateway) needs only NATS: ``database`` may then be
+    empty."""
     state = read_state()
     nats_url = os.environ.get("NATS_URL") or (
         f"nats://127.0.0.1:{state['nats_port']}" if "nats_port" in state else ""
@@ -60,7 +62,7 @@ def resolve_urls() -> Urls:
     db_url = os.environ.get("DATABASE_URL") or (
         pg_url(state["postgres_port"]) if "postgres_port" in state else ""
     )
-    if not nats_url or not db_url:
+    if not nats_url or (need_database and not db_url):
         raise InfraError("infrastructure is not running: run `equity-connect infra up` first")
     return Urls(nats=nats_url, database=db_url)
 
