@@ -16,3 +16,7 @@ class InstancePong(Message, kw_only=True, frozen=True):
     started_at: UtcDateTime
     in_flight: int = 0
     handled: int = 0
+    #: This copy can take new work now. Bus services are ready while they answer; the
+    #: gateway is ready while its LiveKit worker is registered with the LiveKit server (False
+    #: while it starts, reconnects or drains). Absent in older pongs: ready.
+    ready: bool = True

@@ -36,6 +36,7 @@ class Stats:
     started_at: datetime = field(default_factory=utcnow)
     in_flight: int = 0
     handled: int = 0
+    ready: bool = True
 
     def pong(self) -> InstancePong:
         return InstancePong(
@@ -45,6 +46,7 @@ class Stats:
             started_at=self.started_at,
             in_flight=self.in_flight,
             handled=self.handled,
+            ready=self.ready,
         )
 
 

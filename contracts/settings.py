@@ -159,6 +159,8 @@ class Env:
 
 
 def _bounded(name: str, number: N, low: N | None, high: N | None) -> N:
+    if low is not None and high is not None and not low <= number <= high:
+        raise SettingsError(name, f"must be between {low} and {high}, not {number}")
     if low is not None and number < low:
         raise SettingsError(name, f"must be at least {low}, not {number}")
     if high is not None and number > high:

@@ -152,6 +152,8 @@ def test_infra_up_with_a_stale_nats_url_says_so(nothing_running: dict[str, str])
         ("dialogue", "EC_DIALOGUE_TOOL_TIMEOUT_S", "soon", "expected a number"),
         ("dialogue", "EC_LOG_LEVEL", "LOUD", "expected one of DEBUG"),
         ("dialogue", "EC_STREAM_REPLICAS", "three", "whole number"),
+        ("gateway", "EC_GATEWAY_FILLER_MS", "fast", "expected a number"),
+        ("tools", "EC_CPU_NICE", "25", "between 0 and 19"),
     ],
 )
 def test_a_bad_setting_is_one_clear_line_naming_the_variable(

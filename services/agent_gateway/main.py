@@ -15,6 +15,7 @@ def main(argv: list[str]) -> int:
     if mode not in ("start", "dev"):
         print("error: serve gateway takes start or dev", file=sys.stderr)
         return 2
+    settings = Settings.from_env()  # a bad value: SettingsError, one line naming the variable
     missing = [v for v in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
                if not os.environ.get(v)]  # fmt: skip
     if missing:
@@ -26,5 +27,5 @@ def main(argv: list[str]) -> int:
     from services.agent_gateway.worker import server
 
     sys.argv = [sys.argv[0], mode]
-    cli.run_app(server(Settings.from_env()))
+    cli.run_app(server(settings))
     return 0

@@ -1,14 +1,16 @@
 """The LiveKit worker: explicit dispatch as ``inbound-agent`` (EC_GATEWAY_AGENT_NAME); one job
-per call. Thin: metadata → template → pipeline → BusAgent; everything else is on the bus."""
+per call. Thin: metadata → template → pipeline → BusAgent; everything else is on the bus.
+The worker's main process answers presence as service ``gateway`` (presence.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any, cast
 
 from livekit import rtc
-from livekit.agents import AgentServer, AgentSession, JobContext
+from livekit.agents import AgentSession, JobContext
 
 from contracts.base import new_call_id
 from contracts.bus import connect
@@ -17,6 +19,7 @@ from services.agent_gateway import metadata, plugins
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import APOLOGY, CallBridge, Reply
 from services.agent_gateway.control import LiveKitControl, carry_out
+from services.agent_gateway.presence import GatewayServer
 from services.agent_gateway.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,8 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
     except Exception:
         log.exception("call failed in the gateway: apologising and hanging up")
         await _fail(session, bridge, control)
+        # end the job even when the room was never joined (nothing else would end it)
+        ctx.shutdown(reason="gateway error")
     finally:
         if bridge is not None:
             await bridge.close()
@@ -111,11 +116,10 @@ async def _fail(
             log.warning("could not delete the room")
 
 
-def server(settings: Settings) -> AgentServer:
-    app = AgentServer()
-
-    @app.rtc_session(agent_name=settings.agent_name)
-    async def call(ctx: JobContext) -> None:
-        await entrypoint(ctx, settings)
-
+def server(settings: Settings) -> GatewayServer:
+    app = GatewayServer(settings.nats_url)
+    # each call runs in a job process started by pickling the entrypoint: a module-level
+    # function (with its settings), never a closure
+    app.rtc_session(functools.partial(entrypoint, settings=settings),
+                    agent_name=settings.agent_name)  # fmt: skip
     return app

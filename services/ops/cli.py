@@ -169,7 +169,11 @@ def _health(args: argparse.Namespace) -> int:
     if not found:
         print(f"{args.service}: no running copy answered", file=sys.stderr)
         return 1
-    print(f"{args.service}: {len(found)} running")
+    ready = [i for i in found if i.ready]
+    if not ready:  # e.g. a gateway worker not (or no longer) registered with LiveKit
+        print(f"{args.service}: {len(found)} running, none ready", file=sys.stderr)
+        return 1
+    print(f"{args.service}: {len(ready)} running")
     return 0
 
 
@@ -190,7 +194,7 @@ def _up(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.wait
     while True:
         found = asyncio.run(instances(wait=0.3))
-        counts = {s: sum(1 for i in found if i.service == s) for s in wanted}
+        counts = {s: sum(1 for i in found if i.service == s and i.ready) for s in wanted}
         if all(counts[s] >= n for s, n in wanted.items()):
             print("all services answering: " + ", ".join(f"{s} ×{n}" for s, n in counts.items()))
             return 0
@@ -241,9 +245,15 @@ def _status(args: argparse.Namespace) -> int:
         answering = [i for i in found if i.service == service]
         handled = sum(i.handled for i in answering)
         in_flight = sum(i.in_flight for i in answering)
-        print(f"{service:<12} {len(answering)} cop{'y' if len(answering) == 1 else 'ies'} "
-              f"answering ({local.get(service, 0)} started here), {handled} handled, "
-              f"{in_flight} in progress")  # fmt: skip
+        ready = sum(i.ready for i in answering)
+        line = (f"{service:<12} {len(answering)} cop{'y' if len(answering) == 1 else 'ies'} "
+                f"answering ({local.get(service, 0)} started here), {handled} handled, "
+                f"{in_flight} in progress")  # fmt: skip
+        if service == "gateway":
+            line += f", {ready} ready (registered with LiveKit)"
+        elif ready < len(answering):
+            line += f", {len(answering) - ready} not ready"
+        print(line)
     return 0
 
 

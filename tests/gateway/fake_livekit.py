@@ -1,17 +1,42 @@
 """A small fake of LiveKit's server API (Twirp over HTTP, protobuf bodies) — named as a fake —
 so the real ``livekit-api`` client runs in tests: SIP trunks, dispatch rules, room deletion
-and SIP transfers, kept in memory."""
+and SIP transfers, kept in memory.
+
+It also speaks the agent-worker protocol on ``/agent`` (a WebSocket of protobuf
+``WorkerMessage``/``ServerMessage``), so the real LiveKit Agents worker can register, be
+offered a job (availability → assignment) and be dropped or refused. There is no media
+server: a job's room connection fails, as it would against an unreachable SFU."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from livekit import api
+from livekit.protocol import agent as agent_pb
+from livekit.protocol import models as models_pb
 from livekit.protocol import room as room_pb
 from livekit.protocol import sip as sip_pb
+
+KEY = "devkey"
+SECRET = "a-test-secret-that-is-at-least-32-bytes-long"
+
+
+@dataclass
+class FakeWorker:
+    """One registered agent worker, as the fake server sees it."""
+
+    worker_id: str
+    agent_name: str
+    ws: web.WebSocketResponse
+    #: every ``update_worker`` / ``update_job`` message, in order
+    status: list[Any] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)
+    answers: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
 
 
 class FakeLiveKit:
@@ -21,6 +46,13 @@ class FakeLiveKit:
         self.deleted_rooms: list[str] = []
         self.transfers: list[Any] = []
         self.calls: list[str] = []
+        self.workers: dict[str, FakeWorker] = {}
+        #: False: ``/agent`` refuses workers (503), like a server that is down
+        self.accept_workers = True
+        self.registered = asyncio.Condition()
+        #: a job's room connection is held (a call in progress) until this is set, then fails
+        self.media_released = asyncio.Event()
+        self.media_released.set()
         self._ids = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.url = ""
@@ -59,6 +91,8 @@ class FakeLiveKit:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/twirp/{service}/{method}", self._handle)
+        app.router.add_get("/agent", self._agent)
+        app.router.add_get("/no-media/{tail:.*}", self._no_media)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -68,8 +102,92 @@ class FakeLiveKit:
         return self.url
 
     async def stop(self) -> None:
+        self.media_released.set()
+        await self.drop_workers()
         if self.runner is not None:
             await self.runner.cleanup()
+
+    # ---- the agent-worker protocol (/agent) ---------------------------------------------
+
+    async def wait_for_worker(self, timeout: float = 60.0) -> FakeWorker:
+        async with self.registered:
+            await asyncio.wait_for(self.registered.wait_for(lambda: bool(self.workers)), timeout)
+        return next(iter(self.workers.values()))
+
+    async def drop_workers(self) -> None:
+        """Close every worker connection, as a LiveKit server restart would."""
+        for worker in list(self.workers.values()):
+            await worker.ws.close()
+
+    async def offer_job(
+        self, worker: FakeWorker, *, room: str = "call-_+12065550311_abc", metadata: str = ""
+    ) -> str:
+        """Dispatch a job to ``worker``; once it says it is available, assign it (with a room
+        URL that has no media server behind it). Returns the job id."""
+        job = agent_pb.Job(
+            id=self._id("AJ"),
+            dispatch_id=self._id("AD"),
+            type=agent_pb.JobType.JT_ROOM,
+            room=models_pb.Room(sid=self._id("RM"), name=room),
+            agent_name=worker.agent_name,
+            metadata=metadata,
+        )
+        answer = worker.answers[job.id] = asyncio.get_running_loop().create_future()
+        offer = agent_pb.ServerMessage(availability=agent_pb.AvailabilityRequest(job=job))
+        await worker.ws.send_bytes(offer.SerializeToString())
+        reply = await asyncio.wait_for(answer, 30)
+        if not reply.available:
+            raise AssertionError(f"the worker declined job {job.id}")
+        token = (
+            api.AccessToken(KEY, SECRET)
+            .with_identity(reply.participant_identity or "agent")
+            .with_kind("agent")
+            .with_grants(api.VideoGrants(room_join=True, room=room, agent=True))
+            .to_jwt()
+        )
+        assign = agent_pb.JobAssignment(job=job, url=f"{self.url}/no-media", token=token)
+        await worker.ws.send_bytes(agent_pb.ServerMessage(assignment=assign).SerializeToString())
+        return job.id
+
+    async def _no_media(self, _: web.Request) -> web.Response:
+        await self.media_released.wait()
+        return web.Response(status=404, text="no media server in the fake")
+
+    async def _agent(self, request: web.Request) -> web.StreamResponse:
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            return web.Response(status=401, text="no token")
+        if not self.accept_workers:
+            return web.Response(status=503, text="the fake is refusing workers")
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        first = agent_pb.WorkerMessage.FromString(await ws.receive_bytes())
+        if not first.HasField("register"):
+            await ws.close()
+            return ws
+        worker = FakeWorker(self._id("AW"), first.register.agent_name, ws)
+        info = models_pb.ServerInfo(version="fake", protocol=16, region="test", node_id="fake")
+        registered = agent_pb.RegisterWorkerResponse(worker_id=worker.worker_id, server_info=info)
+        await ws.send_bytes(agent_pb.ServerMessage(register=registered).SerializeToString())
+        async with self.registered:
+            self.workers[worker.worker_id] = worker
+            self.registered.notify_all()
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.BINARY:
+                    continue
+                message = agent_pb.WorkerMessage.FromString(msg.data)
+                which = message.WhichOneof("message")
+                if which == "availability":
+                    answer = worker.answers.pop(message.availability.job_id, None)
+                    if answer is not None and not answer.done():
+                        answer.set_result(message.availability)
+                elif which == "update_worker":
+                    worker.status.append(message.update_worker)
+                elif which == "update_job":
+                    worker.jobs.append(message.update_job)
+        finally:
+            self.workers.pop(worker.worker_id, None)
+        return ws
 
     async def _handle(self, request: web.Request) -> web.Response:
         key = f"{request.match_info['service']}/{request.match_info['method']}"
@@ -130,4 +248,4 @@ class FakeLiveKit:
 
 
 def client(url: str) -> api.LiveKitAPI:
-    return api.LiveKitAPI(url, "devkey", "a-test-secret-that-is-at-least-32-bytes-long")
+    return api.LiveKitAPI(url, KEY, SECRET)
