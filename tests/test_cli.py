@@ -122,8 +122,12 @@ def test_status_says_nats_is_down_instead_of_retrying(nats_stopped: dict[str, st
 
 @pytest.mark.parametrize(
     "args",
-    [["dlq", "list"], ["health", "dialogue"], ["tap", "--limit", "1"],
-     ["call", "--from", "+12065550199"]],  # fmt: skip
+    [
+        ["dlq", "list"],
+        ["health", "dialogue"],
+        ["tap", "--limit", "1"],
+        ["call", "--from", "+12065550199"],
+    ],
     ids=lambda a: a[0],
 )
 def test_bus_commands_fail_at_once_when_nats_is_down(

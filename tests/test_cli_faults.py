@@ -63,9 +63,7 @@ async def restartable_nats(tmp_path: Path) -> AsyncIterator[tuple[NatsServer, in
 
 
 @pytest.fixture
-async def stack_on(
-    restartable_nats: tuple[NatsServer, int], db: str
-) -> AsyncIterator[str]:
+async def stack_on(restartable_nats: tuple[NatsServer, int], db: str) -> AsyncIterator[str]:
     """Persistence, tools and dialogue in-process, each with its own reconnecting connection
     to a NATS the test can restart."""
     from contracts.bus import ensure_streams
