@@ -79,6 +79,12 @@ def test_the_readme_lists_every_command() -> None:
     readme = (ROOT / "README.md").read_text()
     rows = set(re.findall(r"^\| `([a-z]+)", readme, re.MULTILINE))
     assert commands() <= rows, f"README lacks {sorted(commands() - rows)}"
+    # watching the bus: the project's own command; the `nats` CLI (not installed by the
+    # project) only with the server it must be pointed at, whose port is random
+    assert "equity-connect tap" in readme
+    for line in re.findall(r"`nats [^`]*`", readme):
+        assert "--server" in line, line
+    assert "infra status" in readme
 
 
 @pytest.mark.parametrize("command", sorted(DELEGATED))

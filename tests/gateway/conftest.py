@@ -15,6 +15,7 @@ from contracts import codec
 from contracts.calls import CallEnded
 from contracts.conversation import Action, CallerTurn, ReplyChunk, TranscriptSegment
 from contracts.subjects import call_subject, parse_call_subject
+from tests.gateway.fake_livekit import FakeLiveKit
 
 
 @dataclass
@@ -106,3 +107,12 @@ async def dialogue_double(nc: Any) -> AsyncIterator[Callable[[Script], Any]]:
         return double
 
     yield make
+
+
+@pytest.fixture
+async def livekit() -> AsyncIterator[FakeLiveKit]:
+    """The fake LiveKit server (Twirp API and the worker protocol) on a free local port."""
+    fake = FakeLiveKit()
+    await fake.start()
+    yield fake
+    await fake.stop()

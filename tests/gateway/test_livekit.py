@@ -6,9 +6,6 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
-
-import pytest
 
 from services.agent_gateway.control import LiveKitControl
 from services.agent_gateway.livekit_setup import NAME, Desired, setup
@@ -21,14 +18,6 @@ DESIRED = Desired(
     auth_password="s3cret-for-tests",
     agent_name="inbound-agent",
 )
-
-
-@pytest.fixture
-async def livekit() -> AsyncIterator[FakeLiveKit]:
-    fake = FakeLiveKit()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_setup_creates_the_trunk_and_the_dispatch_rule(livekit: FakeLiveKit) -> None:

@@ -38,14 +38,6 @@ class Gateway:
 
 
 @pytest.fixture
-async def livekit() -> AsyncIterator[FakeLiveKit]:
-    fake = FakeLiveKit()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def gateway(
     livekit: FakeLiveKit, nats_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Gateway]:
