@@ -195,3 +195,20 @@ def test_a_malformed_dotenv_line_is_refused_with_its_line_number(
     bad = tmp_path / "bad.env"
     bad.write_text("NATS_URL=\nthis is not a setting\n")
     one_clear_line(ec({**nothing_running, "EC_ENV_FILE": str(bad)}, "status"), "bad.env:2")
+
+
+def test_a_copy_of_env_example_is_accepted_by_every_service() -> None:
+    from contracts.bus import stream_specs
+    from contracts.settings import parse_dotenv
+    from services.agent_gateway.settings import Settings as Gateway
+    from services.dialogue.bootstrap import Settings as Dialogue
+    from services.persistence.settings import Settings as Persistence
+    from services.tools.settings import Settings as Tools
+
+    env = parse_dotenv((ROOT / ".env.example").read_text(), ".env.example")
+    env |= {"NATS_URL": "nats://127.0.0.1:4222", "EC_PERSISTENCE_DATABASE_URL": "postgresql://x"}
+    assert Tools.from_env(env).max_in_flight == int(env["EC_TOOLS_MAX_IN_FLIGHT"])
+    assert Persistence.from_env(env).batch_size == int(env["EC_PERSISTENCE_BATCH_SIZE"])
+    assert Dialogue.from_env(env).intake.pull_loops == int(env["EC_DIALOGUE_PULL_LOOPS"])
+    assert Gateway.from_env(env).timing.filler_after_s * 1000 == float(env["EC_GATEWAY_FILLER_MS"])
+    assert len(stream_specs(env)) >= 2
