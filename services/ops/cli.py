@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -112,7 +113,6 @@ NO_BUS = {"livekit"}
 
 def export_urls() -> None:
     """Put the bus and database URLs (and each service's own DSN) in the environment."""
-    import os
 
     from services.ops.migrate import OWNERS, service_url
     from services.ops.stack import resolve_urls
@@ -135,7 +135,6 @@ DEFAULT_NICE = {"persistence": 10}
 def lower_priority(service: str) -> None:
     """Run this copy at ``EC_CPU_NICE`` (0–19), else the service's default; a bad value is
     refused with one clear line."""
-    import os
 
     from contracts.settings import Env, SettingsError
 
@@ -243,6 +242,10 @@ def _status(args: argparse.Namespace) -> int:
         return 1
     for service in SERVICES:
         answering = [i for i in found if i.service == service]
+        if service == "gateway" and not answering and not os.environ.get("LIVEKIT_URL"):
+            print(f"{service:<12} not configured (LIVEKIT_URL is not set; "
+                  "`equity-connect call` places simulated calls)")  # fmt: skip
+            continue
         handled = sum(i.handled for i in answering)
         in_flight = sum(i.in_flight for i in answering)
         ready = sum(i.ready for i in answering)
