@@ -38,6 +38,7 @@ class Outcome(StrEnum):
     CALLER_HUNG_UP = "caller_hung_up"
     TRANSFERRED = "transferred"
     ERROR = "error"
+    NO_RESPONSE = "no_response"
 
 
 class DisqualificationReason(StrEnum):

@@ -14,15 +14,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contracts.area_codes import area_state
+
 from contracts.calls import DisqualificationReason
 from contracts.conversation import Transfer
 from contracts.timezones import state_timezone
 from contracts.tools import (
     AppointmentBooked,
+    AppointmentCancelled,
     AvailabilityResult,
     BookAppointment,
     BrokerResult,
     CallbackScheduled,
+    CancelAppointment,
     DoNotCallRecorded,
     FindBroker,
     GetAvailability,
@@ -172,14 +176,7 @@ async def update_lead(
     """Store facts the caller gave about themselves (only this call's lead)."""
     f = turn.state.facts
     _location_facts(turn, city, state, zip)
-    if email and "@" in email:
-        f.email = email.strip()[:200]
-    if money_purpose:
-        f.money_purpose = money_purpose[:300]
-    if amount_needed:
-        f.amount_needed = int(amount_needed)
-    if timeline:
-        f.timeline = timeline[:200]
+    hold_lead_facts(turn, email, money_purpose, amount_needed, timeline)
     result = await turn.tool(
         UpdateLead(
             session=turn.session(),
@@ -218,16 +215,8 @@ async def record_qualification(
 ) -> Result:
     """Record what the caller said about the four gates."""
     s, f = turn.state, turn.state.facts
-    if age is not None and 18 <= int(age) <= 120:
-        f.age = int(age)
-    if is_homeowner is not None:
-        f.is_homeowner = bool(is_homeowner)
-    if primary_residence is not None:
-        f.primary_residence = bool(primary_residence)
-    if property_value is not None and 0 <= int(property_value) <= 100_000_000:
-        f.home_value = int(property_value)
-    if mortgage_balance is not None and 0 <= int(mortgage_balance) <= 100_000_000:
-        f.mortgage_balance = int(mortgage_balance)
+    hold_qualification(turn, age, is_homeowner, primary_residence, property_value,
+                       mortgage_balance)  # fmt: skip
     result = await turn.tool(
         RecordQualification(
             session=turn.session(),
@@ -251,6 +240,57 @@ async def record_qualification(
         "reason": s.flags.disqualification_reason,
         "still_needed": result.missing,
     }
+
+
+def hold_qualification(
+    turn: Turn,
+    age: int | None = None,
+    is_homeowner: bool | None = None,
+    primary_residence: bool | None = None,
+    property_value: int | None = None,
+    mortgage_balance: int | None = None,
+) -> None:
+    """Keep what the caller said about the gates in the call's facts (recorded with the tools
+    by :func:`record_qualification`, at once or once the caller is verified)."""
+    f = turn.state.facts
+    if age is not None and 18 <= int(age) <= 120:
+        f.age = int(age)
+    if is_homeowner is not None:
+        f.is_homeowner = bool(is_homeowner)
+    if primary_residence is not None:
+        f.primary_residence = bool(primary_residence)
+    if property_value is not None and 0 <= int(property_value) <= 100_000_000:
+        f.home_value = int(property_value)
+    if mortgage_balance is not None and 0 <= int(mortgage_balance) <= 100_000_000:
+        f.mortgage_balance = int(mortgage_balance)
+
+
+def holds_gate_facts(turn: Turn) -> bool:
+    f = turn.state.facts
+    return any(
+        v is not None
+        for v in (f.age, f.is_homeowner, f.primary_residence, f.home_value, f.mortgage_balance)
+    )
+
+
+def hold_lead_facts(
+    turn: Turn,
+    email: str | None = None,
+    money_purpose: str | None = None,
+    amount_needed: int | None = None,
+    timeline: str | None = None,
+) -> None:
+    """Keep facts for the lead record until the caller is verified (``update_lead`` sends
+    every fact held so far)."""
+    f = turn.state.facts
+    if email and "@" in email:
+        f.email = email.strip()[:200]
+    if money_purpose:
+        f.money_purpose = money_purpose[:300]
+    if amount_needed:
+        f.amount_needed = int(amount_needed)
+    if timeline:
+        f.timeline = timeline[:200]
 
 
 def next_gate(turn: Turn) -> str | None:
@@ -316,12 +356,15 @@ async def find_broker(
 ) -> Result:
     s = turn.state
     _location_facts(turn, city, state, zip)
+    # no place said: the state of the caller's area code (a guess, never stored), else the
+    # tools' default broker
+    state_guess = None if (s.facts.zip or s.facts.state) else area_state_of(turn)
     result = await turn.tool(
         FindBroker(
             session=turn.session(),
             zip=s.facts.zip,
             city=s.facts.city if s.facts.state else None,
-            state=s.facts.state,
+            state=s.facts.state or state_guess,
         )
     )
     if isinstance(result, ToolError):
@@ -448,9 +491,58 @@ async def book_appointment(turn: Turn, slot_id: str) -> Result:
     return {"ok": True, "booked": True, "when": result.caller_local}
 
 
+async def cancel_appointment(turn: Turn, reason: str = "") -> Result:
+    """Cancel the caller's own upcoming appointment (after they confirmed it)."""
+    s = turn.state
+    result = await turn.tool(
+        CancelAppointment(session=turn.session(), reason=(reason or "caller cancelled")[:200])
+    )
+    if isinstance(result, ToolError):
+        return _fail(result)
+    if not isinstance(result, AppointmentCancelled):
+        return {"ok": False}
+    s.flags.cancelled = True
+    s.flags.existing_appointment = False
+    s.flags.ready_to_book = False
+    s.memory.pop("upcoming_appointment", None)
+    return {"ok": True, "cancelled": True}
+
+
+async def refresh_memory(turn: Turn) -> None:
+    """Once the caller is verified, the lookup returns what we remember about them (the
+    upcoming appointment's time, their purpose); before that it shares nothing."""
+    s = turn.state
+    result = await turn.tool(LookupLead(session=turn.session()))
+    if isinstance(result, LeadLookupResult) and result.lead_id == s.lead_id:
+        s.memory.update(result.memory)
+        upcoming = result.memory.get("upcoming_appointment")
+        s.flags.existing_appointment = bool(upcoming) or bool(
+            result.memory.get("has_upcoming_appointment")
+        )
+
+
+def upcoming_when(turn: Turn) -> str | None:
+    """The upcoming appointment in the caller's words (only known once verified)."""
+    upcoming = turn.state.memory.get("upcoming_appointment")
+    if isinstance(upcoming, dict) and upcoming.get("caller_local"):
+        return str(upcoming["caller_local"])
+    return None
+
+
+def area_state_of(turn: Turn) -> str | None:
+    """The state of the caller's area code, for a new caller who has not said where the home
+    is (a known lead's broker comes from the record)."""
+    s = turn.state
+    return None if s.lead_found else area_state(s.caller_number)
+
+
 def caller_zone(turn: Turn) -> ZoneInfo:
     s = turn.state
-    name = state_timezone(s.facts.state) or (s.broker.timezone if s.broker else None)
+    name = (
+        state_timezone(s.facts.state)
+        or state_timezone(area_state_of(turn))
+        or (s.broker.timezone if s.broker else None)
+    )
     try:
         return ZoneInfo(name or "America/New_York")
     except Exception:

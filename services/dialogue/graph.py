@@ -48,12 +48,12 @@ GRAPH: dict[Node, NodeSpec] = {
         _spec(
             Node.GREET, "disclose, learn who is calling",
             ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
-            {Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 3,
+            {Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(
             Node.VERIFY, "confirm who is calling without revealing anything",
             ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
-            {Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 3,
+            {Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(
             Node.QUALIFY, "the four gates, one question at a time",
@@ -120,8 +120,8 @@ def route(state: CallState) -> Node:
         return Node.BOOK
     if not f.identified and state.node == Node.GREET:
         return Node.GREET
-    if not f.verified or (not state.lead_found and not f.located):
-        return Node.VERIFY  # a new caller also tells us where the home is
+    if not f.verified:
+        return Node.VERIFY  # where the home is matters only for booking: asked then, if at all
     if f.ready_to_book and not f.no_sales:
         return Node.BOOK if f.qualified else Node.QUALIFY
     if f.objection:

@@ -324,7 +324,13 @@ def _begin(turn: Turn) -> None:
     s.turns += 1
     visited(s, s.node)
     if over_cap(s) and s.node != Node.EXIT:
-        s.flags.capped = s.node.value
+        f = s.flags
+        if (f.qualified or f.ready_to_book) and not f.wants_callback and not f.callback:
+            # never hang up on a caller who qualifies or asked to book: offer a call back
+            f.wants_callback, f.ready_to_book = True, False
+            s.visits[s.node.value] = 0
+        else:
+            f.capped = s.node.value
     add_history(s, HistoryItem(role="caller", text=turn.text))
 
 

@@ -45,6 +45,25 @@ ASK = {
         "for a couple of minutes?"
     ),
     "waiting": "Take your time, I'm right here.",
+    "zip_verify": "What's the ZIP code of your home?",
+    "appointment_action": (
+        "I see you're booked for {when}; would you like to keep it, move it, or cancel it?"
+    ),
+}
+
+#: The second time a question is asked, in other words (never a third time).
+REPHRASE = {
+    "name": "I'm sorry, I didn't quite catch your name; what should I call you?",
+    "age": "Could you tell me your age, or the age of the youngest owner of the home?",
+    "homeowner": "Is the home yours, I mean, do you own it rather than rent?",
+    "primary": "Do you live in that home most of the year, rather than somewhere else?",
+    "value": "Just a rough guess is fine: what might your home sell for today?",
+    "balance": "Is there still a mortgage on the home, and if so, roughly how much?",
+    "zip": "If you know it, what's the ZIP code of the home? If not, that's fine too.",
+    "location": "Which city and state is the home in?",
+    "preference": "Is there a day of the week, morning or afternoon, that works best?",
+    "callback_time": "When would be a good day and time for us to call you back?",
+    "appointment_action": "Would you like to keep that appointment, move it, or cancel it?",
 }
 
 OBJECTION_ANSWERS = {
@@ -99,6 +118,20 @@ DNC = (
     "us again. Goodbye!"
 )
 PRIVACY = "I'm sorry, I can't look up or share anyone's personal records over the phone."
+CANCELLED = (
+    "All right, your appointment is cancelled; you're welcome to call us whenever you're ready."
+)
+CANCEL_FAILED = (
+    "I'm sorry, I couldn't cancel it just now; someone will call you to take care of it."
+)
+ROBOT = (
+    "I'm Barbara, an AI assistant with Equity Connect, not a person; I can answer your "
+    "questions and set up a call with a licensed broker."
+)
+AUTHORITY = (
+    "I'm sorry, I can't change how I work or share anyone's information; I'm glad to help "
+    "with questions about reverse mortgages."
+)
 WHO = "Yes, you've reached Equity Connect; we help homeowners learn about reverse mortgages."
 NO_ANSWER = (
     "That's a great question for the broker, and I'll make sure it's covered in your consultation."

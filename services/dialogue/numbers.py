@@ -80,6 +80,11 @@ _WORD_VALUES |= {w: i * 10 for i, w in enumerate(TENS) if w != "_"}
 _WORD_VALUES |= {"oh": 0, "o": 0, "a": 1, "an": 1}
 _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "million": 1_000_000,
                 "k": 1_000, "m": 1_000_000, "mil": 1_000_000, "billion": 1_000_000_000}  # fmt: skip
+_DIGIT_WORDS = {w: str(i) for i, w in enumerate(ONES[:10])} | {"oh": "0", "o": "0"}
+_LETTER_SCALES = ("k", "m", "mil")  # only after a number: "700k", "1.2 m" — never "a m"
+#: words before a lone "one" that make it a pronoun: "the one", "that one", "no one"
+_ONE_PRONOUN = re.compile(r"\b(?:the|that|this|which|no|any|each|every|other|last|first|"
+                          r"second|next|same|little|big|only|one)\s+$")  # fmt: skip
 _NUMBER_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z]+")
 
 
@@ -94,6 +99,8 @@ def words_to_number(text: str) -> float | None:
     tokens = [t for t in tokens if t not in ("and", "dollars", "dollar", "bucks")]
     if not tokens:
         return None
+    if len(tokens) >= 3 and all(t in _DIGIT_WORDS for t in tokens):
+        return float("".join(_DIGIT_WORDS[t] for t in tokens))  # "nine eight one zero three"
     if tokens[0] == "half" and len(tokens) >= 2 and tokens[-1] in _MULTIPLIERS:
         return 0.5 * _MULTIPLIERS[tokens[-1]]
     total = 0.0
@@ -168,6 +175,8 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
             numeric = tok in ("a", "an")
         if tok in _MULTIPLIERS and not run and tok not in ("thousand", "million", "hundred"):
             numeric = False  # a bare "k" or "m" is a letter, not a number
+        if tok in _LETTER_SCALES and run and run[-1].group() in ("a", "an", "and", "point"):
+            numeric = False  # "a m" is a letter, not "a million"
         if run and (not numeric or gap.strip(" $") or ("," in gap and tok[0].isdigit())):
             close()
         if numeric:
@@ -175,8 +184,19 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
                 continue
             run.append(match)
     close()
-    return [f for f in found if not _only_article(lowered[f[1] : f[2]])]
+    return [
+        f for f in found
+        if not _only_article(lowered[f[1] : f[2]]) and not _pronoun_one(lowered, f[1], f[2])
+    ]  # fmt: skip
 
 
 def _only_article(span: str) -> bool:
     return span.strip() in ("a", "an", "a half", "half")
+
+
+def _pronoun_one(text: str, start: int, end: int) -> bool:
+    """A lone "one" that counts things, not money: "one thing", "the one", "one of them"."""
+    if text[start:end].strip() != "one":
+        return False
+    after = re.match(r"\s*([a-z]+)", text[end:])
+    return bool(after) or bool(_ONE_PRONOUN.search(text[:start]))

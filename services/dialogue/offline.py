@@ -19,10 +19,12 @@ from contracts.conversation import EndCall
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
 from services.dialogue import lines
+from services.dialogue.absorb import absorb, carries_facts, gate_args
 from services.dialogue.chunker import split_sentences
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
 from services.dialogue.speech import when_words
+from services.dialogue.state import CallState
 from services.dialogue.understand import CallbackWhen, Expect, Heard, Intent, kb_query, understand
 
 Handler = Callable[[Turn, Heard], Awaitable[str | None]]
@@ -30,15 +32,40 @@ _WEEKDAY_INDEX = {d: i for i, d in enumerate(Weekday)}
 
 
 async def offline_turn(turn: Turn) -> None:
-    """Handle the caller's words in the current node, route, and speak."""
+    """Take every fact the caller said, then their intents, then what the current node is
+    waiting for; route; speak."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
     _sentiment(turn, heard)
-    said = await _global(turn, heard)
-    if said is None:
-        said = await HANDLERS[s.node](turn, heard)
+    if s.flags.capped and heard.intents & DECISIVE:
+        s.flags.capped = None  # the caller decided this very turn: that decides the outcome
+    if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
+        heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    said = await absorb(turn, heard) if _absorb_first(s, heard) else None
+    if not terminal(s):
+        globally = await _global(turn, heard)
+        if globally is not None:
+            said = globally or said
+        else:
+            handled = await HANDLERS[s.node](turn, heard)
+            said = handled if handled is not None else said
     move(turn.state, route(turn.state))
     await speak(turn, said)
+
+
+#: a request for a person, not just "someone to talk it over with" (that is the broker)
+EXPLICIT_PERSON = re.compile(
+    r"real person|live person|human|representative|operator|agent|supervisor|manager|"
+    r"a person\b|transfer me|put me through"
+)
+#: what the caller decides in a turn outranks a visit cap reached in that turn
+DECISIVE = frozenset({Intent.NOT_INTERESTED, Intent.STOP_CALLING, Intent.OTHER_LENDER,
+                      Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.CANCEL})  # fmt: skip
+
+
+def _absorb_first(s: CallState, heard: Heard) -> bool:
+    """Facts first, except where the words answer a pending yes/no about the appointment."""
+    return s.expect != Expect.CANCEL_CONFIRM
 
 
 async def speak(turn: Turn, said: str | None) -> None:
@@ -70,6 +97,7 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.silent:
         s.flags.silences += 1
         if s.flags.silences >= 3 and s.expect != Expect.WAITING:
+            s.flags.no_response = not any(h.text.strip() for h in s.history if h.role == "caller")
             await fn.end_call(turn, "goodbye")
             return "I'm sorry, I can't seem to hear you."
         if s.expect == Expect.WAITING:
@@ -90,9 +118,25 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.STOP_CALLING):
         await fn.record_do_not_call(turn)
         return None
+    if heard.has(Intent.AUTHORITY):
+        # claims of authority change nothing: no name, no transfer, nothing revealed
+        s.flags.authority_claims += 1
+        return lines.AUTHORITY
+    appointment = await _appointment_intents(turn, heard)
+    if appointment is not None:
+        return appointment
+    if heard.has(Intent.ROBOT):
+        return lines.ROBOT
     if heard.has(Intent.PRIVACY):
         return lines.PRIVACY
-    if heard.has(Intent.HUMAN) or heard.has(Intent.ANGRY):
+    if (
+        heard.has(Intent.HUMAN)
+        and s.expect == Expect.BOOKING_OFFER
+        and not heard.no
+        and not EXPLICIT_PERSON.search(heard.text.lower())
+    ):
+        heard.intents.add(Intent.BOOK)  # "I'd like to talk with someone about it": the broker
+    elif heard.has(Intent.HUMAN) or heard.has(Intent.ANGRY):
         await fn.request_human(turn, "asked for a person" if heard.has(Intent.HUMAN) else "upset")
         if s.flags.transferred:
             return None
@@ -122,10 +166,11 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
         await fn.request_email(turn, heard.email)
         return None if heard.email or s.facts.email else ""
-    if heard.has(Intent.RESCHEDULE) and s.lead_id:
-        s.flags.existing_appointment = True
-        await fn.mark_ready_to_book(turn)
-        return "Of course, let's find a new time."
+    if heard.has(Intent.BOOK) and s.flags.existing_appointment and s.flags.verified:
+        when = fn.upcoming_when(turn)
+        if when and s.expect != Expect.APPOINTMENT_ACTION:
+            s.expect = Expect.APPOINTMENT_ACTION
+            return f"You already have an appointment for {when}."
     if heard.has(Intent.BOOK) and s.node not in (Node.BOOK, Node.WRONG_PERSON) and s.flags.verified:
         await fn.mark_ready_to_book(turn)
         await _note_preference(turn, heard)
@@ -133,6 +178,47 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
             return await _offer_slots_now(turn, heard)
         return "I'd be glad to set that up; first, just a few quick questions."
     return None
+
+
+APPOINTMENT_INTENTS = frozenset(
+    {Intent.CANCEL, Intent.RESCHEDULE, Intent.KEEP, Intent.APPOINTMENT_QUERY}
+)
+
+
+async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
+    """A caller's own upcoming appointment: ask when it is, keep it, move it, cancel it (after
+    one confirmation). Only once they are verified: nothing is read out before."""
+    s, f = turn.state, turn.state.flags
+    if s.expect == Expect.CANCEL_CONFIRM:
+        f.cancel_pending = False
+        if heard.yes or heard.has(Intent.CANCEL):
+            result = await fn.cancel_appointment(turn, "the caller cancelled")
+            if result.get("ok"):
+                return lines.CANCELLED
+            return lines.CANCEL_FAILED
+        f.kept_appointment = True
+        return "All right, I'll leave your appointment just as it is."
+    wants = APPOINTMENT_INTENTS & heard.intents
+    if not wants or not s.lead_id:
+        return None
+    if not f.verified:
+        s.expect = Expect.NAME
+        return "I can help with that; first, may I have your first and last name?"
+    when = fn.upcoming_when(turn)
+    if not f.existing_appointment or when is None:
+        if Intent.RESCHEDULE in wants or Intent.APPOINTMENT_QUERY in wants:
+            return "I don't see an upcoming appointment for you, but I'd be glad to set one up."
+        return "I don't see an upcoming appointment to change."
+    if Intent.CANCEL in wants:
+        f.cancel_pending = True
+        return None  # ask() confirms once
+    if Intent.RESCHEDULE in wants:
+        await fn.mark_ready_to_book(turn)
+        return f"Of course; your appointment is {when} right now, so let's find a new time."
+    if Intent.KEEP in wants:
+        f.kept_appointment = True
+        return f"Wonderful, you're all set for {when}."
+    return f"Your appointment is {when} with {_broker_name(turn)}."
 
 
 def _sentiment(turn: Turn, heard: Heard) -> None:
@@ -147,14 +233,9 @@ def _sentiment(turn: Turn, heard: Heard) -> None:
 
 async def on_greet(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
-    if heard.relation or heard.has(Intent.WRONG_PERSON):
+    if _someone_else(heard):
         return await _wrong_person(turn, heard)
-    said = None
-    if heard.first_name:
-        await fn.identify_caller(turn, heard.first_name, heard.last_name)
-        said = _thanks(turn)
-        if heard.city or heard.state or heard.zip:
-            await fn.verify_caller(turn, city=heard.city, state=heard.state, zip=heard.zip)
+    said = None  # a name, a place, the gates: taken by absorb() already
     if heard.has(Intent.WHO_ARE_YOU) and not heard.objection:
         answer: str | None = lines.WHO
     else:
@@ -171,49 +252,38 @@ async def _wrong_person(turn: Turn, heard: Heard) -> str | None:
     return "Of course, I'll hold." if coming else "Thank you for letting me know."
 
 
+def _someone_else(heard: Heard) -> bool:
+    """Someone other than the caller we want is on the line ("this is her husband")."""
+    other = heard.has(Intent.WRONG_PERSON) or heard.has(Intent.HOLD_ON)
+    return bool(heard.relation and other) or (
+        heard.has(Intent.WRONG_PERSON) and not heard.first_name
+    )
+
+
 async def on_verify(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
-    if heard.relation or heard.has(Intent.WRONG_PERSON):
+    if _someone_else(heard):
         return await _wrong_person(turn, heard)
-    said = None
-    if heard.first_name and s.expect in (Expect.NAME, Expect.RIGHT_PERSON):
-        await fn.identify_caller(turn, heard.first_name, heard.last_name)
-        said = _thanks(turn)
-    if heard.city or heard.state or heard.zip:
-        await fn.verify_caller(turn, city=heard.city, state=heard.state, zip=heard.zip)
-        if s.broker is None and (s.facts.zip or s.facts.state):
-            await fn.find_broker(turn)
-        said = "Thank you."
-    elif s.expect == Expect.LOCATION and not heard.question:
+    if (
+        not s.flags.verified
+        and s.expect in (Expect.NAME, Expect.LOCATION, Expect.ZIP)
+        and not carries_facts(heard)
+        and not heard.question
+    ):
         s.flags.verify_attempts += 1
     answer = await _inline_answer(turn, heard)
-    if s.flags.verify_attempts >= 3 and not s.flags.verified:
+    if s.flags.verify_attempts >= 4 and not s.flags.verified:
         s.flags.capped = Node.VERIFY.value
-    return answer or said
+    return answer
 
 
 async def on_qualify(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
-    args: dict[str, object] = {}
-    if heard.age is not None:
-        args["age"] = heard.age
-    if heard.homeowner is not None:
-        args["is_homeowner"] = heard.homeowner
-    if heard.primary_residence is not None:
-        args["primary_residence"] = heard.primary_residence
-    if heard.home_value is not None:
-        args["property_value"] = heard.home_value
-    if heard.mortgage_balance is not None:
-        args["mortgage_balance"] = heard.mortgage_balance
-    if not args and not s.flags.gates and s.lead_id:
+    if not gate_args(heard) and not s.flags.gates and s.lead_id and s.flags.verified:
         await fn.record_qualification(turn)  # what the record already knows
-    await _facts(turn, heard)
-    if args:
-        await fn.record_qualification(turn, **args)  # type: ignore[arg-type]
-        if s.flags.qualified:
-            return "Good news, it sounds like you meet the basic requirements."
-        answer = await _inline_answer(turn, heard, only_topics=True)
-        return answer or _ack(heard)
+    if carries_facts(heard):
+        # absorb() recorded them and acknowledged; answer a question said in the same breath
+        return await _inline_answer(turn, heard, only_topics=True)
     answer = await _inline_answer(turn, heard)
     if answer:
         return answer
@@ -224,7 +294,9 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
 
 async def on_answer(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
-    await _facts(turn, heard)
+    if s.expect == Expect.APPOINTMENT_ACTION and (heard.no or heard.yes):
+        s.flags.kept_appointment = True  # "no, that's fine" / "yes, it still works"
+        return "Wonderful, you're all set then."
     if s.expect == Expect.BOOKING_OFFER:
         s.flags.booking_offered = True
         if heard.yes or heard.has(Intent.BOOK):
@@ -264,13 +336,11 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
     if s.flags.wants_callback and not s.flags.ready_to_book:
         return await _callback_step(turn, heard)
-    if s.expect == Expect.ZIP or (heard.zip and s.broker is None):
-        if heard.zip or heard.state:
-            await fn.find_broker(turn, zip=heard.zip, city=heard.city, state=heard.state)
-            if s.lead_id:
-                await fn.update_lead(turn, zip=heard.zip, city=heard.city, state=heard.state)
-        else:
-            return lines.SORRY_AGAIN if not heard.question else await _inline_answer(turn, heard)
+    if s.expect == Expect.ZIP and not (heard.zip or heard.state or heard.city):
+        if heard.question:
+            return await _inline_answer(turn, heard)
+        if not (heard.days or heard.part_of_day):
+            return lines.SORRY_AGAIN if not heard.silent else None
     if s.expect == Expect.SLOT and s.offered:
         pick = _pick_slot(turn, heard)
         if pick is not None:
@@ -361,12 +431,37 @@ HANDLERS: dict[Node, Handler] = {
 
 
 def ask(turn: Turn) -> str | None:
-    """The current node's next question; sets what the answer will be understood as."""
+    """The current node's next question, for what is still missing; sets what the answer will
+    be understood as. The same question is asked at most twice, reworded the second time."""
+    s = turn.state
+    line = _next_question(turn)
+    if line is None or s.expect in (Expect.NOTHING, Expect.WAITING, Expect.ANYTHING_ELSE):
+        return line
+    key = s.expect.value
+    count = s.asks.get(key, 0)
+    s.asks[key] = count + 1
+    if count >= 1 and key in lines.REPHRASE:
+        return lines.REPHRASE[key]
+    return line
+
+
+def asked(turn: Turn, expect: Expect) -> int:
+    return turn.state.asks.get(expect.value, 0)
+
+
+def _next_question(turn: Turn) -> str | None:
     s, f = turn.state, turn.state.flags
     node = s.node
+    if f.cancel_pending:
+        s.expect = Expect.CANCEL_CONFIRM
+        when = fn.upcoming_when(turn) or "your appointment"
+        return f"Just to confirm, you'd like me to cancel your appointment for {when}?"
     if node == Node.GREET:
+        if asked(turn, Expect.NAME) >= 2:
+            s.expect = Expect.ZIP  # no name after two asks: a ZIP identifies the home instead
+            return lines.ASK["zip_verify"]
         s.expect = Expect.NAME
-        return lines.ASK["name"] if s.visit_count(Node.GREET) < 2 else lines.ASK["name_again"]
+        return lines.ASK["name"]
     if node == Node.WRONG_PERSON:
         if s.expect == Expect.CALLBACK_TIME or f.wants_callback:
             s.expect = Expect.CALLBACK_TIME
@@ -377,14 +472,16 @@ def ask(turn: Turn) -> str | None:
         s.expect = Expect.CALLBACK_OFFER
         return lines.ASK["callback_offer"]
     if node == Node.VERIFY:
-        if not s.facts.first_name:
+        if not s.facts.first_name and asked(turn, Expect.NAME) < 2:
             s.expect = Expect.NAME
             return lines.ASK["name"]
-        if s.lead_id and f.verify_attempts:
-            s.expect = Expect.LOCATION
+        s.expect = Expect.ZIP  # a ZIP verifies a new caller too, and finds their broker
+        if s.lead_found:
             return "Just to be sure I have the right file, what's the ZIP code of your home?"
-        s.expect = Expect.LOCATION
-        return lines.ASK["location"]
+        return lines.ASK["zip_verify"]
+    if _appointment_to_discuss(turn):
+        s.expect = Expect.APPOINTMENT_ACTION
+        return lines.ASK["appointment_action"].format(when=fn.upcoming_when(turn))
     if _outbound_needs_good_time(turn):
         s.expect = Expect.GOOD_TIME
         f.good_time_asked = True
@@ -412,13 +509,13 @@ def ask(turn: Turn) -> str | None:
         if s.offered:
             s.expect = Expect.SLOT
             return _slots_line(turn)
-        if s.broker is None and not _knows_where(turn):
+        if s.broker is None and not _knows_where(turn) and asked(turn, Expect.ZIP) < 2:
             s.expect = Expect.ZIP
             return lines.ASK["zip"]
         s.expect = Expect.PREFERENCE
         return lines.ASK["preference"]
     if node in (Node.ANSWER, Node.OBJECTIONS):
-        if f.qualified and not f.booking_declined and not f.no_sales:
+        if f.qualified and not f.booking_declined and not f.no_sales and not f.existing_appointment:
             s.expect = Expect.BOOKING_OFFER
             line = lines.ASK["booking_again" if f.booking_offered else "booking_offer"]
             f.booking_offered = True
@@ -493,11 +590,11 @@ async def _inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False)
             return lines.LEGAL_TAX
         return None
     result = await fn.search_knowledge(turn, query, topic=heard.topic)
+    if result.get("answered"):
+        return _first_sentence(result["passages"][0])
     if heard.has(Intent.LEGAL_TAX):
-        return lines.LEGAL_TAX
-    if not result.get("answered"):
-        return lines.NO_ANSWER
-    return _first_sentence(result["passages"][0])
+        return lines.LEGAL_TAX  # advice for their own situation: a professional's job
+    return lines.NO_ANSWER
 
 
 def _first_sentence(passage: str) -> str:
@@ -506,28 +603,6 @@ def _first_sentence(passage: str) -> str:
     if len(first) > 220:
         first = first[:220].rsplit(",", 1)[0].rsplit(" ", 1)[0] + "."
     return first
-
-
-async def _facts(turn: Turn, heard: Heard) -> None:
-    """Money purpose, amount and timeline go to the lead record as they come up."""
-    f = turn.state.facts
-    changed = False
-    if heard.money_purpose and heard.money_purpose != f.money_purpose:
-        changed = True
-    if heard.timeline and heard.timeline != f.timeline:
-        changed = True
-    if heard.amount_needed and heard.amount_needed != f.amount_needed:
-        changed = True
-    if heard.email and heard.email != f.email:
-        changed = True
-    if changed:
-        await fn.update_lead(
-            turn,
-            money_purpose=heard.money_purpose,
-            amount_needed=heard.amount_needed,
-            timeline=heard.timeline,
-            email=heard.email,
-        )
 
 
 async def _note_preference(turn: Turn, heard: Heard) -> None:
@@ -541,7 +616,8 @@ async def _note_preference(turn: Turn, heard: Heard) -> None:
 async def _offer_slots_now(turn: Turn, heard: Heard) -> str | None:
     """If we know where the home is and a preference, look up two times straight away."""
     s = turn.state
-    if not s.flags.qualified or (s.broker is None and not _knows_where(turn)):
+    where = s.broker is not None or _knows_where(turn) or asked(turn, Expect.ZIP) >= 2
+    if not s.flags.qualified or not where:
         return None
     if not (s.preference_days or s.preference_part):
         return None
@@ -657,31 +733,30 @@ def _booked_line(turn: Turn) -> str:
 
 
 def _knows_where(turn: Turn) -> bool:
-    """Enough to find the broker: where the home is, or a lead on record (their broker)."""
+    """Enough to find the broker: where the home is, a lead on record (their broker), or the
+    state of the caller's area code."""
     s = turn.state
-    return bool(s.facts.zip or s.facts.state or s.lead_found)
+    return bool(s.facts.zip or s.facts.state or s.lead_found or fn.area_state_of(turn))
+
+
+def _appointment_to_discuss(turn: Turn) -> bool:
+    """A verified returning caller with an upcoming appointment hears it named first."""
+    s, f = turn.state, turn.state.flags
+    return (
+        f.verified
+        and f.existing_appointment
+        and not f.kept_appointment
+        and not f.ready_to_book
+        and not f.cancelled
+        and fn.upcoming_when(turn) is not None
+        and s.node in (Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS)
+        and asked(turn, Expect.APPOINTMENT_ACTION) < 2
+    )
 
 
 def _broker_name(turn: Turn) -> str:
     broker = turn.state.broker
     return broker.name if broker else "a licensed broker"
-
-
-def _thanks(turn: Turn) -> str:
-    s = turn.state
-    name = s.facts.first_name
-    if s.returning and s.flags.verified and name:
-        purpose = s.memory.get("money_purpose")
-        if purpose and s.flags.qualified:
-            return f"Welcome back, {name}; last time you mentioned wanting to {purpose}."
-        return f"Welcome back, {name}, it's good to hear from you again."
-    return f"Thank you, {name}." if name else "Thank you."
-
-
-def _ack(heard: Heard) -> str:
-    if heard.yes:
-        return "Wonderful."
-    return "Thank you."
 
 
 def _outbound_needs_good_time(turn: Turn) -> bool:

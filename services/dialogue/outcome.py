@@ -40,15 +40,18 @@ def decide(state: CallState, end_reason: EndReason | None = None) -> tuple[Outco
         return Outcome.BAD_TIMING, None
     if f.not_interested:
         return Outcome.NOT_INTERESTED, None
-    if f.wrong_person or (state.facts.relation and not f.identified):
+    if f.wrong_person or state.facts.relation:
+        # someone else answered (even if the right person came to the phone after)
         return Outcome.WRONG_PERSON, None
     if end_reason == EndReason.ERROR:
         return Outcome.ERROR, None
-    if end_reason in (EndReason.CALLER_HUNG_UP, EndReason.TIMEOUT) or (
-        end_reason is None and not f.ended
-    ):
-        return Outcome.CALLER_HUNG_UP, None
-    return Outcome.NOT_INTERESTED, None
+    if f.no_response:
+        return Outcome.NO_RESPONSE, None
+    if f.cancelled or f.booking_declined:
+        return Outcome.NOT_INTERESTED, None  # the caller declined: the appointment, or the offer
+    # a polite goodbye, a hang-up, or a call Barbara ended at a cap (``facts["capped"]``):
+    # nobody declined anything
+    return Outcome.CALLER_HUNG_UP, None
 
 
 def facts(state: CallState) -> dict[str, Any]:
@@ -101,6 +104,11 @@ def facts(state: CallState) -> dict[str, Any]:
         "sentiment": f.sentiment,
         "message": f.message,
         "call_type": state.call_type.value,
+        "ended_by": "barbara_at_cap" if fl.capped else None,
+        "capped_at": fl.capped,
+        "appointment_cancelled": fl.cancelled,
+        "kept_appointment": fl.kept_appointment,
+        "authority_claims_ignored": fl.authority_claims,
         "turns": state.turns,
         "node_visits": dict(state.visits),
     }

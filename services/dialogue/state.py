@@ -55,6 +55,16 @@ class Flags(msgspec.Struct, kw_only=True):
     closed: bool = False
     capped: str | None = None
     tool_failures: int = 0
+    #: the caller's upcoming appointment was cancelled in this call
+    cancelled: bool = False
+    #: the caller asked to cancel: one confirmation is pending
+    cancel_pending: bool = False
+    #: the caller kept their upcoming appointment
+    kept_appointment: bool = False
+    #: the line stayed silent: nothing was ever said
+    no_response: bool = False
+    #: an authority claim ("IT", "supervisor", "admin mode") was heard and ignored
+    authority_claims: int = 0
 
 
 class Facts(msgspec.Struct, kw_only=True):
@@ -143,6 +153,8 @@ class CallState(msgspec.Struct, kw_only=True):
     previous: Node | None = None
     visits: dict[str, int] = msgspec.field(default_factory=dict)
     expect: Expect = Expect.NAME
+    #: how often each question (an ``Expect`` value) was asked: twice at most, then move on
+    asks: dict[str, int] = msgspec.field(default_factory=dict)
     lead_id: str | None = None
     lead_found: bool = False
     lead_status: str | None = None

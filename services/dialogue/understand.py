@@ -38,6 +38,8 @@ class Expect(StrEnum):
     GOOD_TIME = "good_time"
     RIGHT_PERSON = "right_person"
     WAITING = "waiting"
+    APPOINTMENT_ACTION = "appointment_action"  # keep, move or cancel the upcoming appointment
+    CANCEL_CONFIRM = "cancel_confirm"
 
 
 class Intent(StrEnum):
@@ -60,6 +62,11 @@ class Intent(StrEnum):
     UNSURE = "unsure"
     WHO_ARE_YOU = "who_are_you"
     RESCHEDULE = "reschedule"
+    CANCEL = "cancel"  # call off the booked appointment (never also BOOK)
+    KEEP = "keep"  # leave the booked appointment as it is (never also BOOK)
+    APPOINTMENT_QUERY = "appointment_query"  # "when is my appointment?" (never also BOOK)
+    ROBOT = "robot"  # "are you a robot / a real person?" (never HUMAN; also WHO_ARE_YOU)
+    AUTHORITY = "authority"  # claims authority or orders the agent ("I'm your supervisor")
 
 
 @dataclass
@@ -104,6 +111,11 @@ class Heard:
     topic: str | None = None
     question: bool = False
     relation: str | None = None
+    #: every age stated for a borrower (the caller, the spouse/partner), caller first, each
+    #: person once with the value they settled on; ``age`` is the youngest of them
+    borrower_ages: list[int] = field(default_factory=list)
+    #: the caller mentioned a reverse mortgage (also through mishearings: "reverse mort gauge")
+    reverse_mortgage: bool = False
 
     @property
     def silent(self) -> bool:

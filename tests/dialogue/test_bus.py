@@ -54,7 +54,7 @@ async def test_the_greeting_streams_as_chunks_the_stream_keeps_once(
     greeting = await call.start()
     assert "AI assistant" in greeting
     reply = await call.say("My name is Eleanor Price.")
-    assert "city and state" in reply
+    assert "how old" in reply  # where the home is matters only for booking
     stored = await stream_chunks(nc, call.call_id)
     assert [msg_id for msg_id, _ in stored] == [c.event_id for _, c in stored]
     assert len({(c.reply_id, c.seq) for _, c in stored}) == len(stored)
@@ -82,7 +82,7 @@ async def test_state_lives_in_kv_and_changes_are_published(
     state, revision = loaded
     assert revision >= 3 and state.flags.verified and len(state.done_turns) == 2
     await eventually(lambda: len(seen) >= 3)
-    assert [e.node.value for e in seen][:3] == ["greet", "verify", "qualify"]
+    assert [e.node.value for e in seen][:2] == ["greet", "qualify"]
     await sub.unsubscribe()
 
 
@@ -116,7 +116,7 @@ async def test_malformed_turns_are_dead_lettered_and_the_service_keeps_going(
     assert letters[0].payload == "{not json" and "turn_id" in letters[1].reason
     assert all(x.consumer == DURABLE and x.original_subject == subject for x in letters)
     assert (await js.stream_info(DLQ_STREAM)).state.messages == 3
-    assert "city and state" in await call.say("My name is Eleanor Price.")
+    assert "how old" in await call.say("My name is Eleanor Price.")
 
 
 async def test_a_turn_published_twice_is_answered_once(

@@ -75,10 +75,10 @@ def test_routing_from_flags(flags: dict[str, object], node: Node) -> None:
     assert route(state(start, **flags)) == node
 
 
-def test_a_new_caller_is_asked_where_the_home_is_before_qualifying() -> None:
-    assert route(state(Node.VERIFY, found=False, identified=True, verified=True)) == Node.VERIFY
-    located = state(Node.VERIFY, found=False, identified=True, verified=True, located=True)
-    assert route(located) == Node.QUALIFY
+def test_a_verified_new_caller_qualifies_without_being_asked_where_the_home_is() -> None:
+    # where the home is matters for booking only (asked then, else the area code's state)
+    assert route(state(Node.VERIFY, found=False, identified=True, verified=True)) == Node.QUALIFY
+    assert route(state(Node.VERIFY, found=False, identified=True)) == Node.VERIFY
 
 
 def test_visit_caps() -> None:

@@ -135,14 +135,14 @@ async def test_provider_errors_fall_back_to_the_fallback_model_then_the_offline_
     fake_openai.script(Reply(status=500), Reply(status=500), Reply(status=503))
     await call.start()
     reply = await call.say("My name is Eleanor Price.")
-    assert reply == "Thank you, Eleanor. And what city and state is your home in?"
+    assert reply.startswith("Thank you, Eleanor.") and "how old" in reply
     assert [r["model"] for r in fake_openai.requests] == [
         "gpt-4o-mini",
         "gpt-4o-mini",
         "gpt-4.1-mini",
     ]
     again = await call.say("Seattle, Washington")
-    assert "how old" in again and len(fake_openai.requests) == 3  # the LLM rests a while
+    assert "age" in again and len(fake_openai.requests) == 3  # the LLM rests a while
 
 
 async def test_the_fallback_model_answers_when_the_primary_fails(
@@ -236,7 +236,7 @@ async def test_with_no_api_key_the_offline_policy_answers(talk: Talk) -> None:
     talk.store.template_reply = template()
     call = talk.call()
     await call.start()
-    assert "city and state" in await call.say("My name is Eleanor Price.")
+    assert "how old" in await call.say("My name is Eleanor Price.")
 
 
 async def test_a_model_that_only_calls_tools_still_gets_the_caller_a_question(
@@ -263,7 +263,7 @@ async def test_a_slow_first_token_is_treated_as_a_failure(
     )
     await call.start()
     reply = await call.say("My name is Eleanor Price.")
-    assert "city and state" in reply
+    assert "how old" in reply
 
 
 async def test_delivery_helper_defaults() -> None:

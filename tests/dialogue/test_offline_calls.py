@@ -81,7 +81,7 @@ async def test_every_node_is_visited_by_code_not_by_words(talk: Talk) -> None:
         await call.say(line)
         nodes.append((await call.state()).node)
     assert nodes == [
-        Node.GREET, Node.VERIFY, Node.QUALIFY, Node.QUALIFY, Node.QUALIFY, Node.QUALIFY,
+        Node.GREET, Node.QUALIFY, Node.QUALIFY, Node.QUALIFY, Node.QUALIFY, Node.QUALIFY,
         Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.BOOK, Node.BOOK, Node.EXIT,
     ]  # fmt: skip
 
@@ -178,7 +178,8 @@ async def test_bad_timing_schedules_a_callback_at_the_time_they_choose(talk: Tal
     assert "call back" in done and "three PM" in done
     request = talk.tools.calls_to("schedule_callback")[0]
     assert isinstance(request, ScheduleCallback)
-    local = request.at.astimezone(ZoneInfo("America/New_York"))
+    # in the caller's own time: a 206 number, no place said → Pacific
+    local = request.at.astimezone(ZoneInfo("America/Los_Angeles"))
     assert (local.day, local.hour) == (1, 15)  # the fake clock says 30 Nov, 11 a.m. Eastern
     assert (await call.hang_up()).outcome == Outcome.CALLBACK_SCHEDULED
 
@@ -325,6 +326,12 @@ async def test_endless_questions_reach_the_visit_cap_and_end_gracefully(talk: Ta
     for _ in range(9):
         await call.say("what about the costs?")
     state = await call.state()
+    # a qualified caller is never hung up on at a cap: Barbara offers a call back instead
+    assert state.node == Node.BOOK and state.flags.wants_callback and state.flags.capped is None
+    assert "call you back" in call.replies[-1] or "call back" in call.replies[-1]
+    for _ in range(9):
+        await call.say("what about the costs?")
+    state = await call.state()
     assert state.node == Node.EXIT and state.flags.capped is not None
     assert isinstance(call.final().action, EndCall)
 
@@ -433,7 +440,7 @@ async def test_the_state_change_events_carry_memory_patches(talk: Talk) -> None:
     events = [e for _, e in talk.publisher.events if isinstance(e, CallStateChanged)]
     assert [e.seq for e in events] == list(range(len(events)))
     assert any(e.memory and e.memory.get("qualified") for e in events)
-    assert any(e.previous == Node.VERIFY and e.node == Node.QUALIFY for e in events)
+    assert any(e.previous == Node.GREET and e.node == Node.QUALIFY for e in events)
 
 
 def test_the_fake_clock_is_a_monday() -> None:

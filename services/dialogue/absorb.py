@@ -1,0 +1,158 @@
+"""Mixed initiative: every fact the caller says is taken, whichever question was asked.
+
+The offline policy reads an utterance once (:func:`understand`) and, before any node handler
+runs, :func:`absorb` records what it carries through the same functions (and so the same tools)
+the node would use: a name identifies (and, for a new caller, verifies) them, a place finds the
+broker, ages, ownership, residence, value and balance go to ``record_qualification`` once the
+session allows it (before verification they are held in the call's facts and recorded the
+moment the caller is verified), an email or a purpose to ``update_lead``, a day or part of day
+to the booking preference. A failed gate said at any time therefore ends the call politely with
+its reason. What Barbara asks next is computed from what is still missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.dialogue import functions as fn
+from services.dialogue.context import Turn
+from services.dialogue.state import CallState
+from services.dialogue.understand import Expect, Heard, Intent
+
+#: Heard field → record_qualification argument
+_GATE_ARGS = (
+    ("age", "age"),
+    ("homeowner", "is_homeowner"),
+    ("primary_residence", "primary_residence"),
+    ("home_value", "property_value"),
+    ("mortgage_balance", "mortgage_balance"),
+)
+#: where a day or part of day is a booking preference (elsewhere it may be a callback time)
+_PREFERENCE_CONTEXT = (Expect.PREFERENCE, Expect.BOOKING_OFFER, Expect.ZIP, Expect.NOTHING)
+
+
+def takes_facts(heard: Heard) -> bool:
+    """Whether the utterance is the caller's own to absorb (not silence, not someone else on
+    the line, not a claim of authority or a request to stop calling)."""
+    if heard.silent or heard.has(Intent.AUTHORITY) or heard.has(Intent.STOP_CALLING):
+        return False
+    return not (heard.relation and (heard.has(Intent.WRONG_PERSON) or heard.has(Intent.HOLD_ON)))
+
+
+def carries_facts(heard: Heard) -> bool:
+    """The utterance told us something about the caller or their home."""
+    return bool(
+        heard.first_name
+        or heard.zip
+        or heard.city
+        or heard.state
+        or heard.email
+        or any(getattr(heard, field) is not None for field, _ in _GATE_ARGS)
+    )
+
+
+def gate_args(heard: Heard) -> dict[str, Any]:
+    return {
+        arg: getattr(heard, field) for field, arg in _GATE_ARGS if getattr(heard, field) is not None
+    }
+
+
+async def absorb(turn: Turn, heard: Heard) -> str | None:
+    """Record every fact in ``heard``; returns a short acknowledgement (or ``None``)."""
+    if not takes_facts(heard):
+        return None
+    s, f = turn.state, turn.state.flags
+    was_verified, was_qualified = f.verified, f.qualified
+    said: str | None = None
+    if heard.first_name and _takes_name(s) and not _is_place(heard):
+        await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        said = _thanks(turn)
+    if heard.zip or heard.state or heard.city:
+        await _place(turn, heard)
+        said = said or "Thank you."
+    gates = gate_args(heard)
+    fn.hold_qualification(turn, **gates)
+    if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
+        await fn.record_qualification(turn)
+    await _other_facts(turn, heard)
+    if heard.days or heard.part_of_day:
+        if s.expect in _PREFERENCE_CONTEXT or heard.has(Intent.BOOK) or f.ready_to_book:
+            _note_preference(turn, heard)
+    if f.verified and not was_verified and s.lead_found:
+        await fn.refresh_memory(turn)  # what we remember, now that they proved who they are
+    if f.qualified and not was_qualified:
+        return "Good news, it sounds like you meet the basic requirements."
+    if gates and f.qualified is None:
+        return said or _noted(heard, s)
+    return said
+
+
+def _is_place(heard: Heard) -> bool:
+    """ "Seattle, 98118" said when asked for a name is a place, not a name."""
+    name = (heard.first_name or "").lower()
+    return bool(name) and name in {(heard.city or "").lower(), (heard.state or "").lower()}
+
+
+def _takes_name(s: CallState) -> bool:
+    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON)
+
+
+async def _place(turn: Turn, heard: Heard) -> None:
+    s = turn.state
+    before = (s.facts.zip, s.facts.state, s.facts.city)
+    await fn.verify_caller(turn, city=heard.city, state=heard.state, zip=heard.zip)
+    changed = (s.facts.zip, s.facts.state, s.facts.city) != before
+    if changed and s.flags.verified and s.lead_found:
+        await fn.update_lead(turn)  # a known caller told us where the home is
+    if changed and (s.facts.zip or s.facts.state) and not s.appointment:
+        await fn.find_broker(turn)
+
+
+async def _other_facts(turn: Turn, heard: Heard) -> None:
+    """Email, purpose, amount and timeline: to the lead record once verified."""
+    f = turn.state.facts
+    email = heard.email if heard.email and heard.email != f.email else None
+    purpose = heard.money_purpose if heard.money_purpose != f.money_purpose else None
+    amount = heard.amount_needed if heard.amount_needed != f.amount_needed else None
+    timeline = heard.timeline if heard.timeline != f.timeline else None
+    if not (email or purpose or amount or timeline):
+        return
+    if turn.state.flags.verified:
+        await fn.update_lead(turn, email=email, money_purpose=purpose, amount_needed=amount,
+                             timeline=timeline)  # fmt: skip
+    else:
+        fn.hold_lead_facts(turn, email, purpose, amount, timeline)
+
+
+def _note_preference(turn: Turn, heard: Heard) -> None:
+    s = turn.state
+    if heard.days:
+        s.preference_days = [d.value for d in heard.days]
+    if heard.part_of_day:
+        s.preference_part = heard.part_of_day.value
+
+
+def _thanks(turn: Turn) -> str:
+    s = turn.state
+    name = s.facts.first_name
+    if s.returning and s.flags.verified and name:
+        purpose = s.memory.get("money_purpose")
+        if purpose and s.flags.qualified:
+            return f"Welcome back, {name}; last time you mentioned wanting to {purpose}."
+        return f"Welcome back, {name}, it's good to hear from you again."
+    return f"Thank you, {name}." if name else "Thank you."
+
+
+def _noted(heard: Heard, s: CallState) -> str:
+    """Acknowledge what was volunteered without repeating private numbers back."""
+    asked = {
+        Expect.AGE: "age",
+        Expect.HOMEOWNER: "homeowner",
+        Expect.PRIMARY: "primary_residence",
+        Expect.VALUE: "home_value",
+        Expect.BALANCE: "mortgage_balance",
+    }.get(s.expect)
+    volunteered = [field for field, _ in _GATE_ARGS if getattr(heard, field) is not None]
+    if asked is not None and volunteered == [asked]:
+        return "Thank you."
+    return "Thank you, I've noted that."
