@@ -13,7 +13,7 @@ UV     := .uv/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock demo test test-fast lint up down infra migrate seed asyncapi bench clean
+.PHONY: install lock demo eval test test-fast lint up down infra migrate seed asyncapi bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ up: infra
 
 demo: up
 	$(EC) demo
+
+# Every caller script in tests/conversations against the running stack (see its README.md).
+eval: up
+	$(EC) eval tests/conversations
 
 test: install
 	$(BIN)/python -m pytest

@@ -110,7 +110,8 @@ def test_serve_help_needs_nothing_running(nothing_running: dict[str, str], servi
 
 def test_commands_that_need_the_infrastructure_say_so(nothing_running: dict[str, str]) -> None:
     for args in (["dlq", "list"], ["calls", "list"], ["status"], ["health", "tools"],
-                 ["call", "--from", "+12065550199"], ["kb", "search", "taxes"]):  # fmt: skip
+                 ["call", "--from", "+12065550199"], ["kb", "search", "taxes"],
+                 ["eval"]):  # fmt: skip
         out = ec(nothing_running, *args)
         if args == ["status"]:
             assert out.returncode == 1 and "stopped" in out.stdout
@@ -133,6 +134,7 @@ def test_status_says_nats_is_down_instead_of_retrying(nats_stopped: dict[str, st
         ["health", "dialogue"],
         ["tap", "--limit", "1"],
         ["call", "--from", "+12065550199"],
+        ["eval"],
     ],
     ids=lambda a: a[0],
 )

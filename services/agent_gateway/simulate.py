@@ -41,6 +41,9 @@ class CallResult:
     lead_id: str | None = None
     appointment: dict[str, Any] | None = None
     callback: dict[str, Any] | None = None
+    #: from the OutcomeRecorded event (not in ``as_json``, whose keys are fixed)
+    disqualification_reason: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -190,6 +193,9 @@ def _fill(result: CallResult, outcome: Any, tools: list[ToolInvoked]) -> None:
     if outcome is not None:
         result.outcome = outcome.outcome.value
         result.lead_id = outcome.lead_id
+        reason = outcome.disqualification_reason
+        result.disqualification_reason = reason.value if reason is not None else None
+        result.facts = dict(outcome.facts)
     booking = (ToolName.BOOK_APPOINTMENT, ToolName.RESCHEDULE_APPOINTMENT)
     booked = [t for t in tools if t.tool in booking and t.result]
     if booked:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.conversation import Action
+from contracts.area_codes import area_state
 from contracts.timezones import state_timezone
 from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolRequest, ToolResult, ToolSession
 from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools
@@ -71,7 +72,13 @@ class Turn:
 
     def session(self) -> ToolSession:
         s = self.state
-        timezone = state_timezone(s.facts.state) or (s.broker.timezone if s.broker else None)
+        # the caller's zone: where they said the home is; for a known lead the tools use the
+        # state on file (never the broker's zone); for a new caller, their area code's state
+        timezone = state_timezone(s.facts.state)
+        if timezone is None and not s.lead_found:
+            timezone = state_timezone(area_state(s.caller_number)) or (
+                s.broker.timezone if s.broker else None
+            )
         return ToolSession(
             call_id=s.call_id,
             lead_id=s.lead_id,

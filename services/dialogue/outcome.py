@@ -24,8 +24,8 @@ def decide(state: CallState, end_reason: EndReason | None = None) -> tuple[Outco
     f = state.flags
     if f.do_not_call:
         return Outcome.DO_NOT_CALL, None
-    if f.booked:
-        return Outcome.BOOKED, None
+    if f.booked or (f.existing_appointment and f.verified and not f.cancelled):
+        return Outcome.BOOKED, None  # booked now, or a returning caller who keeps theirs
     if f.transferred:
         return Outcome.TRANSFERRED, None
     if f.callback:

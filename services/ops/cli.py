@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from services.ops.infra import InfraError
 
@@ -77,6 +78,15 @@ def _demo(args: argparse.Namespace) -> int:
 
     export_urls()
     return asyncio.run(run())
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from services.ops.evaluate import Options, run
+
+    export_urls()
+    options = Options(args.dirs, as_json=args.json, keep_numbers=args.keep_numbers,
+                      llm_base_url=args.llm_base_url, model=args.model)  # fmt: skip
+    return asyncio.run(run(options))
 
 
 SERVICES = {
@@ -334,6 +344,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="run the main job against the running infrastructure").set_defaults(
         func=_demo
     )
+    evaluate = sub.add_parser(
+        "eval", help="run caller scripts against the running stack and score them",
+        description="Place each caller script (default: tests/conversations/**/*.txt; format in "
+        "tests/conversations/README.md) as simulated calls against the running services, from "
+        "a fresh number in the script's area code, and compare the outcome and checks. Exit 1 "
+        "on any miss.",
+    )  # fmt: skip
+    evaluate.add_argument("dirs", nargs="*", type=Path, metavar="DIR",
+                          default=[Path("tests/conversations")],
+                          help="directories of *.txt scripts, or script files "
+                          "(default: tests/conversations)")  # fmt: skip
+    evaluate.add_argument("--json", action="store_true",
+                          help="one JSON object per script, then a summary object")  # fmt: skip
+    evaluate.add_argument("--keep-numbers", action="store_true",
+                          help="call from the scripts' own numbers (not fresh ones)")  # fmt: skip
+    evaluate.add_argument("--llm-base-url", metavar="URL",
+                          help="run the suite through the LLM path (EC_LLM_BASE_URL): eval then "
+                          "runs its own services in-process on a private NATS")  # fmt: skip
+    evaluate.add_argument("--model", metavar="M", help="the LLM model (EC_LLM_MODEL), as above")
+    evaluate.set_defaults(func=_eval)
     # Listed here for the help; `equity-connect <cmd> --help` is answered by the command's own
     # parser, which needs nothing running.
     for name, about in DELEGATED_HELP.items():
