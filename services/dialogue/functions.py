@@ -19,6 +19,7 @@ from contracts.area_codes import area_state
 from contracts.calls import DisqualificationReason
 from contracts.conversation import Transfer
 from contracts.timezones import state_timezone
+from contracts.zip_codes import zip_state
 from contracts.tools import (
     AppointmentBooked,
     AppointmentCancelled,
@@ -115,7 +116,7 @@ async def verify_caller(
                 session=turn.session(),
                 first_name=f.first_name,
                 last_name=f.last_name,
-                zip=f.zip if s.lead_found else None,
+                zip=f.zip,
             )
         )
         if isinstance(result, ToolError):
@@ -139,6 +140,9 @@ def _location_facts(turn: Turn, city: str | None, state: str | None, zip: str | 
         f.state = state.strip().upper()
     if zip and len(zip) == 5 and zip.isdigit():
         f.zip = zip
+        said_state = state.strip().upper() if state else None
+        if not said_state or said_state != zip_state(zip):
+            f.state = zip_state(zip) or f.state  # the ZIP knows its state
 
 
 async def note_wrong_person(

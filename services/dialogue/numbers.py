@@ -122,7 +122,12 @@ def words_to_number(text: str) -> float | None:
             if tok in ("a", "an") and not (i + 1 < len(tokens) and tokens[i + 1] in _MULTIPLIERS):
                 i += 1
                 continue
-            current += _WORD_VALUES[tok]
+            value = _WORD_VALUES[tok]
+            prev = tokens[i - 1] if i else ""
+            if value >= 10 and 1 <= _WORD_VALUES.get(prev, 0) <= 19 and 1 <= current <= 19:
+                current = current * 100 + value  # "three fifty" is 350, "nineteen fifty" 1950
+            else:
+                current += value
             seen = True
         elif tok in _MULTIPLIERS:
             mult = _MULTIPLIERS[tok]
@@ -133,8 +138,10 @@ def words_to_number(text: str) -> float | None:
                 current = 0
             seen = True
         elif tok == "half" and seen:
-            # "a million and a half"
-            total += 0.5 * _last_scale(tokens[:i])
+            if _last_scale(tokens[:i]) > 1:
+                total += 0.5 * _last_scale(tokens[:i])  # "a million and a half"
+            else:
+                current += 0.5  # "two and a half (million)"
         else:
             break
         i += 1
@@ -177,7 +184,15 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
             numeric = False  # a bare "k" or "m" is a letter, not a number
         if tok in _LETTER_SCALES and run and run[-1].group() in ("a", "an", "and", "point"):
             numeric = False  # "a m" is a letter, not "a million"
-        if run and (not numeric or gap.strip(" $") or ("," in gap and tok[0].isdigit())):
+        if run and (
+            not numeric
+            or gap.strip(" $")
+            or ("," in gap and tok[0].isdigit())
+            or not (
+                _joins(run[-1].group().lstrip("$"), tok)
+                or (tok == "and" and re.match(r" an? half\b", lowered[match.end() :]))
+            )
+        ):
             close()
         if numeric:
             if not run and tok in ("and", "point"):
@@ -188,6 +203,21 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
         f for f in found
         if not _only_article(lowered[f[1] : f[2]]) and not _pronoun_one(lowered, f[1], f[2])
     ]  # fmt: skip
+
+
+def _joins(prev: str, tok: str) -> bool:
+    """Whether ``tok`` goes on the number ``prev`` belongs to: "two hundred and fifty" does;
+    "70 and 65", "70 65" and "sixty seventy" are two numbers."""
+    if tok == "and":
+        return prev in _MULTIPLIERS
+    if prev[0].isdigit() or tok[0].isdigit():
+        return not (prev[0].isdigit() and tok[0].isdigit()) and (
+            tok in _MULTIPLIERS or tok in ("point", "half") or prev in ("and", "point")
+        )
+    before, value = _WORD_VALUES.get(prev, 0), _WORD_VALUES.get(tok, 0)
+    if prev in _MULTIPLIERS or value < 10:
+        return True
+    return before < 10 or (before < 20 and value >= 20)  # "three fifty", "nineteen fifty"
 
 
 def _only_article(span: str) -> bool:

@@ -49,8 +49,24 @@ async def offline_turn(turn: Turn) -> None:
         else:
             handled = await HANDLERS[s.node](turn, heard)
             said = handled if handled is not None else said
+    if _ready_for_slots(s):
+        # qualified, wants to book, said when: two times now, not another question
+        trouble = await _offer_slots_now(turn, heard)
+        said = trouble or said
     move(turn.state, route(turn.state))
     await speak(turn, said)
+
+
+def _ready_for_slots(s: CallState) -> bool:
+    f = s.flags
+    return bool(
+        f.qualified
+        and f.ready_to_book
+        and not f.booked
+        and not s.offered
+        and not terminal(s)
+        and (s.preference_days or s.preference_part)
+    )
 
 
 #: a request for a person, not just "someone to talk it over with" (that is the broker)
@@ -121,7 +137,7 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.AUTHORITY):
         # claims of authority change nothing: no name, no transfer, nothing revealed
         s.flags.authority_claims += 1
-        return lines.AUTHORITY
+        return lines.PRIVACY if heard.has(Intent.PRIVACY) else lines.AUTHORITY
     appointment = await _appointment_intents(turn, heard)
     if appointment is not None:
         return appointment
@@ -147,6 +163,18 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.NOT_INTERESTED) and s.expect not in (Expect.ANYTHING_ELSE,):
         await fn.end_call(turn, "not_interested")
         return lines.NOT_INTERESTED
+    if (
+        heard.has(Intent.CALLBACK)
+        and s.node != Node.WRONG_PERSON
+        and s.expect not in (Expect.SLOT, Expect.CALLBACK_TIME)
+        and not s.flags.callback
+    ):
+        # "call me back next week", "have the broker call me tomorrow afternoon"
+        s.flags.wants_callback = True
+        s.expect = Expect.CALLBACK_TIME
+        if heard.callback and await _callback(turn, heard.callback):
+            return None
+        return "Of course, we can call you back."
     if heard.has(Intent.GOODBYE) and not heard.question and s.node != Node.EXIT:
         # an explicit goodbye ends the call politely from any node, never another question
         await fn.end_call(turn, "goodbye")
@@ -199,6 +227,11 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
         f.kept_appointment = True
         return "All right, I'll leave your appointment just as it is."
     wants = APPOINTMENT_INTENTS & heard.intents
+    if not f.existing_appointment and s.expect != Expect.APPOINTMENT_ACTION:
+        # "keep it", "move it" mean nothing without an appointment; "reschedule" is "book"
+        if Intent.RESCHEDULE in wants:
+            heard.intents.add(Intent.BOOK)
+        wants -= {Intent.KEEP, Intent.RESCHEDULE}
     if not wants or not s.lead_id:
         return None
     if not f.verified:

@@ -4,16 +4,22 @@
 a city and state, the gates, days and times, a slot choice, intents (book, stop calling, …),
 and the question or objection it raises. ``expect`` is what Barbara just asked, so a bare
 "seventy-one" is an age and a bare "no" answers the right question. Nothing here calls out.
+
+Every fact is read from every turn, whatever was asked: "Sixty-nine. I own it, it's worth about
+six hundred and I owe nothing" is an age, ownership, a value and a balance. Speech-to-text comes
+in lowercase, unpunctuated, with "um"s and misheard words ("reverse mort gauge", "sixty free"),
+and callers correct themselves ("sixty... no, seventy-one": the later value counts).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from contracts.tools import PartOfDay, Weekday
-from services.dialogue.numbers import find_numbers, words_to_number
+from services.dialogue.numbers import find_numbers, is_number_word, words_to_number
 
 
 class Expect(StrEnum):
@@ -180,6 +186,28 @@ _NOT_NAMES = {
     "eighty", "ninety", "fifty", "forty", "like", "love", "want", "need", "have", "had",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
+#: words for a role or an office: never a caller's name ("this is the administrator")
+ROLE_WORDS = frozenset({
+    "supervisor", "admin", "administrator", "sysadmin", "manager", "it", "i.t.", "department",
+    "technician", "tech", "engineer", "developer", "programmer", "system", "systems", "test",
+    "testing", "agent", "operator", "maintenance", "security", "police", "officer", "auditor",
+    "inspector", "detective", "sheriff", "deputy", "sergeant", "boss", "director", "executive",
+    "president", "ceo", "staff", "employee", "support", "team", "compliance", "override",
+    "debug", "mode", "check", "server", "company", "corporate", "headquarters", "fbi", "irs",
+    "government", "official", "investigator", "representative", "rep", "specialist", "advisor",
+})  # fmt: skip
+_NOT_NAMES |= ROLE_WORDS | {
+    "already", "retired", "renting", "renter", "renters", "married", "widowed", "divorced",
+    "single", "disabled", "working", "staying", "thinking", "hoping", "planning", "interested",
+    "about", "good", "morning", "afternoon", "evening", "calling", "your", "yours", "our",
+    "ours", "their", "theirs", "own", "owning", "paid", "free", "clear", "outright", "sixties",
+    "seventies", "eighties", "nineties", "fifties", "twenty", "thirty", "hundred", "thousand",
+    "million", "dot", "com", "at", "email", "zip", "code", "equity", "connect", "happy",
+    "sad", "sick", "ill", "able", "unable", "afraid", "glad", "listening",
+    "there's", "hearing", "trying", "asking", "wondering", "sitting", "driving", "eating",
+    "cooking", "home", "house", "okay", "alright", "fine", "talking", "speaking", "sure",
+    "correct", "right", "wrong", "definitely", "probably", "maybe", "yep", "yup", "nah",
+}  # fmt: skip
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 
 _YES = re.compile(
@@ -213,18 +241,36 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.BAD_TIMING: re.compile(
         r"not a good time|bad time|busy right now|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
-        r"(?:back )?later|another time|i'?m driving|in the middle of|can'?t talk|at work|"
-        r"on my way out|not right now|not now"
+        r"(?:back )?later|another time|i'?m driving|can'?t talk|at work|on my way out|"
+        r"not right now|not now|in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
+        r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))"
     ),
     Intent.OTHER_LENDER: re.compile(
         r"already (?:working|talking|dealing|going|speaking) with|(?:have|got) (?:a|my own|our"
-        r" own|another) (?:lender|broker|loan officer|mortgage (?:guy|person|company))|"
-        r"my bank is (?:handling|helping|doing)|another (?:company|lender|broker)|already have "
-        r"(?:someone|somebody|a lender|a broker)"
+        r" own|another|my|our) (?:lender|broker|loan officer|mortgage (?:guy|person|company|"
+        r"broker))|another (?:company|lender|broker)|already have (?:someone|somebody|a lender|"
+        r"a broker|an? loan officer|a bank|a reverse mortgage|one in (?:process|the works))|"
+        r"in the (?:middle|process) of (?:a|an|my|our|the|getting a|doing a) (?:reverse|"
+        r"refinanc|loan|mortgage|hecm|application)|already (?:applied|signed up|started "
+        r"(?:one|a|the|an application))|(?:stick|stay|staying|sticking|go|going) with (?:my|our|"
+        r"the) (?:own |current |regular )?(?:bank|lender|broker|credit union|loan officer|"
+        r"mortgage (?:guy|person|company|broker))|(?:my|our) (?:own )?(?:bank|credit union|"
+        r"lender|broker|loan officer|financial (?:advisor|adviser|planner)|mortgage (?:guy|"
+        r"person|company|broker))(?:'s| is| are)(?: already)? (?:handling|helping|doing|taking "
+        r"care|working|setting|on it|processing)|(?:working|dealing|talking) with (?:my|our|"
+        r"another) (?:bank|credit union|lender|broker|loan officer)"
     ),
     Intent.HUMAN: re.compile(
-        r"real person|a human|live person|representative|operator|transfer me|talk to a person|"
-        r"speak to a person|speak (?:to|with) a (?:human|real)|manager|supervisor|actual person"
+        r"\b(?:talk|speak|speaking|chat|put me through) (?:to|with) (?:a |an |the |your |some )?"
+        r"(?:real |live |actual |human )?(?:person|human|being|representative|rep|agent|operator|"
+        r"manager|supervisor|man|woman|lady|people)\b|\b(?:transfer|connect) me\b|\b(?:get|give|"
+        r"put) me (?:to |through to |on with )?(?:a |an |the |your )?(?:real |live |actual )?"
+        r"(?:person|human|representative|operator|manager|supervisor)\b|\b(?:get|have|reach) (?:a |"
+        r"an )?(?:real |live |actual )?(?:person|human|representative|operator)\b|"
+        r"\b(?:want|need|like) "
+        r"(?:a |an )?(?:real |live |actual )(?:person|human)\b|\b(?:want|need) (?:a |an )?(?:human|"
+        r"representative|operator)\b|^(?:a )?(?:real |live )?(?:person|human|representative|"
+        r"operator|agent)(?: please)?[.!]?$|\b(?:someone|somebody) real\b|\breal person,? please"
     ),
     Intent.BOOK: re.compile(
         r"\bbook\b|schedul|appointment|consult|set (?:something|it|that|one|a time|me|us|things)"
@@ -266,7 +312,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.PRIVACY: re.compile(
         r"(?:read|tell|give|send|show) me (?:the|their|his|her|that|your|a|my neighbou?r'?s?) "
-        r"(?:record|file|information|info|details|address|phone|number|account|ssn|social|data)|"
+        r"(?:record|file|information|info|details|address|phone|number|account|ssn|social|data|"
+        r"(?:caller|customer|client|lead)s?\b|list)|"
         r"record for|records? (?:of|on) (?:someone|another|my neighbou?r|\d)|ignore (?:your|all|"
         r"previous|the|any) (?:previous )?(?:instructions|rules|prompt|guidelines)|system prompt|"
         r"pretend (?:you are|to be)|you are now|developer mode|jailbreak|look up (?:someone|"
@@ -274,8 +321,18 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r" is) \d{3}"
     ),
     Intent.LEGAL_TAX: re.compile(
-        r"\b(?:tax|taxes|taxable|irs|deduct\w*|legal|lawyer|attorney|lawsuit|estate plan\w*|"
-        r"probate|medicaid|ssi|power of attorney|my will\b)"
+        # advice for the caller's own case; factual questions (property taxes, is it income)
+        # are topics the knowledge base answers
+        r"\b(?:tax|legal|financial|estate|investment) advi[cs]e|\b(?:my|our|a|an|the) (?:lawyer|"
+        r"attorney|accountant|cpa|tax (?:guy|person|preparer|advisor|adviser|professional)|"
+        r"financial (?:advisor|adviser|planner))s?\b|\bshould (?:i|we)\b.{0,60}\b(?:tax|taxes|irs|"
+        r"legal|deduct|estate|probate|trust|will|medicaid|ssi)\b|\b(?:good|bad|smart|wise) "
+        r"(?:idea|move|decision|plan)\b.{0,40}\b(?:tax|taxes|estate|legal)\b|\b(?:tax|taxes|"
+        r"estate|legal)\b.{0,30}\b(?:good|bad|smart|wise) (?:idea|move|decision)|\bdeduct\w*|"
+        r"\birs\b|\bwrite.?off|\bprobate|\bestate (?:plan\w*|tax\w*)|power of attorney|"
+        r"living trust|\bmy will\b|\blawsuit|\bsue\b|\blegal (?:question|problem|issue|"
+        r"document|help|matter|standpoint)|\btax (?:implications?|consequences?|benefits?|"
+        r"liability|bracket|return|break|purposes|situation|planning)"
     ),
     Intent.ANGRY: re.compile(
         r"\b(?:damn|hell|stupid|idiot|ridiculous|sick (?:and tired )?of|fed up|furious|harass\w*"
@@ -296,9 +353,84 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"where are you calling from|is this (?:the )?reverse mortgage"
     ),
     Intent.RESCHEDULE: re.compile(
-        r"reschedul|move (?:my|the|our) (?:appointment|consultation|meeting)|change (?:my|the|"
-        r"our) (?:appointment|time|consultation)|cancel (?:my|the|our) (?:appointment|"
-        r"consultation)|different time for (?:my|the|our)"
+        r"reschedul|(?:move|push|bump|shift|change|switch) (?:my|the|our|that|this) (?:appointment"
+        r"|consultation|meeting|time|day|date|call)|(?:move|push|bump) (?:it|that) (?:back|up|"
+        r"forward|to|out|over)|different (?:time|day|date) for (?:my|the|our)|(?:can|could) (?:we|"
+        r"i|you) (?:do|make it|try|pick|have|move it to|go with|switch to) (?:another|a different"
+        r"|a later|an earlier|some other) (?:day|time|date)|(?:can'?t|cannot|won'?t be able to|"
+        r"not going to be able to) make (?:it|that|the appointment|my appointment|the meeting|"
+        r"that time)"
+    ),
+    Intent.CANCEL: re.compile(
+        r"\bcancel(?:l?ed|l?ing|lation)?\b|\bcall (?:it|that|the (?:appointment|meeting|"
+        r"consultation|visit)|(?:my|our) (?:appointment|meeting|consultation)) off\b|\bcall off "
+        r"(?:the|my|our|that|this) (?:appointment|meeting|consultation|visit)|\b(?:scratch|drop|"
+        r"nix|forget about) (?:the|my|our|that) (?:appointment|meeting|consultation)|\bdon'?t "
+        r"(?:want|need) (?:the|my|that|an) (?:appointment|meeting|consultation) any ?more"
+    ),
+    Intent.KEEP: re.compile(
+        r"\bkeep (?:it|that|this|the (?:appointment|time|meeting|consultation|date|slot)|my "
+        r"(?:appointment|time|meeting|consultation)|things (?:as|the same)|everything)\b"
+        r"(?! (?:house|home|title|money))|\bleave (?:it|that|things|everything)(?: as (?:it )?is"
+        r"| alone| be| the way it is| where it is| as planned| like that)|\b(?:that'?s|it'?s|"
+        r"that is) (?:still )?(?:fine|good|great|perfect|okay|ok),? (?:keep|leave)|\bno (?:need "
+        r"(?:for|to make) )?changes?\b|\b(?:don'?t|do not|no need to|not going to) (?:cancel|"
+        r"change|move|reschedule)\b|\bi'?ll (?:still )?be there\b|\bstick with (?:the|that|my) "
+        r"(?:appointment|time|original)|\b(?:as|like) (?:planned|scheduled)\b|\b(?:still|that) "
+        r"works for me\b"
+    ),
+    Intent.APPOINTMENT_QUERY: re.compile(
+        r"\bwhat (?:was|is|'s) the (?:time|day|date) (?:for|of) (?:my|our|the) (?:appointment|"
+        r"meeting|consultation)|"
+        r"\b(?:when|what (?:time|day|date)|which day)(?:'s| is| was| will be) (?:my|our|the|that) "
+        r"(?:appointment|meeting|consultation|call|visit)|\b(?:when|what (?:time|day)) (?:did|do) "
+        r"(?:i|we|you) (?:book|schedule|set|have)|\bdid (?:i|we|you) (?:already )?(?:book|"
+        r"schedule|set up|make|put me down for) (?:me |us )?(?:something|anything|an? "
+        r"(?:appointment|meeting|consultation|time)|it|that)|\bdo (?:i|we) (?:already |still )?"
+        r"have (?:an?|my|the) (?:appointment|meeting|consultation)|\b(?:is|was) (?:my|our|the) "
+        r"(?:appointment|meeting|consultation) (?:still|confirmed|booked|on|set)|\bremind me "
+        r"(?:when|what time|of (?:my|the))|\bwhen (?:am|are) (?:i|we) (?:meeting|seeing|supposed "
+        r"to)|\bconfirm (?:my|the|our) (?:appointment|time|meeting)|\bwhat (?:did|have) (?:i|we) "
+        r"(?:book|schedule)"
+    ),
+    Intent.ROBOT: re.compile(
+        r"\bare (?:you|u) (?:a |an |even )?(?:real|robot|bot|machine|computer|ai|a\.i\.|human|"
+        r"person|live|recording|recorded|automated|artificial|actual|program|alive)\b|\bis "
+        r"(?:this|that|it) (?:a |an )?(?:real (?:person|human|woman|lady|live person)|live "
+        r"person|person|human|robot|bot|machine|computer|recording|recorded|automated|ai|a\.i\.|"
+        r"computer program|artificial)\b|\b(?:am i|are we|i'?m) (?:talking|speaking|chatting) "
+        r"(?:to|with) (?:a |an )?(?:real |live |actual )?(?:machine|computer|robot|bot|ai|a\.i\.|"
+        r"recording|person|human|program|answering)|\byou (?:sound|sounded) like (?:a |an )?"
+        r"(?:robot|computer|machine|recording|bot)|\byou'?re (?:a |an |just a )?(?:robot|"
+        r"computer|machine|bot|ai|recording)\b|\bartificial intelligence\b|\bare you for real\b"
+    ),
+    Intent.AUTHORITY: re.compile(
+        r"\b(?:i'?m|i am|this is|it'?s|we'?re|we are|here is|speaking as)(?: calling)?(?: as| from"
+        r"| with)? (?:your|the) (?:\w+ ){0,2}?(?:supervisor|administrator|admin|sysadmin|developer"
+        r"|programmer|engineer|technician|creator|auditor|inspector|trainer|designer|it "
+        r"department|department|security team|tech team)\b(?! (?:of|for) (?:my|his|her|the|our"
+        r"|their) (?:estate|late|mother|father|mom|dad|husband|wife|trust|will|family|parents))|"
+        r"\bas your (?:\w+ )?(?:administrator|admin|supervisor|developer|manager|boss|creator|"
+        r"owner|operator|programmer)\b|\bi (?:order|command|instruct|authori[sz]e) you\b|"
+        r"\b(?:i'?m|i am|this is) your (?:\w+ )?"
+        r"(?:manager|boss|owner|operator|maker)\b|\b(?:this is|i'?m|i am|we'?re|calling|call "
+        r"from|from|with) (?:the |your )?(?:it|i\.t\.|tech(?:nical)?|security|compliance|"
+        r"engineering|qa|quality assurance|development|admin|systems?|support) (?:department|"
+        r"team|support|desk|division|office|group)\b|\bsystem (?:check|test|override|update|"
+        r"diagnostic|reset|command|admin|administrator|maintenance|alert)\b|\b(?:maintenance|"
+        r"admin|administrator|debug|debugging|developer|dev|test|testing|diagnostic|service|god|"
+        r"root|safe|override) mode\b|\boverride\b|\b(?:authori[sz]ation|access|admin|security) "
+        r"(?:code|clearance|override|level)\b|\b(?:you'?re|you are) (?:required|obligated|"
+        r"ordered|instructed|authori[sz]ed|commanded) to\b|\byou (?:must|have to|need to|will) "
+        r"(?:comply|obey|follow my)|\bcomply\b|\bignore (?:your|all|previous|the|any|prior|those)"
+        r" (?:previous |prior )?(?:instructions|rules|prompt|guidelines|programming|training|"
+        r"script)|\bdisregard (?:your|all|previous|the|any|prior)|\b(?:new|updated) instructions"
+        r"\b|\bi (?:work|am working) (?:for|at|with) (?:equity connect|your company|the company|"
+        r"you guys|barbara)|\bi'?m (?:with|from) (?:equity connect|your company|corporate|"
+        r"headquarters)|\bequity connect (?:staff|employee|management|it|headquarters|corporate|"
+        r"engineering)|\bthis is (?:the )?(?:police|fbi|sheriff|irs)\b|\bthis is (?:officer|"
+        r"detective|agent|sergeant|deputy|inspector|auditor)\b|\bthis is (?:a|just a|only a) "
+        r"test\b|\btest (?:call|protocol)\b|\bsudo\b|\bjailbreak|\bdeveloper mode\b"
     ),
 }
 
@@ -320,7 +452,8 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "heirs": (
         re.compile(
             r"\bkids\b|children|heirs?\b|inherit|\bestate\b|grandchild|grandkids|leave (?:the "
-            r"house|it|my home|the home) to|family get|when i die|after i die|pass away|"
+            r"house|it|my home|the home) to|family get|when (?:i|we) die|after (?:i|we) die|"
+            r"pass(?:es)? away|\b(?:when|if|after) (?:i|we|my \w+|s?he) (?:die|dies|pass(?:es)?)\b|"
             r"when i'?m gone|my (?:son|daughter)\b.*(?:get|inherit|house|home)|my (?:family)"
         ),
         "what happens to my heirs and the home when I die",
@@ -342,9 +475,10 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "moving": (
         re.compile(
             r"move (?:out|later|away|in with)|assisted living|nursing home|sell (?:the|my|our) "
-            r"(?:house|home)|selling|downsiz"
+            r"(?:house|home)|selling|downsiz|care (?:home|facility)|(?:have|need) to move|"
+            r"(?:twelve|12) months|in the hospital for"
         ),
-        "what happens if I move out or sell the home",
+        "what happens if I move out, sell the home or go into a nursing home",
     ),
 }
 
@@ -361,19 +495,22 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "what_is": (
         re.compile(
             r"what (?:is|'s) (?:a |an )?(?:reverse mortgage|hecm|home equity conversion)"
-            r"|how does (?:it|this|a reverse mortgage) work|explain"
+            r"|how (?:does|do|would) (?:it|this|that|a reverse mortgage|reverse mortgages|these)"
+            r" (?:thing )?work|explain|tell me (?:more |a little )?about (?:the |a |this |these )?"
+            r"reverse mortgage|what (?:are|is) (?:these|this|the) reverse mortgage"
         ),
         "what is a reverse mortgage and how does it work",
     ),
     "payments": (
         re.compile(
-            r"monthly payments?|make payments|have to (?:pay|repay)|pay (?:it|anything) "
+            r"monthly payments?|make payments|have to (?:pay|repay)(?! (?:the |my |our |any )?"
+            r"(?:property )?(?:taxes|tax|insurance))|pay (?:it|anything) "
             r"back|repay"
         ),
         "do I have to make monthly payments or repay",
     ),
     "benefits": (
-        re.compile(r"social security|medicare|pension|benefits"),
+        re.compile(r"social security|medicare|medicaid|\bssi\b|pension|benefits"),
         "does a reverse mortgage affect social security or medicare",
     ),
     "counseling": (re.compile(r"counsel"), "HUD counseling requirement"),
@@ -392,7 +529,11 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         "payout options lump sum line of credit monthly",
     ),
     "spouse": (
-        re.compile(r"(?:wife|husband|spouse|partner) is (?:younger|under)|non.?borrowing"),
+        re.compile(
+            r"(?:wife|husband|spouse|partner) is (?:younger|under)|non.?borrowing|(?:when|if|after)"
+            r" (?:my )?(?:wife|husband|spouse|partner) (?:dies|passes|is gone)|(?:i'?m|i am|she'?s|"
+            r"he'?s|(?:s?he|my (?:wife|husband)) is) not on the (?:loan|title|deed|mortgage)"
+        ),
         "younger spouse non-borrowing spouse",
     ),
     "eligibility": (
@@ -400,21 +541,50 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         "who is eligible for a reverse mortgage",
     ),
     "upkeep": (
-        re.compile(r"property tax|homeowners? insurance|upkeep|repairs|maintenance"),
-        "property taxes insurance and upkeep obligations",
+        re.compile(
+            r"property tax|homeowners? insurance|upkeep|repairs|maintenance(?! mode)|(?:still|"
+            r"have to|keep) pay(?:ing)? (?:the |my |our )?(?:taxes|insurance)|pay (?:the|my|our) "
+            r"taxes"
+        ),
+        "do I still pay property taxes, homeowners insurance and upkeep",
+    ),
+    "taxes": (
+        re.compile(
+            r"\btaxable|\btaxed\b|income tax|pay (?:any )?tax(?:es)? on (?:it|the money|that|what)|"
+            r"count(?:s|ed)? as income|considered income|is (?:it|that|the money) income"
+        ),
+        "is reverse mortgage money taxable income",
     ),
 }
 
 _QUESTION_START = re.compile(
-    r"^(?:and |so |but |okay,? |well,? |also,? )?(?:what|how|why|when|where|who|which|can|could"
-    r"|will|would|is|are|do|does|did|should|may|am)\b"
+    r"^(?:(?:and|so|but|okay|ok|well|also|oh|wait|now|then|actually|quick question|one more "
+    r"thing|one other thing|sorry|hey)[,:]?\s+)*(?:what|how|why|when|where|who|which|can|could"
+    r"|will|would|is|are|do|does|did|should|may|am|isn'?t|aren'?t|don'?t|doesn'?t|won'?t|"
+    r"wouldn'?t|shouldn'?t|whose|what'?s|how'?s)\b"
 )
+_NOT_A_QUESTION = re.compile(
+    r"^(?:(?:ok|okay|sure|yes|yeah|alright|well|so|then|and|just)[,:]?\s+)*(?:will do|do (?:it|"
+    r"that|so|whatever)|can do)\b"
+)
+_CLAUSE_SPLIT = re.compile(r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b")
 _EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 _SPOKEN_EMAIL = re.compile(
-    r"([a-z0-9._-]+(?:\s+dot\s+[a-z0-9_-]+)*)\s+at\s+([a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)+)"
+    r"(?<![\w'])((?:[a-z0-9]\s+)*[a-z0-9._-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9_-]+|"
+    r"\s+[a-z0-9](?![\w']))*)\s+at(?: sign| symbol)?\s+((?:[a-z0-9]\s+)*[a-z0-9-]+(?:\s+dot\s+"
+    r"[a-z0-9-]+)+)"
 )
-_ZIP_RE = re.compile(r"(?<![\d,$.])\b(\d{5})\b(?![\d,])")
+_EMAIL_LEAD_WORDS = {
+    "my", "email", "e-mail", "address", "is", "it", "it's", "its", "that's", "sure", "yes",
+    "yeah", "okay", "ok", "so", "and", "the", "send", "to", "me", "at", "oh",
+}  # fmt: skip
+_ZIP_RE = re.compile(r"(?<![\d,$.])\b(\d{5})\b(?!\d|,\d|\.\d)")
+_ZIP_CUE = re.compile(
+    r"\b(?:zip|zip ?code|zipcode|postal code|post code)s?\b(?:\s+(?:is|it'?s|would be|number|"
+    r"there is|there'?s|over there))?[\s:,#-]*$"
+)
 _DIGIT_WORDS = {
+    **{str(d): str(d) for d in range(10)},
     "zero": "0",
     "oh": "0",
     "o": "0",
@@ -435,18 +605,39 @@ _VALUE_WORDS = re.compile(
 )
 _BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
 _PAID_OFF = re.compile(
-    r"paid (?:it )?off|paid for|no mortgage|don'?t (?:owe|have a mortgage)|owe nothing|"
-    r"nothing (?:left|owed)|free and clear|own it outright|owe (?:zero|nothing)|mortgage free|"
-    r"no (?:loan|balance|debt on)"
+    r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
+    r"whole thing )?off|\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
+    r"was|all|been) paid for\b|\bno (?:more )?(?:mortgage|home loan|loan|liens?|balance|debt)\b(?!"
+    r" (?:broker|company|lender|guy|person|officer))|(?:don'?t|do not|doesn'?t|does not) (?:have|"
+    r"got|carry) (?:a|any|an?y?) ?(?:mortgage|home loan|loan|balance|lien)|(?:don'?t|do not|"
+    r"doesn'?t|does not) owe (?:anything|nothing|a (?:thing|dime|penny|cent|nickel)|any ?(?:thing|"
+    r"money)|money|nada)|(?:don'?t|do not) owe\s*(?:on (?:it|the (?:house|home)))?\s*(?:[.,!?]|$)|"
+    r"\bowe (?:zero|nothing|nada|not a (?:thing|dime|penny|cent))|nothing (?:left|owed|owing|on "
+    r"it|to pay)|free and clear|\boutright\b|mortgage.?free|zero balance|(?:own|owned) it free"
+)
+_NOT_OWN = re.compile(
+    r"(?:don'?t|do not|doesn'?t|does not|never) own\b|\bnot (?:the |a )?(?:home ?)?owners?\b|"
+    r"\b(?:i|we) (?:just |only )?rent (?:my|our|an?|the|this|a little) (?:apartment|place|house|"
+    r"home|unit|condo|room|trailer|duplex|townhouse|mobile|space|flat)|\b(?:we'?re|i'?m|we are|i"
+    r" am) (?:just |only |still )?(?:renters?|tenants?|renting)\b|\brenters?\b|\bit'?s a rental"
+    r",? (?:i|we) (?:don'?t|do not)|\b(?:my|our|the) (?:son|daughter|kids?|children|family|"
+    r"parents?|mother|father|mom|dad|brother|sister|landlord|niece|nephew|grandson|"
+    r"granddaughter|friend|boyfriend|girlfriend|landlady|uncle|aunt|cousin)(?:'s)? (?:owns?|holds?"
+    r" the (?:title|deed)|has the (?:title|deed))\b|\bbelongs? to (?:my|our|the) (?:son|daughter|"
+    r"kids|children|landlord|parents?|family|mother|father|mom|dad)|\b(?:in|under) (?:my|our) "
+    r"(?:son|daughter|kids?|children|parents?|mother|father|mom|dad|brother|sister)'?s? names?"
 )
 _RENT = re.compile(
-    r"\b(?:we|i) (?:just )?rent\b|\brenting\b|\brenter\b|\btenant\b|\blease\b|\blandlord\b|"
+    r"\b(?:we|i) (?:just )?rent\b|\brenting\b|\brenters?\b|\btenants?\b|\blease\b|\blandlord\b|"
     r"(?:don'?t|do not) own|not (?:the )?(?:home)?owners?|(?:my|our) (?:son|daughter|kids?|"
     r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
 )
 _OWN = re.compile(
     r"\b(?:we|i) (?:do )?own\b|own (?:it|the (?:house|home|place)|our|my)|homeowners?\b|"
-    r"in (?:my|our) name|paid (?:it )?off|we bought|i bought|owned it"
+    r"in (?:my|our) name|paid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) )?"
+    r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
+    r"it|my|our|by|with)\b)|(?:my|our) (?:wife|husband|spouse|partner) "
+    r"(?:and i )?owns?\b|\bown(?:s|ed)? (?:a|the|this|that) (?:house|home|place|condo|property)"
 )
 _OWN_WEAK = re.compile(r"it'?s (?:mine|ours)|(?:my|our) (?:own )?(?:house|home)\b|we do|i do")
 _NOT_PRIMARY = re.compile(
@@ -462,10 +653,19 @@ _PRIMARY = re.compile(
     r"(?:we|i)'?ve lived|only home"
 )
 _DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
-_MORNING = re.compile(r"morning|\bam\b|a\.m\.|before (?:noon|lunch)|early")
+_CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
+_MORNING = re.compile(
+    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|\bearly\b(?!\s+(?:afternoon|"
+    r"evening|one|on\b))"
+)
 _AFTERNOON = re.compile(
-    r"afternoon|\bpm\b|p\.m\.|after (?:noon|lunch)|later in the day|evening|after (?:1|2|3|one|"
-    r"two|three)\b"
+    rf"afternoon|{_CLOCK}\s*pm\b|\bp\.m\.|after (?:noon|lunch)|later in the day|evening|after "
+    r"(?:1|2|3|one|two|three)\b"
+)
+#: a greeting, not a time: "Good morning!", "Hi, good afternoon"
+_GREETING = re.compile(
+    r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a)[,!]?\s+)good (?:morning|"
+    r"afternoon|evening|day)\b(?!\s+(?:works|is|would|for (?:me|us)|sounds|time|slot|suits))"
 )
 _ANYTIME = re.compile(
     r"any ?time|either|doesn'?t matter|whenever|any day|whatever (?:works|is open)|"
@@ -477,7 +677,8 @@ _TIME_OF_DAY = re.compile(
 )
 _WORD_HOUR = re.compile(
     r"\b(?:at|around|about|after)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b"
+    r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
+    r"dollars|bucks|years|percent|of (?:them|us|those)|people|times))"
 )
 _ORDINALS = {
     "first": 0, "1st": 0, "number one": 0, "option one": 0, "second": 1, "2nd": 1,
@@ -486,6 +687,11 @@ _ORDINALS = {
 _ORDINAL_RE = re.compile(
     r"\b(first|1st|second|2nd|third|last|latter|former|number one|number two|option one|"
     r"option two)\b"
+)
+#: "last year", "first of all": an ordinal that picks no slot
+_NOT_A_CHOICE = (
+    r"\s+(?:year|week|month|night|time (?:i|we|you)|of all|thing|name|mortgage|husband|wife|"
+    r"loan|house|home|payment|visit|call)"
 )
 _EARLIER = re.compile(r"earlier|sooner|first available|soonest|early one|the one before")
 _LATER = re.compile(r"\blater one|the later|\blatter\b|second available")
@@ -507,13 +713,65 @@ _TIMELINE = re.compile(
     r"no rush|no hurry|sometime|by (?:the end of )?(?:the )?(?:year|summer|spring|fall|winter)"
 )
 _NEED = re.compile(r"need(?:s|ed)?|looking for|want(?:ed)?|hoping (?:for|to get)|would like")
-_AGE_CUE = re.compile(
-    r"(?:i'?m|i am|i'?ll be|turned|turning|age|aged|be|years?|both|we'?re|we are|he'?s|she'?s"
-    r"|youngest)\s*(?:is\s*)?(?:just\s*)?(?:over\s*|about\s*|almost\s*|nearly\s*)?$"
+_MOD = (
+    r"(?:(?:just|about|almost|nearly|over|only|already|around|past|under|turning|gonna be|going "
+    r"to be|now|like|roughly|pushing)\s+)*"
 )
-_DECADE = re.compile(r"\bin (?:my|our|his|her) (sixties|seventies|eighties|nineties|fifties)")
+_SPOUSE_WORDS = r"(?:wife|husband|hubby|spouse|partner|fianc[eé]e?|significant other)"
+_PARENT_WORDS = r"(?:mother|father|mom|mum|dad|mama|papa|parents?)"
+_SPOUSE_AGE = re.compile(
+    rf"\b{_SPOUSE_WORDS}(?:'s| is| was|'ll be| will be| turned| just turned| turns| is turning|"
+    rf" who is|,)?(?: age is| is)?\s*{_MOD}$"
+    rf"|\b(?:s?he'?s|s?he is|s?he'?ll be|s?he will be|s?he turned|s?he just turned|s?he turns|"
+    rf"s?he was)\s*{_MOD}$"
+)
+_PARENT_AGE = re.compile(
+    rf"\b{_PARENT_WORDS}(?:'s| is| was|'ll be| will be| turned| just turned| turns)?\s*{_MOD}$"
+)
+_BOTH_AGE = re.compile(
+    rf"\b(?:we'?re|we are|we'?ll be|we will be) both\s*{_MOD}$|\bboth (?:of us )?(?:are |were )?"
+    rf"{_MOD}$"
+)
+_OWN_AGE = re.compile(
+    rf"(?:\bi'?m|\bi am|\bi'?ll be|\bi will be|\bi turned|\bi just turned|\bi turn|\bturned|"
+    rf"\bturning|\bage|\baged|\bages|\bme,?|\bmyself,?|\bi was|\bwe'?re|\bwe are|\byoungest"
+    rf"(?: one| of us| borrower)?(?: is)?|\bbe|\bage is|\bmy age(?: is)?)\s*(?:is\s*)?{_MOD}$"
+)
+#: who an age belongs to, from the words just before it ("he"/"she": the spouse, the other one)
+_AGE_OWNERS = (("spouse", _SPOUSE_AGE), ("other", _PARENT_AGE), ("both", _BOTH_AGE),
+               ("self", _OWN_AGE))  # fmt: skip
+_AGE_AFTER = re.compile(
+    r"\s*(?:years?|yrs?)(?: old| young| of age)|\s*(?:next|this) (?:month|year|week)|\s*in "
+    r"(?:a|two|three|few|a few|a couple)\b|\s*(?:years? )?(?:on|this) (?:my|his|her) birthday"
+)
+#: what can stand with a number said alone as an answer: "Sixty-nine.", "Oh, 72 now."
+_BARE_BEFORE = re.compile(
+    r"^[\s,]*(?:(?:oh|well|yes|yeah|yep|so|and|okay|ok|just|about|around|almost|nearly|i'?m|"
+    r"i am|i think|i'?d say|let'?s see|let me see|i believe|hmm|sure|age|me|myself|no|nope|"
+    r"sorry|actually|i mean|wait|make that|rather|or rather|oops)[\s,]+)*$"
+)
+_BARE_AFTER = re.compile(r"^[\s,]*(?:years?(?: old| young)?|now|this year|myself|i think)?[\s,]*$")
+#: "that's my wife" right after an age: the age was the spouse's
+_AGE_WAS_SPOUSE = re.compile(
+    rf"that'?s (?:my|her|his) {_SPOUSE_WORDS}(?:'s age)?\b|that'?s (?:her|his) age|that (?:was|"
+    rf"is) (?:my|her|his) {_SPOUSE_WORDS}"
+)
+#: the caller takes back the value just said: "sixty... no, seventy-one", "98103, sorry, 98105"
+_TAKE_BACK = re.compile(
+    r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
+    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"rephrase) (?:that|myself)|i said that wrong|that'?s wrong|hold on)[\s.,;:!?…—–-]*)+(?:it'?s"
+    r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
+)
+_NOT_THAT = re.compile(r"\s*,?\s*(?:not|and not|rather than|instead of)\s*")
+_MONEY_AFTER = re.compile(r"\s*(?:dollars|bucks|thousand|grand|million|k\b|hundred|percent|%)")
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
+    r"square|acres?|people|kids|grandkids|children|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
+    r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
+)
+_DECADE = re.compile(r"\bin (my|our|his|her) (sixties|seventies|eighties|nineties|fifties)")
 _DECADES = {"fifties": 55, "sixties": 65, "seventies": 75, "eighties": 85, "nineties": 95}
-_BORN = re.compile(r"born in (\d{4})")
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
     r"^[a-z]+(?: [a-z]+)?[.!]?$"
@@ -523,6 +781,96 @@ _HAS_NUMBER = re.compile(
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|million|half|grand)\b|\bsixties|seventies|eighties|nineties|fifties"
 )
+#: speech-to-text filler words, dropped before reading: "um", "uh", "erm" (not "uh-huh")
+_FILLERS = re.compile(r"(?<![\w'-])(?:u+m+|u+h+m*|e+r+m+|h+m+)(?![\w'-]|[ ,]+huh)[,.]?\s*", re.I)
+_TENS = r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_WORD_END = r"(?=\s*(?:[.,!?;]|$|years?\b|and\b|now\b|this\b|next\b))"
+#: words speech-to-text mishears, put right before reading
+_MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:mort|more|moore|mor|mart|morg)[\s-]*(?:gauge|gage|guage|gadge|gaige)(s?)\b",
+                re.I), r"mortgage\1"),
+    (re.compile(r"\breversed?\s+(?:more|mort|moore|mortar|mart)[\s-]*(?:cage|gaze|gates?|age|gig|"
+                r"gig|guitar)(s?)\b", re.I), r"reverse mortgage\1"),
+    (re.compile(r"\bheck[\s-]?(?:um|em|im)\b", re.I), "HECM"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:free|tree)\b", re.I), r"\1-three"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:for|fore){_WORD_END}", re.I), r"\1-four"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:to|too){_WORD_END}", re.I), r"\1-two"),
+    (re.compile(rf"\b{_TENS}[\s-]+won{_WORD_END}", re.I), r"\1-one"),
+    (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
+)  # fmt: skip
+_REVERSE_MORTGAGE = re.compile(r"reverse mortgage|\bhecm\b|home equity conversion")
+#: intents answered by the policy itself: no knowledge-base search for them
+_POLICY_INTENTS = {
+    Intent.ROBOT, Intent.AUTHORITY, Intent.APPOINTMENT_QUERY, Intent.CANCEL, Intent.KEEP,
+    Intent.RESCHEDULE, Intent.REPEAT, Intent.HUMAN, Intent.PRIVACY, Intent.STOP_CALLING,
+    Intent.HOLD_ON,
+}  # fmt: skip
+#: large US cities, recognised in lowercase speech-to-text without a state
+BIG_CITIES = frozenset({
+    "new york", "los angeles", "chicago", "houston", "phoenix", "philadelphia", "san antonio",
+    "san diego", "dallas", "san jose", "austin", "jacksonville", "fort worth", "columbus",
+    "charlotte", "indianapolis", "san francisco", "seattle", "denver", "nashville",
+    "oklahoma city", "el paso", "boston", "portland", "las vegas", "detroit", "memphis",
+    "louisville", "baltimore", "milwaukee", "albuquerque", "tucson", "fresno", "sacramento",
+    "mesa", "kansas city", "atlanta", "omaha", "colorado springs", "raleigh", "miami",
+    "long beach", "virginia beach", "oakland", "minneapolis", "tulsa", "tampa", "new orleans",
+    "wichita", "cleveland", "bakersfield", "anaheim", "honolulu", "santa ana", "riverside",
+    "corpus christi", "lexington", "stockton", "st louis", "saint louis", "st paul",
+    "saint paul", "cincinnati", "pittsburgh", "greensboro", "anchorage", "plano", "orlando",
+    "irvine", "newark", "toledo", "durham", "chula vista", "fort wayne", "jersey city",
+    "st petersburg", "saint petersburg", "laredo", "madison", "chandler", "buffalo", "lubbock",
+    "scottsdale", "reno", "glendale", "gilbert", "winston salem", "norfolk", "chesapeake",
+    "boise", "richmond", "baton rouge", "spokane", "des moines", "tacoma", "san bernardino",
+    "modesto", "birmingham", "rochester", "salt lake city", "sarasota", "fort lauderdale",
+    "tallahassee", "clearwater", "palm springs", "sun city", "tempe", "pasadena", "knoxville",
+    "charleston", "savannah", "el cajon", "santa fe", "syracuse", "providence", "hartford",
+    "little rock", "jackson", "montgomery", "mobile", "shreveport", "dayton", "akron",
+    "grand rapids", "lansing", "ann arbor", "green bay", "sioux falls", "fargo", "billings",
+    "cheyenne", "eugene", "salem", "boulder", "fort collins", "pueblo", "naples", "fort myers",
+    "palm beach", "west palm beach", "boca raton", "st pete", "daytona beach", "ocala",
+    "gainesville", "pensacola", "huntsville", "chattanooga", "asheville", "wilmington",
+    "las cruces", "yuma", "flagstaff", "prescott", "henderson", "sparks", "bellevue", "everett",
+    "olympia", "vancouver", "bend", "medford", "santa rosa", "san mateo", "santa barbara",
+    "santa clara", "sunnyvale", "fremont", "hayward", "oxnard", "ventura", "escondido",
+    "carlsbad", "oceanside", "temecula", "palm desert", "yonkers", "albany", "worcester",
+    "springfield", "new haven", "stamford", "bridgeport", "allentown", "scranton", "erie",
+    "harrisburg",
+})  # fmt: skip
+_BIG_CITY_RE = re.compile(
+    r"\b(" + "|".join(sorted((c.replace(" ", r"\.?\s+") for c in BIG_CITIES), key=len,
+                             reverse=True)) + r")\b"
+)  # fmt: skip
+#: capitalised words that are not a city after "in"/"from"
+_NOT_CITY = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "god", "heaven", "english", "spanish", "christ",
+    "jesus", "medicare", "medicaid", "social", "zillow", "equity", "connect", "reverse",
+    "hud", "fha", "covid", "florida's", "the", "a", "an", "my", "our", "i", "it", "zip", "us",
+    "america", "usa", "u.s.", "hecm", "mortgage", "december's", "church", "walmart", "target",
+    "costco", "christmas", "easter", "thanksgiving", "retirement", "hospital", "rehab",
+}  # fmt: skip
+_CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-zA-Z'’-]+)"
+_CITY_AFTER_IN = re.compile(
+    rf"\b(?:in|near|outside(?: of)?)\s+({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
+)
+_CITY_AFTER_FROM = re.compile(
+    rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
+    rf"(?:\s+{_CITY_WORD}){{0,2}})"
+)
+_CITY_BEFORE_ZIP = re.compile(
+    rf"({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}}),?\s+(?:zip(?: ?code)?\s+)?\d{{5}}\b"
+)
+_STOP_BEFORE_STATE = {
+    "in", "from", "near", "of", "outside", "live", "it's", "is", "the", "we", "i", "home",
+    "house", "yes", "yeah", "and", "city", "town", "lived", "living", "out", "over", "down",
+    "up", "to", "at", "by", "a", "an", "my", "our", "its", "that's", "thats", "it", "sunny",
+    "beautiful", "lovely", "northern", "southern", "eastern", "western", "central", "north",
+    "south", "east", "west", "upstate", "downstate", "rural", "small", "little", "big", "here",
+    "there", "state", "county", "place", "condo", "property", "own", "owns", "yep", "sure",
+    "okay", "ok", "so", "well", "oh", "moved", "move", "born", "raised", "back", "area",
+    "outright", "still", "now", "currently", "right", "just", "both", "but", "or",
+}  # fmt: skip
 _WORRY = re.compile(
     r"worr|concern|afraid|scared|nervous|heard (?:that|you|they)|is it true|what if|what about|"
     r"what happens|don'?t want to lose|not sure about|hesita|inherit|heirs"
@@ -538,9 +886,11 @@ def normalise(text: str) -> str:
 
 
 def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2026) -> Heard:
-    raw = text.strip()
+    """Every fact, intent and question in one caller turn. ``expect`` only breaks ties for bare
+    answers ("yes", "seventy"): a fact said out of turn is read all the same."""
+    heard = Heard(text=text.strip())
+    raw = _clean(text)
     low = normalise(raw)
-    heard = Heard(text=raw)
     if not low or low in ("<silence>", "[silence]"):
         heard.text = ""
         return heard
@@ -550,27 +900,81 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     heard.no = bool(_NO.search(low))
     if heard.no and heard.yes and _NO.search(low) and not low.startswith(("yes", "yeah")):
         heard.yes = False
+    heard.reverse_mortgage = bool(_REVERSE_MORTGAGE.search(low))
+    heard.question = _is_question(low)
     for intent, pattern in _INTENT_PATTERNS.items():
         if pattern.search(low):
             heard.intents.add(intent)
     _refine_intents(heard, low, expect)
-    if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low):
+    said = _take_back(low)  # what the caller settled on: corrected values blanked out
+    if not heard.has(Intent.AUTHORITY) and (
+        expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low)
+    ):
         _names(heard, raw, low, expect)
-    if _HAS_NUMBER.search(low):
-        numbers = find_numbers(low)
-        _age(heard, low, expect, this_year, numbers)
-        _amounts(heard, low, expect, numbers)
-    elif _PAID_OFF.search(low):
-        heard.mortgage_balance = 0
-    _location(heard, raw, low, expect)
-    _gates(heard, low, expect)
-    _when(heard, low, expect)
-    _choice(heard, low, expect)
+    used: list[tuple[int, int]] = []  # number spans already read as a fact
+    numbers = find_numbers(said) if _HAS_NUMBER.search(said) else []
+    _zip(heard, said, expect, numbers, used)
+    own_age = _age(heard, said, expect, this_year, numbers, used)
+    _amounts(heard, said, expect, numbers, used)
+    _location(heard, raw, said, expect)
+    _gates(heard, said, expect)
+    _when(heard, _blank(said, used), expect)
+    _choice(heard, said, expect)
     if "@" in low or " at " in low:
         _email(heard, low)
-    _purpose(heard, low)
-    _topic(heard, low)
+    _purpose(heard, said)
+    _topic(heard, said)
+    _after_reading(heard, low, own_age)
     return heard
+
+
+def _clean(text: str) -> str:
+    """Speech-to-text as it should have been: no "um"/"uh", misheard words put right."""
+    text = text.strip().replace("’", "'").replace("‘", "'")
+    text = _FILLERS.sub("", text)
+    for pattern, repl in _MISHEARD:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _take_back(low: str) -> str:
+    """Blank out a value the caller took back, so every reader sees only the one they settled
+    on: "sixty... no, seventy-one", "98103, sorry, 98105", "Monday, I mean Tuesday"; and
+    "seventy, not sixty"."""
+    chars = list(low)
+    kinds = (
+        [(s, e) for _, s, e in find_numbers(low)],
+        [m.span() for m in _WEEKDAY_RE.finditer(low)],
+    )
+    for spans in kinds:
+        for (s1, e1), (s2, e2) in itertools.pairwise(spans):
+            gap = low[e1:s2]
+            if _TAKE_BACK.fullmatch(gap) and gap.strip(" .,;:!?…—–-"):
+                chars[s1:e1] = " " * (e1 - s1)
+            elif _NOT_THAT.fullmatch(gap):
+                chars[s2:e2] = " " * (e2 - s2)
+    return "".join(chars)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _is_question(low: str) -> bool:
+    """A question anywhere in the turn: "I'm 67 — wait, do I still pay property taxes?"."""
+    if "?" in low:
+        return True
+    return any(
+        _QUESTION_START.search(part.strip()) and not _NOT_A_QUESTION.search(part.strip())
+        for part in _CLAUSE_SPLIT.split(low)
+    )
 
 
 def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
@@ -578,10 +982,31 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
     if Intent.STOP_CALLING in intents:
         intents.discard(Intent.BAD_TIMING)
         intents.discard(Intent.CALLBACK)
+        if not re.search(r"appointment|meeting|consultation", low):
+            intents.discard(Intent.CANCEL)  # "cancel the calls": stop calling
+    if Intent.CANCEL in intents and re.search(
+        r"(?:don'?t|do not|not|no need to|never mind|didn'?t mean to|won'?t) (?:want to |need to "
+        r"|have to )?cancel", low
+    ):  # fmt: skip
+        intents.discard(Intent.CANCEL)
+        intents.add(Intent.KEEP)
+    if (
+        Intent.KEEP in intents
+        and Intent.CANCEL in intents
+        and not re.search(r"(?:don'?t|do not|no need to|not going to) cancel", low)
+    ):
+        intents.discard(Intent.KEEP)  # "cancel it, no need to keep it": the cancel counts
+    if Intent.ROBOT in intents:
+        intents.add(Intent.WHO_ARE_YOU)
+    if Intent.AUTHORITY in intents:
+        for intent in (Intent.HUMAN, Intent.BOOK, Intent.WRONG_PERSON, Intent.HOLD_ON):
+            intents.discard(intent)
     if Intent.HUMAN in intents:
         intents.discard(Intent.BOOK)
-    if Intent.RESCHEDULE in intents:
-        intents.discard(Intent.BOOK)
+    if intents & {Intent.CANCEL, Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.RESCHEDULE}:
+        intents.discard(Intent.BOOK)  # "appointment" is said, but nothing new is booked
+    if Intent.OTHER_LENDER in intents:
+        intents.discard(Intent.BAD_TIMING)
     if expect == Expect.BOOKING_OFFER and heard.no and Intent.BOOK in intents:
         intents.discard(Intent.BOOK)
     if re.search(r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment)", low):
@@ -599,6 +1024,19 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
             intents.discard(Intent.GOODBYE)
 
 
+def _after_reading(heard: Heard, low: str, own_age: bool) -> None:
+    """What only the facts together tell."""
+    if Intent.WRONG_PERSON in heard.intents and own_age:
+        # "I'm sixty-four. Sorry, that's my wife. I'm sixty.": the caller, about the spouse
+        rest = re.sub(rf"that'?s my {_SPOUSE_WORDS}(?:'s age)?\b", " ", low)
+        if not _INTENT_PATTERNS[Intent.WRONG_PERSON].search(rest):
+            heard.intents.discard(Intent.WRONG_PERSON)
+    if Intent.APPOINTMENT_QUERY in heard.intents and heard.topic == "consultation":
+        heard.topic = None
+    if heard.intents & {Intent.AUTHORITY, Intent.ROBOT} and not heard.objection:
+        heard.topic = None
+
+
 def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     for rel in RELATIONS:
         if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:his|her|their|the) {rel}\b", low):
@@ -614,18 +1052,18 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
             first, last = match.group(1), match.group(2)
-            if first.lower() in _NOT_NAMES or (not first[0].isupper() and expect != Expect.NAME):
+            if _not_a_name(first) or (not first[0].isupper() and expect != Expect.NAME):
                 if not re.search(r"my name", match.group(0), re.IGNORECASE):
                     continue
-            if first.lower() in _NOT_NAMES:
+            if _not_a_name(first):
                 continue
             heard.first_name = _title(first)
-            if (
-                last
-                and last.lower() not in _NOT_NAMES
-                and (last[0].isupper() or expect == Expect.NAME)
-            ):
+            if last and not _not_a_name(last) and (last[0].isupper() or expect == Expect.NAME):
                 heard.last_name = _title(last)
+            again = re.match(rf"[,.]?\s*{re.escape(first)}\s+([A-Za-z][A-Za-z'’-]+)",
+                             text[match.end(1) :], re.IGNORECASE)  # fmt: skip
+            if heard.last_name is None and again and not _not_a_name(again.group(1)):
+                heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
             return
     if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
         if re.search(r"\b(?:i'?m|i am|it'?s|this is|we'?re)\b", low):
@@ -633,9 +1071,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if "'" not in w]
         if not words or len(words) > 6:
             return
-        candidates = [w for w in words if w.lower() not in _NOT_NAMES and len(w) > 1]
+        candidates = [w for w in words if not _not_a_name(w) and len(w) > 1]
         caps = [w for w in candidates if w[0].isupper()]
         pick = caps or (candidates if len(words) <= 3 else [])
+        pick = [w for i, w in enumerate(pick) if i == 0 or w.lower() != pick[i - 1].lower()]
         if pick and (caps or text.islower()):
             heard.first_name = _title(pick[0])
             if len(pick) > 1:
@@ -647,67 +1086,145 @@ def _title(word: str) -> str:
     return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
 
 
+def _not_a_name(word: str) -> bool:
+    low = word.lower().strip(".,")
+    parts = re.split(r"[-']", low)
+    return (
+        low in _NOT_NAMES
+        or any(ch.isdigit() for ch in low)
+        or any(p in _NOT_NAMES or is_number_word(p) for p in parts if p)
+    )
+
+
 def _age(heard: Heard, low: str, expect: Expect, this_year: int,
-         numbers: list[tuple[float, int, int]]) -> None:  # fmt: skip
-    born = _BORN.search(low)
-    if born:
-        heard.age = this_year - int(born.group(1))
-        return
-    decade = _DECADE.search(low)
+         numbers: list[tuple[float, int, int]], used: list[tuple[int, int]]) -> bool:  # fmt: skip
+    """Every age stated for the caller and a spouse or partner; ``age`` is the youngest.
+    Returns whether the caller stated their own age."""
+    found: list[tuple[str, int, int]] = []  # (whose, age, position)
     for value, start, end in numbers:
-        if not (40 <= value <= 115) or value != int(value):
+        born = re.search(r"\bborn (?:in |back in )?(?:the year )?$", low[:start])
+        if born and 1900 <= value <= this_year:  # "born in 1950", "born in nineteen fifty"
+            before = low[: born.start()]
+            owner = "spouse" if re.search(rf"{_SPOUSE_WORDS}\W*(?:was\s*)?$", before) else "self"
+            found.append((owner, this_year - int(value), start))
+            used.append((start, end))
+    previous: tuple[str, int] | None = None  # whose the last age was, and where it ended
+    answered = (expect == Expect.VALUE and _VALUE_WORDS.search(low)) or (
+        expect == Expect.BALANCE and (_BALANCE_WORDS.search(low) or _PAID_OFF.search(low))
+    )  # the money asked for is said in words, so a bare number is free to be the age
+    for value, start, end in numbers:
+        if _overlaps(used, start, end) or value != int(value) or not 40 <= value <= 115:
+            previous = None
             continue
-        before, after = low[:start], low[end : end + 30]
-        cue = bool(_AGE_CUE.search(before[-30:])) or bool(
-            re.match(
-                r"\s*(?:years?|yrs?)(?: old| young| of age)?|\s*(?:next|this) (?:month|"
-                r"year|week)|\s*in (?:a|two|three|few)",
-                after,
-            )
-        )
-        if not cue and expect != Expect.AGE:
+        sentence_before = re.split(r"[.!?;—–]", low[:start])[-1]
+        clause_before = re.split(r",", sentence_before)[-1]
+        after = low[end : end + 30]
+        if _MONEY_AFTER.match(after) or "$" in low[max(0, start - 2) : start + 1]:
             continue
-        if re.search(r"\$|dollars|thousand|grand|k\b", low[max(0, start - 2) : end + 10]):
+        if re.match(r"\s*(?:o'?clock|a\.?m\b|p\.?m\b|:\d|%)", after):
             continue
-        age = int(value)
-        if re.search(r"(?:over|older than|past)\s*$", before):
-            age += 1
-        elif re.search(r"(?:i'?ll be|turning|be)\s*$", before) or re.match(
-            r"\s*(?:next|in) ", after
-        ):
-            if not re.search(r"just turn", before[-20:]):
-                age -= 1
-        elif re.search(r"(?:almost|nearly|under|younger than)\s*$", before):
-            age -= 1
-        heard.age = age
-        return
-    if decade:
-        heard.age = _DECADES[decade.group(1)]
+        if _ZIP_CUE.search(low[:start]) or re.search(r"\b(?:at|by)\s*$", clause_before):
+            continue
+        whose = next((w for w, p in _AGE_OWNERS if p.search(sentence_before[-40:])), None)
+        if whose is None and _AGE_AFTER.match(after):
+            whose = "spouse" if re.search(_SPOUSE_WORDS, clause_before) else "self"
+        joined = previous and re.fullmatch(r"\s*(?:,|and|, and|&)\s*", low[previous[1] : start])
+        if whose is None and previous and joined:
+            whose = "spouse" if previous[0] == "self" else "self"  # "we're 70 and 65"
+        if whose is None and _near_money_word(low, start):
+            continue
+        money_asked = expect in (Expect.VALUE, Expect.BALANCE) and not answered
+        if whose is None and value <= 110 and not money_asked:
+            sentence_after = re.split(r"[.!?;,—–]", low[end:])[0]
+            if expect == Expect.AGE or (
+                _BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after)
+            ):
+                whose = "self"  # "Sixty-nine.", or any number when the age was asked
+        if whose is None:
+            continue
+        age = _age_adjusted(int(value), low[:start], after)
+        for owner in ("self", "spouse") if whose == "both" else (whose,):
+            found.append((owner, age, start))
+        used.append((start, end))
+        previous = (whose if whose != "both" else "spouse", end)
+    for match in _AGE_WAS_SPOUSE.finditer(low):
+        # "I'm sixty-four. Actually, sorry, that's my wife.": that age was the spouse's
+        earlier = [i for i, (w, _, p) in enumerate(found) if w == "self" and p < match.start()]
+        if earlier:
+            _, age, pos = found[earlier[-1]]
+            found[earlier[-1]] = ("spouse", age, pos)
+    latest: dict[str, int] = {}
+    for whose, age, _pos in sorted(found, key=lambda f: f[2]):
+        latest[whose] = age  # a later statement about the same person replaces the earlier one
+    if not latest:
+        decade = _DECADE.search(low)
+        if decade:
+            whose = "spouse" if decade.group(1) in ("his", "her") else "self"
+            latest[whose] = _DECADES[decade.group(2)]
+    heard.borrower_ages = [latest[w] for w in ("self", "spouse", "other") if w in latest]
+    if heard.borrower_ages:
+        heard.age = min(heard.borrower_ages)
+    return "self" in latest
 
 
-def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]]) -> None:
+def _age_adjusted(age: int, before: str, after: str) -> int:
+    """ "over 65" is 66; "I'll be 62 next month" is 61; "almost 70" is 69."""
+    if re.search(r"(?:over|older than|past)\s*$", before):
+        return age + 1
+    if re.search(r"(?:i'?ll be|turning|be)\s*$", before) or re.match(r"\s*(?:next|in) ", after):
+        return age if re.search(r"just turn", before[-20:]) else age - 1
+    if re.search(r"(?:almost|nearly|under|younger than)\s*$", before):
+        return age - 1
+    return age
+
+
+def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
+             used: list[tuple[int, int]]) -> None:  # fmt: skip
     if _PAID_OFF.search(low):
         heard.mortgage_balance = 0
     money_context = expect in (Expect.VALUE, Expect.BALANCE)
-    numbers = [
-        n for n in found
-        if not (heard.age is not None and n[0] == heard.age) and n[0] != int(heard.zip or -1)
-    ]  # fmt: skip
-    for value, start, end in numbers:
+    money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
+    said: list[tuple[float, int, int]] = []  # money said as money: "$", "thousand", "worth 400"
+    bare: list[tuple[float, int, int]] = []  # a number that is money only by context
+    for value, start, end in found:
+        if _overlaps(used, start, end):
+            continue
         span = low[max(0, start - 1) : end + 12]
-        is_money = bool(re.search(r"\$|dollars|thousand|grand|million|k\b|\d{3},\d{3}", span))
-        if not is_money and not money_context and not _near_money_word(low, start):
-            continue
-        amount = _scale_amount(value)
-        if amount is None or (_ZIP_RE.fullmatch(low[start:end]) and not is_money):
-            continue
-        kind = _amount_kind(low, start, expect, heard)
-        if kind == "value" and heard.home_value is None:
-            heard.home_value = amount
-        elif kind == "balance" and heard.mortgage_balance is None:
-            heard.mortgage_balance = amount
-        elif kind == "need" and heard.amount_needed is None:
-            heard.amount_needed = amount
+        if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
+            said.append((value, start, end))
+        elif _NOT_MONEY_AFTER.match(low[end:]) or re.fullmatch(r"(?:19|20)\d\d", low[start:end]):
+            continue  # "40 years", "in 1985"
+        elif _near_money_word(low, start):
+            said.append((value, start, end))
+        elif money_context or (money_talk and value >= 100):
+            bare.append((value, start, end))
+    for value, start, end in said:
+        _amount(heard, low, expect, value, start, end, used)
+    asked = {Expect.VALUE: heard.home_value, Expect.BALANCE: heard.mortgage_balance}.get(expect)
+    if asked:
+        return  # what was asked was answered in words; a bare number is no tie to break
+    for value, start, end in bare:
+        _amount(heard, low, expect, value, start, end, used)
+
+
+def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, end: int,
+            used: list[tuple[int, int]]) -> None:  # fmt: skip
+    amount = _scale_amount(value)
+    if amount is None:
+        return
+    kind = _amount_kind(low, start, expect, heard)
+    if kind == "value" and heard.home_value is None:
+        heard.home_value = amount
+    elif kind == "balance" and (
+        heard.mortgage_balance is None
+        or (heard.mortgage_balance == 0 and not _PAID_OFF.search(low[start:]))
+    ):  # "paid off... well, I owe 20 on a line of credit"
+        heard.mortgage_balance = amount
+    elif kind == "need" and heard.amount_needed is None:
+        heard.amount_needed = amount
+    else:
+        return
+    used.append((start, end))
 
 
 def _near_money_word(low: str, start: int) -> bool:
@@ -747,20 +1264,40 @@ def _amount_kind(low: str, start: int, expect: Expect, heard: Heard) -> str:
     )
 
 
+def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
+         used: list[tuple[int, int]]) -> None:  # fmt: skip
+    """A ZIP: five digits after "zip (code)", or any five-digit number that is not money."""
+    for match in _ZIP_RE.finditer(low):
+        cued = bool(_ZIP_CUE.search(low[: match.start()]))
+        if not cued and (
+            _MONEY_AFTER.match(low[match.end() :])
+            or low[: match.start()].rstrip().endswith("$")
+            or expect in (Expect.VALUE, Expect.BALANCE)
+            or _near_money_word(low, match.start())
+        ):
+            continue  # "I owe 85000"
+        heard.zip = match.group(1)
+        used.append(match.span())
+        return
+    # spoken digits: "nine eight one zero three", "zip code nine eight one oh three"
+    run: list[re.Match[str]] = []
+    for word in [*re.finditer(r"[a-z0-9]+", low), None]:
+        if word is not None and word.group() in _DIGIT_WORDS and len(run) < 5:
+            run.append(word)
+            continue
+        if len(run) == 5 and (
+            expect in (Expect.ZIP, Expect.LOCATION) or _ZIP_CUE.search(low[: run[0].start()])
+        ):
+            heard.zip = "".join(_DIGIT_WORDS[w.group()] for w in run)
+            used.append((run[0].start(), run[-1].end()))
+            return
+        run = [word] if word is not None and word.group() in _DIGIT_WORDS else []
+
+
 def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
-    zip_match = _ZIP_RE.search(low)
-    if zip_match:
-        heard.zip = zip_match.group(1)
-    else:
-        digits = [_DIGIT_WORDS.get(w) for w in re.findall(r"[a-z0-9]+", low)]
-        run = ""
-        for d in digits:
-            run = run + d if d is not None else ("" if len(run) != 5 else run)
-            if len(run) == 5 and expect in (Expect.ZIP, Expect.LOCATION):
-                heard.zip = run
-                break
     state_match = _STATE_NAME_RE.search(raw)
     code = None
+    before = ""
     if state_match:
         name = state_match.group(1).lower()
         if name == "washington" and re.search(r"washington,? d\.?c", low):
@@ -775,43 +1312,62 @@ def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             if code not in _STATE_CODES:
                 code = None
             before = raw[: code_match.start()]
-    if code is None:
-        if expect == Expect.LOCATION:
-            city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",
-                             raw.rstrip(".!?"))  # fmt: skip
-            if city:
-                heard.city = _city(city.group(1))
-        return
-    heard.state = code
+    if code is not None:
+        heard.state = code
+        heard.city = _city_before_state(before, expect)
+    if heard.city is None:
+        heard.city = _city_alone(raw, low, expect)
+
+
+def _city_before_state(before: str, expect: Expect) -> str | None:
+    """The words just before a state: "Spokane, Washington", "phoenix arizona"."""
     words = re.findall(r"[A-Za-z][A-Za-z.'-]*", before)
     tail: list[str] = []
     for word in reversed(words):
-        if word.lower() in (
-            "in",
-            "from",
-            "near",
-            "of",
-            "outside",
-            "live",
-            "it's",
-            "is",
-            "the",
-            "we",
-            "i",
-            "home",
-            "house",
-            "yes",
-            "yeah",
-            "and",
-            "city",
-            "town",
-        ):
-            break  # fmt: skip
+        if word.lower() in _STOP_BEFORE_STATE or word.lower() in _NOT_NAMES:
+            break
         tail.insert(0, word)
         if len(tail) == 3:
             break
-    if tail and (any(w[0].isupper() for w in tail) or expect == Expect.LOCATION):
-        heard.city = _city(" ".join(tail))
+    if not tail:
+        return None
+    if any(w[0].isupper() for w in tail) or expect == Expect.LOCATION:
+        return _city(" ".join(tail))
+    # lowercase speech-to-text: a city before a known state, with nothing else around it
+    if len(tail) < len(words) and words[-len(tail) - 1].lower() not in _STOP_BEFORE_STATE:
+        return None
+    return _city(" ".join(tail))
+
+
+def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
+    """A city without a state: "in Phoenix", "Seattle, 98118", "from tucson"."""
+    for pattern in (_CITY_AFTER_IN, _CITY_BEFORE_ZIP, _CITY_AFTER_FROM):
+        for match in pattern.finditer(raw):
+            words: list[str] = []
+            for word in match.group(1).split():
+                if (
+                    word.lower().strip(".") in _NOT_CITY
+                    or _not_a_name(word.strip("."))
+                    or (_STATE_NAME_RE.fullmatch(word))
+                ):
+                    break
+                words.append(word)
+            if words:
+                return _city(" ".join(words))
+    big = _BIG_CITY_RE.search(low)
+    if big and (
+        expect == Expect.LOCATION
+        or re.search(r"\b(?:in|from|near|outside(?: of)?|around)\s*$", low[: big.start()])
+        or re.match(r",?\s*(?:zip(?: ?code)?\s*)?\d{5}\b", low[big.end() :])
+        or len(low.split()) <= 3
+    ):
+        return _city(raw[big.start() : big.end()])
+    if expect == Expect.LOCATION:
+        city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",
+                         raw.rstrip(".!?"))  # fmt: skip
+        if city:
+            return _city(city.group(1))
+    return None
 
 
 def _city(text: str) -> str | None:
@@ -822,29 +1378,39 @@ def _city(text: str) -> str | None:
 
 
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
+    rent_out = re.search(
+        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b|rent(?:ing)? out|rental propert|"
+        r"investment propert|an investment|tenants? (?:live|in it|there|pay)", low
+    )  # fmt: skip
+    rental = re.search(r"\ba rental\b", low)
     if _NOT_PRIMARY.search(low):
         heard.primary_residence = False
-        if re.search(r"rent (?:it|the|them) out|rental propert|investment|a rental", low):
+        if rent_out or (rental and expect != Expect.HOMEOWNER):
             heard.homeowner = True
     elif _PRIMARY.search(low):
         heard.primary_residence = True
-    if _DONT_RENT.search(low):
+    if _NOT_OWN.search(low) and not re.search(r"\b(?:we|i) (?:do )?own\b(?! it yet)", low):
+        heard.homeowner = False  # "I rent my apartment", "my son owns the house"
+    elif _DONT_RENT.search(low):
         heard.homeowner = True
+    elif _OWN.search(low):
+        heard.homeowner = True
+    elif rental and expect == Expect.HOMEOWNER:
+        heard.homeowner = False  # "do you own your home?" "it's a rental"
     elif _RENT.search(low) and heard.homeowner is None and heard.primary_residence is not False:
         heard.homeowner = False
-    elif _OWN.search(low) and not re.search(r"(?:don'?t|do not) own", low):
-        heard.homeowner = True
     elif expect == Expect.HOMEOWNER and _OWN_WEAK.search(low) and not heard.question:
         heard.homeowner = True
     if expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
         heard.homeowner = heard.yes and not heard.no
     if expect == Expect.PRIMARY and heard.primary_residence is None and (heard.yes or heard.no):
         heard.primary_residence = heard.yes and not heard.no
-    if heard.homeowner is False and heard.primary_residence is True and _RENT.search(low):
-        heard.primary_residence = None
+    if heard.homeowner is False and not rent_out:
+        heard.primary_residence = None  # a tenant: there is no owned home to live in or not
 
 
 def _when(heard: Heard, low: str, expect: Expect) -> None:
+    low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
     days: list[Weekday] = []
     for match in _WEEKDAY_RE.finditer(low):
         day = _WEEKDAYS[match.group(1)]
@@ -926,7 +1492,15 @@ def _choice(heard: Heard, low: str, expect: Expect) -> None:
         heard.choice_rejected = True
         return
     match = _ORDINAL_RE.search(low)
-    if match:
+    if (
+        match
+        and not re.match(_NOT_A_CHOICE, low[match.end() :])
+        and (
+            expect == Expect.SLOT
+            or re.match(r"\s+(?:one|option|slot|choice|time)\b", low[match.end() :])
+            or match.group(1).startswith(("number", "option"))
+        )
+    ):
         heard.choice = _ORDINALS[match.group(1)]
     elif _EARLIER.search(low):
         heard.choice = 0
@@ -951,9 +1525,18 @@ def _email(heard: Heard, low: str) -> None:
         return
     spoken = _SPOKEN_EMAIL.search(low)
     if spoken:
-        user = spoken.group(1).replace(" dot ", ".").replace(" ", "")
-        host = spoken.group(2).replace(" dot ", ".").replace(" ", "")
-        heard.email = f"{user}@{host}"
+        words = spoken.group(1).split()
+        while words and words[0] in _EMAIL_LEAD_WORDS:
+            words.pop(0)
+        user, host = _spoken_address(words), _spoken_address(spoken.group(2).split())
+        if user and host:
+            heard.email = f"{user}@{host}"
+
+
+def _spoken_address(words: list[str]) -> str:
+    """ "martin dot cole" → "martin.cole"; spelled letters join: "m a r t i n" → "martin"."""
+    marks = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
+    return "".join(marks.get(w, w) for w in words).strip(".")
 
 
 def _purpose(heard: Heard, low: str) -> None:
@@ -966,16 +1549,22 @@ def _purpose(heard: Heard, low: str) -> None:
 
 
 def _topic(heard: Heard, low: str) -> None:
-    heard.question = "?" in low or bool(_QUESTION_START.search(low))
     worried = heard.question or bool(_WORRY.search(low))
+    matched: list[str] = []
     for key, (pattern, _query) in OBJECTIONS.items():
         if pattern.search(low):
             if key not in ("scam", "fees") and not worried:
                 continue
             if key == "fees" and heard.mortgage_balance is not None and not heard.question:
                 continue
-            heard.objection = key
-            break
+            matched.append(key)
+    if (
+        "lose_home" in matched
+        and "heirs" in matched
+        and re.search(r"\b(?:kids|children|heirs?|inherit\w*|son|daughter|family|grand\w+)\b", low)
+    ):
+        matched.remove("lose_home")  # "can my kids keep the house?": about the heirs
+    heard.objection = matched[0] if matched else None
     for key, (pattern, _query) in QUESTIONS.items():
         if pattern.search(low):
             heard.topic = key
@@ -984,8 +1573,6 @@ def _topic(heard: Heard, low: str) -> None:
         heard.objection = None
     if heard.topic and heard.objection and heard.topic == "amount":
         heard.objection = None
-    if heard.topic and heard.topic != "amount" and heard.question:
-        heard.question = True
 
 
 def kb_query(heard: Heard) -> str | None:
@@ -994,6 +1581,6 @@ def kb_query(heard: Heard) -> str | None:
         return OBJECTIONS[heard.objection][1]
     if heard.topic:
         return QUESTIONS[heard.topic][1]
-    if heard.question and len(heard.text) > 8:
+    if heard.question and len(heard.text) > 8 and not heard.intents & _POLICY_INTENTS:
         return heard.text[:300]
     return None
