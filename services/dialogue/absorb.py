@@ -29,6 +29,9 @@ _GATE_ARGS = (
 )
 #: where a day or part of day is a booking preference (elsewhere it may be a callback time)
 _PREFERENCE_CONTEXT = (Expect.PREFERENCE, Expect.BOOKING_OFFER, Expect.ZIP, Expect.NOTHING)
+#: where a day is something else: a slot pick, a callback time, a time for someone else
+_NOT_A_PREFERENCE = (Expect.SLOT, Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER, Expect.GOOD_TIME,
+                     Expect.WAITING, Expect.RIGHT_PERSON)  # fmt: skip
 
 
 def takes_facts(heard: Heard) -> bool:
@@ -75,9 +78,10 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
         await fn.record_qualification(turn)
     await _other_facts(turn, heard)
-    if heard.days or heard.part_of_day:
-        if s.expect in _PREFERENCE_CONTEXT or heard.has(Intent.BOOK) or f.ready_to_book:
-            _note_preference(turn, heard)
+    if (heard.days or heard.part_of_day) and s.expect not in _NOT_A_PREFERENCE:
+        if s.expect not in _PREFERENCE_CONTEXT and not f.ready_to_book and not heard.callback:
+            f.ready_to_book = True  # "any morning is fine": they are planning the meeting
+        _note_preference(turn, heard)
     if f.verified and not was_verified and s.lead_found:
         await fn.refresh_memory(turn)  # what we remember, now that they proved who they are
     if f.qualified and not was_qualified:

@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.conversation import Action
 from contracts.area_codes import area_state
+from contracts.conversation import Action
 from contracts.timezones import state_timezone
 from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolRequest, ToolResult, ToolSession
 from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools

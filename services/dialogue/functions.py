@@ -15,11 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from contracts.area_codes import area_state
-
 from contracts.calls import DisqualificationReason
 from contracts.conversation import Transfer
 from contracts.timezones import state_timezone
-from contracts.zip_codes import zip_state
 from contracts.tools import (
     AppointmentBooked,
     AppointmentCancelled,
@@ -49,6 +47,7 @@ from contracts.tools import (
     VerifyCaller,
     Weekday,
 )
+from contracts.zip_codes import zip_state
 from services.dialogue.context import Turn
 from services.dialogue.state import Appointment, Broker, OfferedSlot
 

@@ -41,6 +41,12 @@ async def offline_turn(turn: Turn) -> None:
         s.flags.capped = None  # the caller decided this very turn: that decides the outcome
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
+        heard.intents.add(Intent.HUMAN)  # "I'd like a person to set it up, not a computer"
+    if s.expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE) and SOONEST.search(heard.text):
+        heard.yes = True  # "what's the soonest you've got?": yes, any time
+        heard.part_of_day = heard.part_of_day or PartOfDay.ANY
+        heard.question = False
     said = await absorb(turn, heard) if _absorb_first(s, heard) else None
     if not terminal(s):
         globally = await _global(turn, heard)
@@ -74,6 +80,14 @@ EXPLICIT_PERSON = re.compile(
     r"real person|live person|human|representative|operator|agent|supervisor|manager|"
     r"a person\b|transfer me|put me through"
 )
+WANTS_PERSON = re.compile(
+    r"\b(?:want|like|need|prefer|rather)\b.{0,40}\b(?:a (?:real |live )?person|a human|"
+    r"someone real|not (?:a|this) (?:computer|machine|robot))",
+    re.IGNORECASE,
+)
+SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
+                     re.IGNORECASE)  # fmt: skip
+GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
 #: what the caller decides in a turn outranks a visit cap reached in that turn
 DECISIVE = frozenset({Intent.NOT_INTERESTED, Intent.STOP_CALLING, Intent.OTHER_LENDER,
                       Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.CANCEL})  # fmt: skip
@@ -318,6 +332,10 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
         # absorb() recorded them and acknowledged; answer a question said in the same breath
         return await _inline_answer(turn, heard, only_topics=True)
     answer = await _inline_answer(turn, heard)
+    if not answer and asked(turn, s.expect) >= 2 and s.expect in GATE_QUESTIONS:
+        # asked twice, still no answer: no third time — the broker can go over it on a call
+        s.flags.wants_callback = True
+        return "No problem at all; the broker can go over that with you on a call."
     if answer:
         return answer
     if s.expect == Expect.AGE and heard.yes:

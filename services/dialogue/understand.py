@@ -184,6 +184,7 @@ _NOT_NAMES = {
     "someone", "somebody", "anyone", "fine.", "age", "aged", "born", "turning", "turned",
     "now", "today", "currently", "almost", "nearly", "around", "sixty", "seventy",
     "eighty", "ninety", "fifty", "forty", "like", "love", "want", "need", "have", "had",
+    "worth", "paid", "owned", "maybe", "probably", "roughly",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
 #: words for a role or an office: never a caller's name ("this is the administrator")
@@ -1048,6 +1049,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
+        # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
+        r"^(?:(?:hi|hello|hey|yes|yeah|oh|well|good (?:morning|afternoon|evening))[,!.]?\s+)+"
+        r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
+        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling)\b)",
     )
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
