@@ -1141,7 +1141,13 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         money_asked = expect in (Expect.VALUE, Expect.BALANCE) and not answered
         if whose is None and value <= 110 and not money_asked:
             sentence_after = re.split(r"[.!?;,—–]", low[end:])[0]
-            if expect == Expect.AGE or (
+            own_clause = (  # "hi, Gunnar Eide, sixty-eight, Anchorage…": a clause of its own
+                "," in sentence_before
+                and _BARE_BEFORE.match(clause_before)
+                and _BARE_AFTER.match(sentence_after)
+                and value >= 50
+            )
+            if expect == Expect.AGE or own_clause or (
                 _BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after)
             ):
                 whose = "self"  # "Sixty-nine.", or any number when the age was asked
