@@ -74,6 +74,8 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
         await _place(turn, heard)
         said = said or "Thank you."
     gates = gate_args(heard)
+    if _bare_answer_misread(heard, s, gates):
+        gates = {}
     fn.hold_qualification(turn, **gates)
     if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
         await fn.record_qualification(turn)
@@ -89,6 +91,23 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     if gates and f.qualified is None:
         return said or _noted(heard, s)
     return said
+
+
+#: intents that make "I'm not…" a sentence about something else, not an answer to a gate
+_NOT_AN_ANSWER = frozenset({Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.HUMAN,
+                            Intent.NOT_INTERESTED, Intent.BOOK, Intent.OTHER_LENDER})  # fmt: skip
+
+
+def _bare_answer_misread(heard: Heard, s: CallState, gates: dict[str, Any]) -> bool:
+    """ "I'm not ready for an appointment, but email me" is not a "no" to "Do you own your
+    home?": a yes/no breaks ties only for bare answers."""
+    asked = {Expect.HOMEOWNER: "is_homeowner", Expect.PRIMARY: "primary_residence"}.get(s.expect)
+    return (
+        asked is not None
+        and list(gates) == [asked]
+        and (heard.yes or heard.no)
+        and bool(heard.intents & _NOT_AN_ANSWER)
+    )
 
 
 def _is_place(heard: Heard) -> bool:

@@ -88,6 +88,7 @@ WANTS_PERSON = re.compile(
 SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
                      re.IGNORECASE)  # fmt: skip
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+CANCEL_ANYWAY = re.compile(r"cancel|need|won'?t|don'?t want|go ahead|please", re.IGNORECASE)
 #: what the caller decides in a turn outranks a visit cap reached in that turn
 DECISIVE = frozenset({Intent.NOT_INTERESTED, Intent.STOP_CALLING, Intent.OTHER_LENDER,
                       Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.CANCEL})  # fmt: skip
@@ -174,7 +175,8 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.OTHER_LENDER):
         await fn.end_call(turn, "already_working_with_lender")
         return lines.OTHER_LENDER
-    if heard.has(Intent.NOT_INTERESTED) and s.expect not in (Expect.ANYTHING_ELSE,):
+    done = s.flags.booked or s.flags.callback or s.flags.email_requested
+    if heard.has(Intent.NOT_INTERESTED) and not (done and s.expect == Expect.ANYTHING_ELSE):
         await fn.end_call(turn, "not_interested")
         return lines.NOT_INTERESTED
     if (
@@ -205,9 +207,18 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
         if heard.callback and await _callback(turn, heard.callback):
             return None
         return "No problem at all."
-    if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
+    if s.expect == Expect.EMAIL and (
+        heard.email or s.facts.email or asked(turn, Expect.EMAIL) >= 2
+    ):
+        # the address they spelled (absorb stored it), or, asked twice, the one on file
         await fn.request_email(turn, heard.email)
-        return None if heard.email or s.facts.email else ""
+        return None
+    if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
+        if heard.email or s.facts.email:
+            await fn.request_email(turn, heard.email)
+            return None
+        s.flags.email_pending = True  # ask() asks for the address
+        return "Of course, I can have some information sent to you."
     if heard.has(Intent.BOOK) and s.flags.existing_appointment and s.flags.verified:
         when = fn.upcoming_when(turn)
         if when and s.expect != Expect.APPOINTMENT_ACTION:
@@ -233,7 +244,8 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
     s, f = turn.state, turn.state.flags
     if s.expect == Expect.CANCEL_CONFIRM:
         f.cancel_pending = False
-        if heard.yes or heard.has(Intent.CANCEL):
+        keep = heard.has(Intent.KEEP) or (heard.no and not CANCEL_ANYWAY.search(heard.text))
+        if not keep:  # "yes", or "we're selling, we won't need it": they meant it
             result = await fn.cancel_appointment(turn, "the caller cancelled")
             if result.get("ok"):
                 return lines.CANCELLED
@@ -503,6 +515,9 @@ def asked(turn: Turn, expect: Expect) -> int:
 def _next_question(turn: Turn) -> str | None:
     s, f = turn.state, turn.state.flags
     node = s.node
+    if f.email_pending and not f.email_requested:
+        s.expect = Expect.EMAIL
+        return lines.ASK["email"]
     if f.cancel_pending:
         s.expect = Expect.CANCEL_CONFIRM
         when = fn.upcoming_when(turn) or "your appointment"
@@ -675,6 +690,17 @@ async def _offer_slots_now(turn: Turn, heard: Heard) -> str | None:
     result = await fn.get_availability(turn)
     if not result.get("ok"):
         return await _booking_trouble(turn)
+    asked_days, asked_part = list(s.preference_days), s.preference_part
+    for days, part in (([], asked_part), ([], PartOfDay.ANY.value)):
+        if s.offered or (days, part) == (asked_days, asked_part):
+            continue
+        # nothing on the day (or part of day) they asked: the nearest times instead
+        s.preference_days, s.preference_part = days, part
+        result = await fn.get_availability(turn)
+        if not result.get("ok"):
+            return await _booking_trouble(turn)
+        if s.offered:
+            return "The broker doesn't have an opening then, but here's what's closest."
     if not s.offered:
         s.flags.ready_to_book = False
         s.flags.wants_callback = True

@@ -57,6 +57,8 @@ class Flags(msgspec.Struct, kw_only=True):
     tool_failures: int = 0
     #: the caller's upcoming appointment was cancelled in this call
     cancelled: bool = False
+    #: the caller asked for information by email: their address is asked for first
+    email_pending: bool = False
     #: the caller asked to cancel: one confirmation is pending
     cancel_pending: bool = False
     #: the caller kept their upcoming appointment

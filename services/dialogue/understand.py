@@ -1147,8 +1147,10 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
                 and _BARE_AFTER.match(sentence_after)
                 and value >= 50
             )
-            if expect == Expect.AGE or own_clause or (
-                _BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after)
+            if (
+                expect == Expect.AGE
+                or own_clause
+                or (_BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after))
             ):
                 whose = "self"  # "Sixty-nine.", or any number when the age was asked
         if whose is None:
