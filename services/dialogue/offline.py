@@ -581,7 +581,13 @@ def _next_question(turn: Turn) -> str | None:
         s.expect = Expect.PREFERENCE
         return lines.ASK["preference"]
     if node in (Node.ANSWER, Node.OBJECTIONS):
-        if f.qualified and not f.booking_declined and not f.no_sales and not f.existing_appointment:
+        if (
+            f.qualified
+            and not f.booking_declined
+            and not f.no_sales
+            and not f.existing_appointment
+            and not f.cancelled  # just cancelled: no new booking pushed on them
+        ):
             s.expect = Expect.BOOKING_OFFER
             line = lines.ASK["booking_again" if f.booking_offered else "booking_offer"]
             f.booking_offered = True

@@ -702,7 +702,8 @@ _REJECT = re.compile(
     r"|don'?t work|doesn'?t work|can'?t do (?:those|either|that)"
 )
 _PURPOSE = re.compile(
-    r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|doctor|hospital|bills|debt|credit "
+    r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|doctor|hospital|(?<!pays the )"
+    r"(?<!pay the )bills|debt|credit "
     r"card|pay off (?:the|my|our) (?:mortgage|house|loan)|travel|income|cushion|emergenc|"
     r"help (?:my|our|the) (?:kids|children|grand\w+|son|daughter)|tuition|long.?term care|"
     r"in.?home care|car\b|groceries|living expenses|retirement)[^.?!,]{0,60}"
@@ -720,8 +721,10 @@ _MOD = (
 )
 _SPOUSE_WORDS = r"(?:wife|husband|hubby|spouse|partner|fianc[eé]e?|significant other)"
 _PARENT_WORDS = r"(?:mother|father|mom|mum|dad|mama|papa|parents?)"
+#: a name after "my wife": "my wife Nadine is 61", "my husband, Rick, is 59"
+_GIVEN_NAME = r"(?:,?\s+(?!(?:and|who|is|was|will|turned|turns|just|says|said)\b)[a-z][a-z'-]+,?)?"
 _SPOUSE_AGE = re.compile(
-    rf"\b{_SPOUSE_WORDS}(?:'s| is| was|'ll be| will be| turned| just turned| turns| is turning|"
+    rf"\b{_SPOUSE_WORDS}{_GIVEN_NAME}(?:'s| is| was|'ll be| will be| turned| just turned| turns| is turning|"
     rf" who is|,)?(?: age is| is)?\s*{_MOD}$"
     rf"|\b(?:s?he'?s|s?he is|s?he'?ll be|s?he will be|s?he turned|s?he just turned|s?he turns|"
     rf"s?he was)\s*{_MOD}$"
@@ -738,6 +741,15 @@ _OWN_AGE = re.compile(
     rf"\bturning|\bage|\baged|\bages|\bme,?|\bmyself,?|\bi was|\bwe'?re|\bwe are|\byoungest"
     rf"(?: one| of us| borrower)?(?: is)?|\bbe|\bage is|\bmy age(?: is)?)\s*(?:is\s*)?{_MOD}$"
 )
+#: "… and Ernest is 69": someone named, said with the caller's own age
+_NAMED_AGE = re.compile(
+    rf"(?:^|[,;]|\band)\s+([a-z][a-z'-]+)(?:'s| is| was|'ll be| will be| turned| just turned| "
+    rf"turns)\s*{_MOD}$"
+)
+#: the caller speaks of two borrowers: a named person's age is the other one's
+_TWO_OF_US = re.compile(rf"\b(?:{_SPOUSE_WORDS}|both|me and|and me|the two of us)\b")
+#: "lived there fifty years": how long, not how old
+_DURATION_AFTER = re.compile(r"\s*(?:years?|yrs)\b(?!\s+(?:old|young|of age))")
 #: who an age belongs to, from the words just before it ("he"/"she": the spouse, the other one)
 _AGE_OWNERS = (("spouse", _SPOUSE_AGE), ("other", _PARENT_AGE), ("both", _BOTH_AGE),
                ("self", _OWN_AGE))  # fmt: skip
@@ -765,6 +777,20 @@ _TAKE_BACK = re.compile(
     r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
 )
 _NOT_THAT = re.compile(r"\s*,?\s*(?:not|and not|rather than|instead of)\s*")
+#: a correction that starts with a word or two and goes on before the new value: "ninety...
+#: wait, no, we paid it down, it's seventy thousand", "a hundred twenty... Pat says no, it's
+#: one forty", "five hundred... well, the neighbor sold for five sixty, so say five fifty"
+_RETRACT = re.compile(
+    r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
+    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"rephrase)(?: that| myself)?|i said that wrong|that'?s wrong|that'?s not right|hold on|"
+    r"i misspoke|my mistake|goodness|oh dear|well|so|(?:let'?s )?say|call it|(?:my )?(?:wife|"
+    r"husband|son|daughter|partner) (?:says|said|tells me|is telling me)|[a-z]+ (?:says|said|"
+    r"tells me|is telling me|reminds me))\b[\s.,;:!?…—–-]*)+"
+)
+#: the words of a loose correction that only restate: "well", "so", "say"
+_WEAK_RETRACT = re.compile(r"[\s.,;:!?…—–-]*(?:(?:well|so|(?:let'?s )?say|no)\b[\s.,;:!?…—–-]*)+")
+_PERSON_WORDS = re.compile(rf"\b(?:{_SPOUSE_WORDS}|{_PARENT_WORDS}|s?he|s?he'?s|her|his|him)\b")
 _MONEY_AFTER = re.compile(r"\s*(?:dollars|bucks|thousand|grand|million|k\b|hundred|percent|%)")
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
@@ -915,7 +941,7 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     used: list[tuple[int, int]] = []  # number spans already read as a fact
     numbers = find_numbers(said) if _HAS_NUMBER.search(said) else []
     _zip(heard, said, expect, numbers, used)
-    own_age = _age(heard, said, expect, this_year, numbers, used)
+    own_age = _age(heard, said, expect, this_year, numbers, used, raw)
     _amounts(heard, said, expect, numbers, used)
     _location(heard, raw, said, expect)
     _gates(heard, said, expect)
@@ -941,10 +967,13 @@ def _clean(text: str) -> str:
 def _take_back(low: str) -> str:
     """Blank out a value the caller took back, so every reader sees only the one they settled
     on: "sixty... no, seventy-one", "98103, sorry, 98105", "Monday, I mean Tuesday"; and
-    "seventy, not sixty"."""
+    "seventy, not sixty". A correction may say more before the new value ("ninety... wait, no,
+    we paid it down, it's seventy thousand") if it is about the same thing: the same kind of
+    number, the same person, the same amount (value, balance)."""
     chars = list(low)
+    numbers = find_numbers(low)
     kinds = (
-        [(s, e) for _, s, e in find_numbers(low)],
+        [(s, e) for _, s, e in numbers],
         [m.span() for m in _WEEKDAY_RE.finditer(low)],
     )
     for spans in kinds:
@@ -954,7 +983,64 @@ def _take_back(low: str) -> str:
                 chars[s1:e1] = " " * (e1 - s1)
             elif _NOT_THAT.fullmatch(gap):
                 chars[s2:e2] = " " * (e2 - s2)
+            elif _retracted(low, numbers, (s1, e1), (s2, e2)):
+                chars[s1:e1] = " " * (e1 - s1)
     return "".join(chars)
+
+
+def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int, int],
+               second: tuple[int, int]) -> bool:  # fmt: skip
+    """A loose correction between two values: a correction word first, then a few words
+    (no new sentence) that change neither the kind of value nor whose or which it is."""
+    gap = low[first[1] : second[0]]
+    lead = _RETRACT.match(gap)
+    if not lead or not lead.group().strip(" .,;:!?…—–-"):
+        return False
+    tail = gap[lead.end() :]
+    if len(tail) > 60 or re.search(r"[.!?;]|\b(?:and|or|but|plus|also)\b", tail):
+        return False
+    if tail and _WEAK_RETRACT.fullmatch(lead.group()) and not re.search(r"[,.…—–-]", gap):
+        return False  # "worth 400 so we owe 100": no pause, no correction
+    values = {(s, e): v for v, s, e in numbers}
+    if first in values and second in values:
+        kind1 = _number_kind(low, values[first], *first)
+        kind2 = _number_kind(low, values[second], *second)
+        if kind1 is None or kind2 not in (kind1, None):
+            return False  # a bare number after the correction words is the same kind
+        before = re.split(r"[.!?;]", low[: first[0]])[-1][-40:]
+        if kind1 == "age":
+            who1 = bool(_PERSON_WORDS.search(before))
+            return not _PERSON_WORDS.search(tail) or who1 == bool(_PERSON_WORDS.search(tail))
+        if kind1 == "money":
+            role1, role2 = _money_role(before), _money_role(tail)
+            return role2 is None or role1 == role2
+        return True
+    return bool(_RETRACT.fullmatch(gap[: lead.end()]))  # two days
+
+
+def _number_kind(low: str, value: float, start: int, end: int) -> str | None:
+    """ "zip", "money" or "age" for a number in ``low`` (``None``: something else)."""
+    text = low[start:end]
+    if re.fullmatch(r"\d{5}", text):
+        return "zip"
+    if (
+        value >= 120
+        or _MONEY_AFTER.match(low[end:])
+        or "$" in low[max(0, start - 2) : start + 1]
+        or _money_role(re.split(r"[.!?;]", low[:start])[-1][-40:])
+    ):
+        return "money"
+    if 40 <= value <= 115 and value == int(value):
+        return "age"
+    return None
+
+
+def _money_role(text: str) -> str | None:
+    """Which amount the words before a number speak of, the last one said."""
+    found = [(m.end(), "value") for m in _VALUE_WORDS.finditer(text)]
+    found += [(m.end(), "balance") for m in _BALANCE_WORDS.finditer(text)]
+    found += [(m.end(), "need") for m in _NEED.finditer(text)]
+    return max(found)[1] if found else None
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -1050,7 +1136,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
-        r"^(?:(?:hi|hello|hey|yes|yeah|oh|well|good (?:morning|afternoon|evening))[,!.]?\s+)+"
+        r"^(?i:(?:hi|hello|hey|yes|yeah|oh|well|good (?:morning|afternoon|evening))[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling)\b)",
     )
@@ -1102,10 +1188,13 @@ def _not_a_name(word: str) -> bool:
 
 
 def _age(heard: Heard, low: str, expect: Expect, this_year: int,
-         numbers: list[tuple[float, int, int]], used: list[tuple[int, int]]) -> bool:  # fmt: skip
+         numbers: list[tuple[float, int, int]], used: list[tuple[int, int]],
+         raw: str = "") -> bool:  # fmt: skip
     """Every age stated for the caller and a spouse or partner; ``age`` is the youngest.
     Returns whether the caller stated their own age."""
     found: list[tuple[str, int, int]] = []  # (whose, age, position)
+    guesses: list[tuple[int, int, int]] = []  # (age, start, end): a number said when asked
+    cased = raw if len(raw) == len(low) and raw != raw.lower() else ""
     for value, start, end in numbers:
         born = re.search(r"\bborn (?:in |back in )?(?:the year )?$", low[:start])
         if born and 1900 <= value <= this_year:  # "born in 1950", "born in nineteen fifty"
@@ -1131,6 +1220,11 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         if _ZIP_CUE.search(low[:start]) or re.search(r"\b(?:at|by)\s*$", clause_before):
             continue
         whose = next((w for w, p in _AGE_OWNERS if p.search(sentence_before[-40:])), None)
+        named = _NAMED_AGE.search(sentence_before[-40:]) if cased and whose is None else None
+        if named and _TWO_OF_US.search(low):
+            at = start - len(sentence_before[-40:]) + named.start(1)
+            if cased[at].isupper() and not _not_a_name(named.group(1)):
+                whose = "spouse"  # "I'm sixty-four and Ernest is sixty-nine"
         if whose is None and _AGE_AFTER.match(after):
             whose = "spouse" if re.search(_SPOUSE_WORDS, clause_before) else "self"
         joined = previous and re.fullmatch(r"\s*(?:,|and|, and|&)\s*", low[previous[1] : start])
@@ -1147,12 +1241,14 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
                 and _BARE_AFTER.match(sentence_after)
                 and value >= 50
             )
-            if (
-                expect == Expect.AGE
-                or own_clause
-                or (_BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after))
+            if own_clause or (
+                _BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after)
             ):
-                whose = "self"  # "Sixty-nine.", or any number when the age was asked
+                whose = "self"  # "Sixty-nine."
+            elif expect == Expect.AGE and not _DURATION_AFTER.match(after):
+                guesses.append((_age_adjusted(int(value), low[:start], after), start, end))
+                previous = ("self", end)  # "70 and 65": the next one is the other borrower's
+                continue
         if whose is None:
             continue
         age = _age_adjusted(int(value), low[:start], after)
@@ -1166,6 +1262,10 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         if earlier:
             _, age, pos = found[earlier[-1]]
             found[earlier[-1]] = ("spouse", age, pos)
+    if guesses and not any(w == "self" for w, _, _ in found):
+        age, start, end = guesses[0]  # any number when the age was asked, if none was marked
+        found.append(("self", age, start))
+        used.append((start, end))
     latest: dict[str, int] = {}
     for whose, age, _pos in sorted(found, key=lambda f: f[2]):
         latest[whose] = age  # a later statement about the same person replaces the earlier one
