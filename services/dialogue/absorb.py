@@ -111,8 +111,11 @@ def _bare_answer_misread(heard: Heard, s: CallState, gates: dict[str, Any]) -> b
 
 
 def _is_place(heard: Heard) -> bool:
-    """ "Seattle, 98118" said when asked for a name is a place, not a name."""
+    """A place ("Seattle, 98118" said when asked for a name) or a choice ("the second one")
+    is not a name."""
     name = (heard.first_name or "").lower()
+    if heard.choice is not None or name in ("first", "second", "third", "one", "either"):
+        return True
     return bool(name) and name in {(heard.city or "").lower(), (heard.state or "").lower()}
 
 

@@ -147,6 +147,8 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
             s.expect = Expect.NOTHING
             return "Wonderful, thank you."
     if heard.has(Intent.STOP_CALLING):
+        if (s.flags.cancel_pending or heard.has(Intent.CANCEL)) and s.flags.existing_appointment:
+            await fn.cancel_appointment(turn, "the caller cancelled and asked not to be called")
         await fn.record_do_not_call(turn)
         return None
     if heard.has(Intent.AUTHORITY):

@@ -184,7 +184,7 @@ _NOT_NAMES = {
     "someone", "somebody", "anyone", "fine.", "age", "aged", "born", "turning", "turned",
     "now", "today", "currently", "almost", "nearly", "around", "sixty", "seventy",
     "eighty", "ninety", "fifty", "forty", "like", "love", "want", "need", "have", "had",
-    "worth", "paid", "owned", "maybe", "probably", "roughly",
+    "worth", "paid", "owned", "maybe", "probably", "roughly", "only", "kidding", "joking",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
 #: words for a role or an office: never a caller's name ("this is the administrator")
@@ -208,6 +208,18 @@ _NOT_NAMES |= ROLE_WORDS | {
     "there's", "hearing", "trying", "asking", "wondering", "sitting", "driving", "eating",
     "cooking", "home", "house", "okay", "alright", "fine", "talking", "speaking", "sure",
     "correct", "right", "wrong", "definitely", "probably", "maybe", "yep", "yup", "nah",
+}  # fmt: skip
+#: "I'm calling for my mom": someone else's home; the one who owns it is the one to hear
+_CALLING_FOR = re.compile(
+    r"\bcalling (?:for|on behalf of|with|about) my (mom|mother|mum|dad|father|parents|grandma|"
+    r"grandmother|grandpa|grandfather|aunt|uncle|husband|wife)\b"
+)
+_RELATIVE_OF = {
+    "mom": "son or daughter", "mother": "son or daughter", "mum": "son or daughter",
+    "dad": "son or daughter", "father": "son or daughter", "parents": "son or daughter",
+    "grandma": "grandchild", "grandmother": "grandchild", "grandpa": "grandchild",
+    "grandfather": "grandchild", "aunt": "niece or nephew", "uncle": "niece or nephew",
+    "husband": "wife", "wife": "husband",
 }  # fmt: skip
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 
@@ -582,7 +594,7 @@ _EMAIL_LEAD_WORDS = {
 _ZIP_RE = re.compile(r"(?<![\d,$.])\b(\d{5})\b(?!\d|,\d|\.\d)")
 _ZIP_CUE = re.compile(
     r"\b(?:zip|zip ?code|zipcode|postal code|post code)s?\b(?:\s+(?:is|it'?s|would be|number|"
-    r"there is|there'?s|over there))?[\s:,#-]*$"
+    r"there is|there'?s|over there))?[\s:,#?.!-]*$"
 )
 _DIGIT_WORDS = {
     **{str(d): str(d) for d in range(10)},
@@ -601,7 +613,8 @@ _DIGIT_WORDS = {
 }
 
 _VALUE_WORDS = re.compile(
-    r"worth|value|valued|apprais|sell (?:it )?for|market|zillow|estimat|the (?:house|home) is|"
+    r"(?<!fort )(?<!ft )(?<!ft\. )worth|value|valued|apprais|sell (?:it )?for|market|zillow|"
+    r"estimat|the (?:house|home) is|"
     r"it'?s (?:about|around|maybe|probably)|priced"
 )
 _BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
@@ -864,10 +877,10 @@ BIG_CITIES = frozenset({
     "springfield", "new haven", "stamford", "bridgeport", "allentown", "scranton", "erie",
     "harrisburg",
 })  # fmt: skip
-_BIG_CITY_RE = re.compile(
-    r"\b(" + "|".join(sorted((c.replace(" ", r"\.?\s+") for c in BIG_CITIES), key=len,
-                             reverse=True)) + r")\b"
-)  # fmt: skip
+_BIG_CITY_ALTS = "|".join(sorted((c.replace(" ", r"\.?\s+") for c in BIG_CITIES), key=len,
+                                 reverse=True))  # fmt: skip
+_BIG_CITY_RE = re.compile(rf"\b({_BIG_CITY_ALTS})\b")
+_BIG_CITY_LAST = re.compile(rf"\b({_BIG_CITY_ALTS})[\s,]*$", re.IGNORECASE)
 #: capitalised words that are not a city after "in"/"from"
 _NOT_CITY = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -940,7 +953,7 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
         _names(heard, raw, low, expect)
     used: list[tuple[int, int]] = []  # number spans already read as a fact
     numbers = find_numbers(said) if _HAS_NUMBER.search(said) else []
-    _zip(heard, said, expect, numbers, used)
+    _zip(heard, said, expect, numbers, used, raw)
     own_age = _age(heard, said, expect, this_year, numbers, used, raw)
     _amounts(heard, said, expect, numbers, used)
     _location(heard, raw, said, expect)
@@ -1129,7 +1142,18 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:his|her|their|the) {rel}\b", low):
             heard.relation = rel
             return
+    relative = _CALLING_FOR.search(low)
+    if relative and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
+        # "my name's Kyle, I'm calling for my mom, she's right here": she is the one to hear
+        heard.relation = _RELATIVE_OF.get(relative.group(1), "relative")
+        return
     text = _HONORIFICS.sub("", raw)
+    # properly cased text (not lowercase speech-to-text): a lowercase word is no name
+    cased = any(
+        m.group()[0].isupper() and m.group() not in ("I", "I'm", "I'd", "I'll", "I've")
+        for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text)
+        if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
+    )
     patterns = (
         r"(?:my name is|my name'?s|name is|this is|it'?s|it is|i'?m|i am|call me|you'?re "
         r"speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
@@ -1140,13 +1164,18 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling)\b)",
     )
+    if expect == Expect.NAME:
+        # asked for the name: "Deb Novak, sixty-three, homeowner…"
+        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*[,.!?;]|\s*$)",)
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
             first, last = match.group(1), match.group(2)
             if _not_a_name(first) or (not first[0].isupper() and expect != Expect.NAME):
                 if not re.search(r"my name", match.group(0), re.IGNORECASE):
                     continue
-            if _not_a_name(first):
+            if _not_a_name(first) or (cased and not first[0].isupper()):
+                continue  # "I'm only kidding… I'm Gwen Tanner"
+            if _is_place_name(f"{first} {last or ''}"):
                 continue
             heard.first_name = _title(first)
             if last and not _not_a_name(last) and (last[0].isupper() or expect == Expect.NAME):
@@ -1166,10 +1195,21 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         caps = [w for w in candidates if w[0].isupper()]
         pick = caps or (candidates if len(words) <= 3 else [])
         pick = [w for i, w in enumerate(pick) if i == 0 or w.lower() != pick[i - 1].lower()]
-        if pick and (caps or text.islower()):
+        if pick and (caps or text.islower()) and not _is_place_name(" ".join(pick[:2])):
             heard.first_name = _title(pick[0])
             if len(pick) > 1:
                 heard.last_name = _title(pick[1])
+
+
+def _is_place_name(words: str) -> bool:
+    """ "Fort Worth", "Colorado Springs", "Texas": a place said where a name could be."""
+    low = words.lower().strip()
+    first = low.split()[0] if low else ""
+    return bool(
+        _BIG_CITY_RE.fullmatch(low) or _BIG_CITY_RE.fullmatch(first) or low in STATES
+        or first in STATES or first in ("fort", "ft", "mount", "mt", "saint", "st", "port",
+                                        "lake", "new", "north", "south", "east", "west")
+    )  # fmt: skip
 
 
 def _title(word: str) -> str:
@@ -1378,10 +1418,13 @@ def _amount_kind(low: str, start: int, expect: Expect, heard: Heard) -> str:
 
 
 def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
-         used: list[tuple[int, int]]) -> None:  # fmt: skip
-    """A ZIP: five digits after "zip (code)", or any five-digit number that is not money."""
+         used: list[tuple[int, int]], raw: str = "") -> None:  # fmt: skip
+    """A ZIP: five digits after "zip (code)" or a place ("Albany. 12203"), or any five-digit
+    number that is not money."""
     for match in _ZIP_RE.finditer(low):
-        cued = bool(_ZIP_CUE.search(low[: match.start()]))
+        cued = bool(_ZIP_CUE.search(low[: match.start()])) or (
+            _after_place(raw, low, match.start()) and not _MONEY_AFTER.match(low[match.end() :])
+        )
         if not cued and (
             _MONEY_AFTER.match(low[match.end() :])
             or low[: match.start()].rstrip().endswith("$")
@@ -1405,6 +1448,26 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
             used.append((run[0].start(), run[-1].end()))
             return
         run = [word] if word is not None and word.group() in _DIGIT_WORDS else []
+
+
+def _after_place(raw: str, low: str, start: int) -> bool:
+    """Whether a place name ends right before ``start``: "Albany. 12203", "Wichita, 67203"."""
+    before = low[:start].rstrip(" .,")
+    if _BIG_CITY_LAST.search(before) or (
+        (state := _STATE_NAME_RE.search(before)) and state.end() == len(before)
+    ):
+        return not _near_money_word(low, start)
+    if len(raw) != len(low):
+        return False
+    word = re.search(r"([A-Za-z][A-Za-z'-]*)[.,]?\s*$", raw[:start])
+    return bool(
+        word
+        and word.group(1)[0].isupper()
+        and word.group(1) != "I"
+        and word.group(1).lower() not in _NOT_CITY
+        and not _not_a_name(word.group(1))
+        and not _near_money_word(low, start)
+    )
 
 
 def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
@@ -1434,6 +1497,9 @@ def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
 
 def _city_before_state(before: str, expect: Expect) -> str | None:
     """The words just before a state: "Spokane, Washington", "phoenix arizona"."""
+    big = _BIG_CITY_LAST.search(before)
+    if big:
+        return _city(big.group(1))  # "Fort Worth, Texas": a big city, whatever its words
     words = re.findall(r"[A-Za-z][A-Za-z.'-]*", before)
     tail: list[str] = []
     for word in reversed(words):
