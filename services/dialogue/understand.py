@@ -185,6 +185,7 @@ _NOT_NAMES = {
     "now", "today", "currently", "almost", "nearly", "around", "sixty", "seventy",
     "eighty", "ninety", "fifty", "forty", "like", "love", "want", "need", "have", "had",
     "worth", "paid", "owned", "maybe", "probably", "roughly", "only", "kidding", "joking",
+    "please",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
 #: words for a role or an office: never a caller's name ("this is the administrator")
@@ -221,6 +222,11 @@ _RELATIVE_OF = {
     "grandfather": "grandchild", "aunt": "niece or nephew", "uncle": "niece or nephew",
     "husband": "wife", "wife": "husband",
 }  # fmt: skip
+#: a lowercase first and last name, then what follows it: "lorenzo diaz im 70"
+_LOWER_NAME = re.compile(
+    r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
+    r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of)\b|[.!]?$)"
+)
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 
 _YES = re.compile(
@@ -250,7 +256,15 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.NOT_INTERESTED: re.compile(
         r"not interested|no interest|don'?t (?:want|need) (?:it|one|a reverse|that|this|any)|"
-        r"not for (?:me|us)|i'?ll pass|we'?ll pass|changed my mind|not something (?:i|we)"
+        r"not for (?:me|us)|i'?ll pass|we'?ll pass|changed my mind|not something (?:i|we)|"
+        # "I don't think it's for me", "I don't think I need it after all"
+        r"(?:don'?t|do not) think (?:it'?s|it is|this is|this'?s|that'?s|that is|it would be|it'?d"
+        r" be) (?:really )?(?:for (?:me|us)|right for (?:me|us)|a (?:good )?fit|something (?:i|we"
+        r"|for (?:me|us)))|(?:don'?t|do not) think (?:i|we) (?:really |actually )?(?:need|want) "
+        r"(?:it|one|this|that|to do (?:it|this|that|one)|a reverse)|"
+        # only asking: "I was just curious whether I'd qualify. that's all I wanted to know"
+        r"that'?s all (?:i|we) (?:wanted|needed) to know|\bjust (?:curious|wondering|checking)\b"
+        r"[^?]{0,80}\bthat'?s (?:all|it)\b"
     ),
     Intent.BAD_TIMING: re.compile(
         r"not a good time|bad time|busy right now|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
@@ -271,7 +285,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"lender|broker|loan officer|financial (?:advisor|adviser|planner)|mortgage (?:guy|"
         r"person|company|broker))(?:'s| is| are)(?: already)? (?:handling|helping|doing|taking "
         r"care|working|setting|on it|processing)|(?:working|dealing|talking) with (?:my|our|"
-        r"another) (?:bank|credit union|lender|broker|loan officer)"
+        r"another) (?:bank|credit union|lender|broker|loan officer)|"
+        # someone is already on it: "my son-in-law is a broker and he's already handling it"
+        r"\balready (?:handling|doing|working on|processing|setting up|taking care of) (?:a |an |"
+        r"the |our |my |this )?(?:reverse mortgage|hecm|loan|mortgage|application|refinanc\w*)"
     ),
     Intent.HUMAN: re.compile(
         r"\b(?:talk|speak|speaking|chat|put me through) (?:to|with) (?:a |an |the |your |some )?"
@@ -316,7 +333,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:out|at (?:the|a|work|church)|away|sleeping|napping|busy|unavailable|in the hospital"
         r"|resting|not feeling)|you have the wrong|no one (?:here )?by that name|nobody (?:here )?"
         r"by that name|(?:he|she) passed away|that'?s my (?:" + "|".join(RELATIONS) + r")|"
-        r"(?:this|it) is(?:n'?t| not) (?:him|her)|not (?:him|her)\b"
+        r"(?:this|it) is(?:n'?t| not) (?:him|her)|not (?:him|her)\b|"
+        # "I'm a neighbor of Mr. Alvarez, he asked me to call"
+        r"(?:i'?m|i am) (?:a|an|the) (?:" + "|".join(RELATIONS) + r") of\b|(?:he|she) asked me to "
+        r"(?:call|phone|ring)"
     ),
     Intent.HOLD_ON: re.compile(
         r"hold on|one (?:moment|minute|second|sec)|let me (?:get|grab|fetch|find) (?:him|her|"
@@ -550,7 +570,12 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         "younger spouse non-borrowing spouse",
     ),
     "eligibility": (
-        re.compile(r"(?:do|would|could|can) (?:i|we) qualify|eligib|requirements|who qualifies"),
+        re.compile(
+            r"(?:do|would|could|can) (?:i|we) qualify|eligib|requirements|who qualifies|"
+            r"(?:does|would|will) (?:that|it|this) (?:still )?(?:count|qualify|work|matter|be a "
+            r"problem|be an issue)|is (?:that|this|it) (?:a problem|an issue|a deal.?breaker|"
+            r"allowed|ok|okay)\b"
+        ),
         "who is eligible for a reverse mortgage",
     ),
     "upkeep": (
@@ -618,6 +643,16 @@ _VALUE_WORDS = re.compile(
     r"it'?s (?:about|around|maybe|probably)|priced"
 )
 _BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
+#: a bare answer of nothing, when the balance was asked: "none", "zero", "nothing at all"
+_NONE = re.compile(
+    r"(?:(?:no|nope|oh|well|um|uh)[\s,]+)?(?:none|nothing|zero|nada|zilch|not a (?:thing|dime|"
+    r"penny|cent))(?: at all| whatsoever)?"
+)
+#: a loan besides the first mortgage, whose balance adds to it
+_OTHER_LOAN = re.compile(
+    r"\b(?:second|2nd|other|another|separate) (?:mortgage|loan|lien)|\bhome equity (?:line|loan)|"
+    r"\bequity line|\bheloc\b|\bline of credit\b"
+)
 _PAID_OFF = re.compile(
     r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
     r"whole thing )?off|\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
@@ -633,16 +668,23 @@ _NOT_OWN = re.compile(
     r"(?:don'?t|do not|doesn'?t|does not|never) own\b|\bnot (?:the |a )?(?:home ?)?owners?\b|"
     r"\b(?:i|we) (?:just |only )?rent (?:my|our|an?|the|this|a little) (?:apartment|place|house|"
     r"home|unit|condo|room|trailer|duplex|townhouse|mobile|space|flat)|\b(?:we'?re|i'?m|we are|i"
-    r" am) (?:just |only |still )?(?:renters?|tenants?|renting)\b|\brenters?\b|\bit'?s a rental"
+    r" am) (?:just |only |still )?(?:renters?|tenants?|renting)\b(?! (?:it |the \w+ )?out)|"
+    r"\brenters?\b|\bit'?s a rental"
     r",? (?:i|we) (?:don'?t|do not)|\b(?:my|our|the) (?:son|daughter|kids?|children|family|"
     r"parents?|mother|father|mom|dad|brother|sister|landlord|niece|nephew|grandson|"
     r"granddaughter|friend|boyfriend|girlfriend|landlady|uncle|aunt|cousin)(?:'s)? (?:owns?|holds?"
     r" the (?:title|deed)|has the (?:title|deed))\b|\bbelongs? to (?:my|our|the) (?:son|daughter|"
     r"kids|children|landlord|parents?|family|mother|father|mom|dad)|\b(?:in|under) (?:my|our) "
-    r"(?:son|daughter|kids?|children|parents?|mother|father|mom|dad|brother|sister)'?s? names?"
+    r"(?:son|daughter|kids?|children|parents?|mother|father|mom|dad|brother|sister)'?s? names?|"
+    # "it's my brother's, I rent it from him"
+    r"\b(?:it'?s|it is|the (?:house|home|place) is|that'?s) (?:really |actually )?(?:my|our) "
+    r"(?:son|daughter|kids?|children|family|parents?|mother|father|mom|dad|brother|sister|"
+    r"landlord|landlady|niece|nephew|grandson|granddaughter|friend|uncle|aunt|cousin)"
+    r"(?:-in-law)?'s\b|\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
 )
 _RENT = re.compile(
-    r"\b(?:we|i) (?:just )?rent\b|\brenting\b|\brenters?\b|\btenants?\b|\blease\b|\blandlord\b|"
+    r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)|\brenting\b(?! out)|\brenters?\b|"
+    r"\btenants?\b|\blease\b|\blandlord\b|"
     r"(?:don'?t|do not) own|not (?:the )?(?:home)?owners?|(?:my|our) (?:son|daughter|kids?|"
     r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
 )
@@ -651,22 +693,64 @@ _OWN = re.compile(
     r"in (?:my|our) name|paid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) )?"
     r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
     r"it|my|our|by|with)\b)|(?:my|our) (?:wife|husband|spouse|partner) "
-    r"(?:and i )?owns?\b|\bown(?:s|ed)? (?:a|the|this|that) (?:house|home|place|condo|property)"
+    r"(?:and i )?owns?\b|\bown(?:s|ed)? (?:a|the|this|that) (?:house|home|place|condo|property)|"
+    r"\b(?:i|we)(?:'ve| have)? got (?:a|the|our|my) (?:house|home|condo|place)\b|\b(?:i|we) have "
+    r"(?:a|the) (?:house|home|condo)\b(?! (?:to|for|that i|that we) rent)|"
+    # a mortgage on their own house: "I still owe about 180 on my house"
+    r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b"
 )
+#: "our house is in Aurora … we live there": their own home, with living there
+_OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
 _OWN_WEAK = re.compile(r"it'?s (?:mine|ours)|(?:my|our) (?:own )?(?:house|home)\b|we do|i do")
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)"
+)
 _NOT_PRIMARY = re.compile(
     r"vacation|second home|summer (?:home|place|house)|winter (?:home|place)|rental propert|"
     r"it'?s a rental|a rental|rent (?:it|the (?:house|home|place)|them) out|investment|cabin|"
     r"don'?t live (?:there|in it)|do not live (?:there|in it)|snowbird|half (?:the|of the) year|"
     r"part of the year|weekend place|lake house|beach house|timeshare|not (?:my|our) (?:main|"
-    r"primary)"
+    r"primary)|"
+    # the whole place let: "I rent out both sides"
+    r"rent(?:ing)? out (?:both (?:sides|units|halves|floors|of them)|all (?:of )?(?:it|them|the "
+    r"units)|the (?:whole|entire) (?:house|home|place|thing)|every (?:unit|side))|"
+    # nobody lives there: "I moved into assisted living", "nobody lives there now"
+    r"moved (?:into|in to|to) (?:an? |the )?(?:assisted living|nursing home|care (?:home|"
+    r"facility)|memory care|retirement (?:home|community)|senior (?:living|home|apartment))|"
+    r"(?:live|living|stay|staying) (?:in|at) (?:an? |the )?(?:assisted living|nursing home|care "
+    r"(?:home|facility)|memory care|retirement home)|\b(?:nobody|no one|no-one) (?:lives|is "
+    r"living|stays|is staying)\b|\b(?:sits|sitting|is|it'?s|been|stands|standing) (?:empty|"
+    r"vacant)\b|"
+    # part of the year there: "we're only down here January to April"
+    r"\bonly (?:(?:come|go|stay|are|be|live|spend time) )?(?:down |up |out |over )?(?:(?:here|"
+    r"there) (?:for |in |during |from )?|(?:for |in |during |from ))(?:the )?(?:winters?|"
+    rf"summers?|season|part|a few|a couple|{_MONTH} (?:to|through|till|until|and) {_MONTH})|"
+    r"\ba (?:couple|few) (?:of )?(?:weeks|months) (?:a|each|every) year"
+)
+#: the caller lives in another home than the one they own: "I live with my daughter"
+_LIVES_ELSEWHERE = re.compile(
+    r"\b(?:i|we) (?:now |actually |really )?(?:live|stay|am living|are living|'m living|'re "
+    r"living|moved in) with (?:my|our) (?:son|daughter|kids|children|sister|brother|family|"
+    r"mother|father|mom|dad|parents|grand\w+|niece|nephew|friend|boyfriend|girlfriend)|\b(?:i|"
+    r"we) (?:now |actually |really )?live in (?:an? |my |our )?(?:apartment|rental|rented|"
+    r"(?:son|daughter|sister|brother)'s)"
 )
 _PRIMARY = re.compile(
     r"live (?:there|in it|here|in the (?:house|home))|full.?time|year.?round|all year|primary|"
     r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"
-    r"(?:we|i)'?ve lived|only home"
+    r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
+    r"\bown and live\b|\blived (?:there|here|in it) (?:for )?(?:over |almost |nearly |about )?"
+    r"(?:[\w-]+ )?(?:years|decades)|\blived (?:there|here|in it) since|\bs?he (?:still )?lives "
+    r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)"
 )
 _DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
+#: before a weekday: a day gone by, not one to meet on
+_PAST_DAY = re.compile(
+    r"\b(?:last|this past|past)\s*$|\b(?:had|went|did|happened|came|saw|visited|got back|was "
+    r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
+    r"works?|good|best)\b)"
+)
 _CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
 _MORNING = re.compile(
     rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|\bearly\b(?!\s+(?:afternoon|"
@@ -737,8 +821,8 @@ _PARENT_WORDS = r"(?:mother|father|mom|mum|dad|mama|papa|parents?)"
 #: a name after "my wife": "my wife Nadine is 61", "my husband, Rick, is 59"
 _GIVEN_NAME = r"(?:,?\s+(?!(?:and|who|is|was|will|turned|turns|just|says|said)\b)[a-z][a-z'-]+,?)?"
 _SPOUSE_AGE = re.compile(
-    rf"\b{_SPOUSE_WORDS}{_GIVEN_NAME}(?:'s| is| was|'ll be| will be| turned| just turned| turns| is turning|"
-    rf" who is|,)?(?: age is| is)?\s*{_MOD}$"
+    rf"\b{_SPOUSE_WORDS}{_GIVEN_NAME}(?:'s| is| was|'ll be| will be| turned| just turned| turns|"
+    rf" is turning| who is|,)?(?: age is| is)?\s*{_MOD}$"
     rf"|\b(?:s?he'?s|s?he is|s?he'?ll be|s?he will be|s?he turned|s?he just turned|s?he turns|"
     rf"s?he was)\s*{_MOD}$"
 )
@@ -838,6 +922,8 @@ _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+won{_WORD_END}", re.I), r"\1-one"),
     (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
+    (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
+    (re.compile(r"\bmourning(s?)\b", re.I), r"morning\1"),
 )  # fmt: skip
 _REVERSE_MORTGAGE = re.compile(r"reverse mortgage|\bhecm\b|home equity conversion")
 #: intents answered by the policy itself: no knowledge-base search for them
@@ -1139,7 +1225,8 @@ def _after_reading(heard: Heard, low: str, own_age: bool) -> None:
 
 def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     for rel in RELATIONS:
-        if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:his|her|their|the) {rel}\b", low):
+        if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:(?:his|her|their|the) {rel}\b|an? {rel} "
+                     rf"of\b)", low):  # fmt: skip
             heard.relation = rel
             return
     relative = _CALLING_FOR.search(low)
@@ -1167,6 +1254,9 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     if expect == Expect.NAME:
         # asked for the name: "Deb Novak, sixty-three, homeowner…"
         patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*[,.!?;]|\s*$)",)
+    elif expect not in (Expect.LOCATION, Expect.ZIP):
+        # a first and last name said on their own, whatever was asked: "Marisol Ferrer."
+        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$",)
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
             first, last = match.group(1), match.group(2)
@@ -1175,8 +1265,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                     continue
             if _not_a_name(first) or (cased and not first[0].isupper()):
                 continue  # "I'm only kidding… I'm Gwen Tanner"
-            if _is_place_name(f"{first} {last or ''}"):
-                continue
+            if _is_place_name(f"{first} {last or ''}") or (
+                pattern.endswith("[.!]?$") and (not last or _not_a_name(last))
+            ):
+                continue  # "Fort Worth"; "Sounds good."
             heard.first_name = _title(first)
             if last and not _not_a_name(last) and (last[0].isupper() or expect == Expect.NAME):
                 heard.last_name = _title(last)
@@ -1186,6 +1278,14 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                 heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
             return
     if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
+        said = _LOWER_NAME.match(text) if text.islower() else None
+        if (
+            said
+            and not any(_not_a_name(w) for w in said.groups())
+            and not _is_place_name(" ".join(said.groups()))
+        ):  # "lorenzo diaz im 70", "yeah hi bob kessler in philly"
+            heard.first_name, heard.last_name = _title(said.group(1)), _title(said.group(2))
+            return
         if re.search(r"\b(?:i'?m|i am|it'?s|this is|we'?re)\b", low):
             return  # "I'm fine", "I'm 71": a sentence about something else, not a name
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if "'" not in w]
@@ -1333,7 +1433,7 @@ def _age_adjusted(age: int, before: str, after: str) -> int:
 
 def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
              used: list[tuple[int, int]]) -> None:  # fmt: skip
-    if _PAID_OFF.search(low):
+    if _PAID_OFF.search(low) or (expect == Expect.BALANCE and _NONE.fullmatch(low.strip(" .!,"))):
         heard.mortgage_balance = 0
     money_context = expect in (Expect.VALUE, Expect.BALANCE)
     money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
@@ -1351,8 +1451,28 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             said.append((value, start, end))
         elif money_context or (money_talk and value >= 100):
             bare.append((value, start, end))
+    balance_end = None  # where the balance said last ended: a second loan adds to it
     for value, start, end in said:
+        amount = _scale_amount(value)
+        if (
+            amount
+            and heard.mortgage_balance
+            and balance_end is not None
+            and (
+                _amount_kind(low, start, expect, heard) == "balance"
+                or _OTHER_LOAN.search(low[end : end + 40])
+            )
+            and re.search(r"\b(?:and|plus|another|also|on top)\b", low[balance_end:start])
+            and _OTHER_LOAN.search(low[balance_end : end + 40])
+        ):
+            heard.mortgage_balance += amount  # "150 on the first mortgage and 60 on a HELOC"
+            used.append((start, end))
+            balance_end = end
+            continue
+        before = heard.mortgage_balance
         _amount(heard, low, expect, value, start, end, used)
+        if heard.mortgage_balance != before:
+            balance_end = end
     asked = {Expect.VALUE: heard.home_value, Expect.BALANCE: heard.mortgage_balance}.get(expect)
     if asked:
         return  # what was asked was answered in words; a bare number is no tie to break
@@ -1422,7 +1542,8 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
     """A ZIP: five digits after "zip (code)" or a place ("Albany. 12203"), or any five-digit
     number that is not money."""
     for match in _ZIP_RE.finditer(low):
-        cued = bool(_ZIP_CUE.search(low[: match.start()])) or (
+        cue = re.sub(rf"\s*(?:{_TAKE_BACK.pattern})$", " ", low[: match.start()])
+        cued = bool(_ZIP_CUE.search(cue)) or (
             _after_place(raw, low, match.start()) and not _MONEY_AFTER.match(low[match.end() :])
         )
         if not cued and (
@@ -1442,7 +1563,9 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
             run.append(word)
             continue
         if len(run) == 5 and (
-            expect in (Expect.ZIP, Expect.LOCATION) or _ZIP_CUE.search(low[: run[0].start()])
+            expect in (Expect.ZIP, Expect.LOCATION)
+            or _ZIP_CUE.search(low[: run[0].start()])
+            or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
         ):
             heard.zip = "".join(_DIGIT_WORDS[w.group()] for w in run)
             used.append((run[0].start(), run[-1].end()))
@@ -1556,13 +1679,35 @@ def _city(text: str) -> str | None:
     return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
 
+def _gate_words(low: str) -> str:
+    """``low`` without the words about another home that the caller took back ("it's our
+    vacation... no, no, I misspoke, it's where we live") or that are past ("we sold the
+    vacation place")."""
+    chars = list(low)
+    for match in _NOT_PRIMARY.finditer(low):
+        after = low[match.end() :]
+        after = re.sub(r"^\s*(?:home|house|place|property|condo|cabin)\b", "", after)
+        lead = _RETRACT.match(after)
+        took_back = bool(lead) and not _WEAK_RETRACT.fullmatch(lead.group())
+        sold = re.search(
+            r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)) (?:the |our |"
+            r"my |a |that )?$", low[: match.start()]
+        )  # fmt: skip
+        if took_back or sold:
+            chars[match.start() : match.end()] = " " * (match.end() - match.start())
+    return "".join(chars)
+
+
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
     rent_out = re.search(
-        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b|rent(?:ing)? out|rental propert|"
-        r"investment propert|an investment|tenants? (?:live|in it|there|pay)", low
+        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|rental "
+        r"propert|investment propert|an investment|tenants? (?:live|in it|there|pay)", low
     )  # fmt: skip
     rental = re.search(r"\ba rental\b", low)
-    if _NOT_PRIMARY.search(low):
+    elsewhere = _LIVES_ELSEWHERE.search(low) and (
+        expect == Expect.PRIMARY or re.search(r"\b(?:i|we) (?:do )?own\b", low)
+    )  # "I own a house in Ponce, but I live in an apartment": not the home they live in
+    if _NOT_PRIMARY.search(_gate_words(low)) or elsewhere:
         heard.primary_residence = False
         if rent_out or (rental and expect != Expect.HOMEOWNER):
             heard.homeowner = True
@@ -1580,6 +1725,8 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         heard.homeowner = False
     elif expect == Expect.HOMEOWNER and _OWN_WEAK.search(low) and not heard.question:
         heard.homeowner = True
+    elif _OWN_POSSESSIVE.search(low) and heard.primary_residence and not heard.question:
+        heard.homeowner = True  # "our house is in Aurora, we live there"
     if expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
         heard.homeowner = heard.yes and not heard.no
     if expect == Expect.PRIMARY and heard.primary_residence is None and (heard.yes or heard.no):
@@ -1593,6 +1740,8 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     days: list[Weekday] = []
     for match in _WEEKDAY_RE.finditer(low):
         day = _WEEKDAYS[match.group(1)]
+        if _PAST_DAY.search(re.split(r"[,.;!?]", low[: match.start()])[-1]):
+            continue  # "we had the party Sunday", "last Tuesday": no day to meet
         if day not in days:
             days.append(day)
     if re.search(r"\bweekdays?\b|during the week", low):
@@ -1698,12 +1847,16 @@ def _choice(heard: Heard, low: str, expect: Expect) -> None:
 
 
 def _email(heard: Heard, low: str) -> None:
-    match = _EMAIL_RE.search(low)
-    if match:
-        heard.email = match.group(0).rstrip(".")
+    """The address said last (a caller who corrects it says the right one last): written,
+    spoken ("janet dot marsh at example dot com") or spelled ("M-A-V-I-S at …")."""
+    low = re.sub(r"\b[a-z0-9](?:-[a-z0-9]\b)+", lambda m: m.group().replace("-", ""), low)
+    written = list(_EMAIL_RE.finditer(low))
+    if written:
+        heard.email = written[-1].group(0).rstrip(".")
         return
-    spoken = _SPOKEN_EMAIL.search(low)
-    if spoken:
+    said = list(_SPOKEN_EMAIL.finditer(low))
+    if said:
+        spoken = said[-1]
         words = spoken.group(1).split()
         while words and words[0] in _EMAIL_LEAD_WORDS:
             words.pop(0)

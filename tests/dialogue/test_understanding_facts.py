@@ -636,3 +636,356 @@ def test_more_ways_to_say_it(expect: Expect, said: str, facts: dict[str, object]
 def test_more_ways_to_say_the_new_intents(said: str, intent: Intent) -> None:
     heard = understand(said)
     assert heard.has(intent) and not heard.has(Intent.BOOK) and not heard.has(Intent.HUMAN)
+
+
+# ---- 11. corrections that say more before the new value ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        (E.VALUE, "it's worth five hundred... well, my neighbor just sold for five sixty, so say "
+         "five hundred fifty thousand", {"home_value": 550_000, "mortgage_balance": None}),
+        (E.VALUE, "about 400, well, the one next door went for 450, so call it 440 thousand",
+         {"home_value": 440_000, "mortgage_balance": None}),
+        (E.AGE, "it's worth three hundred thousand, we owe ninety... wait, no, we paid it down, "
+         "it's seventy thousand now", {"home_value": 300_000, "mortgage_balance": 70_000}),
+        (E.VALUE, "worth about two sixty and I owe two hundred fifty... no, goodness, twenty-five, "
+         "twenty-five thousand", {"home_value": 260_000, "mortgage_balance": 25_000}),
+        (E.BALANCE, "we owe about a hundred twenty thousand... Pat says no, it's one hundred forty "
+         "thousand, she pays the bills", {"mortgage_balance": 140_000, "money_purpose": None}),
+        (E.BALANCE, "maybe 80 thousand, actually my wife tells me it's closer to 95 thousand",
+         {"mortgage_balance": 95_000}),
+        (E.NOTHING, "we owe about a hundred thousand... wait, no, with the second loan for the "
+         "kitchen it's more like two hundred sixty thousand", {"mortgage_balance": 260_000}),
+        (E.AGE, "I'm seventy, my wife Nadine is sixty-one... no, wait, she turned sixty-two last "
+         "week", {"borrower_ages": [70, 62], "age": 62}),
+        (E.AGE, "my husband is 61, sorry, I mean he just turned 62", {"borrower_ages": [62]}),
+        (E.VALUE, "zip is 98103, sorry, 98105, I was thinking of my old place", {"zip": "98105"}),
+        (E.NOTHING, "the zip code is 85004, no wait, 85006", {"zip": "85006"}),
+    ],
+)  # fmt: skip
+def test_a_correction_may_say_more_before_the_new_value(
+    expect: Expect, said: str, facts: dict[str, object]
+) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        # a new amount of another kind, or another person's age, is no correction
+        (E.VALUE, "it's worth 400 thousand, well, we owe 100 thousand on it",
+         {"home_value": 400_000, "mortgage_balance": 100_000}),
+        (E.AGE, "I'm 70, no, wait, my wife is 65", {"borrower_ages": [70, 65], "age": 65}),
+        (E.NOTHING, "I'm seventy, no mortgage, and it's worth about 300 thousand",
+         {"age": 70, "mortgage_balance": 0, "home_value": 300_000}),
+        (E.AGE, "I'm sixty-four. Actually, sorry, that's my wife. I'm sixty.",
+         {"borrower_ages": [60, 64], "age": 60}),
+    ],
+)  # fmt: skip
+def test_what_is_not_a_correction_stays(
+    expect: Expect, said: str, facts: dict[str, object]
+) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "primary"),
+    [
+        (E.AGE, "I own the house in Scottsdale, it's our vacation... no, no, I misspoke, it's "
+         "where we live, we sold the vacation place in Flagstaff last year", True),
+        (E.PRIMARY, "it's a second home, sorry, I mean it's our main home", True),
+        (E.NOTHING, "we used to have a lake house but we live here full time now", True),
+        (E.PRIMARY, "no, it's our vacation home", False),
+    ],
+)  # fmt: skip
+def test_a_taken_back_vacation_home_is_no_gate(expect: Expect, said: str, primary: bool) -> None:
+    assert understand(said, expect).primary_residence is primary
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "email"),
+    [
+        (E.EMAIL, "it's jmarsh at example dot com... no, sorry, that's my old one. it's janet dot "
+         "marsh at example dot com", "janet.marsh@example.com"),
+        (E.EMAIL, "bob@example.org, no wait, use robert@example.org", "robert@example.org"),
+        (E.EMAIL, "it's M-A-V-I-S-G-R-E-E-R at example dot com", "mavisgreer@example.com"),
+        (E.EMAIL, "h w e b b at example dot com", "hwebb@example.com"),
+        (E.NOTHING, "send it to r-o-s-e at mail dot com please", "rose@mail.com"),
+    ],
+)  # fmt: skip
+def test_the_last_email_counts_and_spelled_letters_join(
+    expect: Expect, said: str, email: str
+) -> None:
+    assert understand(said, expect).email == email
+
+
+# ---- 12. the gates: another home, someone else's home, loans that add up -------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "homeowner", "primary"),
+    [
+        (E.HOMEOWNER, "I own a duplex in Salem, Oregon, I rent out both sides", True, False),
+        (E.NOTHING, "we're renting out the whole house right now", True, False),
+        (E.PRIMARY, "no, I live with my daughter over in Keizer, it's her house", None, False),
+        (E.NOTHING, "I own my mother's old house in Ponce, but I live in an apartment in the Bronx",
+         True, False),
+        (E.HOMEOWNER, "I own my house in Grand Rapids, but I moved into assisted living last year",
+         True, False),
+        (E.PRIMARY, "nobody lives there now, my daughter checks on it", None, False),
+        (E.PRIMARY, "the house is sitting empty since my husband passed", None, False),
+        (E.HOMEOWNER, "we're only down here January to April, home is in Michigan", None, False),
+        (E.NOTHING, "we only come down for the winter", None, False),
+        (E.NOTHING, "no, nobody lives in the Ponce house, we go a couple weeks a year", None,
+         False),
+        # still their home: a room let out, a long life there, owning and living in it
+        (E.PRIMARY, "yes, I rent out a room to a student", None, True),
+        (E.NOTHING, "I own a brownstone in Brooklyn, lived there fifty years", True, True),
+        (E.NOTHING, "I own and live in my house in Seattle", True, True),
+    ],
+)  # fmt: skip
+def test_owning_a_home_one_does_not_live_in(
+    expect: Expect, said: str, homeowner: bool | None, primary: bool | None
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.homeowner, heard.primary_residence) == (homeowner, primary)
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "homeowner"),
+    [
+        (E.AGE, "the house? oh, it's my brother's, I rent it from him", False),
+        (E.HOMEOWNER, "it's actually my son's, we rent from him", False),
+        (E.HOMEOWNER, "that's my daughter-in-law's place", False),
+        (E.NAME, "hello, Leon Sauer, I've got a house in Yakima, I live there", True),
+        (E.NAME, "hi, I still owe about a hundred eighty thousand on my house", True),
+        (E.NAME, "our house is in Aurora, Colorado, we live there", True),
+        (E.NOTHING, "we have a home in Tucson we live in year round", True),
+    ],
+)  # fmt: skip
+def test_whose_home_it_is(expect: Expect, said: str, homeowner: bool) -> None:
+    assert understand(said, expect).homeowner is homeowner
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "balance"),
+    [
+        (E.AGE, "I owe one hundred fifty thousand on the first mortgage and sixty thousand on a "
+         "home equity line", 210_000),
+        (E.BALANCE, "about 200 thousand on the mortgage, plus 40 thousand on a HELOC", 240_000),
+        (E.NOTHING, "we owe 90 thousand, and another 30 thousand on a second mortgage", 120_000),
+        # a car loan is no lien on the home; a line of credit when the mortgage is paid off is
+        (E.BALANCE, "we owe 150 thousand on the house and 20 thousand on the car", 150_000),
+        (E.NOTHING, "it's paid off, but I owe 20 thousand on a line of credit", 20_000),
+        (E.BALANCE, "none", 0),
+        (E.BALANCE, "nothing at all", 0),
+        (E.BALANCE, "zero.", 0),
+    ],
+)  # fmt: skip
+def test_every_loan_on_the_home_counts(expect: Expect, said: str, balance: int) -> None:
+    assert understand(said, expect).mortgage_balance == balance
+
+
+# ---- 13. ages and names said in a list -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        (E.NAME, "hello, Leon Sauer, seventy-six, I've got a house in Yakima",
+         {"first_name": "Leon", "age": 76}),
+        (E.NAME, "Deb Novak, sixty-three, homeowner, primary residence, Colorado Springs 80918",
+         {"first_name": "Deb", "last_name": "Novak", "age": 63, "zip": "80918"}),
+        (E.NAME, "hello, I'm Dolly Harmon, seventy-two", {"first_name": "Dolly", "age": 72}),
+        (E.AGE, "I'm eighty years young. I own a brownstone, lived there fifty years",
+         {"age": 80, "borrower_ages": [80]}),
+        (E.AGE, "we've been in the house forty years, I'm seventy-eight", {"age": 78}),
+        (E.AGE, "I'm sixty-four and Ernest is sixty-nine, we both own the house",
+         {"borrower_ages": [64, 69], "age": 64}),
+        (E.NAME, "hi, my name is Jean Kowalski, I'm sixty-six and my husband Rick is fifty-nine",
+         {"borrower_ages": [66, 59], "age": 59}),
+        (E.NAME, "hi, Ned Kowal, seventy-four, my wife Pat is seventy-two",
+         {"borrower_ages": [74, 72], "age": 72}),
+        (E.NOTHING, "my partner, Sam, is 66 and I'm 70", {"borrower_ages": [70, 66]}),
+        # a named child is no borrower
+        (E.AGE, "I'm 72 and Kyle is 45, he's my son", {"borrower_ages": [72], "age": 72}),
+    ],
+)  # fmt: skip
+def test_ages_in_a_list_and_named_spouses(
+    expect: Expect, said: str, facts: dict[str, object]
+) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "first", "last"),
+    [
+        (E.NAME, "ha, I'm only kidding, I supervise the church choir. I'm Gwen Tanner", "Gwen",
+         "Tanner"),
+        (E.NAME, "I'm just joking with you. My name is Harold Finch.", "Harold", "Finch"),
+        (E.NAME, "Deb Novak, sixty-three, homeowner", "Deb", "Novak"),
+        (E.AGE, "Marisol Ferrer", "Marisol", "Ferrer"),
+        (E.NAME, "hi, Doyle Pettigrew, Fort Worth, Texas, 76116", "Doyle", "Pettigrew"),
+    ],
+)  # fmt: skip
+def test_names_in_cased_text(expect: Expect, said: str, first: str, last: str) -> None:
+    heard = understand(said, expect)
+    assert (heard.first_name, heard.last_name) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("expect", "said"),
+    [(E.NAME, "Fort Worth, Texas"), (E.AGE, "Sounds Good"), (E.NAME, "Colorado Springs, 80918")],
+)
+def test_places_and_phrases_are_not_names(expect: Expect, said: str) -> None:
+    assert understand(said, expect).first_name is None
+
+
+@pytest.mark.parametrize(
+    ("said", "relation"),
+    [
+        ("hi, my name's Kyle, I'm calling for my mom, she's right here, I'll put her on speaker",
+         "son or daughter"),
+        ("I'm calling with my grandma, she's right here and says it's fine", "grandchild"),
+        ("this is Ann, I'm calling for my father, hold on, he's coming", "son or daughter"),
+    ],
+)  # fmt: skip
+def test_calling_for_a_parent_who_comes_to_the_phone(said: str, relation: str) -> None:
+    heard = understand(said, Expect.NAME)
+    assert heard.relation == relation and heard.first_name is None
+    assert heard.has(Intent.HOLD_ON)
+
+
+def test_calling_for_oneself_and_a_spouse_is_no_relation() -> None:
+    heard = understand("hi, this is Yolanda Pierce, I'm calling for me and my husband", E.NAME)
+    assert heard.relation is None and heard.first_name == "Yolanda"
+
+
+# ---- 14. ZIPs after a place; intents of declining --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "zip_code", "value"),
+    [
+        (E.VALUE, "Albany. 12203", "12203", None),
+        (E.VALUE, "Wichita, 67203", "67203", None),
+        (E.BALANCE, "oh that's in spokane washington 99201", "99201", None),
+        (E.AGE, "oh, you need the zip code? 97526", "97526", None),
+        (E.VALUE, "Maybe 85000", None, 85_000),
+        (E.VALUE, "the house in Tucson is worth 95000", None, 95_000),
+    ],
+)  # fmt: skip
+def test_a_zip_right_after_a_place(
+    expect: Expect, said: str, zip_code: str | None, value: int | None
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.zip, heard.home_value) == (zip_code, value)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no, I don't think it's for me. thank you anyway, bye",
+        "I don't think this is right for us",
+        "you know, I don't think I need it after all",
+        "honestly I don't think we really want one",
+        "I was just curious whether I'd qualify. that's all I wanted to know",
+        "I'm just checking, that's all",
+    ],
+)
+def test_declining_without_saying_not_interested(said: str) -> None:
+    assert understand(said).has(Intent.NOT_INTERESTED)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm not sure it's for me, how does it work?",
+        "I think it's for my wife too",
+        "just curious, how much could I get?",
+    ],
+)
+def test_doubts_and_questions_are_not_declining(said: str) -> None:
+    assert not understand(said).has(Intent.NOT_INTERESTED)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my son-in-law is a mortgage broker and he's already handling a reverse mortgage for us",
+        "my nephew is a loan officer, he's already working on the application",
+        "our friend at the bank is already processing a refinance for us",
+    ],
+)
+def test_someone_already_handling_the_loan(said: str) -> None:
+    assert understand(said, Expect.HOMEOWNER).has(Intent.OTHER_LENDER)
+
+
+@pytest.mark.parametrize(
+    ("said", "days"),
+    [
+        ("she turned sixty-two last week, we had the party Sunday", []),
+        ("last Tuesday I was busy, but next Tuesday works", [Weekday.TUE]),
+        ("I went to the doctor Monday, so Wednesday is better", [Weekday.WED]),
+        ("I was thinking Tuesday", [Weekday.TUE]),
+    ],
+)
+def test_a_day_gone_by_is_no_day_to_meet(said: str, days: list[Weekday]) -> None:
+    assert understand(said, Expect.PREFERENCE).days == days
+
+
+# ---- 15. more speech-to-text; someone else on the line; "does that count?" ------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        (E.VALUE, "minneapolis minnesota 5 5 4 0 6",
+         {"zip": "55406", "state": "MN", "home_value": None}),
+        (E.BALANCE, "Albany, one two two oh three", {"zip": "12203", "mortgage_balance": None}),
+        (E.VALUE, "its worth about for hundred thousand i owe twenty thousand",
+         {"home_value": 400_000, "mortgage_balance": 20_000}),
+        (E.PREFERENCE, "yeah lets book it tuesday mourning",
+         {"days": [Weekday.TUE], "part_of_day": PartOfDay.MORNING}),
+        (E.NAME, "lorenzo diaz im 70", {"first_name": "Lorenzo", "last_name": "Diaz", "age": 70}),
+        (E.NAME, "yeah hi bob kessler in philly", {"first_name": "Bob", "last_name": "Kessler"}),
+        (E.NAME, "hello mary ellis here", {"first_name": "Mary", "last_name": "Ellis"}),
+        (E.NAME, "yes please", {"first_name": None}),
+        (E.NAME, "hi how are you", {"first_name": None}),
+    ],
+)  # fmt: skip
+def test_more_speech_to_text(expect: Expect, said: str, facts: dict[str, object]) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
+
+
+@pytest.mark.parametrize(
+    ("said", "relation"),
+    [
+        ("hi, I'm Carla, I'm a neighbor of Mr. Alvarez, he asked me to call about the letter",
+         "neighbor"),
+        ("I am a friend of Mrs. Gold, she asked me to phone you", "friend"),
+    ],
+)  # fmt: skip
+def test_someone_calling_for_a_neighbor_is_not_the_caller(said: str, relation: str) -> None:
+    heard = understand(said, Expect.NAME)
+    assert heard.relation == relation and heard.has(Intent.WRONG_PERSON)
+
+
+@pytest.mark.parametrize(
+    ("expect", "said"),
+    [
+        (E.HOMEOWNER, "I've got a double-wide on my own land, I own both, does that count?"),
+        (E.PRIMARY, "I go to my daughter's in Arizona for the winter. is that a problem?"),
+        (E.NOTHING, "my wife isn't 62 yet, would that matter?"),
+        (E.NOTHING, "it's a condo, is that okay?"),
+    ],
+)
+def test_does_that_count_asks_about_eligibility(expect: Expect, said: str) -> None:
+    heard = understand(said, expect)
+    assert heard.question and heard.topic == "eligibility" and kb_query(heard)
