@@ -41,6 +41,8 @@ async def offline_turn(turn: Turn) -> None:
         s.flags.capped = None  # the caller decided this very turn: that decides the outcome
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    if NO_CALLBACK.search(heard.text):
+        heard.intents -= {Intent.CALLBACK, Intent.BOOK}  # "don't put me down for a call back"
     if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
         heard.intents.add(Intent.HUMAN)  # "I'd like a person to set it up, not a computer"
     if s.expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE) and SOONEST.search(heard.text):
@@ -88,6 +90,15 @@ WANTS_PERSON = re.compile(
 SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
                      re.IGNORECASE)  # fmt: skip
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+NO_CALLBACK = re.compile(
+    r"(?:don'?t|do not|no need to) (?:put me down for|schedule|set up|book|want|need) (?:a |any )?"
+    r"call ?backs?|no call ?backs?|(?:i'?ll|we'?ll) (?:call|reach out|get back)",
+    re.IGNORECASE,
+)
+WRONG_NUMBER = re.compile(
+    r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy)",
+    re.IGNORECASE,
+)
 CANCEL_ANYWAY = re.compile(r"cancel|need|won'?t|don'?t want|go ahead|please", re.IGNORECASE)
 #: what the caller decides in a turn outranks a visit cap reached in that turn
 DECISIVE = frozenset({Intent.NOT_INTERESTED, Intent.STOP_CALLING, Intent.OTHER_LENDER,
@@ -202,6 +213,14 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
         if last:
             await turn.reply.say(last)
             return ""
+    if WRONG_NUMBER.search(heard.text) and not s.flags.verified:
+        await fn.note_wrong_person(turn, "wrong number")
+        await fn.end_call(turn, "goodbye")
+        return "Oh, no trouble at all; you've reached Equity Connect."
+    if heard.has(Intent.BAD_TIMING) and NO_CALLBACK.search(heard.text):
+        # "not a good time, I'll call you when things settle": no call back pushed on them
+        await fn.end_call(turn, "bad_timing")
+        return "I understand completely; we're here whenever you're ready."
     if heard.has(Intent.BAD_TIMING) and s.node != Node.WRONG_PERSON and s.expect != Expect.SLOT:
         s.flags.bad_timing = True
         s.flags.wants_callback = True
@@ -263,8 +282,7 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
     if not wants or not s.lead_id:
         return None
     if not f.verified:
-        s.expect = Expect.NAME
-        return "I can help with that; first, may I have your first and last name?"
+        return "I can help with that; first I just need to confirm who I'm speaking with."
     when = fn.upcoming_when(turn)
     if not f.existing_appointment or when is None:
         if Intent.RESCHEDULE in wants or Intent.APPOINTMENT_QUERY in wants:

@@ -269,7 +269,11 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.BAD_TIMING: re.compile(
         r"not a good time|bad time|busy right now|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
         r"(?:back )?later|another time|i'?m driving|can'?t talk|at work|on my way out|"
-        r"not right now|not now|in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
+        r"not right now|not now|isn'?t a good time|not (?:a )?good time|not this (?:year|month)|"
+        r"maybe next (?:year|month|spring|summer|fall|winter)|when things (?:settle|calm)|"
+        r"(?:i'?ll|we'?ll) (?:call|reach out|get back|ring)(?: to)?(?: you| us)?(?: back)?"
+        r"(?: again)? when|when (?:i'?m|we'?re) ready|"
+        r"in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
         r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))"
     ),
     Intent.OTHER_LENDER: re.compile(
@@ -328,7 +332,12 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"|someone|the broker) call"
     ),
     Intent.WRONG_PERSON: re.compile(
-        r"wrong number|(?:this is|i'?m|i am) (?:his|her|their) (?:" + "|".join(RELATIONS) + r")"
+        r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy|"
+        r"the doctor)|(?:it'?s|that'?s|that would be|calling) for my (?:"
+        + "|".join(RELATIONS)
+        + r")|(?:this is|i'?m|i am) (?:his|her|their) (?:"
+        + "|".join(RELATIONS)
+        + r")"
         r"|(?:he|she)(?:'?s| is) not (?:here|home|available|in|around)|(?:he|she)(?:'?s| is) "
         r"(?:out|at (?:the|a|work|church)|away|sleeping|napping|busy|unavailable|in the hospital"
         r"|resting|not feeling)|you have the wrong|no one (?:here )?by that name|nobody (?:here )?"
@@ -1108,13 +1117,22 @@ def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int
             return False  # a bare number after the correction words is the same kind
         before = re.split(r"[.!?;]", low[: first[0]])[-1][-40:]
         if kind1 == "age":
-            who1 = bool(_PERSON_WORDS.search(before))
-            return not _PERSON_WORDS.search(tail) or who1 == bool(_PERSON_WORDS.search(tail))
+            who1, who2 = _whose(before), _whose(tail)
+            return who2 is None or who1 == who2 or (who1 is None and who2 == "self")
         if kind1 == "money":
             role1, role2 = _money_role(before), _money_role(tail)
             return role2 is None or role1 == role2
         return True
-    return bool(_RETRACT.fullmatch(gap[: lead.end()]))  # two days
+    return not _WEAK_RETRACT.fullmatch(lead.group())  # two days: "Monday... no, wait, Tuesday"
+
+
+def _whose(text: str) -> str | None:
+    """Whom the words speak of: "spouse" (or another person), "self", or ``None``."""
+    if _PERSON_WORDS.search(text):
+        return "spouse"
+    return (
+        "self" if re.search(r"\b(?:i'?m|i am|i turned|i just turned|my age|me)\b", text) else None
+    )
 
 
 def _number_kind(low: str, value: float, start: int, end: int) -> str | None:
@@ -1249,7 +1267,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
         r"^(?i:(?:hi|hello|hey|yes|yeah|oh|well|good (?:morning|afternoon|evening))[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
-        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling)\b)",
+        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
     )
     if expect == Expect.NAME:
         # asked for the name: "Deb Novak, sixty-three, homeowner…"

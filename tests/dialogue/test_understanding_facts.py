@@ -989,3 +989,16 @@ def test_someone_calling_for_a_neighbor_is_not_the_caller(said: str, relation: s
 def test_does_that_count_asks_about_eligibility(expect: Expect, said: str) -> None:
     heard = understand(said, expect)
     assert heard.question and heard.topic == "eligibility" and kb_query(heard)
+
+
+@pytest.mark.parametrize(
+    ("said", "days"),
+    [
+        ("Monday... no, wait, actually Tuesday", [Weekday.TUE]),
+        ("Thursday, not Tuesday. T-H-U-R-S-day", [Weekday.THU]),
+        ("Friday, sorry, my mistake, I meant Saturday", [Weekday.SAT]),
+        ("I can do Monday, so Tuesday is out", [Weekday.MON, Weekday.TUE]),
+    ],
+)
+def test_a_corrected_day(said: str, days: list[Weekday]) -> None:
+    assert understand(said, Expect.PREFERENCE).days == days
