@@ -76,13 +76,16 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     gates = gate_args(heard)
     if _bare_answer_misread(heard, s, gates):
         gates = {}
+    if "is_homeowner" not in gates and "mortgage_balance" in gates and "property_value" in gates:
+        gates["is_homeowner"] = True  # what it's worth and what's owed on it: it's theirs
     fn.hold_qualification(turn, **gates)
     if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
         await fn.record_qualification(turn)
     await _other_facts(turn, heard)
     if (heard.days or heard.part_of_day) and s.expect not in _NOT_A_PREFERENCE:
-        if s.expect not in _PREFERENCE_CONTEXT and not f.ready_to_book and not heard.callback:
-            f.ready_to_book = True  # "any morning is fine": they are planning the meeting
+        if s.expect not in _PREFERENCE_CONTEXT and not heard.has(Intent.CALLBACK):
+            # "any morning is fine": they are planning the meeting (even after a first "no")
+            f.ready_to_book, f.booking_declined = True, False
         _note_preference(turn, heard)
     if f.verified and not was_verified and s.lead_found:
         await fn.refresh_memory(turn)  # what we remember, now that they proved who they are

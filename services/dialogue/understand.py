@@ -448,7 +448,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.AUTHORITY: re.compile(
         r"\b(?:i'?m|i am|this is|it'?s|we'?re|we are|here is|speaking as)(?: calling)?(?: as| from"
-        r"| with)? (?:your|the) (?:\w+ ){0,2}?(?:supervisor|administrator|admin|sysadmin|developer"
+        r"| with)? (?:your|the|barbara'?s|the agent'?s|the bot'?s|the ai'?s) (?:\w+ ){0,2}?"
+        r"(?:supervisor|administrator|admin|sysadmin|developer"
         r"|programmer|engineer|technician|creator|auditor|inspector|trainer|designer|it "
         r"department|department|security team|tech team)\b(?! (?:of|for) (?:my|his|her|the|our"
         r"|their) (?:estate|late|mother|father|mom|dad|husband|wife|trust|will|family|parents))|"
@@ -657,6 +658,11 @@ _NONE = re.compile(
     r"(?:(?:no|nope|oh|well|um|uh)[\s,]+)?(?:none|nothing|zero|nada|zilch|not a (?:thing|dime|"
     r"penny|cent))(?: at all| whatsoever)?"
 )
+#: words after an amount that make it what is owed: "forty thousand left on the mortgage"
+_BALANCE_AFTER = re.compile(
+    r"\s*(?:dollars\s*)?(?:(?:left|owed|owing|remaining|outstanding|still owed)\b|(?:on|against) "
+    r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage)\b)"
+)
 #: a loan besides the first mortgage, whose balance adds to it
 _OTHER_LOAN = re.compile(
     r"\b(?:second|2nd|other|another|separate) (?:mortgage|loan|lien)|\bhome equity (?:line|loan)|"
@@ -751,7 +757,10 @@ _PRIMARY = re.compile(
     r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
     r"\bown and live\b|\blived (?:there|here|in it) (?:for )?(?:over |almost |nearly |about )?"
     r"(?:[\w-]+ )?(?:years|decades)|\blived (?:there|here|in it) since|\bs?he (?:still )?lives "
-    r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)"
+    r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)|"
+    # one unit of their own two-family: "I live downstairs, my nephew rents upstairs"
+    r"\b(?:i|we) live (?:downstairs|upstairs|in the (?:front|back|other|upper|lower|basement) "
+    r"(?:unit|half|side|floor|apartment)|on the (?:first|second|ground|top|bottom|main) floor)"
 )
 _DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
 #: before a weekday: a day gone by, not one to meet on
@@ -1503,7 +1512,7 @@ def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, en
     amount = _scale_amount(value)
     if amount is None:
         return
-    kind = _amount_kind(low, start, expect, heard)
+    kind = _amount_kind(low, start, expect, heard, end)
     if kind == "value" and heard.home_value is None:
         heard.home_value = amount
     elif kind == "balance" and (
@@ -1535,7 +1544,9 @@ def _scale_amount(value: float) -> int | None:
     return round(value) if value <= 100_000_000 else None
 
 
-def _amount_kind(low: str, start: int, expect: Expect, heard: Heard) -> str:
+def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | None = None) -> str:
+    if end is not None and _BALANCE_AFTER.match(low[end:]):
+        return "balance"  # "there's maybe forty thousand left on the mortgage"
     clause = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", low[:start])[-1]
     need = _NEED.search(clause)
     value = [m.end() for m in _VALUE_WORDS.finditer(clause)]
@@ -1594,10 +1605,14 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
 def _after_place(raw: str, low: str, start: int) -> bool:
     """Whether a place name ends right before ``start``: "Albany. 12203", "Wichita, 67203"."""
     before = low[:start].rstrip(" .,")
-    if _BIG_CITY_LAST.search(before) or (
-        (state := _STATE_NAME_RE.search(before)) and state.end() == len(before)
-    ):
-        return not _near_money_word(low, start)
+    # "the house is in Plano, 75023": a place said as one, whatever money was said before it
+    said_as_place = re.search(
+        r"\b(?:in|near|outside(?: of)?|from)\s+(?:[a-z][\w'-]*\s+){0,2}[a-z][\w'-]*[.,]?\s*$",
+        low[:start],
+    )
+    states = [m.end() for m in _STATE_NAME_RE.finditer(before)]
+    if _BIG_CITY_LAST.search(before) or (states and states[-1] == len(before)):
+        return bool(said_as_place) or not _near_money_word(low, start)
     if len(raw) != len(low):
         return False
     word = re.search(r"([A-Za-z][A-Za-z'-]*)[.,]?\s*$", raw[:start])
@@ -1607,7 +1622,7 @@ def _after_place(raw: str, low: str, start: int) -> bool:
         and word.group(1) != "I"
         and word.group(1).lower() not in _NOT_CITY
         and not _not_a_name(word.group(1))
-        and not _near_money_word(low, start)
+        and (said_as_place or not _near_money_word(low, start))
     )
 
 

@@ -1002,3 +1002,23 @@ def test_does_that_count_asks_about_eligibility(expect: Expect, said: str) -> No
 )
 def test_a_corrected_day(said: str, days: list[Weekday]) -> None:
     assert understand(said, Expect.PREFERENCE).days == days
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        (E.AGE, "it'd sell for about five hundred fifty thousand, there's maybe forty thousand "
+         "left on the mortgage", {"home_value": 550_000, "mortgage_balance": 40_000}),
+        (E.VALUE, "worth 600 thousand, and 90 thousand owed",
+         {"home_value": 600_000, "mortgage_balance": 90_000}),
+        (E.AGE, "the house is in Plano, 75023, worth about four hundred thousand",
+         {"zip": "75023", "home_value": 400_000}),
+        (E.AGE, "I own a two-family in Astoria, 11105, I live downstairs, my nephew rents upstairs",
+         {"zip": "11105", "homeowner": True, "primary_residence": True}),
+    ],
+)  # fmt: skip
+def test_what_the_words_around_a_fact_say(
+    expect: Expect, said: str, facts: dict[str, object]
+) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
