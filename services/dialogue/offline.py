@@ -90,6 +90,7 @@ WANTS_PERSON = re.compile(
 SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
                      re.IGNORECASE)  # fmt: skip
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+PLACE_WORDS = re.compile(r"\bzip|address|town|city|county|p\.?\s?o\.? box", re.IGNORECASE)
 NO_CALLBACK = re.compile(
     r"(?:don'?t|do not|no need to) (?:put me down for|schedule|set up|book|want|need) (?:a |any )?"
     r"call ?backs?|no call ?backs?|(?:i'?ll|we'?ll) (?:call|reach out|get back)",
@@ -208,7 +209,15 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
         # an explicit goodbye ends the call politely from any node, never another question
         await fn.end_call(turn, "goodbye")
         return ""
-    if heard.has(Intent.REPEAT):
+    if heard.has(Intent.REPEAT) and not (
+        heard.yes
+        or heard.no
+        or carries_facts(heard)
+        or heard.days
+        or heard.part_of_day
+        or heard.choice is not None
+        or heard.has(Intent.BOOK)
+    ):  # "say that again? oh, yes, mornings": the yes is the answer
         last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
         if last:
             await turn.reply.say(last)
@@ -386,7 +395,8 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
             await fn.mark_ready_to_book(turn)
             await _note_preference(turn, heard)
             return await _offer_slots_now(turn, heard)
-        if heard.has(Intent.UNSURE):
+        if heard.has(Intent.UNSURE) and not PLACE_WORDS.search(heard.text):
+            # unsure about meeting (not "I don't know the zip"): a call back, no pressure
             s.flags.wants_callback = True
             return "Of course, there's no rush at all."
         if heard.no:

@@ -327,7 +327,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"read (?:about|up on) it first|look it over"
     ),
     Intent.CALLBACK: re.compile(
-        r"call (?:me |us )?back|callback|call (?:me|us) (?:later|tomorrow|next|on|in|at|this)|"
+        r"(?:can|could|would|will) (?:someone|somebody|a person|you|the broker|he|she|they)"
+        r"(?: [\w']+){0,6} call (?:me|us)\b|without my (?:son|daughter|husband|wife|kids|"
+        r"children|family)|call (?:me |us )?back|callback|call (?:me|us) (?:later|tomorrow|"
+        r"next|on|in|at|this|then)|"
         r"try (?:me |us |him |her )?again|reach (?:me|him|her) (?:later|tomorrow)|have (?:him|her"
         r"|someone|the broker) call"
     ),
