@@ -257,9 +257,11 @@ async def _global(turn: Turn, heard: Heard) -> str | None:
     if heard.has(Intent.BOOK) and s.node not in (Node.BOOK, Node.WRONG_PERSON) and s.flags.verified:
         await fn.mark_ready_to_book(turn)
         await _note_preference(turn, heard)
+        # "before I book, how do I know the broker is licensed?": the answer comes first
+        answer = await _inline_answer(turn, heard) if heard.question else None
         if s.flags.qualified:
-            return await _offer_slots_now(turn, heard)
-        return "I'd be glad to set that up; first, just a few quick questions."
+            return await _offer_slots_now(turn, heard) or answer
+        return answer or "I'd be glad to set that up; first, just a few quick questions."
     return None
 
 
@@ -443,6 +445,11 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
             if not result.get("ok"):
                 return await _booking_trouble(turn)
             return None
+        if (heard.days or heard.part_of_day) and not heard.no and heard.choice is None:
+            # "Thursday afternoon then" while other times are on offer: times for that instead
+            s.offered = []
+            await _note_preference(turn, heard)
+            return await _offer_slots_now(turn, heard)
         if heard.choice_rejected or heard.no:
             s.offered = []
             if heard.days or heard.part_of_day:
@@ -769,6 +776,8 @@ def _pick_slot(turn: Turn, heard: Heard) -> str | None:
             local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
             if (local.hour < 12) == (heard.part_of_day == PartOfDay.MORNING):
                 return slot.slot_id
+    if heard.days or heard.part_of_day in (PartOfDay.MORNING, PartOfDay.AFTERNOON):
+        return None  # "great, Thursday afternoon then": none of these — other times
     if heard.yes and not heard.no:
         return offered[0].slot_id
     return None

@@ -1277,7 +1277,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
-        r"^(?i:(?:hi|hello|hey|yes|yeah|oh|well|good (?:morning|afternoon|evening))[,!.]?\s+)+"
+        r"^(?i:(?:hi|hello|hey|hola|yes|yeah|oh|well|good (?:morning|afternoon|evening))"
+        r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
     )
@@ -1336,7 +1337,8 @@ def _is_place_name(words: str) -> bool:
     low = words.lower().strip()
     first = low.split()[0] if low else ""
     return bool(
-        _BIG_CITY_RE.fullmatch(low) or _BIG_CITY_RE.fullmatch(first) or low in STATES
+        # a first name that is also a city ("Eugene Matousek", "Austin Reed") is a name
+        _BIG_CITY_RE.fullmatch(low) or low in STATES
         or first in STATES or first in ("fort", "ft", "mount", "mt", "saint", "st", "port",
                                         "lake", "new", "north", "south", "east", "west")
     )  # fmt: skip
