@@ -279,6 +279,13 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
         keep = heard.has(Intent.KEEP) or (heard.no and not CANCEL_ANYWAY.search(heard.text))
         if not keep:  # "yes", or "we're selling, we won't need it": they meant it
             result = await fn.cancel_appointment(turn, "the caller cancelled")
+            if result.get("ok") and heard.has(Intent.CALLBACK):
+                # "…can someone call me back in three weeks to set a new one?"
+                f.wants_callback = True
+                s.expect = Expect.CALLBACK_TIME
+                if heard.callback and await _callback(turn, heard.callback):
+                    return "All right, your appointment is cancelled."
+                return "All right, your appointment is cancelled, and we'll call you back."
             if result.get("ok"):
                 return lines.CANCELLED
             return lines.CANCEL_FAILED

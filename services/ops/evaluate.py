@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+import re
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -247,6 +248,12 @@ class Suite:
                           tuple(tools), printout.getvalue(), llm)  # fmt: skip
 
 
+def _as_read(line: str) -> str:
+    """What Barbara said, as text: letters she spells for the voice ("N-M-L-S") read as the
+    word they spell."""
+    return re.sub(r"\b(?:[A-Za-z]-)+[A-Za-z]\b", lambda m: m.group().replace("-", ""), line).lower()
+
+
 async def _said(lines: Sequence[str]) -> AsyncIterator[str]:
     for line in lines:
         yield line
@@ -271,7 +278,7 @@ async def check_failure(
     """Why ``check`` does not hold after the call, or ``None`` when it does."""
     kind = check.kind
     if kind in (CheckKind.SAID, CheckKind.NOT_SAID):
-        said = any(check.arg.lower() in line.lower() for line in agent_lines)
+        said = any(check.arg.lower() in _as_read(line) for line in agent_lines)
         if said != (kind is CheckKind.SAID):
             return "Barbara said it" if said else "not in any of Barbara's lines"
         return None
