@@ -172,7 +172,8 @@ def test_a_bad_setting_is_one_clear_line_naming_the_variable(
     nats_stopped: dict[str, str], service: str, variable: str, value: str, words: str
 ) -> None:
     # settings are checked before anything connects: NATS being down does not matter here
-    env = {**nats_stopped, variable: value}
+    livekit = {"LIVEKIT_URL": "ws://127.0.0.1:1", "LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "s"}
+    env = {**nats_stopped, **livekit, variable: value}
     one_clear_line(ec(env, "serve", service), f"error: {variable}: ", words)
 
 

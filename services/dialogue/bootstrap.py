@@ -50,9 +50,16 @@ class Settings:
             ack_wait=e.number("EC_DIALOGUE_ACK_WAIT_S", 1.0, low=0.05),
             max_deliver=e.integer("EC_DIALOGUE_MAX_DELIVER", 5, low=1),
         )
+        defaults = Tuning()
         tuning = Tuning(
             filler_after=e.number("EC_DIALOGUE_FILLER_AFTER_S", 0.7, low=0),
             tool_timeout=e.number("EC_DIALOGUE_TOOL_TIMEOUT_S", 4.0, low=0.05),
+            llm_first_token_timeout=e.number(
+                "EC_LLM_FIRST_TOKEN_S", defaults.llm_first_token_timeout, low=0.1
+            ),
+            llm_turn_budget=e.number("EC_LLM_TURN_BUDGET_S", defaults.llm_turn_budget, low=0.3),
+            llm_failed_turns=e.integer("EC_LLM_FAILED_TURNS", defaults.llm_failed_turns, low=1),
+            llm_cooldown=e.number("EC_LLM_COOLDOWN_S", defaults.llm_cooldown, low=0),
         )
         for name in ("EC_SCRIPTED_LLM_TTFT_MS", "EC_SCRIPTED_LLM_TOKENS_PER_S"):
             e.number(name, 0, low=0)  # checked here, read by the scripted provider

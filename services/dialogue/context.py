@@ -7,10 +7,25 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts import codec
 from contracts.area_codes import area_state
 from contracts.conversation import Action
 from contracts.timezones import state_timezone
-from contracts.tools import REQUESTS, ToolError, ToolErrorCode, ToolRequest, ToolResult, ToolSession
+from contracts.tools import (
+    REQUESTS,
+    CheckConsent,
+    FindBroker,
+    LookupLead,
+    RecordQualification,
+    SearchKnowledge,
+    ToolError,
+    ToolErrorCode,
+    ToolRequest,
+    ToolResult,
+    ToolSession,
+    UpdateLead,
+    VerifyCaller,
+)
 from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools
 from services.dialogue.reply import ReplyStream, safe_token
 from services.dialogue.state import CallState
@@ -19,20 +34,31 @@ log = logging.getLogger(__name__)
 
 TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
 FILLERS = ("Let me check that for you.", "One moment while I look that up.", "Just a second.")
+#: Tools whose answer depends only on the request: the same request in the same turn is sent
+#: once. When the LLM fails after code recorded the caller's facts, the offline policy takes the
+#: turn from the state as it was and reads the same words again; its requests are then
+#: answered from here, so no fact is recorded twice and no failed verification counted twice.
+ONCE_PER_TURN = (VerifyCaller, RecordQualification, UpdateLead, FindBroker, LookupLead,
+                 CheckConsent, SearchKnowledge)  # fmt: skip
 
 
 @dataclass
 class Tuning:
-    """Timing knobs (seconds)."""
+    """Timing knobs (seconds). The LLM's come from the settings (``EC_LLM_FIRST_TOKEN_S``,
+    ``EC_LLM_TURN_BUDGET_S``, ``EC_LLM_COOLDOWN_S``, ``EC_LLM_FAILED_TURNS``)."""
 
     filler_after: float = 0.7
     tool_timeout: float = 4.0
+    #: an attempt with no delta of any kind (text or a tool call) by then has failed
     llm_first_token_timeout: float = 3.0
     #: all LLM attempts of one turn together; past it the offline policy answers
     llm_turn_budget: float = 5.0
     llm_retry_delay: float = 0.2
     max_tool_rounds: int = 3
-    llm_cooldown: float = 20.0
+    #: this many LLM turns failed in a row rest the LLM for ``llm_cooldown``; one failed turn
+    #: only hands that turn to the offline policy
+    llm_failed_turns: int = 3
+    llm_cooldown: float = 10.0
 
 
 @dataclass
@@ -47,6 +73,8 @@ class Deps:
     tuning: Tuning = field(default_factory=Tuning)
     #: process-wide LLM health: monotonic time until which the LLM is skipped
     llm_down_until: float = 0.0
+    #: LLM turns failed in a row (any call); a turn the LLM answers resets it
+    llm_failures: int = 0
 
 
 @dataclass
@@ -61,7 +89,10 @@ class Turn:
     cancel: asyncio.Event = field(default_factory=asyncio.Event)
     action: Action | None = None
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: the acknowledgement of what code understood this turn (LLM path), if any
+    noted: str | None = None
     _keys: dict[str, int] = field(default_factory=dict)
+    _answers: dict[bytes, ToolResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reply.stop = self.cancel
@@ -94,8 +125,12 @@ class Turn:
         return f"{self.state.call_id}:{safe_token(self.turn_id, 60)}:{what}:{n}"
 
     async def tool(self, request: ToolRequest) -> ToolResult:
-        """Call a tool over the bus; if it is slow, say a short filler first."""
+        """Call a tool over the bus; if it is slow, say a short filler first. A request of
+        :data:`ONCE_PER_TURN` already answered in this turn is answered the same way again."""
         name = TOOL_NAMES.get(type(request))
+        key = _request_key(request) if isinstance(request, ONCE_PER_TURN) else None
+        if key is not None and key in self._answers:
+            return self._answers[key]
         task = asyncio.ensure_future(
             self.deps.tools.call(request, deadline=self.deps.tuning.tool_timeout)
         )
@@ -114,4 +149,16 @@ class Turn:
             ToolErrorCode.INTERNAL,
         ):
             self.state.flags.tool_failures += 1
+        elif key is not None and not isinstance(result, ToolError):
+            self._answers[key] = result
         return result
+
+
+def _request_key(request: ToolRequest) -> bytes:
+    """What the request asks (its own id and time left out)."""
+    fields = {
+        f: getattr(request, f)
+        for f in request.__struct_fields__
+        if f not in ("event_id", "occurred_at")
+    }
+    return type(request).__name__.encode() + codec.encode(fields)

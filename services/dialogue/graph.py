@@ -1,7 +1,9 @@
 """The conversation graph, as code.
 
 Each node declares its prompt section (the active prompt version's node text), the functions
-the LLM may call there, the nodes it may move to, and a visit cap. :func:`route` picks the next
+the LLM may call there, the nodes it may move to, and a visit cap. Facts callers volunteer early
+(their age, that they own the home, an email) may be recorded from the first node on: before
+verification they are held and recorded once the caller is verified. :func:`route` picks the next
 node from flags that tools and rules set — never from what the LLM said.
 """
 
@@ -47,12 +49,14 @@ GRAPH: dict[Node, NodeSpec] = {
     for spec in (
         _spec(
             Node.GREET, "disclose, learn who is calling",
-            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
+            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge",
+             "record_qualification", "update_lead"),
             {Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(
             Node.VERIFY, "confirm who is calling without revealing anything",
-            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge"),
+            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge",
+             "record_qualification", "update_lead"),
             {Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(

@@ -4,7 +4,9 @@
   lead, memory, template and prompt are read once and kept in the call state.
 - ``turn``: load state → skip a turn already done → run the LLM or the offline policy,
   streaming chunks → publish state changes (and the outcome) → commit the state with a
-  revision check → the final chunk.
+  revision check → the final chunk. Both policies record the caller's facts by code first; a
+  turn the LLM cannot answer goes to the offline policy, and only several failed turns in a
+  row rest the LLM for a short cooldown.
 - ``interrupted``: the history keeps only what the caller heard.
 - ``ended``: the outcome, if the dialogue did not record it already.
 """
@@ -194,25 +196,39 @@ class Dialogue:
             assert config is not None
             try:
                 await llm_turn(turn, config)
+                self.deps.llm_failures = 0
                 self._timing("turn", received, turn.reply)
                 return
             except LlmUnavailable:
-                self.deps.llm_down_until = (
-                    self.deps.clock.monotonic() + self.deps.tuning.llm_cooldown
-                )
-                log.warning("call %s: LLM unavailable, offline policy takes the turn", s.call_id)
+                self._llm_failed(s.call_id)
                 if turn.reply.sentences:
                     return
                 if turn.calls:
-                    # functions already ran (maybe a booking): keep what they did, and let
-                    # the offline policy say the current node's next line
-                    await speak(turn, None)
+                    # the model's functions already ran (maybe a booking): keep what they and
+                    # code did, and let the offline policy say the current node's next line
+                    await speak(turn, turn.noted)
                     self._timing("turn", received, turn.reply)
                     return
+                # only code recorded facts: the offline policy takes the turn from the start;
+                # its requests for the same facts are answered from the turn (Turn.tool), so
+                # nothing is recorded twice
                 _restore(turn, base)
                 _begin(turn)
         await offline_turn(turn)
         self._timing("turn", received, turn.reply)
+
+    def _llm_failed(self, call_id: str) -> None:
+        """One failed turn goes to the offline policy; only several in a row rest the LLM
+        (every call on this copy) for a short while. After the rest one more failure rests it
+        again; a turn it answers resets the count."""
+        deps = self.deps
+        deps.llm_failures += 1
+        if deps.llm_failures >= deps.tuning.llm_failed_turns:
+            deps.llm_down_until = deps.clock.monotonic() + deps.tuning.llm_cooldown
+            log.warning("LLM failed %d turns in a row: offline policy for %.0f s",
+                        deps.llm_failures, deps.tuning.llm_cooldown)  # fmt: skip
+        else:
+            log.warning("call %s: LLM unavailable, offline policy takes the turn", call_id)
 
     async def apologise(self, event: CallerTurn) -> None:
         """The turn failed for good: the caller still hears something."""

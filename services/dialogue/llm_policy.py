@@ -1,9 +1,18 @@
-"""The LLM path: the node's prompt, streaming with tools, a few tool rounds, fallbacks.
+"""The LLM path: code understands first, the model words the reply.
 
-The system prompt is the active prompt version's sections plus the current node's text. The
-LLM sees only the current node's functions; code runs them with the call's session and routes
-on the flags they set. Text is spoken sentence by sentence as it streams. A provider failure is
-retried once, then the template's fallback model, then the offline policy takes the turn.
+A turn: the caller's words are read by the same extractor as the offline policy, every fact is
+recorded through the same functions (:func:`absorb`) and the graph moves — before the model is
+asked anything, so what the caller said is recorded whatever the model does. Then the system
+prompt (the active prompt version's sections, the current node's text, what is known and what
+is still needed) and the node's functions go to the model: it words the reply, answers from the
+knowledge base and handles what the rules cannot; its function calls add to the facts (before
+verification they are held, and recorded once the caller is verified). Every sentence it
+streams is checked before it is spoken (:mod:`services.dialogue.guard`).
+
+Timing: an attempt must show a first delta (text or a tool call) within the first-token
+timeout; all attempts of a turn share the turn budget; a failed attempt is retried on the
+fallback model first, then the model again. When no attempt produced a word the offline policy
+takes the turn.
 """
 
 from __future__ import annotations
@@ -17,13 +26,16 @@ from typing import Any
 from contracts.calls import Node
 from contracts.conversation import EndCall
 from contracts.timezones import state_timezone
+from services.dialogue import functions as fn
+from services.dialogue.absorb import absorb
 from services.dialogue.context import Turn
-from services.dialogue.functions import call_function, tool_specs
+from services.dialogue.functions import _clean_args, call_function, tool_specs
 from services.dialogue.graph import GLOBAL_FUNCTIONS, GRAPH, move, route, terminal
+from services.dialogue.guard import SpokenGuard
 from services.dialogue.offline import speak
 from services.dialogue.ports import LlmConfig, LlmRequest, LlmUnavailable, TextDelta, ToolCall
 from services.dialogue.state import CallState
-from services.dialogue.understand import Intent, understand
+from services.dialogue.understand import Expect, Heard, Intent, understand
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +79,7 @@ def llm_config(state: CallState, env: dict[str, str]) -> LlmConfig | None:
 
 
 def variables(state: CallState, today: str) -> dict[str, str]:
+    """Every prompt variable, never empty: the broker once known, a neutral phrase before."""
     f, broker = state.facts, state.broker
     zone = state_timezone(f.state) or (broker.timezone if broker else None)
     return {
@@ -74,9 +87,9 @@ def variables(state: CallState, today: str) -> dict[str, str]:
         "today": today,
         "lead_first_name": f.first_name or "the homeowner",
         "lead_city": f.city or "their city",
-        "broker_name": broker.name if broker else "a licensed broker",
-        "broker_company": broker.company if broker else "our partner brokerage",
-        "broker_nmls": broker.nmls if broker else "shared at the consultation",
+        "broker_name": (broker.name if broker else "") or "a licensed broker",
+        "broker_company": (broker.company if broker else "") or "our partner brokerage",
+        "broker_nmls": (broker.nmls if broker else "") or "to be shared at the consultation",
         "caller_timezone": zone or "the caller's local time",
     }
 
@@ -94,29 +107,110 @@ def system_prompt(turn: Turn) -> str:
     node_text = s.prompt.nodes.get(GRAPH[s.node].section) or GRAPH[s.node].task
     parts.append(f"Current step ({s.node.value}): {render(node_text, values)}")
     parts.append("What we know so far: " + _known(s))
+    parts.append("Still needed: " + _needed(turn) + ". " + ASK_RULE)
     if s.offered and s.node == Node.BOOK:
         offered = "; ".join(f"{o.caller_local} (slot_id {o.slot_id})" for o in s.offered)
         parts.append(f"Open times you may offer: {offered}.")
     return "\n\n".join(parts)
 
 
+ASK_RULE = (
+    "Ask only for what is still needed, one question at a time, and never again for anything "
+    "already known; answer in one or two short sentences. Do not read ages, amounts or "
+    "contact details back to the caller."
+)
+_GATE_WORDS = {True: "passes", False: "does not pass"}
+
+
+def _gate(known: bool, passed: bool | None) -> str:
+    if passed is not None:
+        return _GATE_WORDS[passed]
+    return "known, not yet checked" if known else "not yet"
+
+
 def _known(s: CallState) -> str:
+    """What the call has learned, without reading private values (ages, amounts, contact
+    details) into the prompt: whether each is known, and whether each check passes."""
     f, fl = s.facts, s.flags
+    name = f.first_name if f.first_name and fl.identified else "not given yet"
     items = [
-        f"caller name given: {'yes, ' + f.first_name if f.first_name and fl.identified else 'no'}",
+        f"caller's first name: {name}",
         f"verified: {'yes' if fl.verified else 'no'}",
-        f"qualified: {'yes' if fl.qualified else 'no' if fl.qualified is False else 'not yet'}",
+        f"where the home is: {'known' if (f.zip or f.state or f.city) else 'not yet'}",
+        f"age: {_gate(f.age is not None, fl.gates.get('age'))}",
+        f"owns the home: {_gate(f.is_homeowner is not None, fl.gates.get('homeowner'))}",
+        "lives there most of the year: "
+        + _gate(f.primary_residence is not None, fl.gates.get("primary_residence")),
+        f"home value: {'known' if f.home_value is not None else 'not yet'}",
+        f"mortgage balance: {'known' if f.mortgage_balance is not None else 'not yet'}",
+        f"equity check: {_gate(False, fl.gates.get('equity'))}",
+        f"email: {'known' if f.email else 'not given'}",
     ]
-    open_gates = [g for g, v in fl.gates.items() if v is None]
-    if open_gates:
-        items.append("checks still open: " + ", ".join(open_gates))
+    if fl.qualified is False:
+        reason = (fl.disqualification_reason or "a check").replace("_", " ")
+        items.append(f"qualified: no ({reason})")
+    else:
+        items.append(f"qualified: {'yes' if fl.qualified else 'not yet'}")
+    if s.broker is not None:
+        items.append(f"their broker: {s.broker.name}")
+    if s.preference_days or s.preference_part:
+        days = ", ".join(s.preference_days) or "any day"
+        items.append(f"preferred time: {days}, {s.preference_part or 'any time of day'}")
     if fl.booked and s.appointment:
         items.append(f"booked for {s.appointment.caller_local}")
+    if fl.callback:
+        items.append("a call back is scheduled")
     if fl.objection:
         items.append(f"open concern: {fl.objection}")
     if s.returning and fl.verified and s.memory.get("money_purpose"):
         items.append(f"last time they wanted to {s.memory['money_purpose']}")
     return "; ".join(items) + "."
+
+
+_GATE_ASKS = {
+    "age": "the age of the youngest owner (sixty-two or older?)",
+    "homeowner": "whether they own the home",
+    "primary_residence": "whether the home is where they live most of the year",
+}
+
+
+def _needed(turn: Turn) -> str:
+    """The one thing to ask for next, from the node and what is still missing."""
+    s, f, fl = turn.state, turn.state.facts, turn.state.flags
+    if s.node == Node.EXIT:
+        return "nothing; recap any next step in one sentence, thank them and say goodbye"
+    if s.node == Node.WRONG_PERSON:
+        return ("nothing about the homeowner may be shared; ask when the homeowner can be "
+                "reached, or offer a call back")  # fmt: skip
+    if not fl.identified:
+        return "the caller's first name"
+    if not fl.verified:
+        if s.lead_found:
+            return "the ZIP code of the home, to confirm we have the right file"
+        return "where the home is (the city and state, or the ZIP code)"
+    if fl.wants_callback and not fl.ready_to_book:
+        return "a day and time for the call back"
+    if s.node == Node.QUALIFY:
+        gate = fn.next_gate(turn)
+        if gate == "equity":
+            return ("roughly what the home is worth" if f.home_value is None
+                    else "roughly how much is still owed on the home")  # fmt: skip
+        return _GATE_ASKS.get(gate or "", "nothing for the checks; ask if they have questions")
+    if s.node == Node.BOOK:
+        if s.offered:
+            return "which of the two open times they prefer"
+        if s.broker is None and not (f.zip or f.state):
+            return "the ZIP code of the home, to find their broker"
+        if not (s.preference_days or s.preference_part):
+            return "which days, and morning or afternoon, suit them for the consultation"
+        return "nothing to ask: call get_availability with their preference, then offer two times"
+    if (
+        fl.qualified
+        and not (fl.booked or fl.booking_declined or fl.no_sales or fl.existing_appointment)
+        and not fl.callback
+    ):
+        return "whether they would like a free consultation with the broker"
+    return "nothing; answer their questions, then ask if there is anything else"
 
 
 def history_messages(state: CallState) -> list[dict[str, Any]]:
@@ -129,12 +223,47 @@ def history_messages(state: CallState) -> list[dict[str, Any]]:
     return out
 
 
+def attempt_models(config: LlmConfig) -> list[str]:
+    """A failed attempt is retried on the fallback model first, then the model again."""
+    fallback = config.fallback_model
+    if fallback and fallback != config.model:
+        return [config.model, fallback, config.model]
+    return [config.model, config.model]
+
+
 async def llm_turn(turn: Turn, config: LlmConfig) -> None:
-    """Answer with the LLM; retry once, then the fallback model. Raises LlmUnavailable when no
-    model produced a word (the caller then gets the offline policy)."""
-    models = [config.model, config.model]
-    if config.fallback_model and config.fallback_model != config.model:
-        models.append(config.fallback_model)
+    """Record what the caller said, then answer with the LLM. Raises LlmUnavailable when no
+    attempt produced a word (the caller then gets the offline policy)."""
+    await take_facts(turn)
+    guard = SpokenGuard(caller_words(turn.state))
+    turn.reply.guard = guard.check
+    try:
+        await _attempts(turn, config)
+    finally:
+        turn.reply.guard = None
+        if guard.replaced or guard.dropped:
+            log.warning("call %s: %d sentence(s) replaced, %d dropped before speaking",
+                        turn.state.call_id, guard.replaced, guard.dropped)  # fmt: skip
+
+
+async def take_facts(turn: Turn) -> Heard:
+    """The offline policy's understanding, on the LLM path: every fact in the caller's words is
+    recorded by code through the functions, and the graph moves, before the model speaks."""
+    s = turn.state
+    heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
+    turn.noted = await absorb(turn, heard)
+    move(s, route(s))
+    return heard
+
+
+def caller_words(state: CallState) -> list[str]:
+    """What the caller said in this call (their own details may be said back to them)."""
+    said = [h.text for h in state.history if h.role == "caller" and h.text]
+    return [*said, state.facts.email or ""]
+
+
+async def _attempts(turn: Turn, config: LlmConfig) -> None:
+    models = attempt_models(config)
     last: LlmUnavailable | None = None
     clock, tuning = turn.deps.clock, turn.deps.tuning
     deadline = clock.monotonic() + tuning.llm_turn_budget
@@ -143,20 +272,65 @@ async def llm_turn(turn: Turn, config: LlmConfig) -> None:
         if left <= 0.2:
             break  # the caller has waited long enough: the offline policy answers
         try:
-            await _converse(turn, config, model, min(tuning.llm_first_token_timeout, left))
+            spoke = await _converse(turn, config, model, min(tuning.llm_first_token_timeout, left))
+            _after_reply(turn, spoke)
             _decide_action(turn)
             return
         except LlmUnavailable as err:
             last = err
             log.warning("llm %s failed (attempt %d): %s", model, attempt + 1, err)
             if turn.reply.sentences or turn.cancelled:
+                _after_reply(turn, bool(turn.reply.sentences))
                 _decide_action(turn)
                 return  # words are out already: finish the reply as it stands
-            await asyncio.sleep(turn.deps.tuning.llm_retry_delay * (attempt + 1))
+            if attempt + 1 < len(models) and models[attempt + 1] == model:
+                await asyncio.sleep(tuning.llm_retry_delay * (attempt + 1))
     raise last or LlmUnavailable("no model")
 
 
-async def _converse(turn: Turn, config: LlmConfig, model: str, first_token: float) -> None:
+#: the model's function calls that need a verified caller: before that, what they carry is
+#: held in the call's facts and recorded once the caller is verified
+HELD_UNTIL_VERIFIED = ("record_qualification", "update_lead")
+
+
+async def run_function(
+    turn: Turn, name: str, args: dict[str, Any], allowed: set[str]
+) -> dict[str, Any]:
+    s = turn.state
+    if name in HELD_UNTIL_VERIFIED and name in allowed and not (s.flags.verified and s.lead_id):
+        return await _hold(turn, name, args)
+    return await call_function(turn, name, args, allowed)
+
+
+async def _hold(turn: Turn, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    clean = _clean_args(name, args)
+    turn.calls.append((name, clean))
+    if name == "record_qualification":
+        fn.hold_qualification(turn, **clean)
+    else:
+        place = {k: clean.pop(k) for k in ("city", "state", "zip") if k in clean}
+        fn.hold_lead_facts(turn, **clean)
+        if place:
+            await fn.verify_caller(turn, **place)  # where the home is: it may verify them
+    return {"ok": True, "noted": True, "recorded": "once the caller is verified",
+            "verified": turn.state.flags.verified}  # fmt: skip
+
+
+async def _settle(turn: Turn, was_verified: bool) -> None:
+    """The model's functions just verified the caller: record what was held for them."""
+    s = turn.state
+    if was_verified or not s.flags.verified or not s.lead_id:
+        return
+    if fn.holds_gate_facts(turn):
+        await fn.record_qualification(turn)
+    f = s.facts
+    if s.lead_found and (f.email or f.money_purpose or f.timeline):
+        await fn.update_lead(turn)
+
+
+async def _converse(turn: Turn, config: LlmConfig, model: str, first_token: float) -> bool:
+    """One attempt: up to ``max_tool_rounds`` rounds of functions, then the words. Returns
+    whether the model's own words were spoken (else the node's question was)."""
     messages: list[dict[str, Any]] = [{"role": "system", "content": system_prompt(turn)}]
     messages += history_messages(turn.state)
     rounds = turn.deps.tuning.max_tool_rounds
@@ -179,29 +353,36 @@ async def _converse(turn: Turn, config: LlmConfig, model: str, first_token: floa
                 ],
             }
         )  # fmt: skip
+        was_verified = turn.state.flags.verified
         for call in calls:
             try:
                 args = json.loads(call.arguments or "{}")
             except json.JSONDecodeError:
                 args = {}
-            result = await call_function(
+            result = await run_function(
                 turn, call.name, args if isinstance(args, dict) else {}, allowed
             )
             messages.append(
                 {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)}
             )
+        await _settle(turn, was_verified)
         move(turn.state, route(turn.state))
         if turn.cancelled:
             break
         messages[0] = {"role": "system", "content": system_prompt(turn)}
     await turn.reply.flush()
-    if not turn.reply.sentences and not turn.cancelled:
-        await speak(turn, None)  # the model only called tools: the node's own question
+    if turn.reply.sentences or turn.cancelled:
+        return bool(turn.reply.sentences)
+    # the model only called tools (or every sentence was held back): what code understood,
+    # and the node's own question
+    await speak(turn, turn.noted)
+    return False
 
 
 async def _stream(turn: Turn, request: LlmRequest, timeout: float) -> tuple[str, list[ToolCall]]:
-    """One model call: speak sentences as they complete, collect tool calls. Stops at once
-    when the caller barges in."""
+    """One model call: speak sentences as they complete, collect tool calls. The first delta of
+    any kind (text, or the progress of a tool call) must come within ``timeout``; after that
+    the stream runs to its end. Stops at once when the caller barges in."""
     assert turn.deps.llm is not None
     text: list[str] = []
     calls: list[ToolCall] = []
@@ -217,9 +398,10 @@ async def _stream(turn: Turn, request: LlmRequest, timeout: float) -> tuple[str,
         event: TextDelta | ToolCall | None = first
         while event is not None:
             if isinstance(event, TextDelta):
-                text.append(event.text)
-                if turn.reply.sentences < MAX_SENTENCES:
-                    await turn.reply.feed(event.text)
+                if event.text:  # an empty delta is progress only (a tool call under way)
+                    text.append(event.text)
+                    if turn.reply.sentences < MAX_SENTENCES:
+                        await turn.reply.feed(event.text)
             else:
                 calls.append(event)
             try:
@@ -242,6 +424,52 @@ async def _stream(turn: Turn, request: LlmRequest, timeout: float) -> tuple[str,
         return "".join(text), []
     task.result()  # re-raise LlmUnavailable
     return "".join(text), calls
+
+
+#: what the model's question asks for, so a bare answer next turn ("seventy-one", "yes") is
+#: understood the way the offline policy would understand it; first match wins
+_ASKED: tuple[tuple[Expect, re.Pattern[str]], ...] = (
+    (Expect.CALLBACK_TIME, re.compile(r"call (?:you )?back|callback|best time to (?:call|reach)")),
+    (Expect.ZIP, re.compile(r"\bzip\b")),
+    (Expect.EMAIL, re.compile(r"\be-?mail\b")),
+    (Expect.AGE, re.compile(r"how old|\bage\b|sixty-two or older|62 or older|\bborn\b")),
+    (Expect.BALANCE, re.compile(r"\bowe|\bowed|balance|left on|still have a mortgage|"
+                                r"pay(?:ing)? off")),
+    (Expect.VALUE, re.compile(r"\bworth\b|\bvalue\b|sell for")),
+    (Expect.PRIMARY, re.compile(r"live (?:there|in (?:it|the home|the house))|primary|"
+                                r"most of the year|full[- ]time|main home")),
+    (Expect.HOMEOWNER, re.compile(r"\bown\b|homeowner|on the title|in your name")),
+    (Expect.PREFERENCE, re.compile(r"morning or (?:the )?afternoon|which days?|what day|"
+                                   r"days? (?:work|suit)|time of day|mornings|afternoons")),
+    (Expect.BOOKING_OFFER, re.compile(r"consultation|set (?:that|one|it|a time|something) up|"
+                                      r"\bbook\b|schedule|appointment|meet with")),
+    (Expect.NAME, re.compile(r"your (?:first )?name|who (?:am i|i'?m|i am|do i have)|"
+                             r"who(?:'s| is) calling|may i ask who|speaking with\?")),
+    (Expect.LOCATION, re.compile(r"what city|which city|what state|where (?:is|'s) (?:the|your)")),
+    (Expect.GOOD_TIME, re.compile(r"good time|a couple of minutes|a few minutes")),
+    (Expect.ANYTHING_ELSE, re.compile(r"anything else|any other questions|other questions")),
+)  # fmt: skip
+
+
+def expect_after(text: str, state: CallState) -> Expect:
+    """What the model's last question asked for (``NOTHING`` when it asked nothing known)."""
+    questions = [q for q in re.split(r"(?<=[.!?])\s+", text.strip()) if q.endswith("?")]
+    if not questions:
+        return Expect.NOTHING
+    asked = questions[-1].lower()
+    if (
+        state.offered
+        and state.node == Node.BOOK
+        and re.search(r"which (?:one|time|works|of)|either|better for you", asked)
+    ):
+        return Expect.SLOT
+    return next((e for e, p in _ASKED if p.search(asked)), Expect.NOTHING)
+
+
+def _after_reply(turn: Turn, spoke: bool) -> None:
+    """The model worded the reply: what it asked is what the next turn's words answer."""
+    if spoke:
+        turn.state.expect = expect_after(turn.reply.text, turn.state)
 
 
 def _decide_action(turn: Turn) -> None:

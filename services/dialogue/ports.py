@@ -98,6 +98,9 @@ class LlmRequest:
 
 @dataclass(frozen=True)
 class TextDelta:
+    """Streamed text. An empty one is progress only (the model has begun, e.g. a tool call):
+    it satisfies the first-token timer and is never spoken."""
+
     text: str
 
 
@@ -117,5 +120,6 @@ class LlmUnavailable(Exception):
 
 class Llm(Protocol):
     def stream(self, request: LlmRequest) -> AsyncIterator[LlmEvent]:
-        """Text deltas as they come, then the complete tool calls. Raises LlmUnavailable."""
+        """Text deltas as they come (an empty one on a tool call's first delta, as progress),
+        then the complete tool calls. Raises LlmUnavailable."""
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 
 from contracts.conversation import Action, ReplyChunk
 from services.dialogue.chunker import SentenceChunker, split_sentences
@@ -59,6 +60,9 @@ class ReplyStream:
         self._live = SentenceChunker()
         #: set when the caller barges in: nothing more is spoken for this reply
         self.stop: asyncio.Event | None = None
+        #: checks each streamed sentence before it is spoken (the LLM path sets it): returns
+        #: the sentence, a replacement, or ``None`` to drop it. ``say`` is not checked.
+        self.guard: Callable[[str], str | None] | None = None
 
     @property
     def stopped(self) -> bool:
@@ -78,13 +82,18 @@ class ReplyStream:
             await self._piece(piece)
 
     async def feed(self, delta: str) -> None:
-        """Streamed text: every sentence is spoken the moment it is complete."""
+        """Streamed text: every sentence is spoken the moment it is complete (and checked)."""
         for piece in self._live.feed(delta):
-            await self._piece(piece)
+            await self._checked(piece)
 
     async def flush(self) -> None:
         for piece in self._live.flush():
-            await self._piece(piece)
+            await self._checked(piece)
+
+    async def _checked(self, piece: str) -> None:
+        checked = self.guard(piece) if self.guard is not None else piece
+        if checked:
+            await self._piece(checked)
 
     async def filler(self, text: str) -> None:
         if self.stopped or self.finished:

@@ -1,5 +1,6 @@
 """Reads served on ``store.<query>`` (queue group ``store``): caller context, template for a
-dialled number, active prompt with variables filled, a call's transcript.
+dialled number, active prompt with the variables the request gives filled (others are left for
+the dialogue), a call's transcript.
 
 A miss is a typed ``NotFound``; a request that does not decode gets a typed ``BadRequest``.
 """
@@ -112,8 +113,10 @@ async def template(pool: AsyncConnectionPool, req: GetTemplate) -> StoreReply:
 
 
 def fill(text: str, variables: dict[str, str]) -> str:
-    """``{{name}}`` → its value; an unknown variable becomes empty rather than leaking braces."""
-    return VARIABLE.sub(lambda m: variables.get(m.group(1), ""), text)
+    """``{{name}}`` → its value when the request gave one. Any other variable is left as
+    ``{{name}}``: the dialogue fills it per turn as it learns it (the broker once matched, a
+    neutral phrase before) — never an empty gap ("it is  of , NMLS ,")."""
+    return VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
 
 
 async def prompt(pool: AsyncConnectionPool, req: GetActivePrompt) -> StoreReply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from contracts import codec
@@ -26,6 +27,7 @@ from contracts.store import (
 from contracts.subjects import StoreQuery, store_subject
 from services.ops.seeding import seed_all
 from services.persistence.bootstrap import start
+from services.persistence.reads import fill
 from tests.persistence.conftest import eventually
 from tests.persistence.events import call_events, subject_of
 
@@ -76,7 +78,9 @@ async def test_no_templates_at_all_is_a_typed_miss(nc: Any, persistence: Any) ->
     assert isinstance(reply, NotFound)
 
 
-async def test_active_prompt_has_variables_filled(nc: Any, persistence: Any, db: str) -> None:
+async def test_active_prompt_has_the_given_variables_filled(
+    nc: Any, persistence: Any, db: str
+) -> None:
     seed_all(db)
     reply = await ask(nc, StoreQuery.PROMPT,
                       GetActivePrompt(call_type=CallType.INBOUND_UNKNOWN,
@@ -85,9 +89,36 @@ async def test_active_prompt_has_variables_filled(nc: Any, persistence: Any, db:
                       PromptReply)  # fmt: skip
     assert isinstance(reply, RenderedPrompt) and reply.version == 1
     text = " ".join([*reply.sections.values(), *reply.nodes.values()])
-    assert "Daniel Okafor" in text and "{{" not in text
+    assert "Daniel Okafor" in text and "{{broker_name}}" not in text and "{{today}}" not in text
     assert "inbound-unknown" in reply.sections["context"]
     assert set(reply.nodes) >= {"greet", "verify", "qualify", "book", "exit"}
+    # what the request did not give is left for the dialogue, never an empty gap
+    assert "of {{broker_company}}, NMLS {{broker_nmls}}" in reply.sections["context"]
+    assert not re.search(r"\bof ,|NMLS ,| {2}", text)
+
+
+async def test_the_dialogues_request_leaves_the_broker_for_the_dialogue(
+    nc: Any, persistence: Any, db: str
+) -> None:
+    """The dialogue asks with only ``call_type`` and ``today`` (it fills the rest per turn, the
+    broker once matched): the broker's variables arrive unfilled."""
+    seed_all(db)
+    reply = await ask(nc, StoreQuery.PROMPT,
+                      GetActivePrompt(call_type=CallType.OUTBOUND_COLD,
+                                      variables={"today": "Wednesday, December 02, 2026"}),
+                      PromptReply)  # fmt: skip
+    assert isinstance(reply, RenderedPrompt)
+    context = reply.sections["context"]
+    assert "outbound-cold" in context and "Wednesday, December 02, 2026" in context
+    assert "{{broker_name}} of {{broker_company}}, NMLS {{broker_nmls}}" in context
+
+
+def test_fill_leaves_unknown_variables_as_they_are() -> None:
+    text = "Hi {{ lead_first_name }}, it is {{today}}; {{broker_name}} of {{broker_company}}."
+    assert fill(text, {"today": "Monday", "broker_name": "Daniel Okafor"}) == (
+        "Hi {{ lead_first_name }}, it is Monday; Daniel Okafor of {{broker_company}}."
+    )
+    assert fill("no variables", {}) == "no variables"
 
 
 async def test_transcript_of_a_call_in_order(nc: Any, persistence: Any, query: Any) -> None:

@@ -1,5 +1,9 @@
 """The LLM through the ``openai`` client: any OpenAI-compatible server by base URL (OpenAI,
-OpenRouter, a local server, the tests' fake)."""
+OpenRouter, a local server, the tests' fake).
+
+Text deltas are yielded as they come; tool calls are collected and yielded whole at the end,
+after an empty ``TextDelta`` on their first delta (progress, never spoken), so a reply that
+only calls tools is timed by its first delta like a spoken one."""
 
 from __future__ import annotations
 
@@ -53,6 +57,7 @@ class OpenAiLlm:
             params["tools"] = request.tools
             params["tool_choice"] = request.tool_choice
         partial: dict[int, dict[str, str]] = {}
+        started = False
         try:
             stream = await client.chat.completions.create(**params)
             async for chunk in stream:
@@ -60,7 +65,13 @@ class OpenAiLlm:
                     continue
                 delta = chunk.choices[0].delta
                 if delta.content:
+                    started = True
                     yield TextDelta(delta.content)
+                elif delta.tool_calls and not started:
+                    # the model has begun, with a tool call (yielded whole at the end): an
+                    # empty delta tells the dialogue's first-token timer it is under way
+                    started = True
+                    yield TextDelta("")
                 for call in delta.tool_calls or []:
                     acc = partial.setdefault(call.index, {"id": "", "name": "", "arguments": ""})
                     if call.id:

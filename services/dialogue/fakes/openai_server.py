@@ -26,6 +26,7 @@ class Reply:
     status: int = 200
     delay: float = 0.0  # between streamed pieces
     first_delay: float = 0.0  # before the first piece
+    tool_delay: float = 0.0  # between a tool call's first delta and the rest of it
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -114,6 +115,8 @@ class FakeOpenAI:
             first = {"index": index, "id": call_id, "type": "function",
                      "function": {"name": name, "arguments": arguments[:half]}}  # fmt: skip
             await self._event(writer, _chunk(cid, model, {"tool_calls": [first]}))
+            if reply.tool_delay:
+                await asyncio.sleep(reply.tool_delay)
             rest = {"index": index, "function": {"arguments": arguments[half:]}}
             await self._event(writer, _chunk(cid, model, {"tool_calls": [rest]}))
         finish = "tool_calls" if reply.tool_calls else "stop"
