@@ -41,6 +41,8 @@ async def offline_turn(turn: Turn) -> None:
         s.flags.capped = None  # the caller decided this very turn: that decides the outcome
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    if READ_IT.search(heard.text):
+        heard.intents.discard(Intent.EMAIL)  # "I read your email": not asking for another
     if NO_CALLBACK.search(heard.text):
         heard.intents -= {Intent.CALLBACK, Intent.BOOK}  # "don't put me down for a call back"
     if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
@@ -90,6 +92,17 @@ WANTS_PERSON = re.compile(
 SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
                      re.IGNORECASE)  # fmt: skip
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+READ_IT = re.compile(
+    r"\b(?:read|got|received|saw|looked (?:at|over)|went through) (?:your|the|that) "
+    r"(?:e-?mail|information|info|brochure|letter|packet)",
+    re.IGNORECASE,
+)
+#: a question with something to look up: a question word and at least a few words after it
+SUBSTANTIVE = re.compile(
+    r"\b(?:what|how|why|when|where|which|who|can|could|do|does|did|will|would|is|are|should)"
+    r"\b(?:\W+\w+){3,}",
+    re.IGNORECASE,
+)
 PLACE_WORDS = re.compile(r"\bzip|address|town|city|county|p\.?\s?o\.? box", re.IGNORECASE)
 NO_CALLBACK = re.compile(
     r"(?:don'?t|do not|no need to) (?:put me down for|schedule|set up|book|want|need) (?:a |any )?"
@@ -705,6 +718,8 @@ async def _inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False)
         if heard.has(Intent.LEGAL_TAX):
             return lines.LEGAL_TAX
         return None
+    if not (heard.topic or heard.objection) and not SUBSTANTIVE.search(heard.text):
+        return None  # "Hello?", "Is this about the letter?": not a question for the knowledge base
     result = await fn.search_knowledge(turn, query, topic=heard.topic)
     if result.get("answered"):
         return _first_sentence(result["passages"][0])

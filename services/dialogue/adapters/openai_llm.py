@@ -7,6 +7,7 @@ only calls tools is timed by its first delta like a spoken one."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -58,6 +59,7 @@ class OpenAiLlm:
             params["tool_choice"] = request.tool_choice
         partial: dict[int, dict[str, str]] = {}
         started = False
+        stream: Any = None
         try:
             stream = await client.chat.completions.create(**params)
             async for chunk in stream:
@@ -86,6 +88,11 @@ class OpenAiLlm:
             ) from err
         except (OSError, TimeoutError) as err:
             raise LlmUnavailable(type(err).__name__) from err
+        finally:
+            if stream is not None:
+                # an attempt given up (no first delta in time, a barge-in) frees its connection
+                with contextlib.suppress(Exception):
+                    await stream.close()
         for index in sorted(partial):
             acc = partial[index]
             if acc["name"]:
