@@ -351,7 +351,9 @@ def _begin(turn: Turn) -> None:
 
 
 def _restore(turn: Turn, base: CallState) -> None:
-    """Undo the LLM's partial work (no function ran) before the offline policy takes the turn."""
+    """Undo the turn's work (no model function ran) before the offline policy takes the turn;
+    it reads the same words again and records the same facts — answered from the turn's
+    tool answers (:meth:`Turn.tool`), so the tools see each request once."""
     fresh = copy_state(base)
     for name in CallState.__struct_fields__:
         setattr(turn.state, name, getattr(fresh, name))

@@ -718,7 +718,8 @@ async def _inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False)
         if heard.has(Intent.LEGAL_TAX):
             return lines.LEGAL_TAX
         return None
-    if not (heard.topic or heard.objection) and not SUBSTANTIVE.search(heard.text):
+    spoken_question = heard.text.strip().endswith("?") and len(heard.text.split()) >= 5
+    if not (heard.topic or heard.objection or spoken_question or SUBSTANTIVE.search(heard.text)):
         return None  # "Hello?", "Is this about the letter?": not a question for the knowledge base
     result = await fn.search_knowledge(turn, query, topic=heard.topic)
     if result.get("answered"):

@@ -205,6 +205,23 @@ async def test_one_failed_turn_then_the_next_turn_uses_the_llm(
     assert len(fake_openai.requests) == 4
 
 
+async def test_facts_taken_before_a_failed_llm_turn_are_recorded_once(
+    talk: Talk, fake_openai: FakeOpenAI
+) -> None:
+    call = with_llm(talk, fake_openai).call()
+    fake_openai.script(Reply(text="Lovely to meet you. How old are you?"),
+                       *[Reply(status=500)] * 3)  # fmt: skip
+    await call.start()
+    await call.say("Hi, I'm Eleanor Price from Seattle, Washington.")
+    updates = len(talk.tools.calls_to("update_lead"))
+    reply = await call.say("I'm 71, we own it and live there.")
+    assert "worth" in reply  # the offline policy took the turn, and asks the next check
+    [recorded] = talk.tools.calls_to("record_qualification")  # code read them twice: sent once
+    assert isinstance(recorded, RecordQualification) and recorded.age == 71
+    assert len(talk.tools.calls_to("update_lead")) == updates
+    assert (await call.state()).facts.primary_residence is True
+
+
 async def test_several_failed_turns_in_a_row_rest_the_llm_briefly(
     talk: Talk, fake_openai: FakeOpenAI
 ) -> None:
