@@ -27,6 +27,32 @@ pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent / "conversations"
 SCRIPTS = sorted(HERE.rglob("*.txt"))
+#: scripts known to fail today, one per line with the reason (`PATH  reason`): each is a gap
+#: in Barbara's understanding still to close, reported as xfail so the gap stays visible
+PENDING_FILE = HERE / "PENDING"
+
+
+def _pending() -> dict[str, str]:
+    if not PENDING_FILE.exists():
+        return {}
+    out: dict[str, str] = {}
+    for line in PENDING_FILE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, reason = line.partition(" ")
+            out[name] = reason.strip() or "known gap"
+    return out
+
+
+PENDING = _pending()
+
+
+def _params() -> list[object]:
+    out: list[object] = []
+    for path in SCRIPTS:
+        name = path.relative_to(HERE).as_posix()
+        marks = [pytest.mark.xfail(reason=PENDING[name], strict=False)] if name in PENDING else []
+        out.append(pytest.param(path, id=name, marks=marks))
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +74,12 @@ async def conversations(nats_url: str, admin_db_url: str) -> AsyncIterator[Suite
         await nc.drain()
 
 
-@pytest.mark.parametrize("path", SCRIPTS, ids=[p.relative_to(HERE).as_posix() for p in SCRIPTS])
+def test_the_pending_list_names_real_scripts() -> None:
+    names = {p.relative_to(HERE).as_posix() for p in SCRIPTS}
+    assert set(PENDING) <= names, sorted(set(PENDING) - names)
+
+
+@pytest.mark.parametrize("path", _params())
 async def test_the_script_passes(conversations: Suite, path: Path) -> None:
     name = path.relative_to(HERE).as_posix()
     report = await conversations.run(name, await asyncio.to_thread(path.read_text))

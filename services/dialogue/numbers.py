@@ -81,7 +81,9 @@ _WORD_VALUES |= {"oh": 0, "o": 0, "a": 1, "an": 1}
 _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "million": 1_000_000,
                 "k": 1_000, "m": 1_000_000, "mil": 1_000_000, "billion": 1_000_000_000}  # fmt: skip
 _DIGIT_WORDS = {w: str(i) for i, w in enumerate(ONES[:10])} | {"oh": "0", "o": "0"}
-_LETTER_SCALES = ("k", "m", "mil")  # only after a number: "700k", "1.2 m" — never "a m"
+#: scales that are also letters: only after a number ("700k", "1.2 m"), never "a m"; but
+#: "a mil" ("half a mil") is a million
+_LETTER_SCALES = ("k", "m")
 #: words before a lone "one" that make it a pronoun: "the one", "that one", "no one"
 _ONE_PRONOUN = re.compile(r"\b(?:the|that|this|which|no|any|each|every|other|last|first|"
                           r"second|next|same|little|big|only|one)\s+$")  # fmt: skip

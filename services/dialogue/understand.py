@@ -215,18 +215,41 @@ _CALLING_FOR = re.compile(
     r"\bcalling (?:for|on behalf of|with|about) my (mom|mother|mum|dad|father|parents|grandma|"
     r"grandmother|grandpa|grandfather|aunt|uncle|husband|wife)\b"
 )
+#: "I'm calling for my neighbor", "… on behalf of my mother": for someone not on the line (a
+#: husband or wife may own the home with the caller: not them)
+_CALLING_ON_BEHALF = re.compile(
+    r"\bcalling (?:for|on behalf of) (?:my|our) (neighbou?r|friend|client|patient|mom|mother|mum|"
+    r"dad|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)\b(?! and (?:me|i)\b)"
+)
 _RELATIVE_OF = {
     "mom": "son or daughter", "mother": "son or daughter", "mum": "son or daughter",
     "dad": "son or daughter", "father": "son or daughter", "parents": "son or daughter",
     "grandma": "grandchild", "grandmother": "grandchild", "grandpa": "grandchild",
     "grandfather": "grandchild", "aunt": "niece or nephew", "uncle": "niece or nephew",
-    "husband": "wife", "wife": "husband",
+    "husband": "wife", "wife": "husband", "neighbour": "neighbor", "client": "caregiver",
+    "patient": "caregiver",
 }  # fmt: skip
 #: a lowercase first and last name, then what follows it: "lorenzo diaz im 70"
 _LOWER_NAME = re.compile(
     r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
     r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of)\b|[.!]?$)"
 )
+#: a name taken back right after it is said: "Junior, I mean, Harlan Pruitt"
+_NAME_FIXED = re.compile(
+    r"(?:\s+[A-Za-z][A-Za-z'’-]+)?[,.]?\s*(?:no,?\s+|sorry,?\s+|well,?\s+)*(?:i mean|i meant|"
+    r"sorry|actually|or rather|rather|correction|that is|my real name is|my given name is|"
+    r"officially|properly|legally)[,.]?\s+(?:it'?s\s+|that'?s\s+|i'?m\s+)?"
+    r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
+    re.IGNORECASE,
+)
+#: who gives a nickname: "folks just call me Junior", "everybody calls me Bud"
+_NICKNAME = re.compile(
+    r"\b(?:folks|people|everybody|everyone|friends|they|most people|all|y'?all|the kids|my "
+    r"friends)\s+(?:just\s+|all\s+|usually\s+|always\s+)?$",
+    re.IGNORECASE,
+)
+#: after a name, not a last name: "Harlan Pruitt Junior", "Earl Tate Sr."
+_NAME_SUFFIXES = {"jr", "junior", "sr", "senior", "ii", "iii", "iv"}
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 
 _YES = re.compile(
@@ -246,6 +269,19 @@ _NO = re.compile(
 )
 _YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|sure thing|absolutely|of course|definitely)\b")
 
+#: someone who looks after the homeowner: "I'm a home health aide for one of my clients"
+_CARE_FOR = (
+    r"\b(?:i'?m|i am|i work as) (?:a|an|the|her|his|their) (?:[\w-]+ ){0,2}(aide|caregiver|care "
+    r"giver|caretaker|nurse|helper|assistant|housekeeper|companion|social worker|case manager) "
+    r"(?:for|to|of|with) (?:(?:one of )?my (?:clients?|patients?)|(?:mrs|mr|ms|miss|mister|"
+    r"missus)\b|her\b|him\b|them\b|an? (?:elderly|older|senior)|the (?:homeowner|owner|lady|"
+    r"gentleman|woman|man|person|family))"
+)
+#: who makes loans: "a loan officer", "a mortgage broker", "a banker"
+_LENDER_ROLE = (
+    r"(?:reverse )?(?:mortgage |loan |home loan )?(?:loan officer|broker|lender|banker|"
+    r"originator|loan (?:guy|person|specialist|processor))"
+)
 _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
         r"stop (?:calling|contacting|phoning|bothering)|don'?t (?:ever )?(?:call|contact|phone)"
@@ -271,10 +307,20 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:back )?later|another time|i'?m driving|can'?t talk|at work|on my way out|"
         r"not right now|not now|isn'?t a good time|not (?:a )?good time|not this (?:year|month)|"
         r"maybe next (?:year|month|spring|summer|fall|winter)|when things (?:settle|calm)|"
-        r"(?:i'?ll|we'?ll) (?:call|reach out|get back|ring)(?: to)?(?: you| us)?(?: back)?"
+        r"\b(?:i'?ll|we'?ll) (?:call|reach out|get back|ring)(?: to)?(?: you| us)?(?: back)?"
         r"(?: again)? when|when (?:i'?m|we'?re) ready|"
         r"in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
-        r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))"
+        r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))|"
+        # "I just can't think about any of this right now", "not up to dealing with it yet"
+        r"(?:can'?t|cannot|not able to|not up to|in no shape to|not in a (?:place|state) to) "
+        r"(?:even )?(?:think(?:ing)? about|deal(?:ing)? with|handl(?:e|ing)|focus(?:ing)? on|"
+        r"talk(?:ing)? about|fac(?:e|ing)) (?:any of )?(?:this|that|it|anything|all this|all of "
+        r"this)(?: stuff| business)?(?: just)? (?:right now|now|at the moment|yet|just yet|these "
+        r"days|today)|"
+        # "Maybe in a few months."
+        r"(?:^|[.,;!?]\s*)(?:maybe|perhaps|possibly|probably)(?: (?:call|try|check)(?: me| us)?"
+        r"(?: back| again)?)? in (?:a few|a couple(?: of)?|several|two|three|six) (?:weeks|"
+        r"months)(?:\s*(?:or so|or two))?(?=\s*(?:[.,;!?]|$))"
     ),
     Intent.OTHER_LENDER: re.compile(
         r"already (?:working|talking|dealing|going|speaking) with|(?:have|got) (?:a|my own|our"
@@ -292,7 +338,12 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"another) (?:bank|credit union|lender|broker|loan officer)|"
         # someone is already on it: "my son-in-law is a broker and he's already handling it"
         r"\balready (?:handling|doing|working on|processing|setting up|taking care of) (?:a |an |"
-        r"the |our |my |this )?(?:reverse mortgage|hecm|loan|mortgage|application|refinanc\w*)"
+        r"the |our |my |this )?(?:reverse mortgage|hecm|loan|mortgage|application|refinanc\w*)|"
+        # a lender in the family on it: "my son-in-law is a loan officer … he's already
+        # handling all this for us"
+        rf"\b(?:is|works as) an? (?:{_LENDER_ROLE})\b.{{0,80}}(?<!not )(?<!n't )\b(?:handling|"
+        r"doing|taking care of|working on|helping (?:us|me) with|setting up|processing) (?:all "
+        r"|all of )?(?:it|this|that|everything|things|the whole thing|the paperwork)\b"
     ),
     Intent.HUMAN: re.compile(
         r"\b(?:talk|speak|speaking|chat|put me through) (?:to|with) (?:a |an |the |your |some )?"
@@ -311,7 +362,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r" up|set up (?:a|an|the|something|that|one|time)|sign (?:me|us) up|talk (?:to|with) "
         r"(?:someone|somebody|the broker|a broker|him|her|a specialist|an expert)|speak (?:to|with)"
         r" (?:someone|somebody|the broker|a broker|a specialist)|meet (?:with|the)|sit down with|"
-        r"let'?s do (?:it|this)|i'?m ready|we'?re ready|next step|get started|move forward|"
+        r"let'?s do (?:it|this)|(?<!when )(?<!once )(?<!until )(?<!till )(?<!if )(?<!not )"
+        r"(?:i'?m|we'?re) ready\b(?! (?:to (?:hang up|go(?! ahead| forward)|leave|stop)|for (?:bed|dinner)))|next "
+        r"step|get started|move forward|"
         r"go ahead and|let'?s set|make an? (?:time|appointment)"
     ),
     Intent.GOODBYE: re.compile(
@@ -328,7 +381,7 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.CALLBACK: re.compile(
         r"(?:can|could|would|will) (?:someone|somebody|a person|you|the broker|he|she|they)"
-        r"(?: [\w']+){0,6} call (?:me|us)\b|without my (?:son|daughter|husband|wife|kids|"
+        r"(?: [\w']+){0,6} call (?:me|us|him|her|them)\b(?! (?:yourself|himself|herself))|without my (?:son|daughter|husband|wife|kids|"
         r"children|family)|call (?:me |us )?back|callback|call (?:me|us) (?:later|tomorrow|"
         r"next|on|in|at|this|then)|"
         r"try (?:me |us |him |her )?again|reach (?:me|him|her) (?:later|tomorrow)|have (?:him|her"
@@ -348,7 +401,21 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:this|it) is(?:n'?t| not) (?:him|her)|not (?:him|her)\b|"
         # "I'm a neighbor of Mr. Alvarez, he asked me to call"
         r"(?:i'?m|i am) (?:a|an|the) (?:" + "|".join(RELATIONS) + r") of\b|(?:he|she) asked me to "
-        r"(?:call|phone|ring)"
+        r"(?:call|phone|ring)|"
+        # "I'm a home health aide for one of my clients", "I'm her caregiver"
+        + _CARE_FOR
+        + r"|\b(?:calling|here) (?:for|on behalf of|about) (?:one of )?my (?:clients?|patients?)\b|"
+        # not able to come: "she's at dialysis", "she's not able to come to the phone"
+        r"\b(?:he|she)(?:'?s| is) at (?:her |his |the |a )?(?:dialysis|doctor'?s?|hospital|clinic|"
+        r"therapy|physical therapy|rehab|chemo|appointment|senior center|day ?care|store|"
+        r"grocery store|hairdresser|beauty parlou?r)\b|\b(?:he|she|they)(?:'?s| is|'re| are) "
+        r"(?:not able|unable) to (?:come|get) to the phone|\b(?:he|she|they) (?:can'?t|cannot|"
+        r"couldn'?t) (?:come|get) to the phone|"
+        # someone else handles it: "her daughter handles all that", "she can call y'all herself"
+        r"\b(?:her|his|their) (?:" + "|".join(RELATIONS) + r"|grand\w+)s? (?:will|'ll|can|is going"
+        r" to|handles|takes care of|does)\b(?: \w+)? (?:call|handle|handles|all (?:that|this|of "
+        r"that|her|his)|her|his)\b|\b(?:he|she|they) (?:can|will|'ll|could) (?:call|phone|ring) "
+        r"(?:you|y'?all|you all|you guys|y'all)(?: back)? (?:herself|himself|themselves)"
     ),
     Intent.HOLD_ON: re.compile(
         r"hold on|one (?:moment|minute|second|sec)|let me (?:get|grab|fetch|find) (?:him|her|"
@@ -530,6 +597,20 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
 
 #: Common question → knowledge-base query.
 QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    # first: "do we have to pay taxes on the money we get?", "tax on the lump sum" ask about
+    # the tax, not the upkeep or the payout
+    "taxes": (
+        re.compile(
+            r"\btaxable|\btaxed\b|income tax|tax.?free|(?:pay|owe) (?:any |income |federal |"
+            r"state )?tax(?:es)? (?:on|for) (?:it\b(?! (?:every|each|yearly|a year|"
+            r"annually))|the (?:money|cash|proceeds|payouts?|payments?|funds|loan|lump sum|check|"
+            r"income)|that (?:money|cash|income)|(?:what|the money|anything) (?:we|i) (?:get|take|"
+            r"receive|draw))|count(?:s|ed)? as income|considered (?:taxable )?income|is (?:it|that|"
+            r"the money) (?:considered )?income|report (?:it|the money|that) (?:as income|on (?:my|"
+            r"our) (?:taxes|tax return))"
+        ),
+        "is reverse mortgage money taxable income",
+    ),
     "amount": (
         re.compile(
             r"how much (?:money )?(?:can|could|would|will|do|might) (?:i|we) (?:actually )?"
@@ -563,7 +644,9 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "consultation": (
         re.compile(
             r"(?:what|how long).{0,30}(?:consultation|appointment|meeting)|what (?:do|should) i"
-            r" (?:need|bring|have ready)"
+            r" (?:need|bring|have ready)|what (?:\w+ ){0,2}(?:should|do|will|would) (?:i|we) "
+            r"(?:need|bring|have (?:ready|on hand|handy)|get ready|gather|prepare|have with)|what "
+            r"(?:papers|paperwork|documents|documentation)\b"
         ),
         "what happens in the consultation with the broker",
     ),
@@ -599,13 +682,6 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "do I still pay property taxes, homeowners insurance and upkeep",
     ),
-    "taxes": (
-        re.compile(
-            r"\btaxable|\btaxed\b|income tax|pay (?:any )?tax(?:es)? on (?:it|the money|that|what)|"
-            r"count(?:s|ed)? as income|considered income|is (?:it|that|the money) income"
-        ),
-        "is reverse mortgage money taxable income",
-    ),
 }
 
 _QUESTION_START = re.compile(
@@ -618,12 +694,24 @@ _NOT_A_QUESTION = re.compile(
     r"^(?:(?:ok|okay|sure|yes|yeah|alright|well|so|then|and|just)[,:]?\s+)*(?:will do|do (?:it|"
     r"that|so|whatever)|can do)\b"
 )
+#: a "hello?" down the line, which asks nothing: "Hello? Yes, this is Pat"
+_PHONE_HELLO = re.compile(r"(?:^|(?<=[.!?,]\s))(?:hello|hi|hey|yes|yeah|hello there|hi there)\?+")
 _CLAUSE_SPLIT = re.compile(r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b")
 _EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 _SPOKEN_EMAIL = re.compile(
     r"(?<![\w'])((?:[a-z0-9]\s+)*[a-z0-9._-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9_-]+|"
     r"\s+[a-z0-9](?![\w']))*)\s+at(?: sign| symbol)?\s+((?:[a-z0-9]\s+)*[a-z0-9-]+(?:\s+dot\s+"
     r"[a-z0-9-]+)+)"
+)
+_NUMBER_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|oh)"
+)
+#: a number said in the name part of an address, with the word before it
+_EMAIL_NUMBER = re.compile(
+    rf"(?<![\w'-])([a-z0-9._-]+)\s+(\d+|(?!oh\b){_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)"
+    rf"(?=\s+(?:at|dot|underscore|dash|hyphen)\b)"
 )
 _EMAIL_LEAD_WORDS = {
     "my", "email", "e-mail", "address", "is", "it", "it's", "its", "that's", "sure", "yes",
@@ -653,8 +741,14 @@ _DIGIT_WORDS = {
 _VALUE_WORDS = re.compile(
     r"(?<!fort )(?<!ft )(?<!ft\. )worth|value|valued|apprais|sell (?:it )?for|market|zillow|"
     r"estimat|the (?:house|home) is|"
-    r"it'?s (?:about|around|maybe|probably)|priced"
+    r"it'?s (?:about|around|maybe|probably)|priced|"
+    # "the house, probably four-twenty-five"; "she'd bring about two-seventy-five"; "goes for"
+    r"the (?:house|home|place)(?:,|'s)? (?:probably|maybe|about|around|roughly|i'?d say|i "
+    r"think|i guess)|(?:would|could|'d|might|will|should) (?:bring|fetch|go for)\b|"
+    r"\bgo(?:es)? for\b"
 )
+#: value words that only lean to the value: "it's about 95" answers what was asked
+_WEAK_VALUE = re.compile(r"it'?s (?:about|around|maybe|probably)")
 _BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
 #: a bare answer of nothing, when the balance was asked: "none", "zero", "nothing at all"
 _NONE = re.compile(
@@ -665,6 +759,11 @@ _NONE = re.compile(
 _BALANCE_AFTER = re.compile(
     r"\s*(?:dollars\s*)?(?:(?:left|owed|owing|remaining|outstanding|still owed)\b|(?:on|against) "
     r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage)\b)"
+)
+#: between the two ends of a guess: "three-fifty, three seventy-five", "300 to 350"
+_RANGE_GAP = re.compile(
+    r"\s*(?:,\s*|,?\s*(?:or|to|-|–|through|maybe|or maybe|or so,?|,? or)\s+)(?:maybe |even |"
+    r"possibly |perhaps |about |around |up to )?"
 )
 #: a loan besides the first mortgage, whose balance adds to it
 _OTHER_LOAN = re.compile(
@@ -719,7 +818,9 @@ _OWN = re.compile(
 )
 #: "our house is in Aurora … we live there": their own home, with living there
 _OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
-_OWN_WEAK = re.compile(r"it'?s (?:mine|ours)|(?:my|our) (?:own )?(?:house|home)\b|we do|i do")
+_OWN_WEAK = re.compile(
+    r"it'?s (?:mine|ours)|(?:my|our) (?:own )?(?:house|home)\b|\b(?:we|i) do\b(?!n'?t| not)"
+)
 _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)"
@@ -859,6 +960,10 @@ _OWN_AGE = re.compile(
     rf"\bturning|\bage|\baged|\bages|\bme,?|\bmyself,?|\bi was|\bwe'?re|\bwe are|\byoungest"
     rf"(?: one| of us| borrower)?(?: is)?|\bbe|\bage is|\bmy age(?: is)?)\s*(?:is\s*)?{_MOD}$"
 )
+#: "born" in the words before a year: "born in", "born on March 3rd,", "born back in '"
+_BORN = re.compile(r"\bborn\b(?:(?!\bborn\b)[^.!?;]){0,30}$")
+#: "born in 51", "born back in fifty-one": two digits said right after it are a year
+_BORN_SHORT = re.compile(r"born (?:in |back in )?(?:the year )?'?\s*")
 #: "… and Ernest is 69": someone named, said with the caller's own age
 _NAMED_AGE = re.compile(
     rf"(?:^|[,;]|\band)\s+([a-z][a-z'-]+)(?:'s| is| was|'ll be| will be| turned| just turned| "
@@ -907,16 +1012,27 @@ _RETRACT = re.compile(
     r"tells me|is telling me|reminds me))\b[\s.,;:!?…—–-]*)+"
 )
 #: the words of a loose correction that only restate: "well", "so", "say"
+#: after a correction, words that say what the value taken back was: "that's what we
+#: originally borrowed", "that was the old balance", "that was before we refinanced"
+_EXPLAINS_FIRST = re.compile(
+    r"(?:that'?s|that is|that was|this was|those were|it was) (?:what|how much|the|just|only|"
+    r"when|before|back|from|our|my|years ago|a while|originally|at first|way back)\b"
+)
 _WEAK_RETRACT = re.compile(r"[\s.,;:!?…—–-]*(?:(?:well|so|(?:let'?s )?say|no)\b[\s.,;:!?…—–-]*)+")
 _PERSON_WORDS = re.compile(rf"\b(?:{_SPOUSE_WORDS}|{_PARENT_WORDS}|s?he|s?he'?s|her|his|him)\b")
 _MONEY_AFTER = re.compile(r"\s*(?:dollars|bucks|thousand|grand|million|k\b|hundred|percent|%)")
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
     r"square|acres?|people|kids|grandkids|children|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
+    r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
     r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
 )
-_DECADE = re.compile(r"\bin (my|our|his|her) (sixties|seventies|eighties|nineties|fifties)")
+_DECADE = re.compile(
+    r"\bin (my|our|his|her) (?:(early|mid|late)[\s-]+)?(sixties|seventies|eighties|nineties|"
+    r"fifties|[5-9]0'?s\b)"
+)
 _DECADES = {"fifties": 55, "sixties": 65, "seventies": 75, "eighties": 85, "nineties": 95}
+_DECADE_PART = {"early": -3, "mid": 0, "late": 3, None: 0}
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
     r"^[a-z]+(?: [a-z]+)?[.!]?$"
@@ -932,6 +1048,17 @@ _TENS = r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _WORD_END = r"(?=\s*(?:[.,!?;]|$|years?\b|and\b|now\b|this\b|next\b))"
 #: words speech-to-text mishears, put right before reading
 _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
+    # tens spelled the way they sound: "sicksty ate", "fourty", "ninty"
+    (re.compile(r"\b(?:sick?s?ty|sicsty|siksty|sixdy|sixtee)\b", re.I), "sixty"),
+    (re.compile(r"\bfourty\b", re.I), "forty"),
+    (re.compile(r"\bninty\b", re.I), "ninety"),
+    (re.compile(r"\b(?:sevendy|sevnty|sebenty)\b", re.I), "seventy"),
+    (re.compile(r"\b(?:eigthy|eighdy|eithy)\b", re.I), "eighty"),
+    (re.compile(r"\b(?:fiddy|fifdy)\b", re.I), "fifty"),
+    # "won" before a number, not after someone who won: "we owe like won twenty"
+    (re.compile(r"(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\bhe )(?<!\bshe )(?<!\byou )(?<!\bwho )"
+                r"\bwon(?=[\s-]+(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                r"thousand|million|point|fifteen|ten|eleven|twelve)\b)", re.I), "one"),
     (re.compile(r"\b(?:mort|more|moore|mor|mart|morg)[\s-]*(?:gauge|gage|guage|gadge|gaige)(s?)\b",
                 re.I), r"mortgage\1"),
     (re.compile(r"\breversed?\s+(?:more|mort|moore|mortar|mart)[\s-]*(?:cage|gaze|gates?|age|gig|"
@@ -945,13 +1072,16 @@ _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
     (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
     (re.compile(r"\bmourning(s?)\b", re.I), r"morning\1"),
+    # a dropped g: "nothin' owed", "owe nothin", "I was studyin' on it"
+    (re.compile(r"\b(noth|someth|anyth|everyth)in\b'?", re.I), r"\1ing"),
+    (re.compile(r"\b([a-z]{3,}[^aeiou\W])in'(?=[\s,.!?;]|$)", re.I), r"\1ing"),
 )  # fmt: skip
 _REVERSE_MORTGAGE = re.compile(r"reverse mortgage|\bhecm\b|home equity conversion")
 #: intents answered by the policy itself: no knowledge-base search for them
 _POLICY_INTENTS = {
     Intent.ROBOT, Intent.AUTHORITY, Intent.APPOINTMENT_QUERY, Intent.CANCEL, Intent.KEEP,
     Intent.RESCHEDULE, Intent.REPEAT, Intent.HUMAN, Intent.PRIVACY, Intent.STOP_CALLING,
-    Intent.HOLD_ON,
+    Intent.HOLD_ON, Intent.CALLBACK, Intent.EMAIL, Intent.WRONG_PERSON,
 }  # fmt: skip
 #: large US cities, recognised in lowercase speech-to-text without a state
 BIG_CITIES = frozenset({
@@ -1025,6 +1155,31 @@ _WORRY = re.compile(
 
 
 STOP_CALLING = _INTENT_PATTERNS[Intent.STOP_CALLING]
+#: a call back turned down: "no callback", "you don't need to call me back"
+_NO_CALLBACK = re.compile(
+    r"\bno(?:,)? (?:no )?(?:need (?:for a |to )?)?call ?backs?\b|\b(?:don'?t|do not|no need to|"
+    r"not) (?:need|want|have)? ?(?:a |any |to )?(?:call ?backs?|call (?:me|us|her|him|them) "
+    r"back)\b"
+)
+#: a call back told of, not asked for: "I was supposed to get a call back", "you were going to
+#: call me back", "someone said they'd call me back"
+_CALLBACK_AWAITED = re.compile(
+    r"\b(?:was|were) (?:supposed|meant|going|scheduled|told) to (?:get |have |be getting |give "
+    r"(?:me|us) )?(?:a )?call(?: (?:me|us))? ?back|\b(?:was|were|been) (?:expecting|waiting "
+    r"(?:on|for)) (?:a |your |the |that )?call ?back|\b(?:said|promised) (?:you|they|someone|"
+    r"somebody|she|he)(?:'d| would| will)? (?:call|ring) (?:me|us) back|\bnever (?:got|heard) "
+    r"(?:a |the |my |that )?call ?back|\bmissed (?:your|the|a|my) call ?back"
+)
+#: a call back asked for all the same: "… so can you call me back Friday?"
+_CALLBACK_ASKED = re.compile(
+    r"\b(?:can|could|would|will|please) (?:you |someone |somebody |y'?all )?(?:please )?"
+    r"call (?:me|us) back\b|\bcall (?:me|us) back (?:on|at|in|this|next|tomorrow|later)"
+)
+#: the caller, not Barbara, will make the next call
+_CALLER_WILL_CALL = re.compile(
+    r"\b(?:i'?ll|we'?ll|i will|we will|i'?m going to|we'?re going to) (?:call|reach out|get back|"
+    r"ring|contact|get in touch)|\bwhen (?:i'?m|we'?re|i am|we are) ready\b"
+)
 
 
 def normalise(text: str) -> str:
@@ -1118,7 +1273,15 @@ def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int
         return False
     tail = gap[lead.end() :]
     if len(tail) > 60 or re.search(r"[.!?;]|\b(?:and|or|but|plus|also)\b", tail):
-        return False
+        # "two hundred, no wait, sorry, that's what we originally borrowed. It's about 95":
+        # a strong correction that says what the first value was may take a sentence
+        if not (
+            _EXPLAINS_FIRST.match(tail)
+            and len(tail) <= 100
+            and "?" not in tail
+            and not _WEAK_RETRACT.fullmatch(lead.group())
+        ):
+            return False
     if tail and _WEAK_RETRACT.fullmatch(lead.group()) and not re.search(r"[,.…—–-]", gap):
         return False  # "worth 400 so we owe 100": no pause, no correction
     values = {(s, e): v for v, s, e in numbers}
@@ -1132,7 +1295,7 @@ def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int
             who1, who2 = _whose(before), _whose(tail)
             return who2 is None or who1 == who2 or (who1 is None and who2 == "self")
         if kind1 == "money":
-            role1, role2 = _money_role(before), _money_role(tail)
+            role1, role2 = _money_role(before), _money_role(tail, strong=True)
             return role2 is None or role1 == role2
         return True
     return not _WEAK_RETRACT.fullmatch(lead.group())  # two days: "Monday... no, wait, Tuesday"
@@ -1164,9 +1327,14 @@ def _number_kind(low: str, value: float, start: int, end: int) -> str | None:
     return None
 
 
-def _money_role(text: str) -> str | None:
-    """Which amount the words before a number speak of, the last one said."""
-    found = [(m.end(), "value") for m in _VALUE_WORDS.finditer(text)]
+def _money_role(text: str, *, strong: bool = False) -> str | None:
+    """Which amount the words before a number speak of, the last one said (``strong``: not
+    from words that only lean to the value, "it's about")."""
+    found = [
+        (m.end(), "value")
+        for m in _VALUE_WORDS.finditer(text)
+        if not (strong and _WEAK_VALUE.fullmatch(m.group()))
+    ]
     found += [(m.end(), "balance") for m in _BALANCE_WORDS.finditer(text)]
     found += [(m.end(), "need") for m in _NEED.finditer(text)]
     return max(found)[1] if found else None
@@ -1185,6 +1353,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _is_question(low: str) -> bool:
     """A question anywhere in the turn: "I'm 67 — wait, do I still pay property taxes?"."""
+    low = _PHONE_HELLO.sub(" ", low)  # "Hello? Yes, this is Pat": picking up the phone
     if "?" in low:
         return True
     return any(
@@ -1227,16 +1396,34 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.BOOK)
     if re.search(r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment)", low):
         intents.discard(Intent.BOOK)
-    if expect in (Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER) and Intent.BAD_TIMING in intents:
+    if (
+        expect in (Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER)
+        and Intent.BAD_TIMING in intents
+        and not _CALLER_WILL_CALL.search(low)
+    ):  # "call me later" answers when; "I'll call you when I'm ready" declines the call back
         intents.discard(Intent.BAD_TIMING)
+    if Intent.CALLBACK in intents and (
+        _NO_CALLBACK.search(low)
+        or (_CALLBACK_AWAITED.search(low) and not _CALLBACK_ASKED.search(low))
+    ):  # "no, no callback"; "I was supposed to get a call back but I figured I'd just call"
+        intents.discard(Intent.CALLBACK)
     if Intent.WRONG_PERSON in intents and re.search(r"\bthis is (?:him|her|me)\b", low):
         intents.discard(Intent.WRONG_PERSON)
     if expect in (Expect.HOMEOWNER, Expect.PRIMARY) and Intent.LEGAL_TAX in intents:
         intents.discard(Intent.LEGAL_TAX)
     if Intent.GOODBYE in intents and expect != Expect.ANYTHING_ELSE and "bye" not in low:
         # "I'm good" / "all set" only close the call when Barbara asked if there was more
-        if not re.search(r"that'?s (?:all|it|everything)|nothing else|have a \w+ (?:day|one)",
-                         low):  # fmt: skip
+        closing = [
+            m for m in re.finditer(r"that'?s (?:all|it|everything)|nothing else|have a \w+ "
+                                   r"(?:day|one)", low)  # fmt: skip
+            # "thirty thousand on a home equity line, that's it": all there is of the amount
+            if not (
+                m.group().startswith("that")
+                and _HAS_NUMBER.search(re.split(r"[.!?;]", low[: m.start()])[-1])
+                and re.match(r"[\s,.!]*(?:(?:i|we) (?:owe|have|got)\b.*)?$", low[m.end() :])
+            )
+        ]
+        if not closing:
             intents.discard(Intent.GOODBYE)
 
 
@@ -1259,10 +1446,19 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                      rf"of\b)", low):  # fmt: skip
             heard.relation = rel
             return
+    carer = re.search(_CARE_FOR, low)
+    if carer:  # "my name is Keisha, I'm a home health aide for one of my clients"
+        heard.relation = "caregiver" if carer.group(1) == "care giver" else carer.group(1)
+        return
     relative = _CALLING_FOR.search(low)
     if relative and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
         # "my name's Kyle, I'm calling for my mom, she's right here": she is the one to hear
         heard.relation = _RELATIVE_OF.get(relative.group(1), "relative")
+        return
+    behalf = _CALLING_ON_BEHALF.search(low)
+    if behalf:
+        # "this is Bud, I'm calling for my neighbor, Mrs. Lund": the caller is not the one
+        heard.relation = _RELATIVE_OF.get(behalf.group(1), behalf.group(1))
         return
     text = _HONORIFICS.sub("", raw)
     # properly cased text (not lowercase speech-to-text): a lowercase word is no name
@@ -1288,9 +1484,15 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     elif expect not in (Expect.LOCATION, Expect.ZIP):
         # a first and last name said on their own, whatever was asked: "Marisol Ferrer."
         patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$",)
+    nickname: re.Match[str] | None = None  # "folks just call me Junior": if no other name
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
             first, last = match.group(1), match.group(2)
+            if _NICKNAME.search(text[: match.start()]) and match.group(0).lower().startswith(
+                "call me"
+            ):
+                nickname = nickname or match
+                continue
             if _not_a_name(first) or (not first[0].isupper() and expect != Expect.NAME):
                 if not re.search(r"my name", match.group(0), re.IGNORECASE):
                     continue
@@ -1300,14 +1502,25 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                 pattern.endswith("[.!]?$") and (not last or _not_a_name(last))
             ):
                 continue  # "Fort Worth"; "Sounds good."
-            heard.first_name = _title(first)
-            if last and not _not_a_name(last) and (last[0].isupper() or expect == Expect.NAME):
-                heard.last_name = _title(last)
-            again = re.match(rf"[,.]?\s*{re.escape(first)}\s+([A-Za-z][A-Za-z'’-]+)",
-                             text[match.end(1) :], re.IGNORECASE)  # fmt: skip
-            if heard.last_name is None and again and not _not_a_name(again.group(1)):
-                heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
+            fixed = _NAME_FIXED.match(text[match.end(1) :])
+            if (
+                fixed
+                and not _not_a_name(fixed.group(1))
+                and (
+                    fixed.group(1)[0].isupper()  # "Bob, sorry, Robert Smith"
+                    if cased
+                    else re.match(r"\s*(?:[,.!?;]|$)", text[match.end(1) + fixed.end() :])
+                    and re.search(r"\b(?:mean|meant|rather|correction|name is|legally|"
+                                  r"officially|properly)\b", fixed.group(), re.IGNORECASE)
+                    and not re.search(r"\bi'?m\s+[\w'’-]+(?:\s+[\w'’-]+)?$", fixed.group())
+                )
+            ):  # "this is Junior, I mean, Harlan Pruitt": the name said last
+                match, first, last = fixed, fixed.group(1), fixed.group(2)
+            _set_name(heard, match, first, last, text, expect)
             return
+    if nickname:
+        _set_name(heard, nickname, nickname.group(1), nickname.group(2), text, expect)
+        return
     if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
         said = _LOWER_NAME.match(text) if text.islower() else None
         if (
@@ -1330,6 +1543,27 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             heard.first_name = _title(pick[0])
             if len(pick) > 1:
                 heard.last_name = _title(pick[1])
+
+
+def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, text: str,
+              expect: Expect) -> None:  # fmt: skip
+    fuller = re.match(rf"[,.]?\s*({re.escape(first)}[a-z]+)\b(?!')(?:\s+([A-Za-z][A-Za-z'’-]+))?",
+                      text[match.end(1) :], re.IGNORECASE)  # fmt: skip
+    if fuller and not last and not _not_a_name(fuller.group(1)):
+        # "this is Pat, Patricia Lomax": the short name, then the whole one
+        match, first, last = fuller, fuller.group(1), fuller.group(2)
+    heard.first_name = _title(first)
+    if (
+        last
+        and not _not_a_name(last)
+        and last.lower().strip(".") not in _NAME_SUFFIXES
+        and (last[0].isupper() or expect == Expect.NAME)
+    ):
+        heard.last_name = _title(last)
+    again = re.match(rf"[,.]?\s*{re.escape(first)}\s+([A-Za-z][A-Za-z'’-]+)",
+                     text[match.end(1) :], re.IGNORECASE)  # fmt: skip
+    if heard.last_name is None and again and not _not_a_name(again.group(1)):
+        heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
 
 
 def _is_place_name(words: str) -> bool:
@@ -1368,18 +1602,37 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
     guesses: list[tuple[int, int, int]] = []  # (age, start, end): a number said when asked
     cased = raw if len(raw) == len(low) and raw != raw.lower() else ""
     for value, start, end in numbers:
-        born = re.search(r"\bborn (?:in |back in )?(?:the year )?$", low[:start])
-        if born and 1900 <= value <= this_year:  # "born in 1950", "born in nineteen fifty"
+        born = _BORN.search(low[:start])
+        year = _birth_year(low, value, start, end, born, this_year)
+        if born and year:  # "born in 1950", "born in nineteen fifty", "born in '51"
             before = low[: born.start()]
-            owner = "spouse" if re.search(rf"{_SPOUSE_WORDS}\W*(?:was\s*)?$", before) else "self"
-            found.append((owner, this_year - int(value), start))
+            owner = (
+                "spouse"
+                if re.search(rf"(?:{_SPOUSE_WORDS}{_GIVEN_NAME}|\bs?he)\W*(?:was\s*)?$", before)
+                else "self"
+            )
+            found.append((owner, this_year - year, start))
             used.append((start, end))
     previous: tuple[str, int] | None = None  # whose the last age was, and where it ended
-    answered = (expect == Expect.VALUE and _VALUE_WORDS.search(low)) or (
-        expect == Expect.BALANCE and (_BALANCE_WORDS.search(low) or _PAID_OFF.search(low))
-    )  # the money asked for is said in words, so a bare number is free to be the age
+    answered = (
+        (expect == Expect.VALUE and _VALUE_WORDS.search(low))
+        or (expect == Expect.BALANCE and (_BALANCE_WORDS.search(low) or _PAID_OFF.search(low)))
+    ) and (
+        _PAID_OFF.search(low)
+        or any(
+            _near_money_word(low, s) or _MONEY_AFTER.match(low[e:]) or v >= 120
+            for v, s, e in numbers
+        )
+    )  # the money asked for is said in words, so a bare number is free to be the age (not in
+    # "about 50, that's all we owe": the words after it are about that number)
     for value, start, end in numbers:
-        if _overlaps(used, start, end) or value != int(value) or not 40 <= value <= 115:
+        if (
+            _overlaps(used, start, end)
+            or value != int(value)
+            or not 40 <= value <= 115
+            or _short_year(low, start, end)  # "bought it back in '88"
+            or re.match(r"'?s\b", low[end:])  # "in my 60s", "born in the 50s": a decade
+        ):
             previous = None
             continue
         sentence_before = re.split(r"[.!?;—–]", low[:start])[-1]
@@ -1445,17 +1698,42 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         decade = _DECADE.search(low)
         if decade:
             whose = "spouse" if decade.group(1) in ("his", "her") else "self"
-            latest[whose] = _DECADES[decade.group(2)]
+            tens = decade.group(3)
+            middle = _DECADES[tens] if tens in _DECADES else int(tens[0]) * 10 + 5
+            latest[whose] = middle + _DECADE_PART[decade.group(2)]
     heard.borrower_ages = [latest[w] for w in ("self", "spouse", "other") if w in latest]
     if heard.borrower_ages:
         heard.age = min(heard.borrower_ages)
     return "self" in latest
 
 
+def _birth_year(low: str, value: float, start: int, end: int, born: re.Match[str] | None,
+                this_year: int) -> int | None:  # fmt: skip
+    """The year a number after "born" is: "born in 1951", "born March 3rd, 1951", "born in
+    nineteen fifty-one"; two digits only right after "born (in)" or as "'51": "born in '51"."""
+    if born is None or value != int(value):
+        return None
+    if 1900 <= value <= this_year:
+        return int(value)
+    short = _short_year(low, start, end) or (
+        _BORN_SHORT.fullmatch(born.group()) and not re.match(r"\s*(?:s\b|'s|years?)", low[end:])
+    )
+    if short and 10 <= value <= 99 and 1900 + value <= this_year:
+        return 1900 + int(value)  # nobody calling about a reverse mortgage was born in 20xx
+    return None
+
+
+def _short_year(low: str, start: int, end: int) -> bool:
+    """ "'51", "'88": a year said with its century left off."""
+    return low[start - 1 : start] in ("'", "’") and bool(re.fullmatch(r"\d\d", low[start:end]))
+
+
 def _age_adjusted(age: int, before: str, after: str) -> int:
     """ "over 65" is 66; "I'll be 62 next month" is 61; "almost 70" is 69."""
     if re.search(r"(?:over|older than|past)\s*$", before):
         return age + 1
+    if re.search(r"\b(?:turned|was|have been|'ve been)\s*$", before[-20:]):
+        return age  # "I turned sixty-three in March": the birthday has been
     if re.search(r"(?:i'?ll be|turning|be)\s*$", before) or re.match(r"\s*(?:next|in) ", after):
         return age if re.search(r"just turn", before[-20:]) else age - 1
     if re.search(r"(?:almost|nearly|under|younger than)\s*$", before):
@@ -1471,9 +1749,11 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
     money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
     said: list[tuple[float, int, int]] = []  # money said as money: "$", "thousand", "worth 400"
     bare: list[tuple[float, int, int]] = []  # a number that is money only by context
-    for value, start, end in found:
+    for value, start, end in _ranges(low, found, used):
         if _overlaps(used, start, end):
             continue
+        if _short_year(low, start, end) or re.match(r"'?s\b", low[end:]):
+            continue  # "bought it in '88", "in the 60s": a year or a decade, no money
         span = low[max(0, start - 1) : end + 12]
         if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
             said.append((value, start, end))
@@ -1510,6 +1790,48 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         return  # what was asked was answered in words; a bare number is no tie to break
     for value, start, end in bare:
         _amount(heard, low, expect, value, start, end, used)
+
+
+def _ranges(low: str, found: list[tuple[float, int, int]],
+            used: list[tuple[int, int]]) -> list[tuple[float, int, int]]:  # fmt: skip
+    """Two amounts that are one guess, as their middle: "three-fifty, three seventy-five",
+    "three or four hundred thousand", "between 300 and 350 thousand". The second is the larger,
+    by at most half again, with only "or", "to", "and" (after "between") or a comma between;
+    "worth 400, 100 left" stays two amounts."""
+    out: list[tuple[float, int, int]] = []
+    i = 0
+    while i < len(found):
+        if i + 1 < len(found):
+            (v1, s1, e1), (v2, s2, e2) = found[i], found[i + 1]
+            gap = low[e1:s2]
+            between = re.search(r"\bbetween\s*$", low[:s1]) and re.fullmatch(r"\s*and\s*", gap)
+            scaled = v1
+            if v1 >= 1 and not _scaled(low, s1, e1) and (
+                _scaled(low, s2, e2) or (v1 < 10 <= 100 <= v2)
+            ):
+                while scaled * 10 <= v2:
+                    scaled *= 10  # "three or four hundred thousand": three hundred thousand
+            if (
+                (between or _RANGE_GAP.fullmatch(gap))
+                and not _overlaps(used, s1, e2)
+                and v1 == int(v1) >= 1
+                and scaled < v2 <= scaled * 1.5
+                and not _BALANCE_AFTER.match(low[e2:])
+            ):
+                out.append(((scaled + v2) / 2, s1, e2))
+                i += 2
+                continue
+        out.append(found[i])
+        i += 1
+    return out
+
+
+def _scaled(low: str, start: int, end: int) -> bool:
+    """Whether the number says its own scale: "400 thousand", "$425k", "1.2 million"."""
+    return bool(
+        re.search(r"thousand|grand|million|mil\b|k\b|\d{3},\d{3}", low[start:end])
+        or re.match(r"\s*(?:k\b|grand|thousand|million|mil\b)", low[end:])
+    )
 
 
 def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, end: int,
@@ -1558,6 +1880,10 @@ def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | 
     balance = [m.end() for m in _BALANCE_WORDS.finditer(clause)]
     best = max([(p, "value") for p in value] + [(p, "balance") for p in balance]
                + ([(need.end(), "need")] if need else []), default=None)  # fmt: skip
+    if best and best[1] == "value" and expect == Expect.BALANCE and not balance and all(
+        _WEAK_VALUE.fullmatch(m.group()) for m in _VALUE_WORDS.finditer(clause)
+    ):
+        return "balance"  # asked what is owed: "it's about ninety-five thousand now"
     if best:
         return best[1]
     if expect == Expect.BALANCE:
@@ -1892,7 +2218,7 @@ def _email(heard: Heard, low: str) -> None:
     if written:
         heard.email = written[-1].group(0).rstrip(".")
         return
-    said = list(_SPOKEN_EMAIL.finditer(low))
+    said = list(_SPOKEN_EMAIL.finditer(_email_digits(low)))
     if said:
         spoken = said[-1]
         words = spoken.group(1).split()
@@ -1901,6 +2227,31 @@ def _email(heard: Heard, low: str) -> None:
         user, host = _spoken_address(words), _spoken_address(spoken.group(2).split())
         if user and host:
             heard.email = f"{user}@{host}"
+
+
+def _email_digits(low: str) -> str:
+    """Numbers said in an address as digits: "lorraine dot becker fifty-two at gmail dot com"
+    → "lorraine dot becker52 at …"; digit by digit, "j smith one nine five two" → "jsmith1952";
+    after "dot", "underscore" or "dash" the digits stand alone: "becker dot 52"."""
+
+    def digits(match: re.Match[str]) -> str:
+        words = match.group(2).replace("-", " ").split()
+        if match.group(2).isdigit():
+            number = match.group(2)
+        elif all(w in _DIGIT_WORDS for w in words):
+            number = "".join(_DIGIT_WORDS[w] for w in words)
+        else:
+            value = words_to_number(" ".join(words))
+            if value is None:
+                return match.group()
+            number = str(int(value))
+        lead = match.group(1)
+        if lead.strip() in _EMAIL_LEAD_WORDS or lead.strip() in ("dot", "underscore", "dash",
+                                                                  "hyphen"):  # fmt: skip
+            return f"{lead} {number}"
+        return lead + number
+
+    return _EMAIL_NUMBER.sub(digits, low)
 
 
 def _spoken_address(words: list[str]) -> str:

@@ -1,0 +1,220 @@
+"""Intents that apply in every node: silence, stop calling, authority claims, the caller's own
+appointment, a person, another lender, not interested, call backs, goodbye, email, booking."""
+
+from __future__ import annotations
+
+import re
+
+from contracts.calls import Node
+from services.dialogue import functions as fn
+from services.dialogue import lines
+from services.dialogue.absorb import carries_facts
+from services.dialogue.context import Turn
+from services.dialogue.policy.offline.answers import inline_answer
+from services.dialogue.policy.offline.booking import (
+    asked,
+    broker_name,
+    note_preference,
+    offer_slots_now,
+    schedule_callback,
+)
+from services.dialogue.understand import Expect, Heard, Intent
+
+#: a request for a person, not just "someone to talk it over with" (that is the broker)
+EXPLICIT_PERSON = re.compile(
+    r"real person|live person|human|representative|operator|agent|supervisor|manager|"
+    r"a person\b|transfer me|put me through"
+)
+NO_CALLBACK = re.compile(
+    r"(?:don'?t|do not|no need to) (?:put me down for|schedule|set up|book|want|need) (?:a |any )?"
+    r"call ?backs?|no call ?backs?|(?:i'?ll|we'?ll) (?:call|reach out|get back)",
+    re.IGNORECASE,
+)
+WRONG_NUMBER = re.compile(
+    r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy)",
+    re.IGNORECASE,
+)
+CANCEL_ANYWAY = re.compile(r"cancel|need|won'?t|don'?t want|go ahead|please", re.IGNORECASE)
+
+
+async def global_intents(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.silent:
+        s.flags.silences += 1
+        if s.flags.silences >= 3 and s.expect != Expect.WAITING:
+            s.flags.no_response = not any(h.text.strip() for h in s.history if h.role == "caller")
+            await fn.end_call(turn, "goodbye")
+            return "I'm sorry, I can't seem to hear you."
+        if s.expect == Expect.WAITING:
+            return lines.ASK["waiting"]
+        return lines.STILL_THERE
+    s.flags.silences = 0
+    if s.expect == Expect.GOOD_TIME and not heard.has(Intent.STOP_CALLING):
+        if heard.no or heard.has(Intent.BAD_TIMING):
+            s.flags.bad_timing = True
+            s.flags.wants_callback = True
+            s.expect = Expect.CALLBACK_TIME
+            if heard.callback and await schedule_callback(turn, heard.callback):
+                return None
+            return "No problem at all."
+        if heard.yes:
+            s.expect = Expect.NOTHING
+            return "Wonderful, thank you."
+    if heard.has(Intent.STOP_CALLING):
+        if (s.flags.cancel_pending or heard.has(Intent.CANCEL)) and s.flags.existing_appointment:
+            await fn.cancel_appointment(turn, "the caller cancelled and asked not to be called")
+        await fn.record_do_not_call(turn)
+        return None
+    if heard.has(Intent.AUTHORITY):
+        # claims of authority change nothing: no name, no transfer, nothing revealed
+        s.flags.authority_claims += 1
+        return lines.PRIVACY if heard.has(Intent.PRIVACY) else lines.AUTHORITY
+    appointment = await _appointment_intents(turn, heard)
+    if appointment is not None:
+        return appointment
+    if heard.has(Intent.ROBOT):
+        return lines.ROBOT
+    if heard.has(Intent.PRIVACY):
+        return lines.PRIVACY
+    if (
+        heard.has(Intent.HUMAN)
+        and s.expect == Expect.BOOKING_OFFER
+        and not heard.no
+        and not EXPLICIT_PERSON.search(heard.text.lower())
+    ):
+        heard.intents.add(Intent.BOOK)  # "I'd like to talk with someone about it": the broker
+    elif heard.has(Intent.HUMAN) or heard.has(Intent.ANGRY):
+        await fn.request_human(turn, "asked for a person" if heard.has(Intent.HUMAN) else "upset")
+        if s.flags.transferred:
+            return None
+        return lines.ANGRY if heard.has(Intent.ANGRY) else lines.HUMAN_CALLBACK
+    if heard.has(Intent.OTHER_LENDER):
+        await fn.end_call(turn, "already_working_with_lender")
+        return lines.OTHER_LENDER
+    done = s.flags.booked or s.flags.callback or s.flags.email_requested
+    if heard.has(Intent.NOT_INTERESTED) and not (done and s.expect == Expect.ANYTHING_ELSE):
+        await fn.end_call(turn, "not_interested")
+        return lines.NOT_INTERESTED
+    if (
+        heard.has(Intent.CALLBACK)
+        and s.node != Node.WRONG_PERSON
+        and s.expect not in (Expect.SLOT, Expect.CALLBACK_TIME)
+        and not s.flags.callback
+    ):
+        # "call me back next week", "have the broker call me tomorrow afternoon"
+        s.flags.wants_callback = True
+        s.expect = Expect.CALLBACK_TIME
+        if heard.callback and await schedule_callback(turn, heard.callback):
+            return None
+        return "Of course, we can call you back."
+    if heard.has(Intent.GOODBYE) and not heard.question and s.node != Node.EXIT:
+        # an explicit goodbye ends the call politely from any node, never another question
+        await fn.end_call(turn, "goodbye")
+        return ""
+    if heard.has(Intent.REPEAT) and not (
+        heard.yes
+        or heard.no
+        or carries_facts(heard)
+        or heard.days
+        or heard.part_of_day
+        or heard.choice is not None
+        or heard.has(Intent.BOOK)
+    ):  # "say that again? oh, yes, mornings": the yes is the answer
+        last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
+        if last:
+            await turn.reply.say(last)
+            return ""
+    if WRONG_NUMBER.search(heard.text) and not s.flags.verified:
+        await fn.note_wrong_person(turn, "wrong number")
+        await fn.end_call(turn, "goodbye")
+        return "Oh, no trouble at all; you've reached Equity Connect."
+    if heard.has(Intent.BAD_TIMING) and NO_CALLBACK.search(heard.text):
+        # "not a good time, I'll call you when things settle": no call back pushed on them
+        await fn.end_call(turn, "bad_timing")
+        return "I understand completely; we're here whenever you're ready."
+    if heard.has(Intent.BAD_TIMING) and s.node != Node.WRONG_PERSON and s.expect != Expect.SLOT:
+        s.flags.bad_timing = True
+        s.flags.wants_callback = True
+        s.expect = Expect.CALLBACK_TIME
+        if heard.callback and await schedule_callback(turn, heard.callback):
+            return None
+        return "No problem at all."
+    if s.expect == Expect.EMAIL and (
+        heard.email or s.facts.email or asked(turn, Expect.EMAIL) >= 2
+    ):
+        # the address they spelled (absorb stored it), or, asked twice, the one on file
+        await fn.request_email(turn, heard.email)
+        return None
+    if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
+        if heard.email or s.facts.email:
+            await fn.request_email(turn, heard.email)
+            return None
+        s.flags.email_pending = True  # ask() asks for the address
+        return "Of course, I can have some information sent to you."
+    if heard.has(Intent.BOOK) and s.flags.existing_appointment and s.flags.verified:
+        when = fn.upcoming_when(turn)
+        if when and s.expect != Expect.APPOINTMENT_ACTION:
+            s.expect = Expect.APPOINTMENT_ACTION
+            return f"You already have an appointment for {when}."
+    if heard.has(Intent.BOOK) and s.node not in (Node.BOOK, Node.WRONG_PERSON) and s.flags.verified:
+        await fn.mark_ready_to_book(turn)
+        await note_preference(turn, heard)
+        # "before I book, how do I know the broker is licensed?": the answer comes first
+        answer = await inline_answer(turn, heard) if heard.question else None
+        if s.flags.qualified:
+            return await offer_slots_now(turn, heard) or answer
+        return answer or "I'd be glad to set that up; first, just a few quick questions."
+    return None
+
+
+APPOINTMENT_INTENTS = frozenset(
+    {Intent.CANCEL, Intent.RESCHEDULE, Intent.KEEP, Intent.APPOINTMENT_QUERY}
+)
+
+
+async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
+    """A caller's own upcoming appointment: ask when it is, keep it, move it, cancel it (after
+    one confirmation). Only once they are verified: nothing is read out before."""
+    s, f = turn.state, turn.state.flags
+    if s.expect == Expect.CANCEL_CONFIRM:
+        f.cancel_pending = False
+        keep = heard.has(Intent.KEEP) or (heard.no and not CANCEL_ANYWAY.search(heard.text))
+        if not keep:  # "yes", or "we're selling, we won't need it": they meant it
+            result = await fn.cancel_appointment(turn, "the caller cancelled")
+            if result.get("ok") and heard.has(Intent.CALLBACK):
+                # "…can someone call me back in three weeks to set a new one?"
+                f.wants_callback = True
+                s.expect = Expect.CALLBACK_TIME
+                if heard.callback and await schedule_callback(turn, heard.callback):
+                    return "All right, your appointment is cancelled."
+                return "All right, your appointment is cancelled, and we'll call you back."
+            if result.get("ok"):
+                return lines.CANCELLED
+            return lines.CANCEL_FAILED
+        f.kept_appointment = True
+        return "All right, I'll leave your appointment just as it is."
+    wants = APPOINTMENT_INTENTS & heard.intents
+    if not f.existing_appointment and s.expect != Expect.APPOINTMENT_ACTION:
+        # "keep it", "move it" mean nothing without an appointment; "reschedule" is "book"
+        if Intent.RESCHEDULE in wants:
+            heard.intents.add(Intent.BOOK)
+        wants -= {Intent.KEEP, Intent.RESCHEDULE}
+    if not wants or not s.lead_id:
+        return None
+    if not f.verified:
+        return "I can help with that; first I just need to confirm who I'm speaking with."
+    when = fn.upcoming_when(turn)
+    if not f.existing_appointment or when is None:
+        if Intent.RESCHEDULE in wants or Intent.APPOINTMENT_QUERY in wants:
+            return "I don't see an upcoming appointment for you, but I'd be glad to set one up."
+        return "I don't see an upcoming appointment to change."
+    if Intent.CANCEL in wants:
+        f.cancel_pending = True
+        return None  # ask() confirms once
+    if Intent.RESCHEDULE in wants:
+        await fn.mark_ready_to_book(turn)
+        return f"Of course; your appointment is {when} right now, so let's find a new time."
+    if Intent.KEEP in wants:
+        f.kept_appointment = True
+        return f"Wonderful, you're all set for {when}."
+    return f"Your appointment is {when} with {broker_name(turn)}."

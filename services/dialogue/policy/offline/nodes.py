@@ -1,0 +1,233 @@
+"""The node handlers: what the caller's words mean in the node the call is in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from contracts.calls import Node
+from contracts.tools import PartOfDay
+from services.dialogue import functions as fn
+from services.dialogue import lines
+from services.dialogue.absorb import carries_facts, gate_args
+from services.dialogue.context import Turn
+from services.dialogue.policy.offline.answers import inline_answer
+from services.dialogue.policy.offline.booking import (
+    asked,
+    booking_trouble,
+    callback_step,
+    note_preference,
+    offer_slots_now,
+    pick_slot,
+)
+from services.dialogue.understand import Expect, Heard, Intent
+
+Handler = Callable[[Turn, Heard], Awaitable[str | None]]
+GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+PLACE_WORDS = re.compile(r"\bzip|address|town|city|county|p\.?\s?o\.? box", re.IGNORECASE)
+
+
+async def on_greet(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if _someone_else(heard):
+        return await _wrong_person(turn, heard)
+    said = None  # a name, a place, the gates: taken by absorb() already
+    if heard.has(Intent.WHO_ARE_YOU) and not heard.objection:
+        answer: str | None = lines.WHO
+    else:
+        answer = await inline_answer(turn, heard)
+    if not s.flags.identified and s.visit_count(Node.GREET) >= 2 and not answer:
+        # they would rather not say: carry on without a name
+        s.flags.identified = True
+    return answer or said
+
+
+async def _wrong_person(turn: Turn, heard: Heard) -> str | None:
+    coming = heard.has(Intent.HOLD_ON)
+    await fn.note_wrong_person(turn, heard.relation, coming)
+    return "Of course, I'll hold." if coming else "Thank you for letting me know."
+
+
+def _someone_else(heard: Heard) -> bool:
+    """Someone other than the caller we want is on the line ("this is her husband")."""
+    other = heard.has(Intent.WRONG_PERSON) or heard.has(Intent.HOLD_ON)
+    return bool(heard.relation and other) or (
+        heard.has(Intent.WRONG_PERSON) and not heard.first_name
+    )
+
+
+async def on_verify(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if _someone_else(heard):
+        return await _wrong_person(turn, heard)
+    if (
+        not s.flags.verified
+        and s.expect in (Expect.NAME, Expect.LOCATION, Expect.ZIP)
+        and not carries_facts(heard)
+        and not heard.question
+    ):
+        s.flags.verify_attempts += 1
+    answer = await inline_answer(turn, heard)
+    if s.flags.verify_attempts >= 4 and not s.flags.verified:
+        s.flags.capped = Node.VERIFY.value
+    return answer
+
+
+async def on_qualify(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if not gate_args(heard) and not s.flags.gates and s.lead_id and s.flags.verified:
+        await fn.record_qualification(turn)  # what the record already knows
+    if carries_facts(heard):
+        # absorb() recorded them and acknowledged; answer a question said in the same breath
+        return await inline_answer(turn, heard, only_topics=True)
+    answer = await inline_answer(turn, heard)
+    if not answer and asked(turn, s.expect) >= 2 and s.expect in GATE_QUESTIONS:
+        # asked twice, still no answer: no third time — the broker can go over it on a call
+        s.flags.wants_callback = True
+        return "No problem at all; the broker can go over that with you on a call."
+    if answer:
+        return answer
+    if s.expect == Expect.AGE and heard.yes:
+        return "Thank you."
+    return lines.SORRY_AGAIN if not heard.silent else None
+
+
+async def on_answer(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if s.expect == Expect.APPOINTMENT_ACTION and (heard.no or heard.yes):
+        s.flags.kept_appointment = True  # "no, that's fine" / "yes, it still works"
+        return "Wonderful, you're all set then."
+    if s.expect == Expect.BOOKING_OFFER:
+        s.flags.booking_offered = True
+        if heard.yes or heard.has(Intent.BOOK):
+            await fn.mark_ready_to_book(turn)
+            await note_preference(turn, heard)
+            return await offer_slots_now(turn, heard)
+        if heard.has(Intent.UNSURE) and not PLACE_WORDS.search(heard.text):
+            # unsure about meeting (not "I don't know the zip"): a call back, no pressure
+            s.flags.wants_callback = True
+            return "Of course, there's no rush at all."
+        if heard.no:
+            s.flags.booking_declined = True
+            answer = await inline_answer(turn, heard)
+            return answer or "That's perfectly fine."
+    if s.expect == Expect.ANYTHING_ELSE and (heard.no or heard.has(Intent.GOODBYE)):
+        await fn.end_call(turn, "goodbye")
+        return None
+    answer = await inline_answer(turn, heard)
+    return answer
+
+
+async def on_objections(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.yes or heard.has(Intent.BOOK):
+        await fn.mark_ready_to_book(turn)
+        await note_preference(turn, heard)
+        return await offer_slots_now(turn, heard) if s.flags.qualified else None
+    answer = await inline_answer(turn, heard)
+    if answer:
+        return answer
+    await fn.resolve_objection(turn)
+    if heard.no or heard.has(Intent.UNSURE):
+        return "That's completely fine; there's no pressure at all."
+    return None
+
+
+async def on_book(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if s.flags.wants_callback and not s.flags.ready_to_book:
+        return await callback_step(turn, heard)
+    if s.expect == Expect.ZIP and not (heard.zip or heard.state or heard.city):
+        if heard.question:
+            return await inline_answer(turn, heard)
+        if not (heard.days or heard.part_of_day):
+            return lines.SORRY_AGAIN if not heard.silent else None
+    if s.expect == Expect.SLOT and s.offered:
+        pick = pick_slot(turn, heard)
+        if pick is not None:
+            result = await fn.book_appointment(turn, pick)
+            if result.get("error") == "slot_taken":
+                return "I'm sorry, that time was just taken."
+            if not result.get("ok"):
+                return await booking_trouble(turn)
+            return None
+        if (heard.days or heard.part_of_day) and not heard.no and heard.choice is None:
+            # "Thursday afternoon then" while other times are on offer: times for that instead
+            s.offered = []
+            await note_preference(turn, heard)
+            return await offer_slots_now(turn, heard)
+        if heard.choice_rejected or heard.no:
+            s.offered = []
+            if heard.days or heard.part_of_day:
+                await note_preference(turn, heard)
+                return await offer_slots_now(turn, heard)
+            s.preference_days, s.preference_part = [], None
+            return "No problem."
+        if heard.has(Intent.UNSURE):
+            s.flags.ready_to_book = False
+            s.flags.wants_callback = True
+            return "That's perfectly fine."
+    if s.expect in (Expect.PREFERENCE, Expect.ZIP) or heard.days or heard.part_of_day:
+        await note_preference(turn, heard)
+        if s.expect == Expect.PREFERENCE and not (heard.days or heard.part_of_day):
+            s.preference_part = PartOfDay.ANY.value
+        return await offer_slots_now(turn, heard)
+    answer = await inline_answer(turn, heard)
+    return answer
+
+
+async def on_exit(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if heard.no or heard.has(Intent.GOODBYE) or (heard.has(Intent.THANKS) and not heard.question):
+        await fn.end_call(turn, "goodbye")
+        return None
+    answer = await inline_answer(turn, heard)
+    if answer:
+        return answer
+    if s.expect == Expect.CALLBACK_TIME:
+        return await callback_step(turn, heard)
+    await fn.end_call(turn, "goodbye")
+    return None
+
+
+async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
+    s = turn.state
+    if (
+        heard.first_name
+        and not heard.relation
+        and (s.flags.waiting_for_person or s.expect in (Expect.RIGHT_PERSON, Expect.WAITING))
+    ):
+        await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        name = s.facts.first_name
+        return (
+            f"Hello {name}, thank you for coming to the phone; I'm Barbara, an AI assistant with "
+            "Equity Connect, and this call may be recorded."
+        )
+    if s.expect == Expect.CALLBACK_TIME:
+        return await callback_step(turn, heard)
+    if heard.has(Intent.HOLD_ON):
+        s.flags.waiting_for_person = True
+        return "Of course, I'll hold."
+    if s.expect == Expect.CALLBACK_OFFER or not s.flags.waiting_for_person:
+        if heard.yes or heard.has(Intent.CALLBACK) or heard.callback:
+            s.flags.wants_callback = True
+            s.expect = Expect.CALLBACK_TIME
+            if heard.callback:
+                return await callback_step(turn, heard)
+            return None
+        if heard.no or heard.has(Intent.GOODBYE):
+            await fn.end_call(turn, "goodbye")
+            return None
+    return None
+
+
+HANDLERS: dict[Node, Handler] = {
+    Node.GREET: on_greet,
+    Node.VERIFY: on_verify,
+    Node.QUALIFY: on_qualify,
+    Node.ANSWER: on_answer,
+    Node.OBJECTIONS: on_objections,
+    Node.BOOK: on_book,
+    Node.EXIT: on_exit,
+    Node.WRONG_PERSON: on_wrong_person,
+}

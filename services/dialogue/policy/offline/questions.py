@@ -1,0 +1,176 @@
+"""What to say next: the current node's next question, or at the exit the recap and goodbye."""
+
+from __future__ import annotations
+
+from contracts.calls import Node
+from contracts.conversation import EndCall
+from services.dialogue import functions as fn
+from services.dialogue import lines
+from services.dialogue.context import Turn
+from services.dialogue.graph import terminal
+from services.dialogue.policy.offline.booking import (
+    appointment_to_discuss,
+    asked,
+    booked_line,
+    broker_name,
+    knows_where,
+    local_when,
+    slots_line,
+)
+from services.dialogue.understand import Expect
+
+
+def ask(turn: Turn) -> str | None:
+    """The current node's next question, for what is still missing; sets what the answer will
+    be understood as. The same question is asked at most twice, reworded the second time."""
+    s = turn.state
+    line = _next_question(turn)
+    if line is None or s.expect in (Expect.NOTHING, Expect.WAITING, Expect.ANYTHING_ELSE):
+        return line
+    key = s.expect.value
+    count = s.asks.get(key, 0)
+    s.asks[key] = count + 1
+    if count >= 1 and key in lines.REPHRASE:
+        return lines.REPHRASE[key]
+    return line
+
+
+def _next_question(turn: Turn) -> str | None:
+    s, f = turn.state, turn.state.flags
+    node = s.node
+    if f.email_pending and not f.email_requested:
+        s.expect = Expect.EMAIL
+        return lines.ASK["email"]
+    if f.cancel_pending:
+        s.expect = Expect.CANCEL_CONFIRM
+        when = fn.upcoming_when(turn) or "your appointment"
+        return f"Just to confirm, you'd like me to cancel your appointment for {when}?"
+    if node == Node.GREET:
+        if asked(turn, Expect.NAME) >= 2:
+            s.expect = Expect.ZIP  # no name after two asks: a ZIP identifies the home instead
+            return lines.ASK["zip_verify"]
+        s.expect = Expect.NAME
+        return lines.ASK["name"]
+    if node == Node.WRONG_PERSON:
+        if s.expect == Expect.CALLBACK_TIME or f.wants_callback:
+            s.expect = Expect.CALLBACK_TIME
+            return lines.ASK["callback_time"]
+        if f.waiting_for_person:
+            s.expect = Expect.WAITING
+            return None
+        s.expect = Expect.CALLBACK_OFFER
+        return lines.ASK["callback_offer"]
+    if node == Node.VERIFY:
+        if not s.facts.first_name and asked(turn, Expect.NAME) < 2:
+            s.expect = Expect.NAME
+            return lines.ASK["name"]
+        s.expect = Expect.ZIP  # a ZIP verifies a new caller too, and finds their broker
+        if s.lead_found:
+            return "Just to be sure I have the right file, what's the ZIP code of your home?"
+        return lines.ASK["zip_verify"]
+    if appointment_to_discuss(turn):
+        s.expect = Expect.APPOINTMENT_ACTION
+        return lines.ASK["appointment_action"].format(when=fn.upcoming_when(turn))
+    if _outbound_needs_good_time(turn):
+        s.expect = Expect.GOOD_TIME
+        f.good_time_asked = True
+        return lines.ASK["good_time"]
+    if node == Node.QUALIFY:
+        gate = fn.next_gate(turn)
+        if gate == "age":
+            s.expect = Expect.AGE
+            return lines.ASK["age"]
+        if gate == "homeowner":
+            s.expect = Expect.HOMEOWNER
+            return lines.ASK["homeowner"]
+        if gate == "primary_residence":
+            s.expect = Expect.PRIMARY
+            return lines.ASK["primary"]
+        if gate == "equity":
+            s.expect = Expect.VALUE if s.facts.home_value is None else Expect.BALANCE
+            return lines.ASK["value" if s.expect == Expect.VALUE else "balance"]
+        s.expect = Expect.NOTHING
+        return lines.ASK["more_questions"]
+    if node == Node.BOOK:
+        if f.wants_callback and not f.ready_to_book:
+            s.expect = Expect.CALLBACK_TIME
+            return lines.ASK["callback_time"]
+        if s.offered:
+            s.expect = Expect.SLOT
+            return slots_line(turn)
+        if s.broker is None and not knows_where(turn) and asked(turn, Expect.ZIP) < 2:
+            s.expect = Expect.ZIP
+            return lines.ASK["zip"]
+        s.expect = Expect.PREFERENCE
+        return lines.ASK["preference"]
+    if node in (Node.ANSWER, Node.OBJECTIONS):
+        if (
+            f.qualified
+            and not f.booking_declined
+            and not f.no_sales
+            and not f.existing_appointment
+            and not f.cancelled  # just cancelled: no new booking pushed on them
+        ):
+            s.expect = Expect.BOOKING_OFFER
+            line = lines.ASK["booking_again" if f.booking_offered else "booking_offer"]
+            f.booking_offered = True
+            return line.format(broker=broker_name(turn))
+        if node == Node.OBJECTIONS and f.qualified and not f.no_sales:
+            s.expect = Expect.BOOKING_OFFER
+            return "Would you like to talk it through with the broker in a free consultation?"
+        s.expect = Expect.ANYTHING_ELSE
+        return lines.ASK["anything_else"]
+    s.expect = Expect.ANYTHING_ELSE
+    return lines.ASK["anything_else"]
+
+
+def closing_line(turn: Turn) -> tuple[str | None, EndCall | None]:
+    """At the exit node: the recap and goodbye, and whether to hang up."""
+    s, f = turn.state, turn.state.flags
+    if s.node != Node.EXIT:
+        return None, None
+    end = EndCall(reason="conversation complete")
+    if f.closed and not (f.booked and not f.ended):
+        return lines.GOODBYE, end  # the recap was said already: just a goodbye
+    line, action = _closing(turn, end)
+    if action is not None:
+        f.closed = True
+    return line, action
+
+
+def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
+    s, f = turn.state, turn.state.flags
+    name = f", {s.facts.first_name}" if s.facts.first_name and f.identified else ""
+    if f.do_not_call:
+        return lines.DNC, EndCall(reason="do not call")
+    if f.transferred:
+        broker = s.broker.name if s.broker else "the broker"
+        return f"Of course, I'm connecting you with {broker} now.", None
+    if f.booked and not f.ended:
+        s.expect = Expect.ANYTHING_ELSE
+        return booked_line(turn) + " " + lines.ASK["anything_else"], None
+    if f.booked:
+        return f"Thank you so much{name}, and take care. Goodbye!", end
+    if f.callback:
+        when = local_when(turn, s.callback_at) if s.callback_at else "soon"
+        return f"I've scheduled a call back for {when}. Thank you{name}, and take care!", end
+    if f.qualified is False:
+        reason = f.disqualification_reason or "insufficient_equity"
+        return lines.NOT_QUALIFIED.get(reason, lines.NOT_QUALIFIED["insufficient_equity"]), end
+    if f.email_requested:
+        return f"We'll send some information by email. Thank you{name}, and take care!", end
+    if f.capped:
+        return lines.CAPPED + " " + lines.GOODBYE, end
+    if f.wrong_person or (s.facts.relation and not f.identified):
+        return lines.WRONG_PERSON_BYE, end
+    return f"Thank you for calling{name}; take care, and goodbye!", end
+
+
+def _outbound_needs_good_time(turn: Turn) -> bool:
+    s = turn.state
+    return (
+        lines.is_outbound(s.direction)
+        and s.flags.verified
+        and not s.flags.good_time_asked
+        and not terminal(s)
+    )

@@ -1,0 +1,110 @@
+"""A turn of the offline policy: understand the words, take their facts, the global intents,
+then the node's handler; route; speak."""
+
+from __future__ import annotations
+
+import re
+
+from contracts.tools import PartOfDay
+from services.dialogue.absorb import absorb
+from services.dialogue.chunker import split_sentences
+from services.dialogue.context import Turn
+from services.dialogue.graph import move, route, terminal
+from services.dialogue.policy.offline.answers import note_sentiment
+from services.dialogue.policy.offline.booking import offer_slots_now
+from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
+from services.dialogue.policy.offline.nodes import HANDLERS
+from services.dialogue.policy.offline.questions import ask, closing_line
+from services.dialogue.state import CallState
+from services.dialogue.understand import Expect, Heard, Intent, understand
+
+
+async def offline_turn(turn: Turn) -> None:
+    """Take every fact the caller said, then their intents, then what the current node is
+    waiting for; route; speak."""
+    s = turn.state
+    heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
+    note_sentiment(turn, heard)
+    if s.flags.capped and heard.intents & DECISIVE:
+        s.flags.capped = None  # the caller decided this very turn: that decides the outcome
+    if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
+        heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    if READ_IT.search(heard.text):
+        heard.intents.discard(Intent.EMAIL)  # "I read your email": not asking for another
+    if NO_CALLBACK.search(heard.text):
+        heard.intents -= {Intent.CALLBACK, Intent.BOOK}  # "don't put me down for a call back"
+    if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
+        heard.intents.add(Intent.HUMAN)  # "I'd like a person to set it up, not a computer"
+    if s.expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE) and SOONEST.search(heard.text):
+        heard.yes = True  # "what's the soonest you've got?": yes, any time
+        heard.part_of_day = heard.part_of_day or PartOfDay.ANY
+        heard.question = False
+    said = await absorb(turn, heard) if _absorb_first(s, heard) else None
+    if not terminal(s):
+        globally = await global_intents(turn, heard)
+        if globally is not None:
+            said = globally or said
+        else:
+            handled = await HANDLERS[s.node](turn, heard)
+            said = handled if handled is not None else said
+    if _ready_for_slots(s):
+        # qualified, wants to book, said when: two times now, not another question
+        trouble = await offer_slots_now(turn, heard)
+        said = trouble or said
+    move(turn.state, route(turn.state))
+    await speak(turn, said)
+
+
+def _ready_for_slots(s: CallState) -> bool:
+    f = s.flags
+    return bool(
+        f.qualified
+        and f.ready_to_book
+        and not f.booked
+        and not s.offered
+        and not terminal(s)
+        and (s.preference_days or s.preference_part)
+    )
+
+
+WANTS_PERSON = re.compile(
+    r"\b(?:want|like|need|prefer|rather)\b.{0,40}\b(?:a (?:real |live )?person|a human|"
+    r"someone real|not (?:a|this) (?:computer|machine|robot))",
+    re.IGNORECASE,
+)
+SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
+                     re.IGNORECASE)  # fmt: skip
+READ_IT = re.compile(
+    r"\b(?:read|got|received|saw|looked (?:at|over)|went through) (?:your|the|that) "
+    r"(?:e-?mail|information|info|brochure|letter|packet)",
+    re.IGNORECASE,
+)
+#: what the caller decides in a turn outranks a visit cap reached in that turn
+DECISIVE = frozenset({Intent.NOT_INTERESTED, Intent.STOP_CALLING, Intent.OTHER_LENDER,
+                      Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.CANCEL})  # fmt: skip
+
+
+def _absorb_first(s: CallState, heard: Heard) -> bool:
+    """Facts first, except where the words answer a pending yes/no about the appointment."""
+    return s.expect != Expect.CANCEL_CONFIRM
+
+
+async def speak(turn: Turn, said: str | None) -> None:
+    """An acknowledgement or answer (if any), then what the current node asks next — at most
+    two sentences: the question (or the goodbye) always, the rest if it fits."""
+    closing, action = closing_line(turn)
+    if closing is not None:
+        turn.action = turn.action or action
+    next_line = closing if closing is not None else ask(turn)
+    parts = [p for p in (said, next_line) if p]
+    if (
+        said
+        and next_line
+        and (
+            said == next_line
+            or len(split_sentences(" ".join(parts))) > 2
+            or (said.startswith("Thank you") and next_line.startswith("Thank you"))
+        )
+    ):
+        parts = [next_line]
+    await turn.reply.say(" ".join(parts))
