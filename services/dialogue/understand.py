@@ -363,8 +363,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:someone|somebody|the broker|a broker|him|her|a specialist|an expert)|speak (?:to|with)"
         r" (?:someone|somebody|the broker|a broker|a specialist)|meet (?:with|the)|sit down with|"
         r"let'?s do (?:it|this)|(?<!when )(?<!once )(?<!until )(?<!till )(?<!if )(?<!not )"
-        r"(?:i'?m|we'?re) ready\b(?! (?:to (?:hang up|go(?! ahead| forward)|leave|stop)|for (?:bed|dinner)))|next "
-        r"step|get started|move forward|"
+        r"(?:i'?m|we'?re) ready\b(?! (?:to (?:hang up|go(?! ahead| forward)|leave|stop)|for "
+        r"(?:bed|dinner)))|next step|get started|move forward|"
         r"go ahead and|let'?s set|make an? (?:time|appointment)"
     ),
     Intent.GOODBYE: re.compile(
@@ -381,15 +381,15 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.CALLBACK: re.compile(
         r"(?:can|could|would|will) (?:someone|somebody|a person|you|the broker|he|she|they)"
-        r"(?: [\w']+){0,6} call (?:me|us|him|her|them)\b(?! (?:yourself|himself|herself))|without my (?:son|daughter|husband|wife|kids|"
-        r"children|family)|call (?:me |us )?back|callback|call (?:me|us) (?:later|tomorrow|"
-        r"next|on|in|at|this|then)|"
+        r"(?: [\w']+){0,6} call (?:me|us|him|her|them)\b(?! (?:yourself|himself|herself))|"
+        r"without my (?:son|daughter|husband|wife|kids|children|family)|call (?:me |us )?back|"
+        r"callback|call (?:me|us) (?:later|tomorrow|next|on|in|at|this|then)|"
         r"try (?:me |us |him |her )?again|reach (?:me|him|her) (?:later|tomorrow)|have (?:him|her"
         r"|someone|the broker) call"
     ),
     Intent.WRONG_PERSON: re.compile(
         r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy|"
-        r"the doctor)|(?:it'?s|that'?s|that would be|calling) for my (?:"
+        r"the doctor)|(?:it'?s|that'?s|that would be|calling) (?:for|on behalf of) my (?:"
         + "|".join(RELATIONS)
         + r")|(?:this is|i'?m|i am) (?:his|her|their) (?:"
         + "|".join(RELATIONS)
@@ -1175,6 +1175,8 @@ _CALLBACK_ASKED = re.compile(
     r"\b(?:can|could|would|will|please) (?:you |someone |somebody |y'?all )?(?:please )?"
     r"call (?:me|us) back\b|\bcall (?:me|us) back (?:on|at|in|this|next|tomorrow|later)"
 )
+#: words that close a call when Barbara did not ask if there was more
+_CLOSING = re.compile(r"that'?s (?:all|it|everything)|nothing else|have a \w+ (?:day|one)")
 #: the caller, not Barbara, will make the next call
 _CALLER_WILL_CALL = re.compile(
     r"\b(?:i'?ll|we'?ll|i will|we will|i'?m going to|we'?re going to) (?:call|reach out|get back|"
@@ -1413,18 +1415,18 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.LEGAL_TAX)
     if Intent.GOODBYE in intents and expect != Expect.ANYTHING_ELSE and "bye" not in low:
         # "I'm good" / "all set" only close the call when Barbara asked if there was more
-        closing = [
-            m for m in re.finditer(r"that'?s (?:all|it|everything)|nothing else|have a \w+ "
-                                   r"(?:day|one)", low)  # fmt: skip
-            # "thirty thousand on a home equity line, that's it": all there is of the amount
-            if not (
-                m.group().startswith("that")
-                and _HAS_NUMBER.search(re.split(r"[.!?;]", low[: m.start()])[-1])
-                and re.match(r"[\s,.!]*(?:(?:i|we) (?:owe|have|got)\b.*)?$", low[m.end() :])
-            )
-        ]
-        if not closing:
+        if not any(_closes(low, m) for m in _CLOSING.finditer(low)):
             intents.discard(Intent.GOODBYE)
+
+
+def _closes(low: str, match: re.Match[str]) -> bool:
+    """Whether "that's it" (or "nothing else", "have a good day") closes the call; not after an
+    amount: "thirty thousand on a home equity line, that's it" is all there is of it."""
+    return not (
+        match.group().startswith("that")
+        and _HAS_NUMBER.search(re.split(r"[.!?;]", low[: match.start()])[-1])
+        and re.match(r"[\s,.!]*(?:(?:i|we) (?:owe|have|got)\b.*)?$", low[match.end() :])
+    )
 
 
 def _after_reading(heard: Heard, low: str, own_age: bool) -> None:
@@ -1510,8 +1512,12 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                     fixed.group(1)[0].isupper()  # "Bob, sorry, Robert Smith"
                     if cased
                     else re.match(r"\s*(?:[,.!?;]|$)", text[match.end(1) + fixed.end() :])
-                    and re.search(r"\b(?:mean|meant|rather|correction|name is|legally|"
-                                  r"officially|properly)\b", fixed.group(), re.IGNORECASE)
+                    and re.search(
+                        r"\b(?:mean|meant|rather|correction|name is|legally|"
+                        r"officially|properly)\b",
+                        fixed.group(),
+                        re.IGNORECASE,
+                    )
                     and not re.search(r"\bi'?m\s+[\w'’-]+(?:\s+[\w'’-]+)?$", fixed.group())
                 )
             ):  # "this is Junior, I mean, Harlan Pruitt": the name said last
@@ -1806,8 +1812,10 @@ def _ranges(low: str, found: list[tuple[float, int, int]],
             gap = low[e1:s2]
             between = re.search(r"\bbetween\s*$", low[:s1]) and re.fullmatch(r"\s*and\s*", gap)
             scaled = v1
-            if v1 >= 1 and not _scaled(low, s1, e1) and (
-                _scaled(low, s2, e2) or (v1 < 10 <= 100 <= v2)
+            if (
+                v1 >= 1
+                and not _scaled(low, s1, e1)
+                and (_scaled(low, s2, e2) or (v1 < 10 <= 100 <= v2))
             ):
                 while scaled * 10 <= v2:
                     scaled *= 10  # "three or four hundred thousand": three hundred thousand
@@ -1880,8 +1888,12 @@ def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | 
     balance = [m.end() for m in _BALANCE_WORDS.finditer(clause)]
     best = max([(p, "value") for p in value] + [(p, "balance") for p in balance]
                + ([(need.end(), "need")] if need else []), default=None)  # fmt: skip
-    if best and best[1] == "value" and expect == Expect.BALANCE and not balance and all(
-        _WEAK_VALUE.fullmatch(m.group()) for m in _VALUE_WORDS.finditer(clause)
+    if (
+        best
+        and best[1] == "value"
+        and expect == Expect.BALANCE
+        and not balance
+        and all(_WEAK_VALUE.fullmatch(m.group()) for m in _VALUE_WORDS.finditer(clause))
     ):
         return "balance"  # asked what is owed: "it's about ninety-five thousand now"
     if best:

@@ -6,7 +6,7 @@ import pytest
 
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue.numbers import find_numbers, words_to_number
-from services.dialogue.understand import Expect, Intent, kb_query, understand
+from services.dialogue.understand import QUESTIONS, Expect, Intent, kb_query, understand
 
 E = Expect
 
@@ -1022,3 +1022,332 @@ def test_what_the_words_around_a_fact_say(
 ) -> None:
     heard = understand(said, expect)
     assert {key: getattr(heard, key) for key in facts} == facts
+
+
+# ---- 15. held-out callers: years, decades, birthdays gone by ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "ages"),
+    [
+        (E.AGE, "I was born in '51 so you do the math, I'm old enough I reckon", [75]),
+        (E.AGE, "born in 51", [75]),
+        (E.AGE, "born back in fifty-one", [75]),
+        (E.NOTHING, "I was born March 3rd, 1951", [75]),
+        (E.AGE, "I was born on the 4th of July 1950", [76]),
+        (E.AGE, "I was born in 1950 and my husband Gene was born in '47.", [76, 79]),
+        (E.AGE, "I was born in '52, he was born in '49", [74, 77]),
+        (E.AGE, "in my 60s", [65]),
+        (E.AGE, "I'm in my mid 70s", [75]),
+        (E.AGE, "I'm in my late seventies", [78]),
+        (E.AGE, "I'm in my early sixties", [62]),
+        # a year or a decade is no age
+        (E.AGE, "born in the 50s", []),
+        (E.AGE, "we bought it in '88", []),
+        (E.HOMEOWNER, "yes ma'am, it's mine, bought it back in '88", []),
+        (E.PRIMARY, "Okay. Yeah, I live there, been there since '89.", []),
+        (E.AGE, "I was born in Ohio, I'm 70", [70]),
+    ],
+)
+def test_birth_years_and_decades(expect: Expect, said: str, ages: list[int]) -> None:
+    assert understand(said, expect, this_year=2026).borrower_ages == ages
+
+
+@pytest.mark.parametrize(
+    ("said", "age"),
+    [
+        ("I'm sixty-one, no, what am I saying, sixty-three, I turned sixty-three in March.", 63),
+        ("I turned 63 in March", 63),
+        ("I just turned 63", 63),
+        ("I turned 65 last month", 65),
+        # a birthday to come still counts down
+        ("I'll be 63 in March", 62),
+        ("63 in March", 62),
+        ("Seventy-seven in August, so seventy-six.", 76),
+        ("I'll be 62 next month", 61),
+    ],
+)
+def test_a_birthday_gone_by_is_not_one_to_come(said: str, age: int) -> None:
+    assert understand(said, Expect.AGE).age == age
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "facts"),
+    [
+        (E.AGE, "im sicksty ate", {"age": 68}),
+        (E.AGE, "I'm siksty too", {"age": 62}),
+        (E.AGE, "i'm sevendy too", {"age": 72}),
+        (E.AGE, "fourty five", {"age": 45}),
+        (E.AGE, "ninty one", {"age": 91}),
+        (E.BALANCE, "we owe like won twenty still", {"mortgage_balance": 120_000}),
+        (E.VALUE, "won point two million", {"home_value": 1_200_000}),
+        (E.BALANCE, "owe nothin", {"mortgage_balance": 0}),
+        (E.BALANCE, "Nothin' owed.", {"mortgage_balance": 0}),
+        # "won" after someone who won is no number
+        (E.NOTHING, "she won fifty thousand at bingo", {"home_value": 50_000}),
+        (E.SLOT, "the first won", {"choice": 0}),
+    ],
+)  # fmt: skip
+def test_numbers_spelled_the_way_they_sound(
+    expect: Expect, said: str, facts: dict[str, object]
+) -> None:
+    heard = understand(said, expect)
+    assert {key: getattr(heard, key) for key in facts} == facts
+
+
+# ---- 16. amounts: a range is one guess, "half a mil", a corrected balance ---------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "value", "balance"),
+    [
+        (E.VALUE, "A bungalow like mine goes for, I dunno, three-fifty, three seventy-five?",
+         362_500, None),
+        (E.VALUE, "it's worth three or four hundred thousand", 350_000, None),
+        (E.VALUE, "somewhere between 300 and 350 thousand", 325_000, None),
+        (E.VALUE, "between three and three fifty", 325_000, None),
+        (E.VALUE, "300 to 350", 325_000, None),
+        (E.VALUE, "maybe 400, 450", 425_000, None),
+        (E.BALANCE, "fifty or sixty thousand", None, 55_000),
+        (E.VALUE, "Half a mil, give or take.", 500_000, None),
+        (E.VALUE, "about a mil and a half", 1_500_000, None),
+        (E.VALUE, "I reckon she'd bring about two-seventy-five.", 275_000, None),
+        (E.ANYTHING_ELSE, "OK, we'll ask about that. The house, probably four-twenty-five.",
+         425_000, None),
+        # two amounts stay two: the second smaller, or said as owed
+        (E.VALUE, "it's worth 400, 100 left on it", 400_000, 100_000),
+        (E.NOTHING, "worth 400, owe 100", 400_000, 100_000),
+        (E.NOTHING, "worth 400, we owe 420", 400_000, 420_000),
+        (E.NOTHING, "the house, probably 3 bedrooms", None, None),
+    ],
+)  # fmt: skip
+def test_a_range_is_one_guess(
+    expect: Expect, said: str, value: int | None, balance: int | None
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.home_value, heard.mortgage_balance) == (value, balance)
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "value", "balance"),
+    [
+        (E.BALANCE, "I owe two hundred, no wait, sorry, that's what we originally borrowed. It's "
+         "about ninety-five thousand now.", None, 95_000),
+        (E.BALANCE, "150, no, sorry, that was before we refinanced. It's about 90 now.", None,
+         90_000),
+        (E.BALANCE, "it's about ninety-five thousand now", None, 95_000),
+        (E.BALANCE, "about 50, that's all we owe", None, 50_000),
+        # "it's about" still leans to the value when the value is asked or nothing is
+        (E.VALUE, "it's about 400", 400_000, None),
+        (E.NOTHING, "I owe 100. It's about 400", 400_000, 100_000),
+        # a new sentence about the other amount is no correction
+        (E.BALANCE, "we owe two hundred, sorry. And the house is worth four hundred", 400_000,
+         200_000),
+    ],
+)  # fmt: skip
+def test_a_balance_taken_back_with_a_reason(
+    expect: Expect, said: str, value: int | None, balance: int | None
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.home_value, heard.mortgage_balance) == (value, balance)
+    assert heard.age is None
+
+
+# ---- 17. names taken back, nicknames, suffixes; addresses with numbers -----------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "first", "last"),
+    [
+        (E.NAME, "Well hey, this is Junior, I mean, Harlan Pruitt, folks just call me Junior.",
+         "Harlan", "Pruitt"),
+        (E.NAME, "this is junior i mean harlan pruitt", "Harlan", "Pruitt"),
+        (E.NAME, "folks call me Junior, my name is Harlan Pruitt", "Harlan", "Pruitt"),
+        (E.NAME, "it's Bob, sorry, Robert Smith", "Robert", "Smith"),
+        (E.NAME, "This is Harlan Pruitt Junior.", "Harlan", "Pruitt"),
+        (E.NAME, "Hello? Yes, this is Pat, Patricia Lomax.", "Patricia", "Lomax"),
+        (E.NAME, "this is Ed, Edward Jones here", "Edward", "Jones"),
+        (E.NAME, "Folks call me Bud.", "Bud", None),
+        # what follows "sorry" or "I mean" is not always a name
+        (E.NAME, "this is Tom Hanks, sorry I'm late", "Tom", "Hanks"),
+        (E.NAME, "this is tom hanks sorry im late", "Tom", "Hanks"),
+        (E.NAME, "this is ann sorry to bother you", "Ann", None),
+        (E.NAME, "this is tom i mean im late", "Tom", None),
+        (E.NAME, "this is Al, Al's my name", "Al", None),
+        (E.NAME, "my name is Robert, Robert Smith", "Robert", "Smith"),
+    ],
+)  # fmt: skip
+def test_a_name_taken_back_or_given_in_full(
+    expect: Expect, said: str, first: str, last: str | None
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.first_name, heard.last_name) == (first, last)
+
+
+def test_hello_down_the_line_is_no_question() -> None:
+    assert not understand("Hello? Yes, this is Pat, Patricia Lomax.", E.NAME).question
+    assert understand("hello? can you hear me?", E.NAME).question
+
+
+@pytest.mark.parametrize(
+    ("said", "email"),
+    [
+        ("It's lorraine dot becker fifty-two at gmail dot com.", "lorraine.becker52@gmail.com"),
+        ("it's lorraine dot becker 52 at gmail dot com", "lorraine.becker52@gmail.com"),
+        ("j smith one nine five two at aol dot com", "jsmith1952@aol.com"),
+        ("bob seventy one at yahoo dot com", "bob71@yahoo.com"),
+        ("mary nineteen fifty at aol dot com", "mary1950@aol.com"),
+        ("bob five oh two at gmail dot com", "bob502@gmail.com"),
+        ("becker dot five two at gmail dot com", "becker.52@gmail.com"),
+        ("martin dot cole at example dot com", "martin.cole@example.com"),
+    ],
+)
+def test_numbers_in_a_spoken_email(said: str, email: str) -> None:
+    assert understand(said, E.EMAIL).email == email
+
+
+# ---- 18. tax questions, papers to have ready ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "topic"),
+    [
+        ("Do we have to pay taxes on the money we get out of it?", "taxes"),
+        ("would I owe taxes on what I get?", "taxes"),
+        ("is it tax free?", "taxes"),
+        ("do I have to pay tax on the lump sum", "taxes"),
+        ("is the money taxable?", "taxes"),
+        # the house's taxes are the upkeep
+        ("do I still have to pay taxes on the house?", "upkeep"),
+        ("do i still pay property taxes?", "upkeep"),
+        ("do I have to pay taxes on it every year?", "upkeep"),
+        ("what papers should I have ready for the call?", "consultation"),
+        ("what documents do I need", "consultation"),
+        ("what do we need to bring?", "consultation"),
+    ],
+)
+def test_which_question_is_asked(said: str, topic: str) -> None:
+    heard = understand(said, E.VALUE)
+    assert heard.topic == topic and kb_query(heard) == QUESTIONS[topic][1]
+
+
+def test_keeping_the_appointment_and_asking_what_to_bring() -> None:
+    heard = understand(
+        "Oh no, I want to keep it, I just forgot to ask, what papers should I have ready for the "
+        "call?", E.APPOINTMENT_ACTION
+    )  # fmt: skip
+    assert heard.has(Intent.KEEP) and heard.topic == "consultation" and kb_query(heard)
+
+
+# ---- 19. intents: a lender in the family, not now, someone else's home, call backs ------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "intent", "fires"),
+    [
+        (E.HOMEOWNER, "You know, I'm sorry, I just remembered my son-in-law is a loan officer with "
+         "Guild Mortgage and he's already handling all this for us.", Intent.OTHER_LENDER, True),
+        (E.AGE, "my daughter is a mortgage broker, she's taking care of everything",
+         Intent.OTHER_LENDER, True),
+        (E.AGE, "my nephew works as a loan officer and he's doing all of it", Intent.OTHER_LENDER,
+         True),
+        (E.AGE, "my son is a broker but he's not handling this", Intent.OTHER_LENDER, False),
+        (E.AGE, "my daughter handles all that", Intent.OTHER_LENDER, False),
+        (E.AGE, "Honestly, my husband passed three weeks ago and I just can't think about any of "
+         "this right now. Maybe in a few months.", Intent.BAD_TIMING, True),
+        (E.AGE, "I'm not up to dealing with all this just yet", Intent.BAD_TIMING, True),
+        (E.AGE, "maybe in a couple of months or so", Intent.BAD_TIMING, True),
+        (E.AGE, "I'll be 62 in a few months", Intent.BAD_TIMING, False),
+        (E.AGE, "maybe in a few months I'll be 62", Intent.BAD_TIMING, False),
+        (E.CALLBACK_TIME, "No, I'll call you when I'm ready. Thank you, dear.", Intent.BAD_TIMING,
+         True),
+        (E.CALLBACK_TIME, "No, I'll call you when I'm ready. Thank you, dear.", Intent.BOOK, False),
+        (E.CALLBACK_TIME, "call me back later", Intent.BAD_TIMING, False),
+        (E.BOOKING_OFFER, "yes I'm ready", Intent.BOOK, True),
+        (E.BOOKING_OFFER, "I'm ready to go ahead", Intent.BOOK, True),
+        (E.BOOKING_OFFER, "I'll let you know once I'm ready", Intent.BOOK, False),
+        (E.BALANCE, "still owe about thirty thousand on a little home equity line, that's it",
+         Intent.GOODBYE, False),
+        (E.BALANCE, "no mortgage, that's all, bye", Intent.GOODBYE, True),
+        (E.BALANCE, "that's it, thanks", Intent.GOODBYE, True),
+    ],
+)  # fmt: skip
+def test_intents_said_in_other_words(
+    expect: Expect, said: str, intent: Intent, fires: bool
+) -> None:
+    assert understand(said, expect).has(intent) is fires
+
+
+@pytest.mark.parametrize(
+    ("expect", "said", "relation"),
+    [
+        (E.NAME, "Hi, um, my name is Keisha, I'm a home health aide for one of my clients, Mrs. "
+         "Irene Sobczak, she got a letter from you all.", "aide"),
+        (E.NAME, "I'm the caregiver for Mrs. Lund", "caregiver"),
+        (E.NAME, "Yeah, hi, this is Bud Carlson, I'm calling for my neighbor, Mrs. Esther Lund.",
+         "neighbor"),
+        (E.NAME, "Hi, I'm Tasha, I'm calling for my mother, Bernice Odom. She's the homeowner.",
+         "son or daughter"),
+        (E.NAME, "hi, I'm calling on behalf of my friend Walter", "friend"),
+    ],
+)  # fmt: skip
+def test_calling_for_someone_who_is_not_on_the_line(
+    expect: Expect, said: str, relation: str
+) -> None:
+    heard = understand(said, expect)
+    assert heard.relation == relation and heard.has(Intent.WRONG_PERSON)
+
+
+@pytest.mark.parametrize(
+    ("expect", "said"),
+    [
+        (E.NAME, "I'm a nurse for the county, my name is Ann"),
+        (E.NAME, "I'm a retired nurse, my name is Ann"),
+        (E.NAME, "hi, this is Yolanda Pierce, I'm calling for me and my husband"),
+    ],
+)
+def test_a_job_or_a_spouse_is_no_one_else(expect: Expect, said: str) -> None:
+    heard = understand(said, expect)
+    assert heard.relation is None and not heard.has(Intent.WRONG_PERSON)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "fires"),
+    [
+        ("She's sleeping right now, she's not able to come to the phone.", Intent.WRONG_PERSON,
+         True),
+        ("She's at dialysis right now.", Intent.WRONG_PERSON, True),
+        ("I don't really know her schedule, her daughter handles all that. She can call y'all "
+         "herself.", Intent.WRONG_PERSON, True),
+        ("No, no callback, her granddaughter will call you when she visits.", Intent.WRONG_PERSON,
+         True),
+        ("No, no callback, her granddaughter will call you when she visits.", Intent.CALLBACK,
+         False),
+        ("No, no callback, her granddaughter will call you when she visits.", Intent.BAD_TIMING,
+         False),
+        ("She's at dialysis right now. Could somebody call her Tuesday morning, around ten?",
+         Intent.CALLBACK, True),
+        ("I don't need a callback", Intent.CALLBACK, False),
+        ("Hi, it's Geraldine Oduya, I was supposed to get a call back but I figured I'd just call.",
+         Intent.CALLBACK, False),
+        ("you were going to call me back", Intent.CALLBACK, False),
+        ("I was expecting a callback, can you call me back tomorrow?", Intent.CALLBACK, True),
+        ("she's at home", Intent.WRONG_PERSON, False),
+        ("my husband handles all that", Intent.WRONG_PERSON, False),
+    ],
+)  # fmt: skip
+def test_someone_else_and_call_backs(said: str, intent: Intent, fires: bool) -> None:
+    assert understand(said, E.AGE).has(intent) is fires
+
+
+def test_a_request_for_a_call_back_searches_nothing() -> None:
+    heard = understand(
+        "She's at dialysis right now. Could somebody call her Tuesday morning, around ten?", E.AGE
+    )
+    assert heard.callback is not None and heard.callback.hour == 10 and kb_query(heard) is None
+    assert kb_query(understand("Can you just email me some information?", E.HOMEOWNER)) is None
+
+
+@pytest.mark.parametrize("said", ["I don't know", "i don't know, it's complicated", "I do not"])
+def test_i_dont_is_not_i_do(said: str) -> None:
+    assert understand(said, E.HOMEOWNER).homeowner is not True

@@ -216,5 +216,7 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
         return f"Of course; your appointment is {when} right now, so let's find a new time."
     if Intent.KEEP in wants:
         f.kept_appointment = True
-        return f"Wonderful, you're all set for {when}."
+        # "I'll keep it… what papers should I have ready?": the answer too
+        answer = await inline_answer(turn, heard) if heard.question else None
+        return answer or f"Wonderful, you're all set for {when}."
     return f"Your appointment is {when} with {broker_name(turn)}."
