@@ -1469,7 +1469,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text)
         if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
     )
-    patterns = (
+    patterns: tuple[str, ...] = (
         r"(?:my name is|my name'?s|name is|this is|it'?s|it is|i'?m|i am|call me|you'?re "
         r"speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
@@ -2064,7 +2064,7 @@ def _gate_words(low: str) -> str:
         after = low[match.end() :]
         after = re.sub(r"^\s*(?:home|house|place|property|condo|cabin)\b", "", after)
         lead = _RETRACT.match(after)
-        took_back = bool(lead) and not _WEAK_RETRACT.fullmatch(lead.group())
+        took_back = lead is not None and not _WEAK_RETRACT.fullmatch(lead.group())
         sold = re.search(
             r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)) (?:the |our |"
             r"my |a |that )?$", low[: match.start()]
