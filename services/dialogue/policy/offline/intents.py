@@ -51,12 +51,7 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
     s.flags.silences = 0
     if s.expect == Expect.GOOD_TIME and not heard.has(Intent.STOP_CALLING):
         if heard.no or heard.has(Intent.BAD_TIMING):
-            s.flags.bad_timing = True
-            s.flags.wants_callback = True
-            s.expect = Expect.CALLBACK_TIME
-            if heard.callback and await schedule_callback(turn, heard.callback):
-                return None
-            return "No problem at all."
+            return await _call_back_later(turn, heard)
         if heard.yes:
             s.expect = Expect.NOTHING
             return "Wonderful, thank you."
@@ -133,12 +128,7 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         await fn.end_call(turn, "bad_timing")
         return "I understand completely; we're here whenever you're ready."
     if heard.has(Intent.BAD_TIMING) and s.node != Node.WRONG_PERSON and s.expect != Expect.SLOT:
-        s.flags.bad_timing = True
-        s.flags.wants_callback = True
-        s.expect = Expect.CALLBACK_TIME
-        if heard.callback and await schedule_callback(turn, heard.callback):
-            return None
-        return "No problem at all."
+        return await _call_back_later(turn, heard)
     if s.expect == Expect.EMAIL and (
         heard.email or s.facts.email or asked(turn, Expect.EMAIL) >= 2
     ):
@@ -220,3 +210,14 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
         answer = await inline_answer(turn, heard) if heard.question else None
         return answer or f"Wonderful, you're all set for {when}."
     return f"Your appointment is {when} with {broker_name(turn)}."
+
+
+async def _call_back_later(turn: Turn, heard: Heard) -> str | None:
+    """A bad time: a call back at the time they say (or asked for next)."""
+    s = turn.state
+    s.flags.bad_timing = True
+    s.flags.wants_callback = True
+    s.expect = Expect.CALLBACK_TIME
+    if heard.callback and await schedule_callback(turn, heard.callback):
+        return None
+    return "No problem at all."
