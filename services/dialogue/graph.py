@@ -128,10 +128,10 @@ def route(state: CallState) -> Node:
         return Node.VERIFY  # where the home is matters only for booking: asked then, if at all
     if f.ready_to_book and not f.no_sales:
         return Node.BOOK if f.qualified else Node.QUALIFY
+    if f.qualified is None and not f.no_sales:
+        return Node.QUALIFY  # a concern is answered in the same breath; the gates come first
     if f.objection:
         return Node.OBJECTIONS
-    if f.qualified is None and not f.no_sales:
-        return Node.QUALIFY
     return Node.ANSWER
 
 
