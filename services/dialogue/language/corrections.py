@@ -1,0 +1,146 @@
+"""Values the caller takes back: "sixty... no, seventy-one" (the later value counts)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from services.dialogue.language.money import (
+    _BALANCE_WORDS,
+    _MONEY_AFTER,
+    _NEED,
+    _VALUE_WORDS,
+    _WEAK_VALUE,
+)
+from services.dialogue.language.vocabulary import _PARENT_WORDS, _SPOUSE_WORDS, _WEEKDAY_RE
+from services.dialogue.numbers import find_numbers
+
+#: the caller takes back the value just said: "sixty... no, seventy-one", "98103, sorry, 98105"
+_TAKE_BACK = re.compile(
+    r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
+    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"rephrase) (?:that|myself)|i said that wrong|that'?s wrong|hold on)[\s.,;:!?…—–-]*)+(?:it'?s"
+    r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
+)
+_NOT_THAT = re.compile(r"\s*,?\s*(?:not|and not|rather than|instead of)\s*")
+#: a correction that starts with a word or two and goes on before the new value: "ninety...
+#: wait, no, we paid it down, it's seventy thousand", "a hundred twenty... Pat says no, it's
+#: one forty", "five hundred... well, the neighbor sold for five sixty, so say five fifty"
+_RETRACT = re.compile(
+    r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
+    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"rephrase)(?: that| myself)?|i said that wrong|that'?s wrong|that'?s not right|hold on|"
+    r"i misspoke|my mistake|goodness|oh dear|well|so|(?:let'?s )?say|call it|(?:my )?(?:wife|"
+    r"husband|son|daughter|partner) (?:says|said|tells me|is telling me)|[a-z]+ (?:says|said|"
+    r"tells me|is telling me|reminds me))\b[\s.,;:!?…—–-]*)+"
+)
+#: the words of a loose correction that only restate: "well", "so", "say"
+#: after a correction, words that say what the value taken back was: "that's what we
+#: originally borrowed", "that was the old balance", "that was before we refinanced"
+_EXPLAINS_FIRST = re.compile(
+    r"(?:that'?s|that is|that was|this was|those were|it was) (?:what|how much|the|just|only|"
+    r"when|before|back|from|our|my|years ago|a while|originally|at first|way back)\b"
+)
+_WEAK_RETRACT = re.compile(r"[\s.,;:!?…—–-]*(?:(?:well|so|(?:let'?s )?say|no)\b[\s.,;:!?…—–-]*)+")
+_PERSON_WORDS = re.compile(rf"\b(?:{_SPOUSE_WORDS}|{_PARENT_WORDS}|s?he|s?he'?s|her|his|him)\b")
+
+
+def _take_back(low: str) -> str:
+    """Blank out a value the caller took back, so every reader sees only the one they settled
+    on: "sixty... no, seventy-one", "98103, sorry, 98105", "Monday, I mean Tuesday"; and
+    "seventy, not sixty". A correction may say more before the new value ("ninety... wait, no,
+    we paid it down, it's seventy thousand") if it is about the same thing: the same kind of
+    number, the same person, the same amount (value, balance)."""
+    chars = list(low)
+    numbers = find_numbers(low)
+    kinds = (
+        [(s, e) for _, s, e in numbers],
+        [m.span() for m in _WEEKDAY_RE.finditer(low)],
+    )
+    for spans in kinds:
+        for (s1, e1), (s2, e2) in itertools.pairwise(spans):
+            gap = low[e1:s2]
+            if _TAKE_BACK.fullmatch(gap) and gap.strip(" .,;:!?…—–-"):
+                chars[s1:e1] = " " * (e1 - s1)
+            elif _NOT_THAT.fullmatch(gap):
+                chars[s2:e2] = " " * (e2 - s2)
+            elif _retracted(low, numbers, (s1, e1), (s2, e2)):
+                chars[s1:e1] = " " * (e1 - s1)
+    return "".join(chars)
+
+
+def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int, int],
+               second: tuple[int, int]) -> bool:  # fmt: skip
+    """A loose correction between two values: a correction word first, then a few words
+    (no new sentence) that change neither the kind of value nor whose or which it is."""
+    gap = low[first[1] : second[0]]
+    lead = _RETRACT.match(gap)
+    if not lead or not lead.group().strip(" .,;:!?…—–-"):
+        return False
+    tail = gap[lead.end() :]
+    if len(tail) > 60 or re.search(r"[.!?;]|\b(?:and|or|but|plus|also)\b", tail):
+        # "two hundred, no wait, sorry, that's what we originally borrowed. It's about 95":
+        # a strong correction that says what the first value was may take a sentence
+        if not (
+            _EXPLAINS_FIRST.match(tail)
+            and len(tail) <= 100
+            and "?" not in tail
+            and not _WEAK_RETRACT.fullmatch(lead.group())
+        ):
+            return False
+    if tail and _WEAK_RETRACT.fullmatch(lead.group()) and not re.search(r"[,.…—–-]", gap):
+        return False  # "worth 400 so we owe 100": no pause, no correction
+    values = {(s, e): v for v, s, e in numbers}
+    if first in values and second in values:
+        kind1 = _number_kind(low, values[first], *first)
+        kind2 = _number_kind(low, values[second], *second)
+        if kind1 is None or kind2 not in (kind1, None):
+            return False  # a bare number after the correction words is the same kind
+        before = re.split(r"[.!?;]", low[: first[0]])[-1][-40:]
+        if kind1 == "age":
+            who1, who2 = _whose(before), _whose(tail)
+            return who2 is None or who1 == who2 or (who1 is None and who2 == "self")
+        if kind1 == "money":
+            role1, role2 = _money_role(before), _money_role(tail, strong=True)
+            return role2 is None or role1 == role2
+        return True
+    return not _WEAK_RETRACT.fullmatch(lead.group())  # two days: "Monday... no, wait, Tuesday"
+
+
+def _whose(text: str) -> str | None:
+    """Whom the words speak of: "spouse" (or another person), "self", or ``None``."""
+    if _PERSON_WORDS.search(text):
+        return "spouse"
+    return (
+        "self" if re.search(r"\b(?:i'?m|i am|i turned|i just turned|my age|me)\b", text) else None
+    )
+
+
+def _number_kind(low: str, value: float, start: int, end: int) -> str | None:
+    """ "zip", "money" or "age" for a number in ``low`` (``None``: something else)."""
+    text = low[start:end]
+    if re.fullmatch(r"\d{5}", text):
+        return "zip"
+    if (
+        value >= 120
+        or _MONEY_AFTER.match(low[end:])
+        or "$" in low[max(0, start - 2) : start + 1]
+        or _money_role(re.split(r"[.!?;]", low[:start])[-1][-40:])
+    ):
+        return "money"
+    if 40 <= value <= 115 and value == int(value):
+        return "age"
+    return None
+
+
+def _money_role(text: str, *, strong: bool = False) -> str | None:
+    """Which amount the words before a number speak of, the last one said (``strong``: not
+    from words that only lean to the value, "it's about")."""
+    found = [
+        (m.end(), "value")
+        for m in _VALUE_WORDS.finditer(text)
+        if not (strong and _WEAK_VALUE.fullmatch(m.group()))
+    ]
+    found += [(m.end(), "balance") for m in _BALANCE_WORDS.finditer(text)]
+    found += [(m.end(), "need") for m in _NEED.finditer(text)]
+    return max(found)[1] if found else None

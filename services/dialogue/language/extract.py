@@ -1,0 +1,79 @@
+"""Rule-based understanding of what a caller said, for the offline policy.
+
+``understand(text, expect)`` returns a :class:`Heard`: yes/no, a name, an age, amounts, a ZIP,
+a city and state, the gates, days and times, a slot choice, intents (book, stop calling, …),
+and the question or objection it raises. ``expect`` is what Barbara just asked, so a bare
+"seventy-one" is an age and a bare "no" answers the right question. Nothing here calls out.
+
+Every fact is read from every turn, whatever was asked: "Sixty-nine. I own it, it's worth about
+six hundred and I owe nothing" is an age, ownership, a value and a balance. Speech-to-text comes
+in lowercase, unpunctuated, with "um"s and misheard words ("reverse mort gauge", "sixty free"),
+and callers correct themselves ("sixty... no, seventy-one": the later value counts).
+"""
+
+from __future__ import annotations
+
+from services.dialogue.language.ages import _age
+from services.dialogue.language.corrections import _take_back
+from services.dialogue.language.email import _email
+from services.dialogue.language.gates import _gates
+from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.intents import (
+    _NO,
+    _REVERSE_MORTGAGE,
+    _YES,
+    _YES_ANYWHERE,
+    _after_reading,
+    _refine_intents,
+)
+from services.dialogue.language.money import _amounts, _purpose
+from services.dialogue.language.names import _NAME_CUE, _names
+from services.dialogue.language.patterns import _INTENT_PATTERNS
+from services.dialogue.language.places import _location, _zip
+from services.dialogue.language.questions import _is_question, _topic
+from services.dialogue.language.text import _HAS_NUMBER, _blank, _clean, normalise
+from services.dialogue.language.when import _choice, _when
+from services.dialogue.numbers import find_numbers
+
+
+def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2026) -> Heard:
+    """Every fact, intent and question in one caller turn. ``expect`` only breaks ties for bare
+    answers ("yes", "seventy"): a fact said out of turn is read all the same."""
+    heard = Heard(text=text.strip())
+    raw = _clean(text)
+    low = normalise(raw)
+    if not low or low in ("<silence>", "[silence]"):
+        heard.text = ""
+        return heard
+    heard.yes = bool(_YES.search(low)) or (
+        expect != Expect.NOTHING and bool(_YES_ANYWHERE.search(low))
+    )
+    heard.no = bool(_NO.search(low))
+    if heard.no and heard.yes and _NO.search(low) and not low.startswith(("yes", "yeah")):
+        heard.yes = False
+    heard.reverse_mortgage = bool(_REVERSE_MORTGAGE.search(low))
+    heard.question = _is_question(low)
+    for intent, pattern in _INTENT_PATTERNS.items():
+        if pattern.search(low):
+            heard.intents.add(intent)
+    _refine_intents(heard, low, expect)
+    said = _take_back(low)  # what the caller settled on: corrected values blanked out
+    if not heard.has(Intent.AUTHORITY) and (
+        expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low)
+    ):
+        _names(heard, raw, low, expect)
+    used: list[tuple[int, int]] = []  # number spans already read as a fact
+    numbers = find_numbers(said) if _HAS_NUMBER.search(said) else []
+    _zip(heard, said, expect, numbers, used, raw)
+    own_age = _age(heard, said, expect, this_year, numbers, used, raw)
+    _amounts(heard, said, expect, numbers, used)
+    _location(heard, raw, said, expect)
+    _gates(heard, said, expect)
+    _when(heard, _blank(said, used), expect)
+    _choice(heard, said, expect)
+    if "@" in low or " at " in low:
+        _email(heard, low)
+    _purpose(heard, said)
+    _topic(heard, said)
+    _after_reading(heard, low, own_age)
+    return heard

@@ -1,0 +1,151 @@
+"""The gates: the caller owns the home, and it is their primary residence."""
+
+from __future__ import annotations
+
+import re
+
+from services.dialogue.language.corrections import _RETRACT, _WEAK_RETRACT
+from services.dialogue.language.heard import Expect, Heard
+
+_NOT_OWN = re.compile(
+    r"(?:don'?t|do not|doesn'?t|does not|never) own\b|\bnot (?:the |a )?(?:home ?)?owners?\b|"
+    r"\b(?:i|we) (?:just |only )?rent (?:my|our|an?|the|this|a little) (?:apartment|place|house|"
+    r"home|unit|condo|room|trailer|duplex|townhouse|mobile|space|flat)|\b(?:we'?re|i'?m|we are|i"
+    r" am) (?:just |only |still )?(?:renters?|tenants?|renting)\b(?! (?:it |the \w+ )?out)|"
+    r"\brenters?\b|\bit'?s a rental"
+    r",? (?:i|we) (?:don'?t|do not)|\b(?:my|our|the) (?:son|daughter|kids?|children|family|"
+    r"parents?|mother|father|mom|dad|brother|sister|landlord|niece|nephew|grandson|"
+    r"granddaughter|friend|boyfriend|girlfriend|landlady|uncle|aunt|cousin)(?:'s)? (?:owns?|holds?"
+    r" the (?:title|deed)|has the (?:title|deed))\b|\bbelongs? to (?:my|our|the) (?:son|daughter|"
+    r"kids|children|landlord|parents?|family|mother|father|mom|dad)|\b(?:in|under) (?:my|our) "
+    r"(?:son|daughter|kids?|children|parents?|mother|father|mom|dad|brother|sister)'?s? names?|"
+    # "it's my brother's, I rent it from him"
+    r"\b(?:it'?s|it is|the (?:house|home|place) is|that'?s) (?:really |actually )?(?:my|our) "
+    r"(?:son|daughter|kids?|children|family|parents?|mother|father|mom|dad|brother|sister|"
+    r"landlord|landlady|niece|nephew|grandson|granddaughter|friend|uncle|aunt|cousin)"
+    r"(?:-in-law)?'s\b|\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
+)
+_RENT = re.compile(
+    r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)|\brenting\b(?! out)|\brenters?\b|"
+    r"\btenants?\b|\blease\b|\blandlord\b|"
+    r"(?:don'?t|do not) own|not (?:the )?(?:home)?owners?|(?:my|our) (?:son|daughter|kids?|"
+    r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
+)
+_OWN = re.compile(
+    r"\b(?:we|i) (?:do )?own\b|own (?:it|the (?:house|home|place)|our|my)|homeowners?\b|"
+    r"in (?:my|our) name|paid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) )?"
+    r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
+    r"it|my|our|by|with)\b)|(?:my|our) (?:wife|husband|spouse|partner) "
+    r"(?:and i )?owns?\b|\bown(?:s|ed)? (?:a|the|this|that) (?:house|home|place|condo|property)|"
+    r"\b(?:i|we)(?:'ve| have)? got (?:a|the|our|my) (?:house|home|condo|place)\b|\b(?:i|we) have "
+    r"(?:a|the) (?:house|home|condo)\b(?! (?:to|for|that i|that we) rent)|"
+    # a mortgage on their own house: "I still owe about 180 on my house"
+    r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b"
+)
+#: "our house is in Aurora … we live there": their own home, with living there
+_OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
+_OWN_WEAK = re.compile(
+    r"it'?s (?:mine|ours)|(?:my|our) (?:own )?(?:house|home)\b|\b(?:we|i) do\b(?!n'?t| not)"
+)
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)"
+)
+_NOT_PRIMARY = re.compile(
+    r"vacation|second home|summer (?:home|place|house)|winter (?:home|place)|rental propert|"
+    r"it'?s a rental|a rental|rent (?:it|the (?:house|home|place)|them) out|investment|cabin|"
+    r"don'?t live (?:there|in it)|do not live (?:there|in it)|snowbird|half (?:the|of the) year|"
+    r"part of the year|weekend place|lake house|beach house|timeshare|not (?:my|our) (?:main|"
+    r"primary)|"
+    # the whole place let: "I rent out both sides"
+    r"rent(?:ing)? out (?:both (?:sides|units|halves|floors|of them)|all (?:of )?(?:it|them|the "
+    r"units)|the (?:whole|entire) (?:house|home|place|thing)|every (?:unit|side))|"
+    # nobody lives there: "I moved into assisted living", "nobody lives there now"
+    r"moved (?:into|in to|to) (?:an? |the )?(?:assisted living|nursing home|care (?:home|"
+    r"facility)|memory care|retirement (?:home|community)|senior (?:living|home|apartment))|"
+    r"(?:live|living|stay|staying) (?:in|at) (?:an? |the )?(?:assisted living|nursing home|care "
+    r"(?:home|facility)|memory care|retirement home)|\b(?:nobody|no one|no-one) (?:lives|is "
+    r"living|stays|is staying)\b|\b(?:sits|sitting|is|it'?s|been|stands|standing) (?:empty|"
+    r"vacant)\b|"
+    # part of the year there: "we're only down here January to April"
+    r"\bonly (?:(?:come|go|stay|are|be|live|spend time) )?(?:down |up |out |over )?(?:(?:here|"
+    r"there) (?:for |in |during |from )?|(?:for |in |during |from ))(?:the )?(?:winters?|"
+    rf"summers?|season|part|a few|a couple|{_MONTH} (?:to|through|till|until|and) {_MONTH})|"
+    r"\ba (?:couple|few) (?:of )?(?:weeks|months) (?:a|each|every) year"
+)
+#: the caller lives in another home than the one they own: "I live with my daughter"
+_LIVES_ELSEWHERE = re.compile(
+    r"\b(?:i|we) (?:now |actually |really )?(?:live|stay|am living|are living|'m living|'re "
+    r"living|moved in) with (?:my|our) (?:son|daughter|kids|children|sister|brother|family|"
+    r"mother|father|mom|dad|parents|grand\w+|niece|nephew|friend|boyfriend|girlfriend)|\b(?:i|"
+    r"we) (?:now |actually |really )?live in (?:an? |my |our )?(?:apartment|rental|rented|"
+    r"(?:son|daughter|sister|brother)'s)"
+)
+_PRIMARY = re.compile(
+    r"live (?:there|in it|here|in the (?:house|home))|full.?time|year.?round|all year|primary|"
+    r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"
+    r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
+    r"\bown and live\b|\blived (?:there|here|in it) (?:for )?(?:over |almost |nearly |about )?"
+    r"(?:[\w-]+ )?(?:years|decades)|\blived (?:there|here|in it) since|\bs?he (?:still )?lives "
+    r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)|"
+    # one unit of their own two-family: "I live downstairs, my nephew rents upstairs"
+    r"\b(?:i|we) live (?:downstairs|upstairs|in the (?:front|back|other|upper|lower|basement) "
+    r"(?:unit|half|side|floor|apartment)|on the (?:first|second|ground|top|bottom|main) floor)"
+)
+_DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
+
+
+def _gate_words(low: str) -> str:
+    """``low`` without the words about another home that the caller took back ("it's our
+    vacation... no, no, I misspoke, it's where we live") or that are past ("we sold the
+    vacation place")."""
+    chars = list(low)
+    for match in _NOT_PRIMARY.finditer(low):
+        after = low[match.end() :]
+        after = re.sub(r"^\s*(?:home|house|place|property|condo|cabin)\b", "", after)
+        lead = _RETRACT.match(after)
+        took_back = lead is not None and not _WEAK_RETRACT.fullmatch(lead.group())
+        sold = re.search(
+            r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)) (?:the |our |"
+            r"my |a |that )?$", low[: match.start()]
+        )  # fmt: skip
+        if took_back or sold:
+            chars[match.start() : match.end()] = " " * (match.end() - match.start())
+    return "".join(chars)
+
+
+def _gates(heard: Heard, low: str, expect: Expect) -> None:
+    rent_out = re.search(
+        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|rental "
+        r"propert|investment propert|an investment|tenants? (?:live|in it|there|pay)", low
+    )  # fmt: skip
+    rental = re.search(r"\ba rental\b", low)
+    elsewhere = _LIVES_ELSEWHERE.search(low) and (
+        expect == Expect.PRIMARY or re.search(r"\b(?:i|we) (?:do )?own\b", low)
+    )  # "I own a house in Ponce, but I live in an apartment": not the home they live in
+    if _NOT_PRIMARY.search(_gate_words(low)) or elsewhere:
+        heard.primary_residence = False
+        if rent_out or (rental and expect != Expect.HOMEOWNER):
+            heard.homeowner = True
+    elif _PRIMARY.search(low):
+        heard.primary_residence = True
+    if _NOT_OWN.search(low) and not re.search(r"\b(?:we|i) (?:do )?own\b(?! it yet)", low):
+        heard.homeowner = False  # "I rent my apartment", "my son owns the house"
+    elif _DONT_RENT.search(low):
+        heard.homeowner = True
+    elif _OWN.search(low):
+        heard.homeowner = True
+    elif rental and expect == Expect.HOMEOWNER:
+        heard.homeowner = False  # "do you own your home?" "it's a rental"
+    elif _RENT.search(low) and heard.homeowner is None and heard.primary_residence is not False:
+        heard.homeowner = False
+    elif expect == Expect.HOMEOWNER and _OWN_WEAK.search(low) and not heard.question:
+        heard.homeowner = True
+    elif _OWN_POSSESSIVE.search(low) and heard.primary_residence and not heard.question:
+        heard.homeowner = True  # "our house is in Aurora, we live there"
+    if expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
+        heard.homeowner = heard.yes and not heard.no
+    if expect == Expect.PRIMARY and heard.primary_residence is None and (heard.yes or heard.no):
+        heard.primary_residence = heard.yes and not heard.no
+    if heard.homeowner is False and not rent_out:
+        heard.primary_residence = None  # a tenant: there is no owned home to live in or not

@@ -1,0 +1,245 @@
+"""Amounts: the home value, the mortgage balance (paid off, second loans), and the money
+needed and what for."""
+
+from __future__ import annotations
+
+import re
+
+from services.dialogue.language.heard import Expect, Heard
+from services.dialogue.language.text import _overlaps, _short_year
+
+_VALUE_WORDS = re.compile(
+    r"(?<!fort )(?<!ft )(?<!ft\. )worth|value|valued|apprais|sell (?:it )?for|market|zillow|"
+    r"estimat|the (?:house|home) is|"
+    r"it'?s (?:about|around|maybe|probably)|priced|"
+    # "the house, probably four-twenty-five"; "she'd bring about two-seventy-five"; "goes for"
+    r"the (?:house|home|place)(?:,|'s)? (?:probably|maybe|about|around|roughly|i'?d say|i "
+    r"think|i guess)|(?:would|could|'d|might|will|should) (?:bring|fetch|go for)\b|"
+    r"\bgo(?:es)? for\b"
+)
+#: value words that only lean to the value: "it's about 95" answers what was asked
+_WEAK_VALUE = re.compile(r"it'?s (?:about|around|maybe|probably)")
+_BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
+#: a bare answer of nothing, when the balance was asked: "none", "zero", "nothing at all"
+_NONE = re.compile(
+    r"(?:(?:no|nope|oh|well|um|uh)[\s,]+)?(?:none|nothing|zero|nada|zilch|not a (?:thing|dime|"
+    r"penny|cent))(?: at all| whatsoever)?"
+)
+#: words after an amount that make it what is owed: "forty thousand left on the mortgage"
+_BALANCE_AFTER = re.compile(
+    r"\s*(?:dollars\s*)?(?:(?:left|owed|owing|remaining|outstanding|still owed)\b|(?:on|against) "
+    r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage)\b)"
+)
+#: between the two ends of a guess: "three-fifty, three seventy-five", "300 to 350"
+_RANGE_GAP = re.compile(
+    r"\s*(?:,\s*|,?\s*(?:or|to|-|–|through|maybe|or maybe|or so,?|,? or)\s+)(?:maybe |even |"
+    r"possibly |perhaps |about |around |up to )?"
+)
+#: a loan besides the first mortgage, whose balance adds to it
+_OTHER_LOAN = re.compile(
+    r"\b(?:second|2nd|other|another|separate) (?:mortgage|loan|lien)|\bhome equity (?:line|loan)|"
+    r"\bequity line|\bheloc\b|\bline of credit\b"
+)
+_PAID_OFF = re.compile(
+    r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
+    r"whole thing )?off|\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
+    r"was|all|been) paid for\b|\bno (?:more )?(?:mortgage|home loan|loan|liens?|balance|debt)\b(?!"
+    r" (?:broker|company|lender|guy|person|officer))|(?:don'?t|do not|doesn'?t|does not) (?:have|"
+    r"got|carry) (?:a|any|an?y?) ?(?:mortgage|home loan|loan|balance|lien)|(?:don'?t|do not|"
+    r"doesn'?t|does not) owe (?:anything|nothing|a (?:thing|dime|penny|cent|nickel)|any ?(?:thing|"
+    r"money)|money|nada)|(?:don'?t|do not) owe\s*(?:on (?:it|the (?:house|home)))?\s*(?:[.,!?]|$)|"
+    r"\bowe (?:zero|nothing|nada|not a (?:thing|dime|penny|cent))|nothing (?:left|owed|owing|on "
+    r"it|to pay)|free and clear|\boutright\b|mortgage.?free|zero balance|(?:own|owned) it free"
+)
+_PURPOSE = re.compile(
+    r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|doctor|hospital|(?<!pays the )"
+    r"(?<!pay the )bills|debt|credit "
+    r"card|pay off (?:the|my|our) (?:mortgage|house|loan)|travel|income|cushion|emergenc|"
+    r"help (?:my|our|the) (?:kids|children|grand\w+|son|daughter)|tuition|long.?term care|"
+    r"in.?home care|car\b|groceries|living expenses|retirement)[^.?!,]{0,60}"
+)
+_TIMELINE = re.compile(
+    r"(?:within|in) (?:the next )?(?:a |\d+ |few |couple (?:of )?|one |two |three |six |"
+    r"several )?(?:days?|weeks?|months?|years?)|this (?:year|month|summer|fall|spring|winter|"
+    r"week)|next (?:year|month|spring|summer|fall|winter)|as soon as possible|asap|right away|"
+    r"no rush|no hurry|sometime|by (?:the end of )?(?:the )?(?:year|summer|spring|fall|winter)"
+)
+_NEED = re.compile(r"need(?:s|ed)?|looking for|want(?:ed)?|hoping (?:for|to get)|would like")
+_MONEY_AFTER = re.compile(r"\s*(?:dollars|bucks|thousand|grand|million|k\b|hundred|percent|%)")
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
+    r"square|acres?|people|kids|grandkids|children|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
+    r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
+    r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
+)
+
+
+def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
+             used: list[tuple[int, int]]) -> None:  # fmt: skip
+    if _PAID_OFF.search(low) or (expect == Expect.BALANCE and _NONE.fullmatch(low.strip(" .!,"))):
+        heard.mortgage_balance = 0
+    money_context = expect in (Expect.VALUE, Expect.BALANCE)
+    money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
+    said: list[tuple[float, int, int]] = []  # money said as money: "$", "thousand", "worth 400"
+    bare: list[tuple[float, int, int]] = []  # a number that is money only by context
+    for value, start, end in _ranges(low, found, used):
+        if _overlaps(used, start, end):
+            continue
+        if _short_year(low, start, end) or re.match(r"'?s\b", low[end:]):
+            continue  # "bought it in '88", "in the 60s": a year or a decade, no money
+        span = low[max(0, start - 1) : end + 12]
+        if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
+            said.append((value, start, end))
+        elif _NOT_MONEY_AFTER.match(low[end:]) or re.fullmatch(r"(?:19|20)\d\d", low[start:end]):
+            continue  # "40 years", "in 1985"
+        elif _near_money_word(low, start):
+            said.append((value, start, end))
+        elif money_context or (money_talk and value >= 100):
+            bare.append((value, start, end))
+    balance_end = None  # where the balance said last ended: a second loan adds to it
+    for value, start, end in said:
+        amount = _scale_amount(value)
+        if (
+            amount
+            and heard.mortgage_balance
+            and balance_end is not None
+            and (
+                _amount_kind(low, start, expect, heard) == "balance"
+                or _OTHER_LOAN.search(low[end : end + 40])
+            )
+            and re.search(r"\b(?:and|plus|another|also|on top)\b", low[balance_end:start])
+            and _OTHER_LOAN.search(low[balance_end : end + 40])
+        ):
+            heard.mortgage_balance += amount  # "150 on the first mortgage and 60 on a HELOC"
+            used.append((start, end))
+            balance_end = end
+            continue
+        before = heard.mortgage_balance
+        _amount(heard, low, expect, value, start, end, used)
+        if heard.mortgage_balance != before:
+            balance_end = end
+    asked = {Expect.VALUE: heard.home_value, Expect.BALANCE: heard.mortgage_balance}.get(expect)
+    if asked:
+        return  # what was asked was answered in words; a bare number is no tie to break
+    for value, start, end in bare:
+        _amount(heard, low, expect, value, start, end, used)
+
+
+def _ranges(low: str, found: list[tuple[float, int, int]],
+            used: list[tuple[int, int]]) -> list[tuple[float, int, int]]:  # fmt: skip
+    """Two amounts that are one guess, as their middle: "three-fifty, three seventy-five",
+    "three or four hundred thousand", "between 300 and 350 thousand". The second is the larger,
+    by at most half again, with only "or", "to", "and" (after "between") or a comma between;
+    "worth 400, 100 left" stays two amounts."""
+    out: list[tuple[float, int, int]] = []
+    i = 0
+    while i < len(found):
+        if i + 1 < len(found):
+            (v1, s1, e1), (v2, s2, e2) = found[i], found[i + 1]
+            gap = low[e1:s2]
+            between = re.search(r"\bbetween\s*$", low[:s1]) and re.fullmatch(r"\s*and\s*", gap)
+            scaled = v1
+            if (
+                v1 >= 1
+                and not _scaled(low, s1, e1)
+                and (_scaled(low, s2, e2) or (v1 < 10 <= 100 <= v2))
+            ):
+                while scaled * 10 <= v2:
+                    scaled *= 10  # "three or four hundred thousand": three hundred thousand
+            if (
+                (between or _RANGE_GAP.fullmatch(gap))
+                and not _overlaps(used, s1, e2)
+                and v1 == int(v1) >= 1
+                and scaled < v2 <= scaled * 1.5
+                and not _BALANCE_AFTER.match(low[e2:])
+            ):
+                out.append(((scaled + v2) / 2, s1, e2))
+                i += 2
+                continue
+        out.append(found[i])
+        i += 1
+    return out
+
+
+def _scaled(low: str, start: int, end: int) -> bool:
+    """Whether the number says its own scale: "400 thousand", "$425k", "1.2 million"."""
+    return bool(
+        re.search(r"thousand|grand|million|mil\b|k\b|\d{3},\d{3}", low[start:end])
+        or re.match(r"\s*(?:k\b|grand|thousand|million|mil\b)", low[end:])
+    )
+
+
+def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, end: int,
+            used: list[tuple[int, int]]) -> None:  # fmt: skip
+    amount = _scale_amount(value)
+    if amount is None:
+        return
+    kind = _amount_kind(low, start, expect, heard, end)
+    if kind == "value" and heard.home_value is None:
+        heard.home_value = amount
+    elif kind == "balance" and (
+        heard.mortgage_balance is None
+        or (heard.mortgage_balance == 0 and not _PAID_OFF.search(low[start:]))
+    ):  # "paid off... well, I owe 20 on a line of credit"
+        heard.mortgage_balance = amount
+    elif kind == "need" and heard.amount_needed is None:
+        heard.amount_needed = amount
+    else:
+        return
+    used.append((start, end))
+
+
+def _near_money_word(low: str, start: int) -> bool:
+    before = low[max(0, start - 40) : start]
+    return bool(
+        _VALUE_WORDS.search(before) or _BALANCE_WORDS.search(before) or _NEED.search(before)
+    )
+
+
+def _scale_amount(value: float) -> int | None:
+    if value <= 0:
+        return None
+    if value < 10:
+        value *= 1_000_000  # "about one point two" (million)
+    elif value < 5_000:
+        value *= 1_000  # "I owe 120" (thousand)
+    return round(value) if value <= 100_000_000 else None
+
+
+def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | None = None) -> str:
+    if end is not None and _BALANCE_AFTER.match(low[end:]):
+        return "balance"  # "there's maybe forty thousand left on the mortgage"
+    clause = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", low[:start])[-1]
+    need = _NEED.search(clause)
+    value = [m.end() for m in _VALUE_WORDS.finditer(clause)]
+    balance = [m.end() for m in _BALANCE_WORDS.finditer(clause)]
+    best = max([(p, "value") for p in value] + [(p, "balance") for p in balance]
+               + ([(need.end(), "need")] if need else []), default=None)  # fmt: skip
+    if (
+        best
+        and best[1] == "value"
+        and expect == Expect.BALANCE
+        and not balance
+        and all(_WEAK_VALUE.fullmatch(m.group()) for m in _VALUE_WORDS.finditer(clause))
+    ):
+        return "balance"  # asked what is owed: "it's about ninety-five thousand now"
+    if best:
+        return best[1]
+    if expect == Expect.BALANCE:
+        return "balance"
+    if expect == Expect.VALUE and heard.home_value is not None:
+        return "balance"
+    return (
+        "value"
+        if expect in (Expect.VALUE, Expect.NOTHING) or heard.home_value is None
+        else "balance"
+    )
+
+
+def _purpose(heard: Heard, low: str) -> None:
+    purpose = _PURPOSE.search(low)
+    if purpose and not heard.question:
+        heard.money_purpose = purpose.group(0).strip(" ,.")[:120]
+    timeline = _TIMELINE.search(low)
+    if timeline:
+        heard.timeline = timeline.group(0)

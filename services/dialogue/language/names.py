@@ -1,0 +1,213 @@
+"""The caller's name, and who they are calling for."""
+
+from __future__ import annotations
+
+import re
+
+from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.patterns import _CARE_FOR, _INTENT_PATTERNS
+from services.dialogue.language.vocabulary import _BIG_CITY_RE, _NOT_NAMES, RELATIONS, STATES
+from services.dialogue.numbers import is_number_word
+
+#: "I'm calling for my mom": someone else's home; the one who owns it is the one to hear
+_CALLING_FOR = re.compile(
+    r"\bcalling (?:for|on behalf of|with|about) my (mom|mother|mum|dad|father|parents|grandma|"
+    r"grandmother|grandpa|grandfather|aunt|uncle|husband|wife)\b"
+)
+#: "I'm calling for my neighbor", "… on behalf of my mother": for someone not on the line (a
+#: husband or wife may own the home with the caller: not them)
+_CALLING_ON_BEHALF = re.compile(
+    r"\bcalling (?:for|on behalf of) (?:my|our) (neighbou?r|friend|client|patient|mom|mother|mum|"
+    r"dad|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)\b(?! and (?:me|i)\b)"
+)
+_RELATIVE_OF = {
+    "mom": "son or daughter", "mother": "son or daughter", "mum": "son or daughter",
+    "dad": "son or daughter", "father": "son or daughter", "parents": "son or daughter",
+    "grandma": "grandchild", "grandmother": "grandchild", "grandpa": "grandchild",
+    "grandfather": "grandchild", "aunt": "niece or nephew", "uncle": "niece or nephew",
+    "husband": "wife", "wife": "husband", "neighbour": "neighbor", "client": "caregiver",
+    "patient": "caregiver",
+}  # fmt: skip
+#: a lowercase first and last name, then what follows it: "lorenzo diaz im 70"
+_LOWER_NAME = re.compile(
+    r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
+    r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of)\b|[.!]?$)"
+)
+#: a name taken back right after it is said: "Junior, I mean, Harlan Pruitt"
+_NAME_FIXED = re.compile(
+    r"(?:\s+[A-Za-z][A-Za-z'’-]+)?[,.]?\s*(?:no,?\s+|sorry,?\s+|well,?\s+)*(?:i mean|i meant|"
+    r"sorry|actually|or rather|rather|correction|that is|my real name is|my given name is|"
+    r"officially|properly|legally)[,.]?\s+(?:it'?s\s+|that'?s\s+|i'?m\s+)?"
+    r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
+    re.IGNORECASE,
+)
+#: who gives a nickname: "folks just call me Junior", "everybody calls me Bud"
+_NICKNAME = re.compile(
+    r"\b(?:folks|people|everybody|everyone|friends|they|most people|all|y'?all|the kids|my "
+    r"friends)\s+(?:just\s+|all\s+|usually\s+|always\s+)?$",
+    re.IGNORECASE,
+)
+#: after a name, not a last name: "Harlan Pruitt Junior", "Earl Tate Sr."
+_NAME_SUFFIXES = {"jr", "junior", "sr", "senior", "ii", "iii", "iv"}
+_HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
+_NAME_CUE = re.compile(
+    r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
+    r"^[a-z]+(?: [a-z]+)?[.!]?$"
+)
+
+
+def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
+    for rel in RELATIONS:
+        if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:(?:his|her|their|the) {rel}\b|an? {rel} "
+                     rf"of\b)", low):  # fmt: skip
+            heard.relation = rel
+            return
+    carer = re.search(_CARE_FOR, low)
+    if carer:  # "my name is Keisha, I'm a home health aide for one of my clients"
+        heard.relation = "caregiver" if carer.group(1) == "care giver" else carer.group(1)
+        return
+    relative = _CALLING_FOR.search(low)
+    if relative and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
+        # "my name's Kyle, I'm calling for my mom, she's right here": she is the one to hear
+        heard.relation = _RELATIVE_OF.get(relative.group(1), "relative")
+        return
+    behalf = _CALLING_ON_BEHALF.search(low)
+    if behalf:
+        # "this is Bud, I'm calling for my neighbor, Mrs. Lund": the caller is not the one
+        heard.relation = _RELATIVE_OF.get(behalf.group(1), behalf.group(1))
+        return
+    text = _HONORIFICS.sub("", raw)
+    # properly cased text (not lowercase speech-to-text): a lowercase word is no name
+    cased = any(
+        m.group()[0].isupper() and m.group() not in ("I", "I'm", "I'd", "I'll", "I've")
+        for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text)
+        if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
+    )
+    patterns: tuple[str, ...] = (
+        r"(?:my name is|my name'?s|name is|this is|it'?s|it is|i'?m|i am|call me|you'?re "
+        r"speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
+        r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
+        r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
+        # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
+        r"^(?i:(?:hi|hello|hey|hola|yes|yeah|oh|well|good (?:morning|afternoon|evening))"
+        r"[,!.]?\s+)+"
+        r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
+        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
+    )
+    if expect == Expect.NAME:
+        # asked for the name: "Deb Novak, sixty-three, homeowner…"
+        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*[,.!?;]|\s*$)",)
+    elif expect not in (Expect.LOCATION, Expect.ZIP):
+        # a first and last name said on their own, whatever was asked: "Marisol Ferrer."
+        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$",)
+    nickname: re.Match[str] | None = None  # "folks just call me Junior": if no other name
+    for pattern in patterns:
+        for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
+            first, last = match.group(1), match.group(2)
+            if _NICKNAME.search(text[: match.start()]) and match.group(0).lower().startswith(
+                "call me"
+            ):
+                nickname = nickname or match
+                continue
+            if _not_a_name(first) or (not first[0].isupper() and expect != Expect.NAME):
+                if not re.search(r"my name", match.group(0), re.IGNORECASE):
+                    continue
+            if _not_a_name(first) or (cased and not first[0].isupper()):
+                continue  # "I'm only kidding… I'm Gwen Tanner"
+            if _is_place_name(f"{first} {last or ''}") or (
+                pattern.endswith("[.!]?$") and (not last or _not_a_name(last))
+            ):
+                continue  # "Fort Worth"; "Sounds good."
+            fixed = _NAME_FIXED.match(text[match.end(1) :])
+            if (
+                fixed
+                and not _not_a_name(fixed.group(1))
+                and (
+                    fixed.group(1)[0].isupper()  # "Bob, sorry, Robert Smith"
+                    if cased
+                    else re.match(r"\s*(?:[,.!?;]|$)", text[match.end(1) + fixed.end() :])
+                    and re.search(
+                        r"\b(?:mean|meant|rather|correction|name is|legally|"
+                        r"officially|properly)\b",
+                        fixed.group(),
+                        re.IGNORECASE,
+                    )
+                    and not re.search(r"\bi'?m\s+[\w'’-]+(?:\s+[\w'’-]+)?$", fixed.group())
+                )
+            ):  # "this is Junior, I mean, Harlan Pruitt": the name said last
+                match, first, last = fixed, fixed.group(1), fixed.group(2)
+            _set_name(heard, match, first, last, text, expect)
+            return
+    if nickname:
+        _set_name(heard, nickname, nickname.group(1), nickname.group(2), text, expect)
+        return
+    if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
+        said = _LOWER_NAME.match(text) if text.islower() else None
+        if (
+            said
+            and not any(_not_a_name(w) for w in said.groups())
+            and not _is_place_name(" ".join(said.groups()))
+        ):  # "lorenzo diaz im 70", "yeah hi bob kessler in philly"
+            heard.first_name, heard.last_name = _title(said.group(1)), _title(said.group(2))
+            return
+        if re.search(r"\b(?:i'?m|i am|it'?s|this is|we'?re)\b", low):
+            return  # "I'm fine", "I'm 71": a sentence about something else, not a name
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if "'" not in w]
+        if not words or len(words) > 6:
+            return
+        candidates = [w for w in words if not _not_a_name(w) and len(w) > 1]
+        caps = [w for w in candidates if w[0].isupper()]
+        pick = caps or (candidates if len(words) <= 3 else [])
+        pick = [w for i, w in enumerate(pick) if i == 0 or w.lower() != pick[i - 1].lower()]
+        if pick and (caps or text.islower()) and not _is_place_name(" ".join(pick[:2])):
+            heard.first_name = _title(pick[0])
+            if len(pick) > 1:
+                heard.last_name = _title(pick[1])
+
+
+def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, text: str,
+              expect: Expect) -> None:  # fmt: skip
+    fuller = re.match(rf"[,.]?\s*({re.escape(first)}[a-z]+)\b(?!')(?:\s+([A-Za-z][A-Za-z'’-]+))?",
+                      text[match.end(1) :], re.IGNORECASE)  # fmt: skip
+    if fuller and not last and not _not_a_name(fuller.group(1)):
+        # "this is Pat, Patricia Lomax": the short name, then the whole one
+        match, first, last = fuller, fuller.group(1), fuller.group(2)
+    heard.first_name = _title(first)
+    if (
+        last
+        and not _not_a_name(last)
+        and last.lower().strip(".") not in _NAME_SUFFIXES
+        and (last[0].isupper() or expect == Expect.NAME)
+    ):
+        heard.last_name = _title(last)
+    again = re.match(rf"[,.]?\s*{re.escape(first)}\s+([A-Za-z][A-Za-z'’-]+)",
+                     text[match.end(1) :], re.IGNORECASE)  # fmt: skip
+    if heard.last_name is None and again and not _not_a_name(again.group(1)):
+        heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
+
+
+def _is_place_name(words: str) -> bool:
+    """ "Fort Worth", "Colorado Springs", "Texas": a place said where a name could be."""
+    low = words.lower().strip()
+    first = low.split()[0] if low else ""
+    return bool(
+        # a first name that is also a city ("Eugene Matousek", "Austin Reed") is a name
+        _BIG_CITY_RE.fullmatch(low) or low in STATES
+        or first in STATES or first in ("fort", "ft", "mount", "mt", "saint", "st", "port",
+                                        "lake", "new", "north", "south", "east", "west")
+    )  # fmt: skip
+
+
+def _title(word: str) -> str:
+    word = word.replace("’", "'")
+    return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+
+
+def _not_a_name(word: str) -> bool:
+    low = word.lower().strip(".,")
+    parts = re.split(r"[-']", low)
+    return (
+        low in _NOT_NAMES
+        or any(ch.isdigit() for ch in low)
+        or any(p in _NOT_NAMES or is_number_word(p) for p in parts if p)
+    )

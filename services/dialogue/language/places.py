@@ -1,0 +1,204 @@
+"""Where the home is: a ZIP, a city and a state."""
+
+from __future__ import annotations
+
+import re
+
+from services.dialogue.language.corrections import _TAKE_BACK
+from services.dialogue.language.heard import Expect, Heard
+from services.dialogue.language.money import _MONEY_AFTER, _near_money_word
+from services.dialogue.language.names import _not_a_name
+from services.dialogue.language.vocabulary import (
+    _BIG_CITY_LAST,
+    _BIG_CITY_RE,
+    _DIGIT_WORDS,
+    _NOT_NAMES,
+    STATES,
+)
+
+_STATE_CODES = set(STATES.values())
+_STATE_NAME_RE = re.compile(
+    r"\b(" + "|".join(sorted(STATES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+_STATE_CODE_RE = re.compile(r"(?:,\s*|\s)([A-Z]{2})\b(?:\s+\d{5})?\s*[.!?]?\s*$|,\s*([A-Z]{2})\b")
+_ZIP_RE = re.compile(r"(?<![\d,$.])\b(\d{5})\b(?!\d|,\d|\.\d)")
+_ZIP_CUE = re.compile(
+    r"\b(?:zip|zip ?code|zipcode|postal code|post code)s?\b(?:\s+(?:is|it'?s|would be|number|"
+    r"there is|there'?s|over there))?[\s:,#?.!-]*$"
+)
+#: capitalised words that are not a city after "in"/"from"
+_NOT_CITY = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "god", "heaven", "english", "spanish", "christ",
+    "jesus", "medicare", "medicaid", "social", "zillow", "equity", "connect", "reverse",
+    "hud", "fha", "covid", "florida's", "the", "a", "an", "my", "our", "i", "it", "zip", "us",
+    "america", "usa", "u.s.", "hecm", "mortgage", "december's", "church", "walmart", "target",
+    "costco", "christmas", "easter", "thanksgiving", "retirement", "hospital", "rehab",
+}  # fmt: skip
+_CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-zA-Z'’-]+)"
+_CITY_AFTER_IN = re.compile(
+    rf"\b(?:in|near|outside(?: of)?)\s+({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
+)
+_CITY_AFTER_FROM = re.compile(
+    rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
+    rf"(?:\s+{_CITY_WORD}){{0,2}})"
+)
+_CITY_BEFORE_ZIP = re.compile(
+    rf"({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}}),?\s+(?:zip(?: ?code)?\s+)?\d{{5}}\b"
+)
+_STOP_BEFORE_STATE = {
+    "in", "from", "near", "of", "outside", "live", "it's", "is", "the", "we", "i", "home",
+    "house", "yes", "yeah", "and", "city", "town", "lived", "living", "out", "over", "down",
+    "up", "to", "at", "by", "a", "an", "my", "our", "its", "that's", "thats", "it", "sunny",
+    "beautiful", "lovely", "northern", "southern", "eastern", "western", "central", "north",
+    "south", "east", "west", "upstate", "downstate", "rural", "small", "little", "big", "here",
+    "there", "state", "county", "place", "condo", "property", "own", "owns", "yep", "sure",
+    "okay", "ok", "so", "well", "oh", "moved", "move", "born", "raised", "back", "area",
+    "outright", "still", "now", "currently", "right", "just", "both", "but", "or",
+}  # fmt: skip
+
+
+def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
+         used: list[tuple[int, int]], raw: str = "") -> None:  # fmt: skip
+    """A ZIP: five digits after "zip (code)" or a place ("Albany. 12203"), or any five-digit
+    number that is not money."""
+    for match in _ZIP_RE.finditer(low):
+        cue = re.sub(rf"\s*(?:{_TAKE_BACK.pattern})$", " ", low[: match.start()])
+        cued = bool(_ZIP_CUE.search(cue)) or (
+            _after_place(raw, low, match.start()) and not _MONEY_AFTER.match(low[match.end() :])
+        )
+        if not cued and (
+            _MONEY_AFTER.match(low[match.end() :])
+            or low[: match.start()].rstrip().endswith("$")
+            or expect in (Expect.VALUE, Expect.BALANCE)
+            or _near_money_word(low, match.start())
+        ):
+            continue  # "I owe 85000"
+        heard.zip = match.group(1)
+        used.append(match.span())
+        return
+    # spoken digits: "nine eight one zero three", "zip code nine eight one oh three"
+    run: list[re.Match[str]] = []
+    for word in [*re.finditer(r"[a-z0-9]+", low), None]:
+        if word is not None and word.group() in _DIGIT_WORDS and len(run) < 5:
+            run.append(word)
+            continue
+        if len(run) == 5 and (
+            expect in (Expect.ZIP, Expect.LOCATION)
+            or _ZIP_CUE.search(low[: run[0].start()])
+            or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
+        ):
+            heard.zip = "".join(_DIGIT_WORDS[w.group()] for w in run)
+            used.append((run[0].start(), run[-1].end()))
+            return
+        run = [word] if word is not None and word.group() in _DIGIT_WORDS else []
+
+
+def _after_place(raw: str, low: str, start: int) -> bool:
+    """Whether a place name ends right before ``start``: "Albany. 12203", "Wichita, 67203"."""
+    before = low[:start].rstrip(" .,")
+    # "the house is in Plano, 75023": a place said as one, whatever money was said before it
+    said_as_place = re.search(
+        r"\b(?:in|near|outside(?: of)?|from)\s+(?:[a-z][\w'-]*\s+){0,2}[a-z][\w'-]*[.,]?\s*$",
+        low[:start],
+    )
+    states = [m.end() for m in _STATE_NAME_RE.finditer(before)]
+    if _BIG_CITY_LAST.search(before) or (states and states[-1] == len(before)):
+        return bool(said_as_place) or not _near_money_word(low, start)
+    if len(raw) != len(low):
+        return False
+    word = re.search(r"([A-Za-z][A-Za-z'-]*)[.,]?\s*$", raw[:start])
+    return bool(
+        word
+        and word.group(1)[0].isupper()
+        and word.group(1) != "I"
+        and word.group(1).lower() not in _NOT_CITY
+        and not _not_a_name(word.group(1))
+        and (said_as_place or not _near_money_word(low, start))
+    )
+
+
+def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
+    state_match = _STATE_NAME_RE.search(raw)
+    code = None
+    before = ""
+    if state_match:
+        name = state_match.group(1).lower()
+        if name == "washington" and re.search(r"washington,? d\.?c", low):
+            code = "DC"
+        else:
+            code = STATES[name]
+        before = raw[: state_match.start()]
+    else:
+        code_match = _STATE_CODE_RE.search(raw)
+        if code_match:
+            code = code_match.group(1) or code_match.group(2)
+            if code not in _STATE_CODES:
+                code = None
+            before = raw[: code_match.start()]
+    if code is not None:
+        heard.state = code
+        heard.city = _city_before_state(before, expect)
+    if heard.city is None:
+        heard.city = _city_alone(raw, low, expect)
+
+
+def _city_before_state(before: str, expect: Expect) -> str | None:
+    """The words just before a state: "Spokane, Washington", "phoenix arizona"."""
+    big = _BIG_CITY_LAST.search(before)
+    if big:
+        return _city(big.group(1))  # "Fort Worth, Texas": a big city, whatever its words
+    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", before)
+    tail: list[str] = []
+    for word in reversed(words):
+        if word.lower() in _STOP_BEFORE_STATE or word.lower() in _NOT_NAMES:
+            break
+        tail.insert(0, word)
+        if len(tail) == 3:
+            break
+    if not tail:
+        return None
+    if any(w[0].isupper() for w in tail) or expect == Expect.LOCATION:
+        return _city(" ".join(tail))
+    # lowercase speech-to-text: a city before a known state, with nothing else around it
+    if len(tail) < len(words) and words[-len(tail) - 1].lower() not in _STOP_BEFORE_STATE:
+        return None
+    return _city(" ".join(tail))
+
+
+def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
+    """A city without a state: "in Phoenix", "Seattle, 98118", "from tucson"."""
+    for pattern in (_CITY_AFTER_IN, _CITY_BEFORE_ZIP, _CITY_AFTER_FROM):
+        for match in pattern.finditer(raw):
+            words: list[str] = []
+            for word in match.group(1).split():
+                if (
+                    word.lower().strip(".") in _NOT_CITY
+                    or _not_a_name(word.strip("."))
+                    or (_STATE_NAME_RE.fullmatch(word))
+                ):
+                    break
+                words.append(word)
+            if words:
+                return _city(" ".join(words))
+    big = _BIG_CITY_RE.search(low)
+    if big and (
+        expect == Expect.LOCATION
+        or re.search(r"\b(?:in|from|near|outside(?: of)?|around)\s*$", low[: big.start()])
+        or re.match(r",?\s*(?:zip(?: ?code)?\s*)?\d{5}\b", low[big.end() :])
+        or len(low.split()) <= 3
+    ):
+        return _city(raw[big.start() : big.end()])
+    if expect == Expect.LOCATION:
+        city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",
+                         raw.rstrip(".!?"))  # fmt: skip
+        if city:
+            return _city(city.group(1))
+    return None
+
+
+def _city(text: str) -> str | None:
+    text = text.strip(" ,.")
+    if not text or text.lower() in _NOT_NAMES:
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in text.split())

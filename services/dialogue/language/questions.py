@@ -1,0 +1,215 @@
+"""Questions, objections and topics, and the knowledge-base query that answers them."""
+
+from __future__ import annotations
+
+import re
+
+from services.dialogue.language.heard import Heard, Intent
+
+#: Objection topic → the knowledge-base query that answers it.
+OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    "scam": (
+        re.compile(r"scam|fraud|rip.?off|legit|too good to be true|con artist|swindl|trust you"),
+        "is a reverse mortgage a scam, how to stay safe",
+    ),
+    "lose_home": (
+        re.compile(
+            r"lose (?:my|the|our) (?:house|home)|take (?:my|the|our) (?:house|home)|bank "
+            r"(?:owns?|will own|gets?|takes?|would own)|kick (?:me|us) out|foreclos|"
+            r"keep (?:the|my|our) (?:house|home|title)|have to leave (?:my|the|our) (?:house|home)|"
+            r"who owns the (?:house|home)|still own"
+        ),
+        "will I lose my home, who keeps the title",
+    ),
+    "heirs": (
+        re.compile(
+            r"\bkids\b|children|heirs?\b|inherit|\bestate\b|grandchild|grandkids|leave (?:the "
+            r"house|it|my home|the home) to|family get|when (?:i|we) die|after (?:i|we) die|"
+            r"pass(?:es)? away|\b(?:when|if|after) (?:i|we|my \w+|s?he) (?:die|dies|pass(?:es)?)\b|"
+            r"when i'?m gone|my (?:son|daughter)\b.*(?:get|inherit|house|home)|my (?:family)"
+        ),
+        "what happens to my heirs and the home when I die",
+    ),
+    "fees": (
+        re.compile(
+            r"\bfees?\b|\bcosts?\b|expensive|closing cost|interest rate|insurance premium|"
+            r"how much does it cost|origination|hidden charges"
+        ),
+        "costs and fees of a reverse mortgage",
+    ),
+    "existing_mortgage": (
+        re.compile(
+            r"(?:still|already) (?:have|owe) (?:a|my|on (?:the|my)) mortgage|existing mortgage|"
+            r"current mortgage|still paying (?:the|my|a) mortgage"
+        ),
+        "can I get a reverse mortgage if I still have a mortgage",
+    ),
+    "moving": (
+        re.compile(
+            r"move (?:out|later|away|in with)|assisted living|nursing home|sell (?:the|my|our) "
+            r"(?:house|home)|selling|downsiz|care (?:home|facility)|(?:have|need) to move|"
+            r"(?:twelve|12) months|in the hospital for"
+        ),
+        "what happens if I move out, sell the home or go into a nursing home",
+    ),
+}
+#: Common question → knowledge-base query.
+QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    # first: "do we have to pay taxes on the money we get?", "tax on the lump sum" ask about
+    # the tax, not the upkeep or the payout
+    "taxes": (
+        re.compile(
+            r"\btaxable|\btaxed\b|income tax|tax.?free|(?:pay|owe) (?:any |income |federal |"
+            r"state )?tax(?:es)? (?:on|for) (?:it\b(?! (?:every|each|yearly|a year|"
+            r"annually))|the (?:money|cash|proceeds|payouts?|payments?|funds|loan|lump sum|check|"
+            r"income)|that (?:money|cash|income)|(?:what|the money|anything) (?:we|i) (?:get|take|"
+            r"receive|draw))|count(?:s|ed)? as income|considered (?:taxable )?income|is (?:it|that|"
+            r"the money) (?:considered )?income|report (?:it|the money|that) (?:as income|on (?:my|"
+            r"our) (?:taxes|tax return))"
+        ),
+        "is reverse mortgage money taxable income",
+    ),
+    "amount": (
+        re.compile(
+            r"how much (?:money )?(?:can|could|would|will|do|might) (?:i|we) (?:actually )?"
+            r"(?:get|receive|borrow|qualify|take)|how much (?:is|are) (?:i|we) (?:eligible|"
+            r"able)|how much money|what amount"
+        ),
+        "how much money can I get from a reverse mortgage",
+    ),
+    "what_is": (
+        re.compile(
+            r"what (?:is|'s) (?:a |an )?(?:reverse mortgage|hecm|home equity conversion)"
+            r"|how (?:does|do|would) (?:it|this|that|a reverse mortgage|reverse mortgages|these)"
+            r" (?:thing )?work|explain|tell me (?:more |a little )?about (?:the |a |this |these )?"
+            r"reverse mortgage|what (?:are|is) (?:these|this|the) reverse mortgage"
+        ),
+        "what is a reverse mortgage and how does it work",
+    ),
+    "payments": (
+        re.compile(
+            r"monthly payments?|make payments|have to (?:pay|repay)(?! (?:the |my |our |any )?"
+            r"(?:property )?(?:taxes|tax|insurance))|pay (?:it|anything) "
+            r"back|repay"
+        ),
+        "do I have to make monthly payments or repay",
+    ),
+    "benefits": (
+        re.compile(r"social security|medicare|medicaid|\bssi\b|pension|benefits"),
+        "does a reverse mortgage affect social security or medicare",
+    ),
+    "counseling": (re.compile(r"counsel"), "HUD counseling requirement"),
+    "consultation": (
+        re.compile(
+            r"(?:what|how long).{0,30}(?:consultation|appointment|meeting)|what (?:do|should) i"
+            r" (?:need|bring|have ready)|what (?:\w+ ){0,2}(?:should|do|will|would) (?:i|we) "
+            r"(?:need|bring|have (?:ready|on hand|handy)|get ready|gather|prepare|have with)|what "
+            r"(?:papers|paperwork|documents|documentation)\b"
+        ),
+        "what happens in the consultation with the broker",
+    ),
+    "payout": (
+        re.compile(
+            r"lump sum|line of credit|monthly (?:income|check|deposit)|payout|how is it "
+            r"paid|how do i get the money"
+        ),
+        "payout options lump sum line of credit monthly",
+    ),
+    "spouse": (
+        re.compile(
+            r"(?:wife|husband|spouse|partner) is (?:younger|under)|non.?borrowing|(?:when|if|after)"
+            r" (?:my )?(?:wife|husband|spouse|partner) (?:dies|passes|is gone)|(?:i'?m|i am|she'?s|"
+            r"he'?s|(?:s?he|my (?:wife|husband)) is) not on the (?:loan|title|deed|mortgage)"
+        ),
+        "younger spouse non-borrowing spouse",
+    ),
+    "eligibility": (
+        re.compile(
+            r"(?:do|would|could|can) (?:i|we) qualify|eligib|requirements|who qualifies|"
+            r"(?:does|would|will) (?:that|it|this) (?:still )?(?:count|qualify|work|matter|be a "
+            r"problem|be an issue)|is (?:that|this|it) (?:a problem|an issue|a deal.?breaker|"
+            r"allowed|ok|okay)\b"
+        ),
+        "who is eligible for a reverse mortgage",
+    ),
+    "upkeep": (
+        re.compile(
+            r"property tax|homeowners? insurance|upkeep|repairs|maintenance(?! mode)|(?:still|"
+            r"have to|keep) pay(?:ing)? (?:the |my |our )?(?:taxes|insurance)|pay (?:the|my|our) "
+            r"taxes"
+        ),
+        "do I still pay property taxes, homeowners insurance and upkeep",
+    ),
+}
+_QUESTION_START = re.compile(
+    r"^(?:(?:and|so|but|okay|ok|well|also|oh|wait|now|then|actually|quick question|one more "
+    r"thing|one other thing|sorry|hey)[,:]?\s+)*(?:what|how|why|when|where|who|which|can|could"
+    r"|will|would|is|are|do|does|did|should|may|am|isn'?t|aren'?t|don'?t|doesn'?t|won'?t|"
+    r"wouldn'?t|shouldn'?t|whose|what'?s|how'?s)\b"
+)
+_NOT_A_QUESTION = re.compile(
+    r"^(?:(?:ok|okay|sure|yes|yeah|alright|well|so|then|and|just)[,:]?\s+)*(?:will do|do (?:it|"
+    r"that|so|whatever)|can do)\b"
+)
+#: a "hello?" down the line, which asks nothing: "Hello? Yes, this is Pat"
+_PHONE_HELLO = re.compile(r"(?:^|(?<=[.!?,]\s))(?:hello|hi|hey|yes|yeah|hello there|hi there)\?+")
+_CLAUSE_SPLIT = re.compile(r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b")
+#: intents answered by the policy itself: no knowledge-base search for them
+_POLICY_INTENTS = {
+    Intent.ROBOT, Intent.AUTHORITY, Intent.APPOINTMENT_QUERY, Intent.CANCEL, Intent.KEEP,
+    Intent.RESCHEDULE, Intent.REPEAT, Intent.HUMAN, Intent.PRIVACY, Intent.STOP_CALLING,
+    Intent.HOLD_ON, Intent.CALLBACK, Intent.EMAIL, Intent.WRONG_PERSON,
+}  # fmt: skip
+_WORRY = re.compile(
+    r"worr|concern|afraid|scared|nervous|heard (?:that|you|they)|is it true|what if|what about|"
+    r"what happens|don'?t want to lose|not sure about|hesita|inherit|heirs"
+)
+
+
+def _is_question(low: str) -> bool:
+    """A question anywhere in the turn: "I'm 67 — wait, do I still pay property taxes?"."""
+    low = _PHONE_HELLO.sub(" ", low)  # "Hello? Yes, this is Pat": picking up the phone
+    if "?" in low:
+        return True
+    return any(
+        _QUESTION_START.search(part.strip()) and not _NOT_A_QUESTION.search(part.strip())
+        for part in _CLAUSE_SPLIT.split(low)
+    )
+
+
+def _topic(heard: Heard, low: str) -> None:
+    worried = heard.question or bool(_WORRY.search(low))
+    matched: list[str] = []
+    for key, (pattern, _query) in OBJECTIONS.items():
+        if pattern.search(low):
+            if key not in ("scam", "fees") and not worried:
+                continue
+            if key == "fees" and heard.mortgage_balance is not None and not heard.question:
+                continue
+            matched.append(key)
+    if (
+        "lose_home" in matched
+        and "heirs" in matched
+        and re.search(r"\b(?:kids|children|heirs?|inherit\w*|son|daughter|family|grand\w+)\b", low)
+    ):
+        matched.remove("lose_home")  # "can my kids keep the house?": about the heirs
+    heard.objection = matched[0] if matched else None
+    for key, (pattern, _query) in QUESTIONS.items():
+        if pattern.search(low):
+            heard.topic = key
+            break
+    if heard.objection == "heirs" and heard.topic == "spouse":
+        heard.objection = None
+    if heard.topic and heard.objection and heard.topic == "amount":
+        heard.objection = None
+
+
+def kb_query(heard: Heard) -> str | None:
+    """What to search the knowledge base for, if the caller asked or objected."""
+    if heard.objection:
+        return OBJECTIONS[heard.objection][1]
+    if heard.topic:
+        return QUESTIONS[heard.topic][1]
+    if heard.question and len(heard.text) > 8 and not heard.intents & _POLICY_INTENTS:
+        return heard.text[:300]
+    return None

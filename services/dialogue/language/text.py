@@ -1,0 +1,75 @@
+"""Speech-to-text put right before reading, and small helpers on the text read."""
+
+from __future__ import annotations
+
+import re
+
+_HAS_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|half|grand)\b|\bsixties|seventies|eighties|nineties|fifties"
+)
+#: speech-to-text filler words, dropped before reading: "um", "uh", "erm" (not "uh-huh")
+_FILLERS = re.compile(r"(?<![\w'-])(?:u+m+|u+h+m*|e+r+m+|h+m+)(?![\w'-]|[ ,]+huh)[,.]?\s*", re.I)
+_TENS = r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_WORD_END = r"(?=\s*(?:[.,!?;]|$|years?\b|and\b|now\b|this\b|next\b))"
+#: words speech-to-text mishears, put right before reading
+_MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
+    # tens spelled the way they sound: "sicksty ate", "fourty", "ninty"
+    (re.compile(r"\b(?:sick?s?ty|sicsty|siksty|sixdy|sixtee)\b", re.I), "sixty"),
+    (re.compile(r"\bfourty\b", re.I), "forty"),
+    (re.compile(r"\bninty\b", re.I), "ninety"),
+    (re.compile(r"\b(?:sevendy|sevnty|sebenty)\b", re.I), "seventy"),
+    (re.compile(r"\b(?:eigthy|eighdy|eithy)\b", re.I), "eighty"),
+    (re.compile(r"\b(?:fiddy|fifdy)\b", re.I), "fifty"),
+    # "won" before a number, not after someone who won: "we owe like won twenty"
+    (re.compile(r"(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\bhe )(?<!\bshe )(?<!\byou )(?<!\bwho )"
+                r"\bwon(?=[\s-]+(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                r"thousand|million|point|fifteen|ten|eleven|twelve)\b)", re.I), "one"),
+    (re.compile(r"\b(?:mort|more|moore|mor|mart|morg)[\s-]*(?:gauge|gage|guage|gadge|gaige)(s?)\b",
+                re.I), r"mortgage\1"),
+    (re.compile(r"\breversed?\s+(?:more|mort|moore|mortar|mart)[\s-]*(?:cage|gaze|gates?|age|gig|"
+                r"gig|guitar)(s?)\b", re.I), r"reverse mortgage\1"),
+    (re.compile(r"\bheck[\s-]?(?:um|em|im)\b", re.I), "HECM"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:free|tree)\b", re.I), r"\1-three"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:for|fore){_WORD_END}", re.I), r"\1-four"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:to|too){_WORD_END}", re.I), r"\1-two"),
+    (re.compile(rf"\b{_TENS}[\s-]+won{_WORD_END}", re.I), r"\1-one"),
+    (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
+    (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
+    (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
+    (re.compile(r"\bmourning(s?)\b", re.I), r"morning\1"),
+    # a dropped g: "nothin' owed", "owe nothin", "I was studyin' on it"
+    (re.compile(r"\b(noth|someth|anyth|everyth)in\b'?", re.I), r"\1ing"),
+    (re.compile(r"\b([a-z]{3,}[^aeiou\W])in'(?=[\s,.!?;]|$)", re.I), r"\1ing"),
+)  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean(text: str) -> str:
+    """Speech-to-text as it should have been: no "um"/"uh", misheard words put right."""
+    text = text.strip().replace("’", "'").replace("‘", "'")
+    text = _FILLERS.sub("", text)
+    for pattern, repl in _MISHEARD:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _short_year(low: str, start: int, end: int) -> bool:
+    """ "'51", "'88": a year said with its century left off."""
+    return low[start - 1 : start] in ("'", "’") and bool(re.fullmatch(r"\d\d", low[start:end]))

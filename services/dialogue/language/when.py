@@ -1,0 +1,175 @@
+"""Days, parts of the day, hours, call-back times, and the choice of a slot offered."""
+
+from __future__ import annotations
+
+import re
+
+from contracts.tools import PartOfDay, Weekday
+from services.dialogue.language.heard import CallbackWhen, Expect, Heard
+from services.dialogue.language.vocabulary import _WEEKDAY_RE, _WEEKDAYS
+from services.dialogue.numbers import words_to_number
+
+#: before a weekday: a day gone by, not one to meet on
+_PAST_DAY = re.compile(
+    r"\b(?:last|this past|past)\s*$|\b(?:had|went|did|happened|came|saw|visited|got back|was "
+    r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
+    r"works?|good|best)\b)"
+)
+_CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
+_MORNING = re.compile(
+    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|\bearly\b(?!\s+(?:afternoon|"
+    r"evening|one|on\b))"
+)
+_AFTERNOON = re.compile(
+    rf"afternoon|{_CLOCK}\s*pm\b|\bp\.m\.|after (?:noon|lunch)|later in the day|evening|after "
+    r"(?:1|2|3|one|two|three)\b"
+)
+#: a greeting, not a time: "Good morning!", "Hi, good afternoon"
+_GREETING = re.compile(
+    r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a)[,!]?\s+)good (?:morning|"
+    r"afternoon|evening|day)\b(?!\s+(?:works|is|would|for (?:me|us)|sounds|time|slot|suits))"
+)
+_ANYTIME = re.compile(
+    r"any ?time|either|doesn'?t matter|whenever|any day|whatever (?:works|is open)|"
+    r"flexible|open|no preference"
+)
+_TIME_OF_DAY = re.compile(
+    r"\b(?:at|around|about|after|by|before)?\s*(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|"
+    r"o'?clock)?\b"
+)
+_WORD_HOUR = re.compile(
+    r"\b(?:at|around|about|after)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
+    r"dollars|bucks|years|percent|of (?:them|us|those)|people|times))"
+)
+_ORDINALS = {
+    "first": 0, "1st": 0, "number one": 0, "option one": 0, "second": 1, "2nd": 1,
+    "number two": 1, "option two": 1, "last": 1, "latter": 1, "former": 0, "third": 2,
+}  # fmt: skip
+_ORDINAL_RE = re.compile(
+    r"\b(first|1st|second|2nd|third|last|latter|former|number one|number two|option one|"
+    r"option two)\b"
+)
+#: "last year", "first of all": an ordinal that picks no slot
+_NOT_A_CHOICE = (
+    r"\s+(?:year|week|month|night|time (?:i|we|you)|of all|thing|name|mortgage|husband|wife|"
+    r"loan|house|home|payment|visit|call)"
+)
+_EARLIER = re.compile(r"earlier|sooner|first available|soonest|early one|the one before")
+_LATER = re.compile(r"\blater one|the later|\blatter\b|second available")
+_EITHER = re.compile(r"either|whichever|doesn'?t matter|any of (?:them|those)|both (?:work|are)")
+_REJECT = re.compile(
+    r"neither|none of (?:them|those)|something else|different (?:day|time)|other (?:days?|times?)"
+    r"|don'?t work|doesn'?t work|can'?t do (?:those|either|that)"
+)
+
+
+def _when(heard: Heard, low: str, expect: Expect) -> None:
+    low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
+    days: list[Weekday] = []
+    for match in _WEEKDAY_RE.finditer(low):
+        day = _WEEKDAYS[match.group(1)]
+        if _PAST_DAY.search(re.split(r"[,.;!?]", low[: match.start()])[-1]):
+            continue  # "we had the party Sunday", "last Tuesday": no day to meet
+        if day not in days:
+            days.append(day)
+    if re.search(r"\bweekdays?\b|during the week", low):
+        days = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
+    elif re.search(r"\bweekends?\b", low):
+        days = [Weekday.SAT, Weekday.SUN]
+    heard.days = days
+    if _MORNING.search(low):
+        heard.part_of_day = PartOfDay.MORNING
+    elif _AFTERNOON.search(low):
+        heard.part_of_day = PartOfDay.AFTERNOON
+    elif _ANYTIME.search(low):
+        heard.part_of_day = PartOfDay.ANY
+    hour = None
+    minute = 0
+    for match in _TIME_OF_DAY.finditer(low):
+        if not match.group(0).strip() or not (
+            match.group(3) or re.match(r"\s*(?:at|around|about|after|by|before)", match.group(0))
+        ):
+            continue
+        h = int(match.group(1))
+        if not 1 <= h <= 12 and not (13 <= h <= 20 and match.group(2)):
+            continue
+        suffix = (match.group(3) or "").replace(".", "")
+        hour, minute = h, int(match.group(2) or 0)
+        if suffix.startswith("p") and hour < 12:
+            hour += 12
+        elif not suffix.startswith("a") and hour < 8:
+            hour += 12  # "at 2" on a business call means the afternoon
+        break
+    if hour is None:
+        word = _WORD_HOUR.search(low)
+        if word:
+            hour = int(words_to_number(word.group(1)) or 0)
+            minute = {"thirty": 30, "fifteen": 15}.get(
+                word.group(2) or "", 45 if word.group(2) else 0
+            )
+            if hour < 8:
+                hour += 12
+    if re.search(r"\bnoon\b", low):
+        hour = 12
+    heard.hour = hour
+    in_days = None
+    if "tomorrow" in low:
+        in_days = 1
+    elif re.search(r"\btoday\b|this (?:morning|afternoon|evening)|later today|tonight", low):
+        in_days = 0
+    elif "next week" in low:
+        in_days = 7
+    in_minutes = None
+    rel = re.search(r"in (?:about )?(an?|\d+|one|two|three|half an?|a couple of|a few) "
+                    r"(minutes?|hours?)", low)  # fmt: skip
+    if rel:
+        qty = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "a couple of": 2, "a few": 3}
+        n = (
+            0.5
+            if rel.group(1).startswith("half")
+            else qty.get(rel.group(1)) or int(rel.group(1) if rel.group(1).isdigit() else 1)
+        )
+        in_minutes = int(n * (60 if rel.group(2).startswith("hour") else 1))
+    if (
+        days
+        or in_days is not None
+        or hour is not None
+        or in_minutes is not None
+        or (heard.part_of_day and heard.part_of_day != PartOfDay.ANY)
+    ):
+        heard.callback = CallbackWhen(
+            weekday=days[0] if days else None, in_days=in_days, hour=hour, minute=minute,
+            part_of_day=heard.part_of_day, in_minutes=in_minutes,
+        )  # fmt: skip
+
+
+def _choice(heard: Heard, low: str, expect: Expect) -> None:
+    if _REJECT.search(low):
+        heard.choice_rejected = True
+        return
+    match = _ORDINAL_RE.search(low)
+    if (
+        match
+        and not re.match(_NOT_A_CHOICE, low[match.end() :])
+        and (
+            expect == Expect.SLOT
+            or re.match(r"\s+(?:one|option|slot|choice|time)\b", low[match.end() :])
+            or match.group(1).startswith(("number", "option"))
+        )
+    ):
+        heard.choice = _ORDINALS[match.group(1)]
+    elif _EARLIER.search(low):
+        heard.choice = 0
+    elif _LATER.search(low):
+        heard.choice = 1
+    elif expect == Expect.SLOT and _EITHER.search(low):
+        heard.choice = 0
+    elif (
+        expect == Expect.SLOT
+        and re.search(r"\b(?:one|1)\b", low)
+        and re.search(r"\bthe (?:one|1)\b|option (?:one|1)|number (?:one|1)", low)
+    ):
+        heard.choice = 0
+    elif expect == Expect.SLOT and re.search(r"\b(?:two|2)\b", low) and not heard.hour:
+        heard.choice = 1
