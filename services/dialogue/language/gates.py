@@ -40,7 +40,10 @@ _OWN = re.compile(
     r"\b(?:i|we)(?:'ve| have)? got (?:a|the|our|my) (?:house|home|condo|place)\b|\b(?:i|we) have "
     r"(?:a|the) (?:house|home|condo)\b(?! (?:to|for|that i|that we) rent)|"
     # a mortgage on their own house: "I still owe about 180 on my house"
-    r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b"
+    r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b|"
+    # "I live alone in my house": their own, and they live there
+    r"\b(?:i|we) live (?:alone |by (?:myself|ourselves) |on (?:my|our) own )?in (?:my|our) "
+    r"(?:own )?(?:house|home|condo)\b"
 )
 #: "our house is in Aurora … we live there": their own home, with living there
 _OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
@@ -85,6 +88,7 @@ _PRIMARY = re.compile(
     r"live (?:there|in it|here|in the (?:house|home))|full.?time|year.?round|all year|primary|"
     r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"
     r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
+    r"\blive (?:alone|by (?:myself|ourselves)|on (?:my|our) own) in\b|"
     r"\bown and live\b|\blived (?:there|here|in it) (?:for )?(?:over |almost |nearly |about )?"
     r"(?:[\w-]+ )?(?:years|decades)|\blived (?:there|here|in it) since|\bs?he (?:still )?lives "
     r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)|"

@@ -83,10 +83,16 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
         if word is not None and word.group() in _DIGIT_WORDS and len(run) < 5:
             run.append(word)
             continue
-        if len(run) == 5 and (
-            expect in (Expect.ZIP, Expect.LOCATION)
-            or _ZIP_CUE.search(low[: run[0].start()])
-            or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
+        bounded = word is None or word.group() not in _DIGIT_WORDS
+        if (
+            len(run) == 5
+            and (
+                expect in (Expect.ZIP, Expect.LOCATION)
+                # exactly five digits said one by one, not money: "Six oh six one eight."
+                or (bounded and expect not in (Expect.VALUE, Expect.BALANCE, Expect.SLOT))
+                or _ZIP_CUE.search(low[: run[0].start()])
+                or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
+            )
         ):
             heard.zip = "".join(_DIGIT_WORDS[w.group()] for w in run)
             used.append((run[0].start(), run[-1].end()))
