@@ -81,6 +81,8 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     fn.hold_qualification(turn, **gates)
     if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
         await fn.record_qualification(turn)
+    elif gates and not f.verified and f.qualified is None:
+        _fails_before_verified(s)
     await _other_facts(turn, heard)
     if (heard.days or heard.part_of_day) and s.expect not in _NOT_A_PREFERENCE:
         if s.expect not in _PREFERENCE_CONTEXT and not heard.has(Intent.CALLBACK):
@@ -111,6 +113,22 @@ def _bare_answer_misread(heard: Heard, s: CallState, gates: dict[str, Any]) -> b
         and (heard.yes or heard.no)
         and bool(heard.intents & _NOT_AN_ANSWER)
     )
+
+
+def _fails_before_verified(s: CallState) -> None:
+    """A caller who never gave their name can still fail a gate ("I'm seventy-two and I rent"):
+    the call ends politely with the reason at once. Nothing is written to the lead (the tools
+    record gates only for a verified caller); the outcome carries the reason. The equity gate
+    needs the tools' ratio, so it waits for verification."""
+    facts, f = s.facts, s.flags
+    reason = (
+        "age_below_62" if facts.age is not None and facts.age < 62
+        else "not_homeowner" if facts.is_homeowner is False
+        else "not_primary_residence" if facts.primary_residence is False
+        else None
+    )  # fmt: skip
+    if reason is not None:
+        f.qualified, f.disqualification_reason = False, reason
 
 
 def _is_place(heard: Heard) -> bool:

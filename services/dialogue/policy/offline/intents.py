@@ -218,6 +218,9 @@ async def _call_back_later(turn: Turn, heard: Heard) -> str | None:
     s.flags.bad_timing = True
     s.flags.wants_callback = True
     s.expect = Expect.CALLBACK_TIME
-    if heard.callback and await schedule_callback(turn, heard.callback):
-        return None
+    # "my husband works till next fall" is a reason, not a time to call: only a time they
+    # asked to be called at is scheduled
+    if heard.callback and heard.has(Intent.CALLBACK):
+        if await schedule_callback(turn, heard.callback):
+            return None
     return "No problem at all."
