@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,8 +23,22 @@ from contracts.tools import (
     ToolErrorCode,
     ToolSession,
 )
+from services.ops.infra import NatsServer
 from services.ops.migrate import service_url
 from tests.tools.helpers import MARGARET, NOW, broker_id, key, ok, request
+
+
+@pytest.fixture(scope="module")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A NATS of its own for these races: a thousand requests at once must reach only this
+    test's tools copies, never a copy another test left on the shared server."""
+    server = NatsServer(tmp_path_factory.mktemp("nats-race"))
+    port = server.start()
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
 
 CALLERS = 1000
 SLOT_START = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)  # Wednesday 10 AM Pacific
