@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from services.tools.handlers.table import HANDLERS, WRITES, Handler
 from services.tools.kb.openai_compat import EmbeddingsUnavailable
 
 log = logging.getLogger(__name__)
+#: how often a transaction rolled back by a deadlock or serialization conflict is retried
+TRANSACTION_RETRIES = 5
 
 _AT = re.compile(r"at `\$\.([^`]+)`")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
@@ -167,6 +170,17 @@ class ToolServer:
             detail=f"no answer within {self.deps.settings.deadline_s:.1f} s",
         )
 
+    async def _with_retries(self, tool: ToolName, request: ToolRequest) -> ToolOutcome:
+        """Run the handler; a transaction Postgres rolled back to break a deadlock or a
+        serialization conflict is run again (Postgres's advice: such conflicts are expected
+        under concurrency). Every write is idempotent, so a retry never doubles anything."""
+        for attempt in range(TRANSACTION_RETRIES):
+            try:
+                return await self.handlers[tool](request, self.deps)
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                await asyncio.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+        return await self.handlers[tool](request, self.deps)
+
     async def _guarded(
         self, tool: ToolName, request: ToolRequest, lane: Lane, started: asyncio.Event | None
     ) -> ToolOutcome:
@@ -174,7 +188,7 @@ class ToolServer:
             if started is not None:
                 started.set()
             try:
-                return await self.handlers[tool](request, self.deps)
+                return await self._with_retries(tool, request)
             except ToolFailure as failure:
                 if failure.code is ToolErrorCode.NOT_AUTHORIZED:
                     log.warning(
