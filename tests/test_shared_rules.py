@@ -16,8 +16,8 @@ from services.agent_gateway import cli as call_cli
 from services.agent_gateway import metadata
 from services.dialogue import functions, llm_policy
 from services.dialogue.context import Turn
+from services.dialogue.language.vocabulary import STATES as SPOKEN_STATES
 from services.dialogue.state import CallState, Facts
-from services.dialogue.understand import STATES as SPOKEN_STATES
 from services.tools import auth
 from services.tools.domain import timezones as tools_zones
 from services.tools.errors import ToolFailure

@@ -16,8 +16,8 @@ from typing import Any
 
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
+from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.state import CallState
-from services.dialogue.understand import Expect, Heard, Intent
 
 #: Heard field → record_qualification argument
 _GATE_ARGS = (

@@ -33,9 +33,11 @@ from contracts.tools import CheckConsent, ConsentResult, LeadLookupResult, Looku
 from services.dialogue import lines
 from services.dialogue.context import Deps, Turn
 from services.dialogue.graph import over_cap
+from services.dialogue.language.patterns import STOP_CALLING
+from services.dialogue.language.text import normalise
 from services.dialogue.llm_policy import llm_config, llm_turn, variables
-from services.dialogue.offline import offline_turn, speak
 from services.dialogue.outcome import outcome_event, state_event, visited
+from services.dialogue.policy.offline import offline_turn, speak
 from services.dialogue.ports import LlmUnavailable, StateConflict
 from services.dialogue.reply import ReplyStream, reply_id_for
 from services.dialogue.state import (
@@ -49,7 +51,6 @@ from services.dialogue.state import (
     merge,
     remember_turn,
 )
-from services.dialogue.understand import STOP_CALLING, normalise
 
 log = logging.getLogger(__name__)
 

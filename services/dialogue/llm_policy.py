@@ -32,10 +32,11 @@ from services.dialogue.context import Turn
 from services.dialogue.functions import _clean_args, call_function, tool_specs
 from services.dialogue.graph import GLOBAL_FUNCTIONS, GRAPH, move, route, terminal
 from services.dialogue.guard import SpokenGuard
-from services.dialogue.offline import speak
+from services.dialogue.language.extract import understand
+from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.policy.offline import speak
 from services.dialogue.ports import LlmConfig, LlmRequest, LlmUnavailable, TextDelta, ToolCall
 from services.dialogue.state import CallState
-from services.dialogue.understand import Expect, Heard, Intent, understand
 
 log = logging.getLogger(__name__)
 

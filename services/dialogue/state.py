@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from contracts.calls import CallDirection, CallType, Node
-from services.dialogue.understand import Expect
+from services.dialogue.language.heard import Expect
 
 #: How many recent turn ids are remembered for de-duplication.
 DONE_TURNS_KEPT = 64

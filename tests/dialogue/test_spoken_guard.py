@@ -10,9 +10,9 @@ import pytest
 from contracts.calls import Node
 from services.dialogue import lines
 from services.dialogue.guard import SpokenGuard, claims_to_be_human
+from services.dialogue.language.heard import Expect
 from services.dialogue.llm_policy import expect_after
 from services.dialogue.state import CallState, OfferedSlot
-from services.dialogue.understand import Expect
 
 
 @pytest.mark.parametrize("sentence", [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from contracts.tools import PartOfDay, Weekday
-from services.dialogue.understand import Expect, Intent, understand
+from services.dialogue.language.extract import understand
+from services.dialogue.language.heard import Expect, Intent
 
 
 @pytest.mark.parametrize(

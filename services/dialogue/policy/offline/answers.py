@@ -7,7 +7,8 @@ import re
 from services.dialogue import functions as fn
 from services.dialogue import lines
 from services.dialogue.context import Turn
-from services.dialogue.understand import Heard, Intent, kb_query
+from services.dialogue.language.heard import Heard, Intent
+from services.dialogue.language.questions import kb_query
 
 #: a question with something to look up: a question word and at least a few words after it
 SUBSTANTIVE = re.compile(

@@ -15,8 +15,8 @@ from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
 from services.dialogue import lines
 from services.dialogue.context import Turn
+from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
 from services.dialogue.speech import when_words
-from services.dialogue.understand import CallbackWhen, Expect, Heard, Intent
 
 _WEEKDAY_INDEX = {d: i for i, d in enumerate(Weekday)}
 

@@ -10,6 +10,7 @@ from services.dialogue import functions as fn
 from services.dialogue import lines
 from services.dialogue.absorb import carries_facts
 from services.dialogue.context import Turn
+from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
     asked,
@@ -18,7 +19,6 @@ from services.dialogue.policy.offline.booking import (
     offer_slots_now,
     schedule_callback,
 )
-from services.dialogue.understand import Expect, Heard, Intent
 
 #: a request for a person, not just "someone to talk it over with" (that is the broker)
 EXPLICIT_PERSON = re.compile(

@@ -11,6 +11,7 @@ from services.dialogue import functions as fn
 from services.dialogue import lines
 from services.dialogue.absorb import carries_facts, gate_args
 from services.dialogue.context import Turn
+from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
     asked,
@@ -20,7 +21,6 @@ from services.dialogue.policy.offline.booking import (
     offer_slots_now,
     pick_slot,
 )
-from services.dialogue.understand import Expect, Heard, Intent
 
 Handler = Callable[[Turn, Heard], Awaitable[str | None]]
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)

@@ -8,6 +8,7 @@ from services.dialogue import functions as fn
 from services.dialogue import lines
 from services.dialogue.context import Turn
 from services.dialogue.graph import terminal
+from services.dialogue.language.heard import Expect
 from services.dialogue.policy.offline.booking import (
     appointment_to_discuss,
     asked,
@@ -17,7 +18,6 @@ from services.dialogue.policy.offline.booking import (
     local_when,
     slots_line,
 )
-from services.dialogue.understand import Expect
 
 
 def ask(turn: Turn) -> str | None:

@@ -10,13 +10,14 @@ from services.dialogue.absorb import absorb
 from services.dialogue.chunker import split_sentences
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
+from services.dialogue.language.extract import understand
+from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
 from services.dialogue.policy.offline.nodes import HANDLERS
 from services.dialogue.policy.offline.questions import ask, closing_line
 from services.dialogue.state import CallState
-from services.dialogue.understand import Expect, Heard, Intent, understand
 
 
 async def offline_turn(turn: Turn) -> None:
