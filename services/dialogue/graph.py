@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.calls import CallType, Node
+from services.dialogue import functions as fn
+from services.dialogue.functions import Handler, registered
 from services.dialogue.state import CallState
 
 #: Functions every node offers (compliance and escape hatches).
-GLOBAL_FUNCTIONS = ("record_do_not_call", "request_human", "end_call")
+GLOBAL_FUNCTIONS: tuple[Handler, ...] = (fn.record_do_not_call, fn.request_human, fn.end_call)
 #: Nodes any node may jump to: booking intent, "stop calling", a hang-up.
 GLOBAL_JUMPS = frozenset({Node.BOOK, Node.EXIT})
 
@@ -24,7 +26,7 @@ GLOBAL_JUMPS = frozenset({Node.BOOK, Node.EXIT})
 class NodeSpec:
     node: Node
     task: str
-    functions: tuple[str, ...]
+    functions: tuple[Handler, ...]
     transitions: frozenset[Node]
     max_visits: int
 
@@ -36,11 +38,20 @@ class NodeSpec:
     def allows(self, target: Node) -> bool:
         return target == self.node or target in self.transitions or target in GLOBAL_JUMPS
 
-    def offers(self, function: str) -> bool:
+    @property
+    def function_names(self) -> frozenset[str]:
+        """The names of the functions the LLM may call here (this node's and the global ones)."""
+        return frozenset(registered(f).name for f in (*self.functions, *GLOBAL_FUNCTIONS))
+
+    def offers(self, function: Handler) -> bool:
         return function in self.functions or function in GLOBAL_FUNCTIONS
 
 
-def _spec(node: Node, task: str, functions: tuple[str, ...], to: set[Node], cap: int) -> NodeSpec:
+def _spec(
+    node: Node, task: str, functions: tuple[Handler, ...], to: set[Node], cap: int
+) -> NodeSpec:
+    for function in functions:
+        registered(function)  # a node offers only functions the LLM may call
     return NodeSpec(node, task, functions, frozenset(to), cap)
 
 
@@ -49,48 +60,48 @@ GRAPH: dict[Node, NodeSpec] = {
     for spec in (
         _spec(
             Node.GREET, "disclose, learn who is calling",
-            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge",
-             "record_qualification", "update_lead"),
+            (fn.identify_caller, fn.verify_caller, fn.note_wrong_person, fn.search_knowledge,
+             fn.record_qualification, fn.update_lead),
             {Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(
             Node.VERIFY, "confirm who is calling without revealing anything",
-            ("identify_caller", "verify_caller", "note_wrong_person", "search_knowledge",
-             "record_qualification", "update_lead"),
+            (fn.identify_caller, fn.verify_caller, fn.note_wrong_person, fn.search_knowledge,
+             fn.record_qualification, fn.update_lead),
             {Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS, Node.WRONG_PERSON}, 5,
         ),
         _spec(
             Node.QUALIFY, "the four gates, one question at a time",
-            ("record_qualification", "update_lead", "search_knowledge", "note_objection",
-             "mark_ready_to_book"),
+            (fn.record_qualification, fn.update_lead, fn.search_knowledge, fn.note_objection,
+             fn.mark_ready_to_book),
             {Node.ANSWER, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 10,
         ),
         _spec(
             Node.ANSWER, "answer from the knowledge base, offer the consultation",
-            ("search_knowledge", "note_objection", "mark_ready_to_book", "update_lead",
-             "request_email", "schedule_callback"),
+            (fn.search_knowledge, fn.note_objection, fn.mark_ready_to_book, fn.update_lead,
+             fn.request_email, fn.schedule_callback),
             {Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 8,
         ),
         _spec(
             Node.OBJECTIONS, "acknowledge, reassure from the knowledge base, no pressure",
-            ("search_knowledge", "note_objection", "resolve_objection", "mark_ready_to_book",
-             "request_email", "schedule_callback"),
+            (fn.search_knowledge, fn.note_objection, fn.resolve_objection, fn.mark_ready_to_book,
+             fn.request_email, fn.schedule_callback),
             {Node.ANSWER, Node.QUALIFY, Node.VERIFY, Node.WRONG_PERSON}, 4,
         ),
         _spec(
             Node.BOOK, "broker, preference, two slots, book; else a callback",
-            ("find_broker", "get_availability", "book_appointment", "schedule_callback",
-             "request_email", "search_knowledge", "update_lead"),
+            (fn.find_broker, fn.get_availability, fn.book_appointment, fn.schedule_callback,
+             fn.request_email, fn.search_knowledge, fn.update_lead),
             {Node.ANSWER, Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 8,
         ),
         _spec(
             Node.EXIT, "recap, thank, goodbye",
-            ("search_knowledge", "schedule_callback"),
+            (fn.search_knowledge, fn.schedule_callback),
             {Node.ANSWER, Node.QUALIFY, Node.OBJECTIONS, Node.VERIFY, Node.WRONG_PERSON}, 4,
         ),
         _spec(
             Node.WRONG_PERSON, "share nothing; wait for the right person, or take a callback",
-            ("identify_caller", "schedule_callback", "take_message"),
+            (fn.identify_caller, fn.schedule_callback, fn.take_message),
             {Node.GREET, Node.VERIFY, Node.QUALIFY, Node.ANSWER, Node.OBJECTIONS}, 4,
         ),
     )

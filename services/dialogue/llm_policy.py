@@ -29,8 +29,8 @@ from contracts.timezones import state_timezone
 from services.dialogue import functions as fn
 from services.dialogue.absorb import absorb
 from services.dialogue.context import Turn
-from services.dialogue.functions import _clean_args, call_function, tool_specs
-from services.dialogue.graph import GLOBAL_FUNCTIONS, GRAPH, move, route, terminal
+from services.dialogue.functions import call_function, clean_args, tool_specs
+from services.dialogue.graph import GRAPH, move, route, terminal
 from services.dialogue.guard import SpokenGuard
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
@@ -304,7 +304,7 @@ async def run_function(
 
 
 async def _hold(turn: Turn, name: str, args: dict[str, Any]) -> dict[str, Any]:
-    clean = _clean_args(name, args)
+    clean = clean_args(name, args)
     turn.calls.append((name, clean))
     if name == "record_qualification":
         fn.hold_qualification(turn, **clean)
@@ -337,7 +337,7 @@ async def _converse(turn: Turn, config: LlmConfig, model: str, first_token: floa
     rounds = turn.deps.tuning.max_tool_rounds
     for round_no in range(rounds + 1):
         spec = GRAPH[turn.state.node]
-        allowed = set(spec.functions) | set(GLOBAL_FUNCTIONS)
+        allowed = set(spec.function_names)
         tools = tool_specs(sorted(allowed)) if round_no < rounds else []
         request = LlmRequest(config=config, model=model, messages=messages, tools=tools)
         text, calls = await _stream(turn, request, first_token)

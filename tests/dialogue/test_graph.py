@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from contracts.calls import Node
+from services.dialogue import functions as fn
 from services.dialogue.functions import FUNCTIONS
 from services.dialogue.graph import GLOBAL_FUNCTIONS, GRAPH, over_cap, route
 from services.dialogue.state import CallState, Flags
@@ -23,14 +24,15 @@ def test_every_node_declares_a_section_functions_and_a_cap() -> None:
     assert set(GRAPH) == set(Node)
     for node, spec in GRAPH.items():
         assert spec.section == node.value and spec.max_visits > 0
-        assert set(spec.functions) | set(GLOBAL_FUNCTIONS) <= set(FUNCTIONS)
+        assert spec.function_names <= set(FUNCTIONS)
+        assert all(FUNCTIONS[f.__name__].handler is f for f in (*spec.functions, *GLOBAL_FUNCTIONS))
 
 
 def test_sensitive_functions_are_only_offered_where_they_belong() -> None:
-    assert [n for n, s in GRAPH.items() if "book_appointment" in s.functions] == [Node.BOOK]
+    assert [n for n, s in GRAPH.items() if s.offers(fn.book_appointment)] == [Node.BOOK]
     # callers volunteer their age or that they own the home while being greeted or verified:
     # recorded there too (held until they are verified)
-    assert [n for n, s in GRAPH.items() if "record_qualification" in s.functions] == [
+    assert [n for n, s in GRAPH.items() if s.offers(fn.record_qualification)] == [
         Node.GREET, Node.VERIFY, Node.QUALIFY]  # fmt: skip
 
 
