@@ -40,11 +40,11 @@ from contracts.runtime import Stats
 from contracts.subjects import call_subject
 from services.dialogue import bootstrap
 from services.dialogue.context import Tuning
-from services.dialogue.fakes.memory import FakeClock, FakeStore
-from services.dialogue.fakes.tools import FakeTools
 from services.dialogue.intake import IntakeConfig
 from services.dialogue.ports import LlmEvent, LlmRequest, TextDelta, ToolCall
 from services.ops.infra import NatsServer
+from tests.dialogue.fakes.memory import FakeClock, FakeStore
+from tests.dialogue.fakes.tools import FakeTools
 
 IDENTITY = '{"first_name": "Ann", "last_name": "Lee", "city": "Denver", "state": "CO"}'
 ANSWER = [TextDelta("Of course, "), TextDelta("I'd be glad to help with that. "),

@@ -30,7 +30,6 @@ from services.dialogue.adapters.clock import SystemClock
 from services.dialogue.adapters.openai_llm import OpenAiLlm
 from services.dialogue.context import Deps as DialogueDeps
 from services.dialogue.context import Tuning
-from services.dialogue.fakes.memory import MemoryStates
 from services.dialogue.handlers import Dialogue
 from services.persistence.reads import routes
 from services.tools import bootstrap as tools_bootstrap
@@ -42,6 +41,7 @@ from services.tools.handlers.table import HANDLERS
 from services.tools.kb.terms import TermStats
 from services.tools.settings import Settings as ToolsSettings
 from services.tools.store.brokers import BrokerCache
+from tests.dialogue.fakes.memory import MemoryStates
 
 TOOL_OF = {request: name for name, request in REQUESTS.items()}
 

@@ -14,9 +14,10 @@ from contracts.timezones import STATE_TIMEZONES, state_timezone
 from contracts.tools import ToolSession
 from services.agent_gateway import cli as call_cli
 from services.agent_gateway import metadata
-from services.dialogue import functions, llm_policy
+from services.dialogue import functions
 from services.dialogue.context import Turn
 from services.dialogue.language.vocabulary import STATES as SPOKEN_STATES
+from services.dialogue.policy import llm as llm_policy
 from services.dialogue.state import CallState, Facts
 from services.tools import auth
 from services.tools.domain import timezones as tools_zones

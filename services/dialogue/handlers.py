@@ -30,16 +30,16 @@ from contracts.conversation import CallerTurn, EndCall, ReplyChunk, ReplyInterru
 from contracts.store import CallerContext, RenderedPrompt, Template
 from contracts.subjects import call_subject
 from contracts.tools import CheckConsent, ConsentResult, LeadLookupResult, LookupLead
-from services.dialogue import lines
 from services.dialogue.context import Deps, Turn
 from services.dialogue.graph import over_cap
 from services.dialogue.language.patterns import STOP_CALLING
 from services.dialogue.language.text import normalise
-from services.dialogue.llm_policy import llm_config, llm_turn, variables
 from services.dialogue.outcome import outcome_event, state_event, visited
+from services.dialogue.policy.llm import llm_config, llm_turn, variables
 from services.dialogue.policy.offline import offline_turn, speak
 from services.dialogue.ports import LlmUnavailable, StateConflict
 from services.dialogue.reply import ReplyStream, reply_id_for
+from services.dialogue.speech import lines
 from services.dialogue.state import (
     CallState,
     HistoryItem,

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 
 from contracts.conversation import Action, ReplyChunk
-from services.dialogue.chunker import SentenceChunker, split_sentences
 from services.dialogue.ports import Clock, Publisher
-from services.dialogue.speech import speakable
+from services.dialogue.speech.chunker import SentenceChunker, split_sentences
+from services.dialogue.speech.compose import speakable
 
 MAX_CHUNK = 2000
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")

@@ -35,19 +35,19 @@ from contracts.runtime import Stats
 from contracts.subjects import call_subject
 from services.dialogue import bootstrap as dialogue_bootstrap
 from services.dialogue.context import Deps, Tuning
-from services.dialogue.fakes.memory import (
+from services.dialogue.fakes.openai_server import FakeOpenAI
+from services.dialogue.handlers import Delivery, Dialogue
+from services.dialogue.intake import IntakeConfig
+from services.dialogue.state import CallState
+from services.ops.migrate import service_url
+from tests.dialogue.fakes.memory import (
     FakeClock,
     FakeStore,
     MemoryPublisher,
     MemoryStates,
     ScriptedLlm,
 )
-from services.dialogue.fakes.openai_server import FakeOpenAI
-from services.dialogue.fakes.tools import FakeTools
-from services.dialogue.handlers import Delivery, Dialogue
-from services.dialogue.intake import IntakeConfig
-from services.dialogue.state import CallState
-from services.ops.migrate import service_url
+from tests.dialogue.fakes.tools import FakeTools
 
 _ids = itertools.count(1)
 
@@ -172,7 +172,7 @@ Sentences = Callable[[str], int]
 
 
 def sentence_count(text: str) -> int:
-    from services.dialogue.chunker import split_sentences
+    from services.dialogue.speech.chunker import split_sentences
 
     return len(split_sentences(text))
 

@@ -15,8 +15,8 @@ from contracts.conversation import CallerTurn, ReplyChunk
 from contracts.deadletter import DeadLetter, DeadLetterKind
 from contracts.subjects import CALLS_STREAM, DLQ_STREAM, Header, call_subject, dlq_subject
 from services.dialogue.adapters.kv import BUCKET, KvStates
-from services.dialogue.fakes.tools import FakeTools, serve_fake_tools
 from services.dialogue.intake import DURABLE, SUBJECTS
+from tests.dialogue.fakes.tools import FakeTools, serve_fake_tools
 
 from .conftest import NOW, BusCall, eventually
 
@@ -161,8 +161,8 @@ async def test_a_turn_that_keeps_failing_ends_with_an_apology_not_silence(
     from contracts.bus import connect
     from contracts.runtime import Stats
     from services.dialogue import bootstrap, handlers
-    from services.dialogue.fakes.memory import FakeClock
     from services.dialogue.intake import IntakeConfig
+    from tests.dialogue.fakes.memory import FakeClock
 
     async def bug(turn: Any) -> None:
         raise RuntimeError("a bug in the policy")

@@ -18,7 +18,7 @@ from services.dialogue.fakes.provider import (
     ScriptedProvider,
     script,
 )
-from services.dialogue.llm_policy import llm_config
+from services.dialogue.policy.llm import llm_config
 from services.dialogue.ports import LlmConfig, LlmRequest, TextDelta, ToolCall
 from services.dialogue.state import CallState
 

@@ -6,9 +6,20 @@ from datetime import date, datetime
 
 import pytest
 
-from services.dialogue.chunker import SentenceChunker, split_sentences
-from services.dialogue.numbers import find_numbers, int_to_words, ordinal_words, words_to_number
-from services.dialogue.speech import date_words, money_words, speakable, time_words, when_words
+from services.dialogue.speech.chunker import SentenceChunker, split_sentences
+from services.dialogue.speech.compose import (
+    date_words,
+    money_words,
+    speakable,
+    time_words,
+    when_words,
+)
+from services.dialogue.speech.numbers import (
+    find_numbers,
+    int_to_words,
+    ordinal_words,
+    words_to_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -114,8 +125,8 @@ def test_a_long_sentence_is_spoken_at_a_clause_break() -> None:
 
 async def test_a_redelivered_reply_skips_what_was_already_spoken() -> None:
     from contracts.conversation import ReplyChunk
-    from services.dialogue.fakes.memory import FakeClock, MemoryPublisher
     from services.dialogue.reply import ReplyStream
+    from tests.dialogue.fakes.memory import FakeClock, MemoryPublisher
 
     spoken = ReplyChunk(event_id="rpl_t1:0", call_id="call_reply1", reply_id="rpl_t1", seq=0,
                         text="Of course.", turn_id="t1")  # fmt: skip

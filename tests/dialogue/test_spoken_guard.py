@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from contracts.calls import Node
-from services.dialogue import lines
-from services.dialogue.guard import SpokenGuard, claims_to_be_human
 from services.dialogue.language.heard import Expect
-from services.dialogue.llm_policy import expect_after
+from services.dialogue.policy.llm import expect_after
+from services.dialogue.speech import lines
+from services.dialogue.speech.guard import SpokenGuard, claims_to_be_human
 from services.dialogue.state import CallState, OfferedSlot
 
 

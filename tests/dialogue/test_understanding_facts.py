@@ -8,7 +8,7 @@ from contracts.tools import PartOfDay, Weekday
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Intent
 from services.dialogue.language.questions import QUESTIONS, kb_query
-from services.dialogue.numbers import find_numbers, words_to_number
+from services.dialogue.speech.numbers import find_numbers, words_to_number
 
 E = Expect
 

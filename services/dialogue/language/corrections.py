@@ -13,7 +13,7 @@ from services.dialogue.language.money import (
     _WEAK_VALUE,
 )
 from services.dialogue.language.vocabulary import _PARENT_WORDS, _SPOUSE_WORDS, _WEEKDAY_RE
-from services.dialogue.numbers import find_numbers
+from services.dialogue.speech.numbers import find_numbers
 
 #: the caller takes back the value just said: "sixty... no, seventy-one", "98103, sorry, 98105"
 _TAKE_BACK = re.compile(

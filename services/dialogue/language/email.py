@@ -6,7 +6,7 @@ import re
 
 from services.dialogue.language.heard import Heard
 from services.dialogue.language.vocabulary import _DIGIT_WORDS
-from services.dialogue.numbers import words_to_number
+from services.dialogue.speech.numbers import words_to_number
 
 _EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 _SPOKEN_EMAIL = re.compile(

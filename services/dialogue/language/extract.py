@@ -33,7 +33,7 @@ from services.dialogue.language.places import _location, _zip
 from services.dialogue.language.questions import _is_question, _topic
 from services.dialogue.language.text import _HAS_NUMBER, _blank, _clean, normalise
 from services.dialogue.language.when import _choice, _when
-from services.dialogue.numbers import find_numbers
+from services.dialogue.speech.numbers import find_numbers
 
 
 def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2026) -> Heard:

@@ -7,7 +7,7 @@ import re
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.language.patterns import _CARE_FOR, _INTENT_PATTERNS
 from services.dialogue.language.vocabulary import _BIG_CITY_RE, _NOT_NAMES, RELATIONS, STATES
-from services.dialogue.numbers import is_number_word
+from services.dialogue.speech.numbers import is_number_word
 
 #: "I'm calling for my mom": someone else's home; the one who owns it is the one to hear
 _CALLING_FOR = re.compile(

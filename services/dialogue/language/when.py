@@ -7,7 +7,7 @@ import re
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard
 from services.dialogue.language.vocabulary import _WEEKDAY_RE, _WEEKDAYS
-from services.dialogue.numbers import words_to_number
+from services.dialogue.speech.numbers import words_to_number
 
 #: before a weekday: a day gone by, not one to meet on
 _PAST_DAY = re.compile(

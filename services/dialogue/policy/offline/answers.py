@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from services.dialogue import functions as fn
-from services.dialogue import lines
+from services.dialogue.speech import lines
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Heard, Intent
 from services.dialogue.language.questions import kb_query

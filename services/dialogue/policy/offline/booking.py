@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from contracts.calls import Node
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
-from services.dialogue import lines
+from services.dialogue.speech import lines
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
-from services.dialogue.speech import when_words
+from services.dialogue.speech.compose import when_words
 
 _WEEKDAY_INDEX = {d: i for i, d in enumerate(Weekday)}
 

@@ -7,7 +7,7 @@ import re
 
 from contracts.calls import Node
 from services.dialogue import functions as fn
-from services.dialogue import lines
+from services.dialogue.speech import lines
 from services.dialogue.absorb import carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from contracts.calls import Node
 from contracts.tools import PartOfDay
 from services.dialogue import functions as fn
-from services.dialogue import lines
+from services.dialogue.speech import lines
 from services.dialogue.absorb import carries_facts, gate_args
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.calls import Node
 from contracts.conversation import EndCall
 from services.dialogue import functions as fn
-from services.dialogue import lines
+from services.dialogue.speech import lines
 from services.dialogue.context import Turn
 from services.dialogue.graph import terminal
 from services.dialogue.language.heard import Expect

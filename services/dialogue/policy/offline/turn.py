@@ -7,7 +7,7 @@ import re
 
 from contracts.tools import PartOfDay
 from services.dialogue.absorb import absorb
-from services.dialogue.chunker import split_sentences
+from services.dialogue.speech.chunker import split_sentences
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
 from services.dialogue.language.extract import understand

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from services.dialogue import lines
+from services.dialogue.speech import lines
 
 _I_AM = r"(?:i'?m|i am)\s+(?:definitely |really |very much |totally |indeed |actually |just )?"
 _REAL = r"(?:real|live|actual|genuine|flesh[- ]and[- ]blood)"

@@ -11,7 +11,7 @@ import calendar
 import re
 from datetime import date, datetime
 
-from services.dialogue.numbers import (
+from services.dialogue.speech.numbers import (
     decimal_to_words,
     digits_to_words,
     int_to_words,

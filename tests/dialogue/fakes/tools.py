@@ -52,7 +52,7 @@ from contracts.tools import (
     VerificationResult,
     VerifyCaller,
 )
-from services.dialogue.speech import when_words
+from services.dialogue.speech.compose import when_words
 
 _TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
 
