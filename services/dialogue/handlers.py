@@ -22,20 +22,16 @@ from contracts.calls import (
     CallDirection,
     CallEnded,
     CallStarted,
-    CallType,
     EndReason,
-    Node,
 )
 from contracts.conversation import CallerTurn, EndCall, ReplyChunk, ReplyInterrupted, Transfer
-from contracts.store import CallerContext, RenderedPrompt, Template
 from contracts.subjects import call_subject
-from contracts.tools import CheckConsent, ConsentResult, LeadLookupResult, LookupLead
 from services.dialogue.context import Deps, Turn
-from services.dialogue.graph import over_cap
 from services.dialogue.language.patterns import STOP_CALLING
 from services.dialogue.language.text import normalise
-from services.dialogue.outcome import outcome_event, state_event, visited
-from services.dialogue.policy.llm import llm_config, llm_turn, variables
+from services.dialogue.opening import initial_state, load_context, may_call
+from services.dialogue.outcome import outcome_event, state_event
+from services.dialogue.policy.llm import llm_config, llm_turn
 from services.dialogue.policy.offline import offline_turn, speak
 from services.dialogue.ports import LlmUnavailable, StateConflict
 from services.dialogue.reply import ReplyStream, reply_id_for
@@ -43,14 +39,13 @@ from services.dialogue.speech import lines
 from services.dialogue.state import (
     CallState,
     HistoryItem,
-    LlmSettings,
-    Prompt,
     add_history,
     apply_interrupts,
     copy_state,
     merge,
     remember_turn,
 )
+from services.dialogue.turns import begin_turn, blank_state, restore_turn
 
 log = logging.getLogger(__name__)
 
@@ -110,22 +105,22 @@ class Dialogue:
         existing = await self.deps.states.load(event.call_id)
         if existing is not None:
             return  # greeted already (a redelivery)
-        state = _initial_state(event)
+        state = initial_state(event)
         reply_id = f"rpl_greet_{event.call_id}"
         already = await self._already(event.call_id, reply_id, delivery)
         reply = ReplyStream(self.deps.publisher, self.deps.clock, call_id=event.call_id,
                             reply_id=reply_id, turn_id=None, already=already)  # fmt: skip
         turn = Turn(deps=self.deps, state=state, reply=reply, turn_id=f"start-{event.call_id}")
-        if state.direction == CallDirection.OUTBOUND and not await _may_call(turn):
+        if state.direction == CallDirection.OUTBOUND and not await may_call(turn):
             await reply.say(lines.DNC)
             state.flags.do_not_call = True
             turn.action = EndCall(reason="not allowed to call")
         else:
             await reply.say(lines.greeting(state.direction, state.call_type))
         self._timing("greeting", received, reply)
-        await _load_context(turn, event)
+        await load_context(turn, event)
         add_history(state, HistoryItem(role="agent", text=reply.text, reply_id=reply_id))
-        changed = state_event(_blank(state), state, always=True)
+        changed = state_event(blank_state(state), state, always=True)
         if changed is not None:
             await self.deps.publisher.event(call_subject(state.call_id, "state"), changed)
         if turn.action is not None:
@@ -184,7 +179,7 @@ class Dialogue:
 
     async def _run(self, turn: Turn, received: float, base: CallState) -> None:
         s = turn.state
-        _begin(turn)
+        begin_turn(turn)
         config = llm_config(s, self.deps.llm_env)
         use_llm = (
             config is not None
@@ -213,8 +208,8 @@ class Dialogue:
                 # only code recorded facts: the offline policy takes the turn from the start;
                 # its requests for the same facts are answered from the turn (Turn.tool), so
                 # nothing is recorded twice
-                _restore(turn, base)
-                _begin(turn)
+                restore_turn(turn, base)
+                begin_turn(turn)
         await offline_turn(turn)
         self._timing("turn", received, turn.reply)
 
@@ -332,115 +327,3 @@ class Dialogue:
     def _timing(self, kind: str, received: float, reply: ReplyStream) -> None:
         if self.on_timing is not None and reply.first_chunk_at is not None:
             self.on_timing(kind, received, reply.first_chunk_at)
-
-
-def _begin(turn: Turn) -> None:
-    """A turn starts: count the visit (a node over its cap ends the call politely) and add
-    what the caller said to the history."""
-    s = turn.state
-    s.turns += 1
-    visited(s, s.node)
-    if over_cap(s) and s.node != Node.EXIT:
-        f = s.flags
-        if (f.qualified or f.ready_to_book) and not f.wants_callback and not f.callback:
-            # never hang up on a caller who qualifies or asked to book: offer a call back
-            f.wants_callback, f.ready_to_book = True, False
-            s.visits[s.node.value] = 0
-        else:
-            f.capped = s.node.value
-    add_history(s, HistoryItem(role="caller", text=turn.text))
-
-
-def _restore(turn: Turn, base: CallState) -> None:
-    """Undo the turn's work (no model function ran) before the offline policy takes the turn;
-    it reads the same words again and records the same facts — answered from the turn's
-    tool answers (:meth:`Turn.tool`), so the tools see each request once."""
-    fresh = copy_state(base)
-    for name in CallState.__struct_fields__:
-        setattr(turn.state, name, getattr(fresh, name))
-
-
-def _blank(state: CallState) -> CallState:
-    blank = CallState(call_id=state.call_id)
-    blank.node = state.node
-    blank.state_seq = state.state_seq
-    return blank
-
-
-def _initial_state(event: CallStarted) -> CallState:
-    inbound = event.direction == CallDirection.INBOUND
-    return CallState(
-        call_id=event.call_id,
-        direction=event.direction,
-        call_type=event.call_type
-        or (CallType.INBOUND_UNKNOWN if inbound else CallType.OUTBOUND_COLD),
-        caller_number=event.from_number if inbound else event.to_number,
-        dialled_number=event.to_number if inbound else event.from_number,
-        template_id=event.template_id,
-        started_at=event.occurred_at,
-    )
-
-
-async def _may_call(turn: Turn) -> bool:
-    result = await turn.tool(CheckConsent(session=turn.session()))
-    return not isinstance(result, ConsentResult) or result.may_call
-
-
-async def _load_context(turn: Turn, event: CallStarted) -> None:
-    """Who is calling, what we remember, the voice template and the prompt — read once."""
-    s, deps = turn.state, turn.deps
-    caller = s.caller_number
-    lookup_task = asyncio.ensure_future(turn.tool(LookupLead(session=turn.session())))
-    ctx_task = asyncio.ensure_future(
-        deps.store.caller_context(s.call_id, caller) if caller else _none()
-    )
-    template_task = asyncio.ensure_future(deps.store.template(s.dialled_number))
-    lookup, ctx, template = await asyncio.gather(lookup_task, ctx_task, template_task)
-    if isinstance(lookup, LeadLookupResult) and lookup.lead_id:
-        s.lead_id, s.lead_found, s.lead_status = lookup.lead_id, lookup.found, lookup.status
-        s.memory.update(lookup.memory)
-        if lookup.qualified:
-            s.flags.qualified = True
-        if lookup.do_not_call and s.direction == CallDirection.INBOUND:
-            s.flags.no_sales = True
-        if lookup.status == "appointment_set":
-            s.flags.existing_appointment = True
-    if isinstance(ctx, CallerContext):
-        s.memory.update(ctx.memory)
-        s.returning = ctx.call_count > 0 or bool(ctx.last_outcome)
-        if ctx.lead_id and not s.lead_id:
-            s.lead_id = ctx.lead_id
-        if ctx.qualified and s.lead_id:
-            s.flags.qualified = True
-    contacted = isinstance(lookup, LeadLookupResult) and lookup.memory.get("contacted_before")
-    s.returning = s.lead_found and (s.returning or bool(contacted))
-    if event.call_type is None and s.direction == CallDirection.INBOUND:
-        s.call_type = (
-            CallType.INBOUND_QUALIFIED if s.flags.qualified
-            else CallType.INBOUND_UNQUALIFIED if s.lead_found
-            else CallType.INBOUND_UNKNOWN
-        )  # fmt: skip
-    elif event.call_type is None and s.lead_status == "callback_scheduled":
-        s.call_type = CallType.OUTBOUND_WARM
-    if isinstance(template, Template):
-        s.template_id = template.template_id
-        s.llm = LlmSettings(
-            provider=template.llm_provider,
-            model=template.llm_model,
-            fallback_model=template.llm_fallback_model,
-            base_url=template.llm_base_url,
-            temperature=template.llm_temperature,
-            max_tokens=template.llm_max_tokens,
-        )
-    # only the fixed variables: the rest ({{broker_name}}…) is filled per turn as it is learned
-    fixed = variables(s, deps.clock.now().strftime("%A, %B %d, %Y"))
-    prompt = await deps.store.prompt(
-        s.call_type, {"call_type": fixed["call_type"], "today": fixed["today"]}
-    )
-    if isinstance(prompt, RenderedPrompt):
-        s.prompt = Prompt(version_id=prompt.prompt_version_id, sections=dict(prompt.sections),
-                          nodes=dict(prompt.nodes))  # fmt: skip
-
-
-async def _none() -> None:
-    return None
