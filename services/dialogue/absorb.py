@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.tools import Weekday
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
@@ -76,6 +77,7 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     gates = gate_args(heard)
     if _bare_answer_misread(heard, s, gates):
         gates = {}
+    _drop_restated_amount(gates, s)
     if "is_homeowner" not in gates and "mortgage_balance" in gates and "property_value" in gates:
         gates["is_homeowner"] = True  # what it's worth and what's owed on it: it's theirs
     fn.hold_qualification(turn, **gates)
@@ -113,6 +115,26 @@ def _bare_answer_misread(heard: Heard, s: CallState, gates: dict[str, Any]) -> b
         and (heard.yes or heard.no)
         and bool(heard.intents & _NOT_AN_ANSWER)
     )
+
+
+def _drop_restated_amount(gates: dict[str, Any], s: CallState) -> None:
+    """ "Eighty-five thousand, yes." after "I still owe eighty-five large" confirms what is owed:
+    an amount not asked for that is the other amount already known says that one again, it is
+    not a new value (nor a new balance)."""
+    known = {"property_value": s.facts.home_value, "mortgage_balance": s.facts.mortgage_balance}
+    asked = {Expect.VALUE: "property_value", Expect.BALANCE: "mortgage_balance"}.get(s.expect)
+    for arg, other in (("property_value", "mortgage_balance"), ("mortgage_balance",
+                                                                "property_value")):  # fmt: skip
+        said = gates.get(arg)
+        if (
+            said
+            and arg != asked
+            and known[arg] is not None
+            and said != known[arg]
+            and said == known[other]
+            and gates.get(other) in (None, said)
+        ):
+            del gates[arg]
 
 
 def _fails_before_verified(s: CallState) -> None:
@@ -173,10 +195,23 @@ async def _other_facts(turn: Turn, heard: Heard) -> None:
 
 def _note_preference(turn: Turn, heard: Heard) -> None:
     s = turn.state
-    if heard.days:
-        s.preference_days = [d.value for d in heard.days]
+    days = preferred_days(turn, heard)
+    if days:
+        s.preference_days = days
     if heard.part_of_day:
         s.preference_part = heard.part_of_day.value
+
+
+def preferred_days(turn: Turn, heard: Heard) -> list[str]:
+    """The days said for the meeting: "Tuesday or Thursday", and "today" or "tomorrow" as the
+    weekday they are where the caller is."""
+    if heard.days:
+        return [d.value for d in heard.days]
+    ahead = heard.callback.in_days if heard.callback else None
+    if ahead not in (0, 1):
+        return []
+    local = turn.deps.clock.now().astimezone(fn.caller_zone(turn))
+    return [list(Weekday)[(local.weekday() + (ahead or 0)) % 7].value]
 
 
 def _thanks(turn: Turn) -> str:

@@ -41,6 +41,14 @@ _OWN_AGE = re.compile(
     rf"\bturning|\bage|\baged|\bages|\bme,?|\bmyself,?|\bi was|\bwe'?re|\bwe are|\byoungest"
     rf"(?: one| of us| borrower)?(?: is)?|\bbe|\bage is|\bmy age(?: is)?)\s*(?:is\s*)?{_MOD}$"
 )
+#: an age one has, as in Spanish or Italian: "I have seventy-two years", "she has sixty-nine"
+_HAS_AGE = re.compile(
+    rf"\b(?:(i) (?:have|got)|(?:{_SPOUSE_WORDS}{_GIVEN_NAME}|s?he) has)\s*{_MOD}$"
+)
+#: … only with "years" or nothing after it: not "I have 60 acres", "she has 50 in savings"
+_HAS_AGE_AFTER = re.compile(
+    r"\s*(?:years?(?: old)?)?\s*(?:[.,!?;]|$|and\b|but\b)(?!\s*(?:ago|left|in|on|of|to|with))"
+)
 #: "born" in the words before a year: "born in", "born on March 3rd,", "born back in '"
 _BORN = re.compile(r"\bborn\b(?:(?!\bborn\b)[^.!?;]){0,30}$")
 #: "born in 51", "born back in fifty-one": two digits said right after it are a year
@@ -58,7 +66,11 @@ _DURATION_AFTER = re.compile(r"\s*(?:years?|yrs)\b(?!\s+(?:old|young|of age))")
 _AGE_OWNERS = (("spouse", _SPOUSE_AGE), ("other", _PARENT_AGE), ("both", _BOTH_AGE),
                ("self", _OWN_AGE))  # fmt: skip
 _AGE_AFTER = re.compile(
-    r"\s*(?:years?|yrs?)(?: old| young| of age)|\s*(?:next|this) (?:month|year|week)|\s*in "
+    r"\s*(?:years?|yrs?)(?: old| young| of age)|\s*(?:next|this) (?:month|year|week)|"
+    # "sixty-two as of last month", "62 since March"
+    r"\s*(?:as of|since) (?:last|this|the|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"\w*\b)|"
+    r"\s*in "
     r"(?:a|two|three|few|a few|a couple)\b|\s*(?:years? )?(?:on|this) (?:my|his|her) birthday"
 )
 #: what can stand with a number said alone as an answer: "Sixty-nine.", "Oh, 72 now."
@@ -133,6 +145,10 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         if _ZIP_CUE.search(low[:start]) or re.search(r"\b(?:at|by)\s*$", clause_before):
             continue
         whose = next((w for w, p in _AGE_OWNERS if p.search(sentence_before[-40:])), None)
+        had = _HAS_AGE.search(sentence_before[-40:]) if whose is None else None
+        if had and _HAS_AGE_AFTER.match(after) and expect not in (Expect.VALUE, Expect.BALANCE):
+            # "I have seventy-two years", "my wife has sixty-nine": an age, said as one has it
+            whose = "self" if had.group(1) else "spouse"
         named = _NAMED_AGE.search(sentence_before[-40:]) if cased and whose is None else None
         if named and _TWO_OF_US.search(low):
             at = start - len(sentence_before[-40:]) + named.start(1)

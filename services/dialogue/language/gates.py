@@ -43,7 +43,10 @@ _OWN = re.compile(
     r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b|"
     # "I live alone in my house": their own, and they live there
     r"\b(?:i|we) live (?:alone |by (?:myself|ourselves) |on (?:my|our) own )?in (?:my|our) "
-    r"(?:own )?(?:house|home|condo)\b"
+    r"(?:own )?(?:house|home|condo)\b|"
+    # "the house is mine", "the place is ours"
+    r"\b(?:house|home|place|condo|property|title|deed)(?:'s| is| was) (?:all |really |still )?"
+    r"(?:mine|ours|in my name|in our names?)\b"
 )
 #: "our house is in Aurora … we live there": their own home, with living there
 _OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
@@ -76,13 +79,45 @@ _NOT_PRIMARY = re.compile(
     rf"summers?|season|part|a few|a couple|{_MONTH} (?:to|through|till|until|and) {_MONTH})|"
     r"\ba (?:couple|few) (?:of )?(?:weeks|months) (?:a|each|every) year"
 )
+#: part of the year in the home (which home is meant, the words about living there decide):
+#: "we go down January to March", "three months a year", "the rest of the year we live up here"
+_PART_YEAR = re.compile(
+    # there some months a year: "we go down January to March", "we're there from May till
+    # October"
+    r"(?:\b(?:go|head|come|drive|fly|are|am|be|stay|live|spend(?: time)?|winter|summer)|'m|'re)"
+    r"(?: down| up| out| "
+    r"over)?(?: (?:here|there))?(?: (?:in|for|during))?(?: from)? (?:the )?(?:winter|summer|"
+    rf"{_MONTH}) (?:to|through|thru|till|until|and) {_MONTH}\b|"
+    # "three months a year", "a few weeks every summer"
+    r"\b(?:(?:one|two|three|four|five|a few|a couple(?: of)?|some|several) (?:months?|weeks?)|"
+    r"(?:the|every|each) (?:winters?|summers?)) (?:a|of the|each|every|per) (?:year|summer|"
+    r"winter)\b|"
+    # the rest of the year somewhere else: "the rest of the year we live up here in Akron"
+    r"\b(?:(?:the )?rest of the (?:year|time)|most of the year),? (?:we|i) ?(?:live|are|'re|stay|"
+    r"'m|am|spend)\b|"
+    # "we only use it in the winter months", "we only go there for the summer"
+    r"\bonly (?:use|go to|visit|open up|stay in|stay at) (?:it|the (?:house|place|condo|home)|"
+    r"there)(?: (?:in|for|during) (?:the )?(?:winters?|summers?|season|holidays|winter months|"
+    r"summer months))"
+)
 #: the caller lives in another home than the one they own: "I live with my daughter"
+_KIN = (
+    r"(?:son|daughter|kids|children|sister|brother|family|mother|father|mom|dad|parents|grand\w+|"
+    r"niece|nephew|friend|boyfriend|girlfriend)"
+)
 _LIVES_ELSEWHERE = re.compile(
     r"\b(?:i|we) (?:now |actually |really )?(?:live|stay|am living|are living|'m living|'re "
-    r"living|moved in) with (?:my|our) (?:son|daughter|kids|children|sister|brother|family|"
-    r"mother|father|mom|dad|parents|grand\w+|niece|nephew|friend|boyfriend|girlfriend)|\b(?:i|"
+    rf"living|moved in) with (?:my|our) {_KIN}|\b(?:i|"
     r"we) (?:now |actually |really )?live in (?:an? |my |our )?(?:apartment|rental|rented|"
     r"(?:son|daughter|sister|brother)'s)"
+)
+#: living with family somewhere said: "we live up here in Akron with our daughter" (away from
+#: the home: "up", "out", "over"), "I live in Duluth with my son" (another town than the home's)
+_LIVES_AWAY = re.compile(
+    r"\b(?:i|we) (?:now |actually |really |mostly )?(?:live|stay|am living|are living|'m living|"
+    r"'re living|moved)(?: (up|down|out|over|back)(?: (?:here|there))?)?(?: in ((?!(?:it|the|my|"
+    r"our|this|that|a|an|her|his|their|there|here)\b)[\w'-]+(?: [\w'-]+)?))? with (?:my|our) "
+    + _KIN
 )
 _PRIMARY = re.compile(
     r"live (?:there|in it|here|in the (?:house|home))|full.?time|year.?round|all year|primary|"
@@ -99,6 +134,14 @@ _PRIMARY = re.compile(
 _DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
 
 
+#: words that say it is not so: "not a snowbird", "it's no vacation home", "we don't have a
+#: summer place"
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|never|nor|without)|n't)\s+(?:(?:have|own|got|a|an|any|really|just|some|like|"
+    r"one of those|one of them|even|ever)\s+){0,3}$"
+)
+
+
 def _gate_words(low: str) -> str:
     """``low`` without the words about another home that the caller took back ("it's our
     vacation... no, no, I misspoke, it's where we live") or that are past ("we sold the
@@ -113,9 +156,16 @@ def _gate_words(low: str) -> str:
             r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)) (?:the |our |"
             r"my |a |that )?$", low[: match.start()]
         )  # fmt: skip
-        if took_back or sold:
+        negated = _NEGATED.search(low[: match.start()]) and not re.match(
+            r"(?:don'?t|do not) live", match.group()
+        )
+        if took_back or sold or negated:
             chars[match.start() : match.end()] = " " * (match.end() - match.start())
     return "".join(chars)
+
+
+def _same_place(said: str, city: str) -> bool:
+    return said.lower().startswith(city.lower()) or city.lower().startswith(said.lower())
 
 
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
@@ -124,10 +174,16 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         r"propert|investment propert|an investment|tenants? (?:live|in it|there|pay)", low
     )  # fmt: skip
     rental = re.search(r"\ba rental\b", low)
-    elsewhere = _LIVES_ELSEWHERE.search(low) and (
+    away = _LIVES_AWAY.search(low)
+    elsewhere = (
+        _LIVES_ELSEWHERE.search(low)
+        or (away and away.group(1))
+        or (away and away.group(2) and heard.city and not _same_place(away.group(2), heard.city))
+    ) and (
         expect == Expect.PRIMARY or re.search(r"\b(?:i|we) (?:do )?own\b", low)
     )  # "I own a house in Ponce, but I live in an apartment": not the home they live in
-    if _NOT_PRIMARY.search(_gate_words(low)) or elsewhere:
+    part_year = _PART_YEAR.search(low) and not _PRIMARY.search(low)
+    if _NOT_PRIMARY.search(_gate_words(low)) or elsewhere or part_year:
         heard.primary_residence = False
         if rent_out or (rental and expect != Expect.HOMEOWNER):
             heard.homeowner = True

@@ -24,7 +24,11 @@ _NO = re.compile(
     r"no thank you|never|not yet|i'?m not|we'?re not|it isn'?t|it'?s not|it is not|"
     r"i haven'?t|we haven'?t|not that i know|i wouldn'?t|we wouldn'?t|neither|none)\b"
 )
-_YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|sure thing|absolutely|of course|definitely)\b")
+#: (not "before I say yes": a yes talked about, not said)
+_YES_ANYWHERE = re.compile(
+    r"(?<!say )(?<!said )(?<!saying )(?<!says )\b(?:yes|yeah|yep|sure thing|absolutely|of course|"
+    r"definitely)\b"
+)
 _REVERSE_MORTGAGE = re.compile(r"reverse mortgage|\bhecm\b|home equity conversion")
 #: a call back turned down: "no callback", "you don't need to call me back"
 _NO_CALLBACK = re.compile(
@@ -46,6 +50,39 @@ _CALLBACK_ASKED = re.compile(
     r"\b(?:can|could|would|will|please) (?:you |someone |somebody |y'?all )?(?:please )?"
     r"call (?:me|us) back\b|\bcall (?:me|us) back (?:on|at|in|this|next|tomorrow|later)"
 )
+#: an appointment already made: "I made an appointment earlier", "I have a consultation
+#: Tuesday", "my appointment"
+_BOOKED_BEFORE = re.compile(
+    r"\b(?:i|we) (?:already |just )?(?:made|booked|scheduled|set up|have|had|got|'ve got) "
+    r"(?:an?|my|the|our|that) (?:appointment|consultation|meeting)\b|\b(?:my|our) (?:appointment|"
+    r"consultation|meeting)\b|\b(?:i|we) (?:was|were) (?:booked|scheduled)\b"
+)
+#: someone else keeps something: "can my kids keep it?", "so they can keep it if they pay it
+#: off?" (the house, not the appointment)
+_OTHERS_KEEP = re.compile(
+    r"\b(?:they|he|she|kids|children|heirs|son|daughter|sons|daughters|family|grandkids|"
+    r"grandchildren|wife|husband|spouse|who)\b(?: [\w']+){0,3} keep\b"
+)
+#: information asked for about the loan, not about a person: "send me the information", "give
+#: me the details"
+_ABOUT_THE_LOAN = re.compile(
+    r"\b(?:send|give|tell|show|mail|email|e-mail) (?:me|us) (?:the|some|your|a|that) "
+    r"(?:information|info|details|brochure|packet|paperwork)\b(?! (?:on|about|for|of) (?!(?:the |"
+    r"a |this |these |your |how )?(?:reverse|program|loan|mortgage|hecm|how|it\b|this\b)))"
+)
+#: someone else's record: "my neighbor's", "his", "the last caller's"
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:his|her|their|neighbou?r'?s?|someone|somebody|another|other (?:people|callers|"
+    r"customers)|callers?|customers?|clients?|leads?|ssn|social security number)\b|\d{3}"
+)
+#: a request taken back: "no, never mind", "forget I asked", "scratch that"
+_NEVER_MIND = re.compile(
+    r"\bnever ?mind\b|\bforget (?:it|that|i asked|about (?:it|that))\b|\bscratch that\b|"
+    r"\bdon'?t worry about (?:it|that)\b"
+)
+#: requests a "never mind" takes back
+_TAKEN_BACK = (Intent.EMAIL, Intent.CALLBACK, Intent.BOOK, Intent.HUMAN, Intent.RESCHEDULE,
+               Intent.CANCEL, Intent.APPOINTMENT_QUERY)  # fmt: skip
 #: words that close a call when Barbara did not ask if there was more
 _CLOSING = re.compile(r"that'?s (?:all|it|everything)|nothing else|have a \w+ (?:day|one)")
 #: the caller, not Barbara, will make the next call
@@ -74,6 +111,19 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         and not re.search(r"(?:don'?t|do not|no need to|not going to) cancel", low)
     ):
         intents.discard(Intent.KEEP)  # "cancel it, no need to keep it": the cancel counts
+    if Intent.KEEP in intents and _OTHERS_KEEP.search(low):
+        intents.discard(Intent.KEEP)  # "so they can keep it if they pay it off?": the house
+    _never_mind(heard, low)
+    if Intent.PRIVACY in intents and _ABOUT_THE_LOAN.search(low) and not _SOMEONE_ELSES.search(low):
+        # "just send me the information in writing": about reverse mortgages, nobody's record
+        if not _INTENT_PATTERNS[Intent.PRIVACY].search(_ABOUT_THE_LOAN.sub(" ", low)):
+            intents.discard(Intent.PRIVACY)
+    if (
+        expect in (Expect.APPOINTMENT_ACTION, Expect.CANCEL_CONFIRM)
+        and re.search(r"\b(?:when|what (?:time|day|date))(?:'s| is| was)(?: it| that)\b", low)
+        and not intents & {Intent.CANCEL, Intent.RESCHEDULE}
+    ):
+        intents.add(Intent.APPOINTMENT_QUERY)  # "when is it again?", just told of it
     if Intent.ROBOT in intents:
         intents.add(Intent.WHO_ARE_YOU)
     if Intent.AUTHORITY in intents:
@@ -85,10 +135,15 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.BOOK)  # "appointment" is said, but nothing new is booked
     if Intent.OTHER_LENDER in intents:
         intents.discard(Intent.BAD_TIMING)
+        intents.discard(Intent.BOOK)  # "my credit union already set it up for us"
     if expect == Expect.BOOKING_OFFER and heard.no and Intent.BOOK in intents:
         intents.discard(Intent.BOOK)
     if re.search(r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment)", low):
         intents.discard(Intent.BOOK)
+    if Intent.BOOK in intents and _BOOKED_BEFORE.search(low):
+        # "I made an appointment earlier today": one they have, not one to make
+        if not _INTENT_PATTERNS[Intent.BOOK].search(_BOOKED_BEFORE.sub(" ", low)):
+            intents.discard(Intent.BOOK)
     if (
         expect in (Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER)
         and Intent.BAD_TIMING in intents
@@ -110,6 +165,22 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
             intents.discard(Intent.GOODBYE)
 
 
+def _never_mind(heard: Heard, low: str) -> None:
+    """A request taken back in the same breath ("could you send my son the details too? no,
+    never mind, I'll tell him myself") asks for nothing: only what is said after it counts."""
+    said = list(_NEVER_MIND.finditer(low))
+    if not said:
+        return
+    last = said[-1]
+    before, after = low[: last.start()], low[last.end() :]
+    for intent in _TAKEN_BACK:
+        pattern = _INTENT_PATTERNS[intent]
+        if intent in heard.intents and pattern.search(before) and not pattern.search(after):
+            heard.intents.discard(intent)
+    if heard.question and not re.search(r"\?", after) and "?" in before:
+        heard.question = False
+
+
 def _closes(low: str, match: re.Match[str]) -> bool:
     """Whether "that's it" (or "nothing else", "have a good day") closes the call; not after an
     amount: "thirty thousand on a home equity line, that's it" is all there is of it."""
@@ -120,8 +191,23 @@ def _closes(low: str, match: re.Match[str]) -> bool:
     )
 
 
+#: who the caller is to the one the letter was for: "it's addressed to my neighbor", "I live
+#: next door"
+_RELATION_TO_ADDRESSEE = re.compile(
+    r"\b(?:addressed|meant|sent) (?:to|for) my (neighbou?r|landlord|tenant|friend|roommate)\b|"
+    r"\b(?:my|our) (neighbou?r|landlord|tenant)'?s (?:letter|mail)\b|\b(?:i|we) live (next door)"
+    r"\b|\b(?:i'?m|i am) (?:the|a|his|her|their) (neighbou?r|landlord|tenant)\b"
+)
+_RELATION_NAMES = {"next door": "neighbor", "neighbour": "neighbor"}
+
+
 def _after_reading(heard: Heard, low: str, own_age: bool) -> None:
     """What only the facts together tell."""
+    if Intent.WRONG_PERSON in heard.intents and heard.relation is None:
+        related = _RELATION_TO_ADDRESSEE.search(low)
+        if related:
+            said = next(g for g in related.groups() if g)
+            heard.relation = _RELATION_NAMES.get(said, said)
     if Intent.WRONG_PERSON in heard.intents and own_age:
         # "I'm sixty-four. Sorry, that's my wife. I'm sixty.": the caller, about the spouse
         rest = re.sub(rf"that'?s my {_SPOUSE_WORDS}(?:'s age)?\b", " ", low)

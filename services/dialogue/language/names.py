@@ -49,6 +49,12 @@ _NICKNAME = re.compile(
 )
 #: after a name, not a last name: "Harlan Pruitt Junior", "Earl Tate Sr."
 _NAME_SUFFIXES = {"jr", "junior", "sr", "senior", "ii", "iii", "iv"}
+#: what follows a verb in "-ing" after "I'm" ("I'm standing in line", "I'm waiting."), not a
+#: last name ("i'm sterling moss")
+_DOING_AFTER = (
+    r"\s*(?:[,.!?;]|$|(?:in|at|on|to|for|with|by|around|here|there|out|up|down|over|a|an|the|my|"
+    r"our|your|this|that|about|right|now|and|but|so|because|outside|inside|home|back|through)\b)"
+)
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
@@ -96,7 +102,13 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     )
     if expect == Expect.NAME:
         # asked for the name: "Deb Novak, sixty-three, homeowner…"
-        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*[,.!?;]|\s*$)",)
+        # … with a middle name or initial ("Cyrus Vance Holt, seventy-eight"), after a word of
+        # assent ("Oh sure. Clarice Ng, I'm sixty-seven")
+        patterns += (
+            r"^(?i:(?:oh|well|sure|okay|ok|yes|yeah|alright|all right|right|of course|sorry|hi|"
+            r"hello)[,.!]?\s+)*([A-Z][a-z'’-]+)\s+(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
+            r"(?=\s*[,.!?;]|\s*$)",
+        )
     elif expect not in (Expect.LOCATION, Expect.ZIP):
         # a first and last name said on their own, whatever was asked: "Marisol Ferrer."
         patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$",)
@@ -114,6 +126,13 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
                     continue
             if _not_a_name(first) or (cased and not first[0].isupper()):
                 continue  # "I'm only kidding… I'm Gwen Tanner"
+            if (
+                re.fullmatch(r"[a-z]{3,}ing", first)
+                and re.match(r"i'?m\b|i am\b", match.group(0), re.IGNORECASE)
+                and not re.search(r"my name", text, re.IGNORECASE)
+                and re.match(_DOING_AFTER, text[match.end(1) :], re.IGNORECASE)
+            ):
+                continue  # "I'm standing in line", "I'm waiting on my son": doing, not a name
             if _is_place_name(f"{first} {last or ''}") or (
                 pattern.endswith("[.!]?$") and (not last or _not_a_name(last))
             ):

@@ -20,6 +20,11 @@ _LENDER_ROLE = (
     r"(?:reverse )?(?:mortgage |loan |home loan )?(?:loan officer|broker|lender|banker|"
     r"originator|loan (?:guy|person|specialist|processor))"
 )
+#: someone who works on a loan: "a fella", "a loan officer", "a nice lady"
+_HELPER = (
+    r"(?:nice |young |good )?(?:fella|fellow|guy|man|woman|lady|gal|gentleman|person|loan officer|"
+    r"officer|agent|rep|banker|advisor|adviser|contact)"
+)
 _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
         r"stop (?:calling|contacting|phoning|bothering)|don'?t (?:ever )?(?:call|contact|phone)"
@@ -29,7 +34,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"leave (?:me|us) alone"
     ),
     Intent.NOT_INTERESTED: re.compile(
-        r"not interested|no interest|don'?t (?:want|need) (?:it|one|a reverse|that|this|any)|"
+        r"not interested|no interest|don'?t (?:want|need) (?:it|one|a reverse|that|this|"
+        r"any(?!body|one|where|how|way))|"
         r"not for (?:me|us)|i'?ll pass|we'?ll pass|changed my mind|not something (?:i|we)|"
         # "I don't think it's for me", "I don't think I need it after all"
         r"(?:don'?t|do not) think (?:it'?s|it is|this is|this'?s|that'?s|that is|it would be|it'?d"
@@ -58,7 +64,17 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         # "Maybe in a few months."
         r"(?:^|[.,;!?]\s*)(?:maybe|perhaps|possibly|probably)(?: (?:call|try|check)(?: me| us)?"
         r"(?: back| again)?)? in (?:a few|a couple(?: of)?|several|two|three|six) (?:weeks|"
-        r"months)(?:\s*(?:or so|or two))?(?=\s*(?:[.,;!?]|$))"
+        r"months)(?:\s*(?:or so|or two))?(?=\s*(?:[.,;!?]|$))|"
+        # out and about right now: "I'm standing in line at the pharmacy right now"
+        r"\b(?:i'?m|we'?re|i am|we are) (?:standing |waiting |sitting |stuck )?(?:in (?:a |the )?"
+        r"(?:line|queue|checkout|car|traffic|waiting room|meeting)|at (?:the |a )?(?:\w+ )?(?:store"
+        r"|pharmacy|drugstore|doctor'?s?|dentist|bank|hospital|clinic|post office|airport|gym|mall|"
+        r"market|counter|office)|out (?:shopping|running errands|and about)|on the (?:road|bus|"
+        r"highway))\b[^.?!]{0,30}\b(?:right now|at the moment|just now)\b|"
+        # "it's just too early for us", "a bit too soon"
+        r"\btoo (?:early|soon) for (?:us|me)\b|\b(?:it'?s|it is|that'?s|that is|a bit|a little|"
+        r"just|way|still|much) too (?:early|soon)\b(?! (?:in the (?:morning|day)|to (?:apply|"
+        r"qualify|ask|call|tell|know|say)))"
     ),
     Intent.OTHER_LENDER: re.compile(
         r"already (?:working|talking|dealing|going|speaking) with|(?:have|got) (?:a|my own|our"
@@ -81,7 +97,41 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         # handling all this for us"
         rf"\b(?:is|works as) an? (?:{_LENDER_ROLE})\b.{{0,80}}(?<!not )(?<!n't )\b(?:handling|"
         r"doing|taking care of|working on|helping (?:us|me) with|setting up|processing) (?:all "
-        r"|all of )?(?:it|this|that|everything|things|the whole thing|the paperwork)\b"
+        r"|all of )?(?:it|this|that|everything|things|the whole thing|the paperwork)\b|"
+        # one under way: "we're already doing one", "I'm already getting a reverse mortgage"
+        r"\b(?:we'?re|i'?m|we are|i am) already (?:doing|getting|applying for|going through|in the "
+        r"middle of|working on|in the process of|taking out|closing on) (?:one|it|this|that|an? "
+        r"(?:reverse|hecm|loan)|the (?:reverse|loan|hecm))\b|\balready (?:got|have) (?:one|it) "
+        r"(?:going|in (?:process|the works)|under ?way|started)\b|"
+        # someone at their bank on it: "we've got a fella at our credit union handling it"
+        r"\b(?:(?:we|i)(?:'ve| have)? got|(?:we|i) have|there'?s) "
+        rf"(?:(?:a|an|our|my) (?:{_HELPER})|someone|somebody) (?:at|from|with|over at|down at) "
+        r"(?:my|our|the) (?:local )?(?:bank|credit union|lender|mortgage company|mortgage "
+        rf"office)\b|\b(?:a|the|our|my) (?:{_HELPER}) (?:at|from|with|over at|down at) (?:my|our|"
+        r"the) (?:local )?(?:bank|credit union|lender|mortgage company)\b[^.?!]{0,40}\b(?:handling"
+        r"|doing|working on|taking care of|helping (?:us|me)|processing|setting (?:it|this|that|"
+        r"everything) up)\b|"
+        # "my credit union already has it going", "our bank's going to do it"
+        r"\b(?:my|our) (?:own |local )?(?:bank|credit union|lender|broker|loan officer|mortgage "
+        r"(?:guy|person|company|broker))(?:'s| is| are)? (?:already|going to|gonna|will) "
+        r"(?:handl|do|help|work|set|process|tak|start|draw|got|ha(?:s|ve) (?:it|us|me|one|the))|"
+        # going with someone else: "we're going with a different company"
+        r"\b(?:go|going|went|gone|stick|sticking|stay|staying|signed(?: \w+){0,2}|approved|"
+        r"applied|started(?: \w+){0,2}) with (?:a different|some other|another) (?:company|lender|"
+        r"bank|broker|outfit|credit union|loan officer|mortgage company)\b|"
+        # theirs (or the family's) on it: "my loan officer at Chase is taking care of it", "my
+        # son's bank is setting it all up for us"
+        r"\b(?:my|our) (?:own |local |(?:son|daughter|kids|children|brother|sister)'?s )?(?:bank|"
+        r"credit union|lender|broker|loan officer|banker|mortgage (?:guy|person|company|broker))\b"
+        r"[^.?!]{0,30}?\b(?:is|are|'s|has been|have been) (?:already )?(?:handling|doing|taking "
+        r"care of|working on|processing|setting (?:it|this|that|everything|it all|all this) up)\b|"
+        # "we're in the middle of one with Wells Fargo"
+        r"\bin the (?:middle|process) of (?:one|it|that) (?:with|at|through)\b|"
+        # the loan is about to close: "closing's next month", "we close in two weeks"
+        r"(?:\b(?:our|my|the) |^|[.,;!?]\s*)closing(?:'s| is)? (?:scheduled |set )?(?:for |on |in |"
+        r"next|this)|"
+        r"\bwe(?:'re| are)? clos(?:e|ing) (?:on (?:it|the loan|the reverse mortgage) )?(?:next|this"
+        r"|in (?:a|two|three|a few|a couple))\b"
     ),
     Intent.HUMAN: re.compile(
         r"\b(?:talk|speak|speaking|chat|put me through) (?:to|with) (?:a |an |the |your |some )?"
@@ -103,7 +153,18 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"let'?s do (?:it|this)|(?<!when )(?<!once )(?<!until )(?<!till )(?<!if )(?<!not )"
         r"(?:i'?m|we'?re) ready\b(?! (?:to (?:hang up|go(?! ahead| forward)|leave|stop)|for "
         r"(?:bed|dinner)))|next step|get started|move forward|"
-        r"go ahead and|let'?s set|make an? (?:time|appointment)"
+        r"go ahead and|let'?s set|make an? (?:time|appointment)|"
+        # "I want to get this set up", "can you get me on the calendar?"
+        r"\bset (?:this|it all|all this|everything) up\b|\bget (?:this|it|that|one|something|me|us|"
+        r"things) (?:set up|scheduled|booked|on the (?:calendar|books|schedule))\b|"
+        # asking for a time: "do you have anything Tuesday at two?", "any openings Friday?"
+        r"\b(?:do|would|did|will) you (?:guys |folks |all )?(?:have|got) (?:anything|something|any"
+        r"(?:thing)? (?:open|available|free)|any (?:openings?|times?|slots?|availability|"
+        r"appointments?)|an? (?:opening|slot|time|appointment)|availability|openings?)(?: open| "
+        r"available| free| left)?\s+(?:on |for |at |this |next |in the |later |early )?(?:mon|tue|"
+        r"wed|thu|fri|sat|sun|tomorrow|today|morning|afternoon|evening|week|\d|one\b|two\b|three\b|"
+        r"four\b|five\b|ten\b|eleven\b|noon)|\bany (?:openings?|availability)\b|\bwhat (?:times|"
+        r"days|openings|slots) (?:do you have|are (?:open|available|there))"
     ),
     Intent.GOODBYE: re.compile(
         r"\b(?:bye|goodbye|good bye|bye bye|that'?s (?:all|it|everything)|that is (?:all|it)|"
@@ -113,8 +174,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.THANKS: re.compile(r"\bthank|\bappreciate"),
     Intent.EMAIL: re.compile(
-        r"\be-?mail\b|send (?:me |us )?(?:something|some information|information|info|it|the "
-        r"details|a brochure|details)|in writing|brochure|mail (?:me|us) (?:something|some)|"
+        r"\be-?mail\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|info|"
+        r"details|brochure|packet)|it)|in writing|brochure|mail (?:me|us) (?:something|some)|"
         r"read (?:about|up on) it first|look it over"
     ),
     Intent.CALLBACK: re.compile(
@@ -153,7 +214,26 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"\b(?:her|his|their) (?:" + "|".join(RELATIONS) + r"|grand\w+)s? (?:will|'ll|can|is going"
         r" to|handles|takes care of|does)\b(?: \w+)? (?:call|handle|handles|all (?:that|this|of "
         r"that|her|his)|her|his)\b|\b(?:he|she|they) (?:can|will|'ll|could) (?:call|phone|ring) "
-        r"(?:you|y'?all|you all|you guys|y'all)(?: back)? (?:herself|himself|themselves)"
+        r"(?:you|y'?all|you all|you guys|y'all)(?: back)? (?:herself|himself|themselves)|"
+        # mail for someone else: "I got a letter from you, but it isn't for me", "it's addressed
+        # to my neighbor", "it was meant for the people who lived here before"
+        r"\b(?:letter|mail|envelope|postcard|flyer|card|notice|mailer)s?\b[^.?!]{0,60}?\b(?:is(?:n'?t"
+        r"| not)|was(?:n'?t| not)|not) (?:really )?(?:for|addressed to|meant for|to) me\b|"
+        r"\b(?:addressed|meant|sent) (?:to|for) my (?:"
+        + "|".join(RELATIONS)
+        + r"|landlord|tenant)\b|"
+        r"\b(?:addressed|meant|sent|(?:it|that|this|letter|mail)(?:'s| is| was)) (?:to|for) (?:the "
+        r"(?:previous|old|former|last) (?:owners?|tenants?|residents?|people)|(?:the )?(?:people|"
+        r"folks|family|man|woman|lady|gentleman) (?:who|that) (?:used to live|lived) (?:here|there)"
+        r"|someone else|somebody else|(?:mr|mrs|ms|miss|mister)\b)|"
+        r"\b(?:(?:my|our) (?:neighbou?r|landlord|tenant)'?s|someone else'?s|somebody else'?s) "
+        r"(?:letter|mail)\b|"
+        # "the name on it isn't mine", "your mailer has the wrong name", "he doesn't live here
+        # anymore"
+        r"\bwrong name\b|\bname on (?:it|the (?:letter|envelope|mail\w*|card))(?:'s| is| was)"
+        r"(?:n'?t| not) (?:mine|me|right|ours)\b|\b(?:he|she|they) no longer lives? (?:here|there|"
+        r"at this address)\b|\b(?:he|she|they) (?:doesn'?t|don'?t|does not|do not) live (?:here|"
+        r"there|at this address) any ?more\b"
     ),
     Intent.HOLD_ON: re.compile(
         r"hold on|one (?:moment|minute|second|sec)|let me (?:get|grab|fetch|find) (?:him|her|"

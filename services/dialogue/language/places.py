@@ -88,8 +88,9 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
             len(run) == 5
             and (
                 expect in (Expect.ZIP, Expect.LOCATION)
-                # exactly five digits said one by one, not money: "Six oh six one eight."
-                or (bounded and expect not in (Expect.VALUE, Expect.BALANCE, Expect.SLOT))
+                # exactly five digits said one by one, not money (nobody says an amount digit by
+                # digit), whatever was asked: "Six oh six one eight.", "three two seven eight nine"
+                or (bounded and expect != Expect.SLOT)
                 or _ZIP_CUE.search(low[: run[0].start()])
                 or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
             )
@@ -98,6 +99,62 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
             used.append((run[0].start(), run[-1].end()))
             return
         run = [word] if word is not None and word.group() in _DIGIT_WORDS else []
+    _grouped_zip(heard, low, expect, used, raw)
+
+
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")  # fmt: skip
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+#: one group of a ZIP said in pieces: "forty-three", "oh", "nine", "eleven", "5"
+_ZIP_PIECE = (
+    rf"(?:(?:{'|'.join(_TENS_WORDS)})(?:[\s-]+(?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|"
+    rf"{'|'.join(_UNITS)}|zero|oh|\d{{1,3}})"
+)
+_ZIP_PIECES = re.compile(rf"\b{_ZIP_PIECE}(?:[\s,-]+{_ZIP_PIECE}){{1,4}}\b")
+
+
+def _grouped_zip(heard: Heard, low: str, expect: Expect, used: list[tuple[int, int]],
+                 raw: str) -> None:  # fmt: skip
+    """A ZIP said in pieces, where a ZIP is expected: "Columbus, Ohio, forty-three two oh
+    nine", "zip is ninety-eight one oh three" (not an age of forty-three)."""
+    for match in _ZIP_PIECES.finditer(low):
+        cued = (
+            expect in (Expect.ZIP, Expect.LOCATION)
+            or _ZIP_CUE.search(low[: match.start()])
+            or _after_place(raw, low, match.start())
+        )
+        digits = _zip_digits(match.group())
+        if cued and digits and len(digits) == 5 and not _MONEY_AFTER.match(low[match.end() :]):
+            heard.zip = digits
+            used.append(match.span())
+            return
+
+
+def _zip_digits(said: str) -> str | None:
+    """ "forty-three two oh nine" → "43209"; ``None`` if some piece is not a digit group."""
+    out = ""
+    words = re.findall(r"[a-z]+|\d+", said)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.isdigit():
+            out += word
+        elif word in _TENS_WORDS:
+            tens = str(_TENS_WORDS.index(word) + 2)
+            if i + 1 < len(words) and words[i + 1] in _UNITS:
+                out += tens + str(_UNITS.index(words[i + 1]) + 1)
+                i += 1
+            else:
+                out += tens + "0"
+        elif word in _TEENS:
+            out += str(_TEENS.index(word) + 10)
+        elif word in _DIGIT_WORDS:
+            out += _DIGIT_WORDS[word]
+        else:
+            return None
+        i += 1
+    return out
 
 
 def _after_place(raw: str, low: str, start: int) -> bool:

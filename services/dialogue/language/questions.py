@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from services.dialogue.language.heard import Heard, Intent
+from services.dialogue.language.vocabulary import STATES
 
 #: Objection topic → the knowledge-base query that answers it.
 OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
@@ -52,9 +53,72 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "what happens if I move out, sell the home or go into a nursing home",
     ),
+    # nobody comes to the house: the consultation is a phone call
+    "home_visit": (
+        re.compile(
+            r"(?:don'?t|do not|wouldn'?t) (?:want|like|need) (?:anybody|anyone|somebody|someone|"
+            r"people|strangers?|a (?:stranger|salesman|salesperson|broker|man|person|rep)|any "
+            r"(?:salesm[ae]n|strangers|brokers|people|visitors)|you(?: guys| people)?|him|her|them)"
+            r" (?:to )?(?:com(?:e|ing)|show(?:ing)? up|stop(?:ping)? by|drop(?:ping)? by|visit"
+            r"(?:ing)?)(?: out| over| by| in)?(?: to| at| into| inside)? (?:my|our|the) (?:house|"
+            r"home|place|door)|\bhome visits?\b|\b(?:nobody|no one|no salesm[ae]n|no strangers) "
+            r"(?:is )?(?:com(?:es|ing)|in) (?:in|into|to|over|out|inside)?\s*(?:my|our|the) "
+            r"(?:house|home|place)|\b(?:will|would|does|do|is) (?:someone|somebody|anyone|anybody|"
+            r"the broker|he|she|they|a broker|a man|a person) (?:have to |need to |going to |gonna "
+            r")?(?:come|be coming|show up|stop by|visit)(?: out| over| by)?(?: to| at)? (?:my|our|"
+            r"the) (?:house|home|place)|\b(?:have to|need to|do i have to) (?:let|have) "
+            r"(?:someone|somebody|anyone|anybody|a stranger|him|her|them) (?:in|into|over)|"
+            # "I'm not letting any salesman in my house", "I won't have strangers over"
+            r"\b(?:not|never|won'?t|don'?t|wouldn'?t) (?:be )?(?:let(?:ting)?|allow(?:ing)?|"
+            r"hav(?:e|ing)|invit(?:e|ing)) (?:anybody|anyone|somebody|someone|people|strangers?|"
+            r"salesm[ae]n|a (?:stranger|salesman|salesperson|broker)|any (?:\w+ )?(?:salesm[ae]n|"
+            r"salesman|salesperson|strangers?|brokers?|people|one)) (?:in(?:to|side)?|over|come|"
+            r"through)\b"
+        ),
+        "is the consultation by phone or does someone come to my home",
+    ),
 }
 #: Common question → knowledge-base query.
 QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    # who the broker is: "who would I be talking to?", "what's the broker's name?" (answered by
+    # the policy with the broker found for the caller, not from the knowledge base)
+    "broker": (
+        re.compile(
+            r"\bwho (?:would|will|am i going to|are we going to|do|'d|'ll) (?:i|we|be) ?(?:be )?"
+            r"(?:talk(?:ing)?|speak(?:ing)?|meet(?:ing)?|deal(?:ing)?|work(?:ing)?|chat(?:ting)?)"
+            r" (?:to|with)\b|\bwho(?:'s| is| would be| will be) (?:the|my|this|that|our) (?:broker|"
+            r"loan officer|specialist|person|advisor|adviser|expert|lender)\b|\bwho(?:'s| is)? "
+            r"(?:going to|gonna|would|will) (?:be )?(?:call(?:ing)?|talk(?:ing)? to|meet(?:ing)? "
+            r"with|speak(?:ing)? with) (?:me|us)\b|\b(?:what'?s|what is|what'?s) (?:the|his|her|"
+            r"their|my) (?:broker'?s? |loan officer'?s? )?name\b(?! again)|\bwhat (?:broker|"
+            r"company|lender) (?:would|will|is) (?:i|we|it|this)\b|\bname of (?:the|my) "
+            r"(?:broker|loan officer|person)"
+        ),
+        "who is the broker I would talk to",
+    ),
+    # where we work: "I'm not sure you even work in Ohio, do you?", "do you cover my area?"
+    # (answered by the policy: a broker is found for every state)
+    "area": (
+        re.compile(
+            # "do y'all cover Georgia?"
+            r"\b(?:cover|serve|service|do business in|work in|lend in|operate in) (?:all of |the "
+            r"state of )?(?:" + "|".join(STATES) + r")\b(?=[^.!]*\?)|"
+            r"(?:\b(?:do|does|can|would|will) (?:you|y'?all|your (?:company|people|brokers)|you "
+            r"guys|you folks|you all|equity connect)|\byou|\by'?all) (?:even |also |actually |"
+            r"still |really )?(?:work|operate|do business|serve|cover|lend|service|do (?:loans|"
+            r"these|them|reverse mortgages|business)|help (?:people|homeowners|folks|anyone|"
+            r"anybody)|have (?:brokers?|anyone|anybody|someone|somebody|people|offices?))"
+            r"(?: [\w']+){0,2}? (?:in|out in|up in|down in|around|near|out here|over here|up "
+            r"here|down here)\b(?!\s+(?:the )?(?:mornings?|afternoons?|evenings?|weekends?|winter|"
+            r"summer|spring|fall|person|writing)\b)|\b(?:cover|serve|service|work) (?:my|our|this|"
+            r"that|the) (?:[\w'-]+ ){0,2}?(?:state|area|town|city|county|region|neck of the woods|"
+            r"part of)\b|"
+            r"\bare (?:you|y'?all)(?: guys| folks| all)?(?: even| also)? "
+            r"(?:licensed|available|in|around|operating|working)(?: in| around| near)? (?:my|our|"
+            r"this|the) (?:state|area|neck of the woods|region|town|city|county)\b"
+        ),
+        "which states and areas do you serve",
+    ),
     # first: "do we have to pay taxes on the money we get?", "tax on the lump sum" ask about
     # the tax, not the upkeep or the payout
     "taxes": (
@@ -182,7 +246,7 @@ def _topic(heard: Heard, low: str) -> None:
     matched: list[str] = []
     for key, (pattern, _query) in OBJECTIONS.items():
         if pattern.search(low):
-            if key not in ("scam", "fees") and not worried:
+            if key not in ("scam", "fees", "home_visit") and not worried:
                 continue
             if key == "fees" and heard.mortgage_balance is not None and not heard.question:
                 continue

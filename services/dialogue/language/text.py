@@ -38,7 +38,11 @@ _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
     (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
+    (re.compile(r"\btoo\s+(hundred|thousand|million)\b", re.I), r"two \1"),
     (re.compile(r"\bmourning(s?)\b", re.I), r"morning\1"),
+    # "the mortgage is paid of": the f of "off" lost
+    (re.compile(r"\bpaid of\b(?!\s+(?:the|my|our|a|an|it|this|that|his|her|their|them|all|what|"
+                r"which|whom?|course)\b)", re.I), "paid off"),
     # a dropped g: "nothin' owed", "owe nothin", "I was studyin' on it"
     (re.compile(r"\b(noth|someth|anyth|everyth)in\b'?", re.I), r"\1ing"),
     (re.compile(r"\b([a-z]{3,}[^aeiou\W])in'(?=[\s,.!?;]|$)", re.I), r"\1ing"),

@@ -54,7 +54,9 @@ _NOT_NAMES = {
     "now", "today", "currently", "almost", "nearly", "around", "sixty", "seventy",
     "eighty", "ninety", "fifty", "forty", "like", "love", "want", "need", "have", "had",
     "worth", "paid", "owned", "maybe", "probably", "roughly", "only", "kidding", "joking",
-    "please",
+    "please", "for", "to", "by", "of", "as", "if", "then", "than", "do", "does", "did", "can",
+    "could", "would", "should", "how", "why", "when", "where", "which", "whose", "anything",
+    "something", "nothing", "everything", "writing", "name", "sounds", "works", "perfect",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
 #: words for a role or an office: never a caller's name ("this is the administrator")

@@ -15,10 +15,27 @@ _PAST_DAY = re.compile(
     r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
     r"works?|good|best)\b)"
 )
+_WORKDAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|"
+    r"thu|fri)s?"
+)
+#: days ruled out: "any day but Friday", "anything except Mondays or Tuesdays", "every day other
+#: than Wednesday", "not Fridays"
+_EXCLUDED = re.compile(
+    r"\b(?:any ?(?:day|time|weekday)|anything|whenever|every ?day|all week|weekdays?|the rest)"
+    r"(?: of the week)?(?: is fine| works| is good)?,?\s+(?:but|except|other than|besides|apart "
+    rf"from|save)\s+(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
+    rf"(?:on\s+)?{_DAY})*)\b"
+)
 _CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
 _MORNING = re.compile(
-    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|\bearly\b(?!\s+(?:afternoon|"
-    r"evening|one|on\b))"
+    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|"
+    # "early is best", not "too early for us", "she got off early", "an early retirement"
+    r"(?<!too )(?<!so )(?<!off )(?<!home )(?<!back )(?<!out )(?<!up )(?<!in )(?<!an )(?<!very )"
+    r"(?<!bit )(?<!way )(?<!still )(?<!it's )(?<!its )(?<!left )(?<!pretty )\bearly\b(?!\s+(?:"
+    r"afternoon|evening|one|on\b|retire\w*|for\b|to\b|days|stages?|yet|in the (?:year|month|"
+    r"week|process)|next|this|last))"
 )
 _AFTERNOON = re.compile(
     rf"afternoon|{_CLOCK}\s*pm\b|\bp\.m\.|after (?:noon|lunch)|later in the day|evening|after "
@@ -29,6 +46,15 @@ _GREETING = re.compile(
     r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a)[,!]?\s+)good (?:morning|"
     r"afternoon|evening|day)\b(?!\s+(?:works|is|would|for (?:me|us)|sounds|time|slot|suits))"
 )
+#: a time of today gone by, after what was done then: "I set up a consultation this morning",
+#: "I called earlier this afternoon", "we spoke yesterday morning"
+_PAST_TIME = re.compile(
+    r"\b(?:set (?:it |one |that |this )?up|made|booked|scheduled|called|rang|talked|spoke|went|"
+    r"came|saw|sent|received|mailed|left|heard|signed up|got (?:your|a|the|that) (?:letter|call|"
+    r"message|mail))\b[^.,;!?]{0,50}?\b("
+    r"?:earlier )?(?:this (?:morning|afternoon|evening)|earlier today|yesterday(?: morning| "
+    r"afternoon| evening)?|last night)\b"
+)
 _ANYTIME = re.compile(
     r"any ?time|either|doesn'?t matter|whenever|any day|whatever (?:works|is open)|"
     r"flexible|open|no preference"
@@ -38,9 +64,14 @@ _TIME_OF_DAY = re.compile(
     r"o'?clock)?\b"
 )
 _WORD_HOUR = re.compile(
-    r"\b(?:at|around|about|after)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"\b(?:at|around|about|after|before|by|till|until)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
     r"dollars|bucks|years|percent|of (?:them|us|those)|people|times))"
+)
+#: an hour in words said with "o'clock", whatever comes before: "closer to two o'clock"
+_OCLOCK = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[\s-]+(thirty|"
+    r"fifteen|forty.?five))?\s*o'?clock\b"
 )
 _ORDINALS = {
     "first": 0, "1st": 0, "number one": 0, "option one": 0, "second": 1, "2nd": 1,
@@ -57,6 +88,12 @@ _NOT_A_CHOICE = (
 )
 _EARLIER = re.compile(r"earlier|sooner|first available|soonest|early one|the one before")
 _LATER = re.compile(r"\blater one|the later|\blatter\b|second available")
+#: "the earlier one", "the later time": a slot picked whatever was asked
+_ONE = re.compile(
+    r"\b(?:earlier|later|early|late|sooner|first available|soonest) (?:one|time|slot)\b"
+)
+#: the slot nearest a time: "whichever is closer to two o'clock"
+_NEAREST = re.compile(r"\b(?:clos(?:e|er|est)|nearest|nearer|near) to\b|\bnearest\b|\bclosest\b")
 _EITHER = re.compile(r"either|whichever|doesn'?t matter|any of (?:them|those)|both (?:work|are)")
 _REJECT = re.compile(
     r"neither|none of (?:them|those)|something else|different (?:day|time)|other (?:days?|times?)"
@@ -66,6 +103,7 @@ _REJECT = re.compile(
 
 def _when(heard: Heard, low: str, expect: Expect) -> None:
     low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
+    low = _PAST_TIME.sub(" ", low)  # "I set it up this morning": a time gone by
     days: list[Weekday] = []
     for match in _WEEKDAY_RE.finditer(low):
         day = _WEEKDAYS[match.group(1)]
@@ -77,6 +115,12 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         days = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
     elif re.search(r"\bweekends?\b", low):
         days = [Weekday.SAT, Weekday.SUN]
+    excluded = list(_EXCLUDED.finditer(low))
+    if excluded:
+        # "any day but Monday… no, Wednesday. Any day but Wednesday": the days said last are
+        # out, every other weekday is in
+        out = {_WEEKDAYS[d] for d in _WEEKDAY_RE.findall(excluded[-1].group(1))}
+        days = [d for d in _WORKDAYS if d not in out]
     heard.days = days
     if _MORNING.search(low):
         heard.part_of_day = PartOfDay.MORNING
@@ -102,7 +146,7 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
             hour += 12  # "at 2" on a business call means the afternoon
         break
     if hour is None:
-        word = _WORD_HOUR.search(low)
+        word = _WORD_HOUR.search(low) or _OCLOCK.search(low)
         if word:
             hour = int(words_to_number(word.group(1)) or 0)
             minute = {"thirty": 30, "fifteen": 15}.get(
@@ -159,9 +203,11 @@ def _choice(heard: Heard, low: str, expect: Expect) -> None:
         )
     ):
         heard.choice = _ORDINALS[match.group(1)]
-    elif _EARLIER.search(low):
-        heard.choice = 0
-    elif _LATER.search(low):
+    elif heard.hour is not None and _NEAREST.search(low):
+        return  # "whichever is closer to two o'clock": the time said picks it
+    elif _EARLIER.search(low) and (expect == Expect.SLOT or _ONE.search(low)):
+        heard.choice = 0  # not "I made an appointment earlier today"
+    elif _LATER.search(low) and (expect == Expect.SLOT or _ONE.search(low)):
         heard.choice = 1
     elif expect == Expect.SLOT and _EITHER.search(low):
         heard.choice = 0

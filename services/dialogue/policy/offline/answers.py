@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from services.dialogue import functions as fn
-from services.dialogue.speech import lines
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Heard, Intent
 from services.dialogue.language.questions import kb_query
+from services.dialogue.language.vocabulary import STATES
+from services.dialogue.speech import lines
 
 #: a question with something to look up: a question word and at least a few words after it
 SUBSTANTIVE = re.compile(
@@ -18,6 +19,15 @@ SUBSTANTIVE = re.compile(
 )
 
 
+#: concerns the knowledge base has no set answer for in :data:`lines.OBJECTION_ANSWERS`
+MORE_OBJECTION_ANSWERS = {
+    "home_visit": (
+        "Nobody needs to come to your home: the consultation is a phone call with the broker, "
+        "and you can have family on the line too."
+    ),
+}
+
+
 async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) -> str | None:
     """Answer a question or an objection from the knowledge base, in one sentence."""
     if heard.objection:
@@ -25,7 +35,13 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
         query = kb_query(heard)
         if query:
             await fn.search_knowledge(turn, query, topic=heard.objection)
+        if heard.objection in MORE_OBJECTION_ANSWERS:
+            return MORE_OBJECTION_ANSWERS[heard.objection]
         return lines.OBJECTION_ANSWERS[heard.objection]
+    if heard.topic == "broker":
+        return await _who_the_broker_is(turn)
+    if heard.topic == "area" and heard.question:
+        return await _where_we_work(turn, heard)
     if only_topics and not heard.topic:
         return None
     query = kb_query(heard)
@@ -42,6 +58,31 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
     if heard.has(Intent.LEGAL_TAX):
         return lines.LEGAL_TAX  # advice for their own situation: a professional's job
     return lines.NO_ANSWER
+
+
+async def _who_the_broker_is(turn: Turn) -> str:
+    """ "Who would I be talking to?": the broker found for where the home is, by name."""
+    s = turn.state
+    if s.broker is None:
+        await fn.find_broker(turn)  # the home's place, else the area code's state, else default
+    if s.broker is None:
+        return "You'd be talking with a licensed reverse mortgage broker in your area."
+    company = f" with {s.broker.company}" if s.broker.company else ""
+    return f"You'd be talking with {s.broker.name}, a licensed reverse mortgage broker{company}."
+
+
+async def _where_we_work(turn: Turn, heard: Heard) -> str:
+    """ "Do you even work in Ohio?": a licensed broker is found for every state."""
+    s = turn.state
+    if s.broker is None:
+        await fn.find_broker(turn)
+    code = heard.state or s.facts.state
+    where = next((n.title() for n, c in STATES.items() if c == code), None) if code else None
+    return (
+        f"Yes, we do; we work with licensed brokers who help homeowners in {where}."
+        if where
+        else "Yes, we work with licensed brokers who help homeowners in your area."
+    )
 
 
 def _first_sentence(passage: str) -> str:

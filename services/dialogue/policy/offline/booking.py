@@ -7,16 +7,19 @@ offer of times depends on it too.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from contracts.calls import Node
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
-from services.dialogue.speech import lines
+from services.dialogue.absorb import preferred_days
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
+from services.dialogue.speech import lines
 from services.dialogue.speech.compose import when_words
+from services.dialogue.state import OfferedSlot
 
 _WEEKDAY_INDEX = {d: i for i, d in enumerate(Weekday)}
 
@@ -27,8 +30,9 @@ def asked(turn: Turn, expect: Expect) -> int:
 
 async def note_preference(turn: Turn, heard: Heard) -> None:
     s = turn.state
-    if heard.days:
-        s.preference_days = [d.value for d in heard.days]
+    days = preferred_days(turn, heard)
+    if days:
+        s.preference_days = days
     if heard.part_of_day:
         s.preference_part = heard.part_of_day.value
 
@@ -81,11 +85,24 @@ def pick_slot(turn: Turn, heard: Heard) -> str | None:
     for slot in offered:
         local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
         day = list(Weekday)[local.weekday()]
-        if heard.days and day in heard.days:
-            if heard.hour is None or heard.hour == local.hour:
+        # a day or two said picks the slot on it ("Tuesday, in the afternoon"), at the time or
+        # part of the day said; more days ("any day but Friday") say when, and pick nothing
+        if heard.days and len(heard.days) <= 2 and day in heard.days:
+            if (heard.hour is None or heard.hour == local.hour) and _fits_part(heard, local):
                 return slot.slot_id
         if heard.hour is not None and heard.hour == local.hour and not heard.days:
             return slot.slot_id
+    if heard.hour is not None and NEAREST.search(heard.text):
+        # "whichever is closer to two o'clock": the slot nearest that time, on the day said
+        wanted = heard.hour * 60 + (heard.callback.minute if heard.callback else 0)
+
+        def distance(slot: OfferedSlot) -> int:
+            local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
+            return abs(local.hour * 60 + local.minute - wanted)
+
+        on_day = [o for o in offered if not heard.days or _weekday(o) in heard.days]
+        if on_day:
+            return min(on_day, key=distance).slot_id
     if heard.part_of_day in (PartOfDay.MORNING, PartOfDay.AFTERNOON) and not heard.days:
         for slot in offered:
             local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
@@ -98,18 +115,45 @@ def pick_slot(turn: Turn, heard: Heard) -> str | None:
     return None
 
 
+def _fits_part(heard: Heard, local: datetime) -> bool:
+    if heard.part_of_day not in (PartOfDay.MORNING, PartOfDay.AFTERNOON):
+        return True
+    return (local.hour < 12) == (heard.part_of_day == PartOfDay.MORNING)
+
+
+def _weekday(slot: OfferedSlot) -> Weekday:
+    return list(Weekday)[slot.start.astimezone(ZoneInfo(slot.caller_timezone)).weekday()]
+
+
+#: a time to come near, not to match: "whichever is closer to two", "around ten or so"
+NEAREST = re.compile(
+    r"\b(?:clos(?:e|er|est)|nearest|nearer|near|around|about|whichever|either)\b", re.IGNORECASE
+)
+
+
 async def callback_step(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
     if heard.callback and await schedule_callback(turn, heard.callback):
         return None
     if heard.has(Intent.EMAIL):
-        await fn.request_email(turn, heard.email)
+        await send_email(turn, heard.email)
         return None
     if heard.no or heard.has(Intent.GOODBYE):
         await fn.end_call(turn, "bad_timing" if s.flags.bad_timing else "goodbye")
         return None
     s.expect = Expect.CALLBACK_TIME
     return lines.SORRY_AGAIN if not heard.silent else None
+
+
+async def send_email(turn: Turn, email: str | None) -> None:
+    """Information by email, to the address they said (or the one held from earlier)."""
+    s = turn.state
+    email = email or s.facts.email
+    if email and not s.flags.verified and s.lead_id and not s.lead_found:
+        # a caller new to us who gave no name: the lead was made by this very call and holds
+        # only what they tell us (the tools bound it verified), so their address can go on it
+        s.flags.verified = True
+    await fn.request_email(turn, email)
 
 
 async def schedule_callback(turn: Turn, when: CallbackWhen) -> bool:

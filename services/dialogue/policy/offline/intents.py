@@ -7,7 +7,6 @@ import re
 
 from contracts.calls import Node
 from services.dialogue import functions as fn
-from services.dialogue.speech import lines
 from services.dialogue.absorb import carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
@@ -18,7 +17,9 @@ from services.dialogue.policy.offline.booking import (
     note_preference,
     offer_slots_now,
     schedule_callback,
+    send_email,
 )
+from services.dialogue.speech import lines
 
 #: a request for a person, not just "someone to talk it over with" (that is the broker)
 EXPLICIT_PERSON = re.compile(
@@ -27,7 +28,10 @@ EXPLICIT_PERSON = re.compile(
 )
 NO_CALLBACK = re.compile(
     r"(?:don'?t|do not|no need to) (?:put me down for|schedule|set up|book|want|need) (?:a |any )?"
-    r"call ?backs?|no call ?backs?|(?:i'?ll|we'?ll) (?:call|reach out|get back)",
+    r"call ?backs?|no call ?backs?|(?:i'?ll|we'?ll) (?:call|reach out|get back)|"
+    # "I don't want to set a time", "we'd rather not pick a day"
+    r"(?:don'?t|do not|rather not|won'?t) (?:want to |need to )?(?:set|pick|schedule|choose|make|"
+    r"book) (?:a |any |up a )?(?:time|day|date)\b",
     re.IGNORECASE,
 )
 WRONG_NUMBER = re.compile(
@@ -133,11 +137,11 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         heard.email or s.facts.email or asked(turn, Expect.EMAIL) >= 2
     ):
         # the address they spelled (absorb stored it), or, asked twice, the one on file
-        await fn.request_email(turn, heard.email)
+        await send_email(turn, heard.email)
         return None
     if heard.has(Intent.EMAIL) and s.node not in (Node.WRONG_PERSON,) and s.expect != Expect.EMAIL:
         if heard.email or s.facts.email:
-            await fn.request_email(turn, heard.email)
+            await send_email(turn, heard.email)
             return None
         s.flags.email_pending = True  # ask() asks for the address
         return "Of course, I can have some information sent to you."
@@ -153,8 +157,23 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         answer = await inline_answer(turn, heard) if heard.question else None
         if s.flags.qualified:
             return await offer_slots_now(turn, heard) or answer
-        return answer or "I'd be glad to set that up; first, just a few quick questions."
+        return answer or READY_FIRST
+    if (
+        heard.has(Intent.BOOK)
+        and not s.flags.verified
+        and s.node in (Node.GREET, Node.VERIFY)
+        and not heard.intents & {Intent.WRONG_PERSON, Intent.HOLD_ON}
+    ):
+        # "do you have anything Tuesday at two? I want to get this set up": glad to, once we
+        # know who they are and that it fits (the day they said is kept for then)
+        await fn.mark_ready_to_book(turn)
+        await note_preference(turn, heard)
+        answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
+        return answer or READY_FIRST
     return None
+
+
+READY_FIRST = "I'd be glad to set that up; first, just a few quick questions."
 
 
 APPOINTMENT_INTENTS = frozenset(

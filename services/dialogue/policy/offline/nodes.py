@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from contracts.calls import Node
 from contracts.tools import PartOfDay
 from services.dialogue import functions as fn
-from services.dialogue.speech import lines
 from services.dialogue.absorb import carries_facts, gate_args
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
@@ -21,6 +20,7 @@ from services.dialogue.policy.offline.booking import (
     offer_slots_now,
     pick_slot,
 )
+from services.dialogue.speech import lines
 
 Handler = Callable[[Turn, Heard], Awaitable[str | None]]
 GATE_QUESTIONS = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
@@ -102,7 +102,9 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
         if heard.yes or heard.has(Intent.BOOK):
             await fn.mark_ready_to_book(turn)
             await note_preference(turn, heard)
-            return await offer_slots_now(turn, heard)
+            # "yes, but who's the broker?": the answer, then the times
+            answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
+            return await offer_slots_now(turn, heard) or answer
         if heard.has(Intent.UNSURE) and not PLACE_WORDS.search(heard.text):
             # unsure about meeting (not "I don't know the zip"): a call back, no pressure
             s.flags.wants_callback = True
@@ -123,7 +125,9 @@ async def on_objections(turn: Turn, heard: Heard) -> str | None:
     if heard.yes or heard.has(Intent.BOOK):
         await fn.mark_ready_to_book(turn)
         await note_preference(turn, heard)
-        return await offer_slots_now(turn, heard) if s.flags.qualified else None
+        answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
+        trouble = await offer_slots_now(turn, heard) if s.flags.qualified else None
+        return trouble or answer
     answer = await inline_answer(turn, heard)
     if answer:
         return answer
@@ -170,6 +174,8 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
     if s.expect in (Expect.PREFERENCE, Expect.ZIP) or heard.days or heard.part_of_day:
         await note_preference(turn, heard)
         if s.expect == Expect.PREFERENCE and not (heard.days or heard.part_of_day):
+            if carries_facts(heard):
+                return None  # "Three three one six five.": a fact, not "any time"; ask again
             s.preference_part = PartOfDay.ANY.value
         return await offer_slots_now(turn, heard)
     answer = await inline_answer(turn, heard)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from contracts.calls import Node
 from contracts.conversation import EndCall
 from services.dialogue import functions as fn
-from services.dialogue.speech import lines
 from services.dialogue.context import Turn
 from services.dialogue.graph import terminal
 from services.dialogue.language.heard import Expect
@@ -18,6 +17,7 @@ from services.dialogue.policy.offline.booking import (
     local_when,
     slots_line,
 )
+from services.dialogue.speech import lines
 
 
 def ask(turn: Turn) -> str | None:

@@ -7,7 +7,6 @@ import re
 
 from contracts.tools import PartOfDay
 from services.dialogue.absorb import absorb
-from services.dialogue.speech.chunker import split_sentences
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
 from services.dialogue.language.extract import understand
@@ -17,6 +16,7 @@ from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
 from services.dialogue.policy.offline.nodes import HANDLERS
 from services.dialogue.policy.offline.questions import ask, closing_line
+from services.dialogue.speech.chunker import split_sentences
 from services.dialogue.state import CallState
 
 
