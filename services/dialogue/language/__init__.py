@@ -3,7 +3,8 @@
 :func:`understand` (in :mod:`.extract`) reads one caller turn into a :class:`Heard`; each
 module reads one kind of fact (:mod:`.names`, :mod:`.ages`, :mod:`.money`, :mod:`.places`,
 :mod:`.gates`, :mod:`.when`, :mod:`.email`, :mod:`.questions`) from the shared words in
-:mod:`.vocabulary` and the intent table in :mod:`.patterns`.
+:mod:`.vocabulary` and the intent table in :mod:`.patterns` (another lender's words in
+:mod:`.lender`).
 """
 
 from services.dialogue.language.extract import understand

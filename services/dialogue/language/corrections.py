@@ -62,11 +62,42 @@ def _take_back(low: str) -> str:
             gap = low[e1:s2]
             if _TAKE_BACK.fullmatch(gap) and gap.strip(" .,;:!?…—–-"):
                 chars[s1:e1] = " " * (e1 - s1)
+                _carry_role(chars, low, numbers, (s1, e1), (e1, s2))
             elif _NOT_THAT.fullmatch(gap):
                 chars[s2:e2] = " " * (e2 - s2)
             elif _retracted(low, numbers, (s1, e1), (s2, e2)):
                 chars[s1:e1] = " " * (e1 - s1)
+                _carry_role(chars, low, numbers, (s1, e1), (e1, s2))
     return "".join(chars)
+
+
+def _carry_role(chars: list[str], low: str, numbers: list[tuple[float, int, int]],
+                first: tuple[int, int], gap: tuple[int, int]) -> None:  # fmt: skip
+    """The amount said after a correction is the one taken back: "we owe about three hundred.
+    no wait, that's the old number, it's about a hundred thirty now" is still what is owed, so
+    the correction is read as part of the sentence it corrects (its full stops become commas)
+    and its "it's about" no longer leans to the value."""
+    start = next((s for v, s, _ in numbers if s == first[0]), None)
+    if start is None:
+        return
+    before = re.split(r"[.!?;]", low[:start])[-1][-40:]
+    role = _money_role(before, strong=True)
+    tail = low[gap[0] : gap[1]]
+    if role is None or _money_role(tail, strong=True) is not None:
+        return
+    for i in range(*gap):
+        if chars[i] in ".!?;":
+            chars[i] = ","
+    if role != "value":
+        # "it's about" → "owe about": the same length, so every span read later still holds
+        word = "owe" if role == "balance" else "want"
+        for m in _WEAK_VALUE_WORDS.finditer(tail):
+            a, b = gap[0] + m.start(1), gap[0] + m.end(1)
+            chars[a:b] = list(word.ljust(b - a))
+
+
+#: "it's about": words that lean to the home value when nothing else says which amount
+_WEAK_VALUE_WORDS = re.compile(r"\b(it'?s )(?:about|around|maybe|probably)\b")
 
 
 def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int, int],

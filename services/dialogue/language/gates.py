@@ -32,7 +32,8 @@ _RENT = re.compile(
     r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
 )
 _OWN = re.compile(
-    r"\b(?:we|i) (?:do )?own\b|own (?:it|the (?:house|home|place)|our|my)|homeowners?\b|"
+    r"\b(?:we|i) (?:do )?own\b|own (?:it|the (?:house|home|place)|our|my)|"
+    r"homeowners?\b(?!'?s? (?:insurance|association|policy|exemption))|"
     r"in (?:my|our) name|paid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) )?"
     r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
     r"it|my|our|by|with)\b)|(?:my|our) (?:wife|husband|spouse|partner) "

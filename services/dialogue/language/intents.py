@@ -53,9 +53,17 @@ _CALLBACK_ASKED = re.compile(
 #: an appointment already made: "I made an appointment earlier", "I have a consultation
 #: Tuesday", "my appointment"
 _BOOKED_BEFORE = re.compile(
+    # (not asked for: "can I set up an appointment?", "could we have a meeting?")
+    r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!shall )(?<!may )(?<!do )(?<!did )"
     r"\b(?:i|we) (?:already |just )?(?:made|booked|scheduled|set up|have|had|got|'ve got) "
     r"(?:an?|my|the|our|that) (?:appointment|consultation|meeting)\b|\b(?:my|our) (?:appointment|"
-    r"consultation|meeting)\b|\b(?:i|we) (?:was|were) (?:booked|scheduled)\b"
+    r"consultation|meeting)\b|\b(?:i|we) (?:was|were) (?:booked|scheduled)\b|"
+    # said in the past: "I set something up with you the other day", "we lined up a time last
+    # week"
+    r"\b(?:i|we) (?:already )?(?:set|lined|made|booked|scheduled|got) (?:something|a time|one|it|"
+    r"that|an? (?:time|date|call)) (?:up )?(?:with (?:you|y'?all|your \w+) )?(?:already|the other "
+    r"day|last (?:week|time|month|\w+day)|yesterday|earlier|a (?:few|couple)(?: of)? days ago|"
+    r"(?:a )?(?:few|couple)(?: of)? (?:days|weeks) ago)\b"
 )
 #: someone else keeps something: "can my kids keep it?", "so they can keep it if they pay it
 #: off?" (the house, not the appointment)
@@ -111,6 +119,7 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         and not re.search(r"(?:don'?t|do not|no need to|not going to) cancel", low)
     ):
         intents.discard(Intent.KEEP)  # "cancel it, no need to keep it": the cancel counts
+    _not_ready(heard, low)
     if Intent.KEEP in intents and _OTHERS_KEEP.search(low):
         intents.discard(Intent.KEEP)  # "so they can keep it if they pay it off?": the house
     _never_mind(heard, low)
@@ -163,6 +172,31 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         # "I'm good" / "all set" only close the call when Barbara asked if there was more
         if not any(_closes(low, m) for m in _CLOSING.finditer(low)):
             intents.discard(Intent.GOODBYE)
+
+
+#: a meeting turned down for now: "I'm not ready to meet with anybody", "not ready to sign
+#: anything" ("… yet" leaves the door open: unsure, not a no)
+_NOT_READY = re.compile(
+    r"\bnot (?:really |quite )?ready (?:to|for) (?:meet|talk|speak|sit down|sign|commit|book|"
+    r"schedul|set (?:anything|something|it) up|make an? (?:appointment|decision)|an? "
+    r"(?:appointment|meeting|consultation)|any(?:thing|body|one)|do (?:anything|this|that|it|"
+    r"one))(?![^.?!]*\byet\b)"
+)
+
+
+def _not_ready(heard: Heard, low: str) -> None:
+    """ "Thanks, I understand it now. I'm not ready to meet with anybody": no to a meeting, not
+    a request for one; unless they ask for something else instead (an email, a call back)."""
+    said = _NOT_READY.search(low)
+    if not said:
+        return
+    rest = low[: said.start()] + " " + low[said.end() :]
+    if not _INTENT_PATTERNS[Intent.BOOK].search(rest):
+        heard.intents.discard(Intent.BOOK)
+    wants = {Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.HUMAN}
+    if not heard.intents & wants and "?" not in low:
+        heard.intents.discard(Intent.UNSURE)
+        heard.intents.add(Intent.NOT_INTERESTED)
 
 
 def _never_mind(heard: Heard, low: str) -> None:

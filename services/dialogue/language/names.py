@@ -20,11 +20,17 @@ _CALLING_ON_BEHALF = re.compile(
     r"\bcalling (?:for|on behalf of) (?:my|our) (neighbou?r|friend|client|patient|mom|mother|mum|"
     r"dad|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)\b(?! and (?:me|i)\b)"
 )
+#: the one to fetch, said from the other side: "she's my grandma, let me go get her"
+_IS_MY = re.compile(
+    r"\b(?:he|she)(?:'?s| is) my (mom|mother|mum|dad|father|grandma|grandmother|granny|nana|"
+    r"grandpa|grandfather|aunt|uncle|husband|wife|neighbou?r)\b"
+)
 _RELATIVE_OF = {
     "mom": "son or daughter", "mother": "son or daughter", "mum": "son or daughter",
     "dad": "son or daughter", "father": "son or daughter", "parents": "son or daughter",
     "grandma": "grandchild", "grandmother": "grandchild", "grandpa": "grandchild",
-    "grandfather": "grandchild", "aunt": "niece or nephew", "uncle": "niece or nephew",
+    "grandfather": "grandchild", "granny": "grandchild", "nana": "grandchild",
+    "aunt": "niece or nephew", "uncle": "niece or nephew",
     "husband": "wife", "wife": "husband", "neighbour": "neighbor", "client": "caregiver",
     "patient": "caregiver",
 }  # fmt: skip
@@ -55,6 +61,9 @@ _DOING_AFTER = (
     r"\s*(?:[,.!?;]|$|(?:in|at|on|to|for|with|by|around|here|there|out|up|down|over|a|an|the|my|"
     r"our|your|this|that|about|right|now|and|but|so|because|outside|inside|home|back|through)\b)"
 )
+#: when a name is what Barbara waits for (asked for, or someone is coming to the phone): a
+#: lowercase name after "this is" is a name ("yeah hello this is earl, earl whitfield")
+_NAME_ASKED = (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
@@ -76,6 +85,11 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     if relative and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
         # "my name's Kyle, I'm calling for my mom, she's right here": she is the one to hear
         heard.relation = _RELATIVE_OF.get(relative.group(1), "relative")
+        return
+    fetching = _IS_MY.search(low)
+    if fetching and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
+        heard.relation = _RELATIVE_OF.get(fetching.group(1), "relative")
+        heard.intents.add(Intent.WRONG_PERSON)
         return
     behalf = _CALLING_ON_BEHALF.search(low)
     if behalf:
@@ -121,7 +135,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             ):
                 nickname = nickname or match
                 continue
-            if _not_a_name(first) or (not first[0].isupper() and expect != Expect.NAME):
+            if _not_a_name(first) or (not first[0].isupper() and expect not in _NAME_ASKED):
                 if not re.search(r"my name", match.group(0), re.IGNORECASE):
                     continue
             if _not_a_name(first) or (cased and not first[0].isupper()):
@@ -196,7 +210,7 @@ def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, 
         last
         and not _not_a_name(last)
         and last.lower().strip(".") not in _NAME_SUFFIXES
-        and (last[0].isupper() or expect == Expect.NAME)
+        and (last[0].isupper() or expect in _NAME_ASKED)
     ):
         heard.last_name = _title(last)
     again = re.match(rf"[,.]?\s*{re.escape(first)}\s+([A-Za-z][A-Za-z'’-]+)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from services.dialogue.language.heard import Intent
+from services.dialogue.language.lender import OTHER_LENDER
 from services.dialogue.language.vocabulary import RELATIONS
 
 #: someone who looks after the homeowner: "I'm a home health aide for one of my clients"
@@ -14,16 +15,6 @@ _CARE_FOR = (
     r"(?:for|to|of|with) (?:(?:one of )?my (?:clients?|patients?)|(?:mrs|mr|ms|miss|mister|"
     r"missus)\b|her\b|him\b|them\b|an? (?:elderly|older|senior)|the (?:homeowner|owner|lady|"
     r"gentleman|woman|man|person|family))"
-)
-#: who makes loans: "a loan officer", "a mortgage broker", "a banker"
-_LENDER_ROLE = (
-    r"(?:reverse )?(?:mortgage |loan |home loan )?(?:loan officer|broker|lender|banker|"
-    r"originator|loan (?:guy|person|specialist|processor))"
-)
-#: someone who works on a loan: "a fella", "a loan officer", "a nice lady"
-_HELPER = (
-    r"(?:nice |young |good )?(?:fella|fellow|guy|man|woman|lady|gal|gentleman|person|loan officer|"
-    r"officer|agent|rep|banker|advisor|adviser|contact)"
 )
 _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
@@ -76,63 +67,7 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"just|way|still|much) too (?:early|soon)\b(?! (?:in the (?:morning|day)|to (?:apply|"
         r"qualify|ask|call|tell|know|say)))"
     ),
-    Intent.OTHER_LENDER: re.compile(
-        r"already (?:working|talking|dealing|going|speaking) with|(?:have|got) (?:a|my own|our"
-        r" own|another|my|our) (?:lender|broker|loan officer|mortgage (?:guy|person|company|"
-        r"broker))|another (?:company|lender|broker)|already have (?:someone|somebody|a lender|"
-        r"a broker|an? loan officer|a bank|a reverse mortgage|one in (?:process|the works))|"
-        r"in the (?:middle|process) of (?:a|an|my|our|the|getting a|doing a) (?:reverse|"
-        r"refinanc|loan|mortgage|hecm|application)|already (?:applied|signed up|started "
-        r"(?:one|a|the|an application))|(?:stick|stay|staying|sticking|go|going) with (?:my|our|"
-        r"the) (?:own |current |regular )?(?:bank|lender|broker|credit union|loan officer|"
-        r"mortgage (?:guy|person|company|broker))|(?:my|our) (?:own )?(?:bank|credit union|"
-        r"lender|broker|loan officer|financial (?:advisor|adviser|planner)|mortgage (?:guy|"
-        r"person|company|broker))(?:'s| is| are)(?: already)? (?:handling|helping|doing|taking "
-        r"care|working|setting|on it|processing)|(?:working|dealing|talking) with (?:my|our|"
-        r"another) (?:bank|credit union|lender|broker|loan officer)|"
-        # someone is already on it: "my son-in-law is a broker and he's already handling it"
-        r"\balready (?:handling|doing|working on|processing|setting up|taking care of) (?:a |an |"
-        r"the |our |my |this )?(?:reverse mortgage|hecm|loan|mortgage|application|refinanc\w*)|"
-        # a lender in the family on it: "my son-in-law is a loan officer … he's already
-        # handling all this for us"
-        rf"\b(?:is|works as) an? (?:{_LENDER_ROLE})\b.{{0,80}}(?<!not )(?<!n't )\b(?:handling|"
-        r"doing|taking care of|working on|helping (?:us|me) with|setting up|processing) (?:all "
-        r"|all of )?(?:it|this|that|everything|things|the whole thing|the paperwork)\b|"
-        # one under way: "we're already doing one", "I'm already getting a reverse mortgage"
-        r"\b(?:we'?re|i'?m|we are|i am) already (?:doing|getting|applying for|going through|in the "
-        r"middle of|working on|in the process of|taking out|closing on) (?:one|it|this|that|an? "
-        r"(?:reverse|hecm|loan)|the (?:reverse|loan|hecm))\b|\balready (?:got|have) (?:one|it) "
-        r"(?:going|in (?:process|the works)|under ?way|started)\b|"
-        # someone at their bank on it: "we've got a fella at our credit union handling it"
-        r"\b(?:(?:we|i)(?:'ve| have)? got|(?:we|i) have|there'?s) "
-        rf"(?:(?:a|an|our|my) (?:{_HELPER})|someone|somebody) (?:at|from|with|over at|down at) "
-        r"(?:my|our|the) (?:local )?(?:bank|credit union|lender|mortgage company|mortgage "
-        rf"office)\b|\b(?:a|the|our|my) (?:{_HELPER}) (?:at|from|with|over at|down at) (?:my|our|"
-        r"the) (?:local )?(?:bank|credit union|lender|mortgage company)\b[^.?!]{0,40}\b(?:handling"
-        r"|doing|working on|taking care of|helping (?:us|me)|processing|setting (?:it|this|that|"
-        r"everything) up)\b|"
-        # "my credit union already has it going", "our bank's going to do it"
-        r"\b(?:my|our) (?:own |local )?(?:bank|credit union|lender|broker|loan officer|mortgage "
-        r"(?:guy|person|company|broker))(?:'s| is| are)? (?:already|going to|gonna|will) "
-        r"(?:handl|do|help|work|set|process|tak|start|draw|got|ha(?:s|ve) (?:it|us|me|one|the))|"
-        # going with someone else: "we're going with a different company"
-        r"\b(?:go|going|went|gone|stick|sticking|stay|staying|signed(?: \w+){0,2}|approved|"
-        r"applied|started(?: \w+){0,2}) with (?:a different|some other|another) (?:company|lender|"
-        r"bank|broker|outfit|credit union|loan officer|mortgage company)\b|"
-        # theirs (or the family's) on it: "my loan officer at Chase is taking care of it", "my
-        # son's bank is setting it all up for us"
-        r"\b(?:my|our) (?:own |local |(?:son|daughter|kids|children|brother|sister)'?s )?(?:bank|"
-        r"credit union|lender|broker|loan officer|banker|mortgage (?:guy|person|company|broker))\b"
-        r"[^.?!]{0,30}?\b(?:is|are|'s|has been|have been) (?:already )?(?:handling|doing|taking "
-        r"care of|working on|processing|setting (?:it|this|that|everything|it all|all this) up)\b|"
-        # "we're in the middle of one with Wells Fargo"
-        r"\bin the (?:middle|process) of (?:one|it|that) (?:with|at|through)\b|"
-        # the loan is about to close: "closing's next month", "we close in two weeks"
-        r"(?:\b(?:our|my|the) |^|[.,;!?]\s*)closing(?:'s| is)? (?:scheduled |set )?(?:for |on |in |"
-        r"next|this)|"
-        r"\bwe(?:'re| are)? clos(?:e|ing) (?:on (?:it|the loan|the reverse mortgage) )?(?:next|this"
-        r"|in (?:a|two|three|a few|a couple))\b"
-    ),
+    Intent.OTHER_LENDER: OTHER_LENDER,
     Intent.HUMAN: re.compile(
         r"\b(?:talk|speak|speaking|chat|put me through) (?:to|with) (?:a |an |the |your |some )?"
         r"(?:real |live |actual |human )?(?:person|human|being|representative|rep|agent|operator|"

@@ -198,9 +198,10 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "upkeep": (
         re.compile(
-            r"property tax|homeowners? insurance|upkeep|repairs|maintenance(?! mode)|(?:still|"
+            r"property tax|homeowner'?s?'? insurance|upkeep|repairs|maintenance(?! mode)|(?:still|"
             r"have to|keep) pay(?:ing)? (?:the |my |our )?(?:taxes|insurance)|pay (?:the|my|our) "
-            r"taxes"
+            r"taxes|\bkeep(?:ing)? up (?:with )?(?:the |my |our )?(?:house |home )?(?:insurance|"
+            r"taxes|payments on the insurance)|\b(?:house|home|fire|hazard|flood) insurance\b"
         ),
         "do I still pay property taxes, homeowners insurance and upkeep",
     ),

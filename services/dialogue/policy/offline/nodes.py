@@ -224,6 +224,9 @@ async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
         if heard.no or heard.has(Intent.GOODBYE):
             await fn.end_call(turn, "goodbye")
             return None
+    if s.flags.waiting_for_person and not heard.silent:
+        # someone is on the line again, but no name was heard: ask, never say nothing
+        return "Hello, this is Barbara with Equity Connect; may I ask who I'm speaking with?"
     return None
 
 
