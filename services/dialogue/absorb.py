@@ -34,6 +34,9 @@ _PREFERENCE_CONTEXT = (Expect.PREFERENCE, Expect.BOOKING_OFFER, Expect.ZIP, Expe
 _NOT_A_PREFERENCE = (Expect.SLOT, Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER, Expect.GOOD_TIME,
                      Expect.WAITING, Expect.RIGHT_PERSON)  # fmt: skip
 
+#: intents about the appointment already booked: a day said with them names that one
+_ABOUT_THE_BOOKED_ONE = frozenset({Intent.CANCEL, Intent.KEEP, Intent.APPOINTMENT_QUERY})
+
 
 def takes_facts(heard: Heard) -> bool:
     """Whether the utterance is the caller's own to absorb (not silence, not someone else on
@@ -86,7 +89,11 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     elif gates and not f.verified and f.qualified is None:
         _fails_before_verified(s)
     await _other_facts(turn, heard)
-    if (heard.days or heard.part_of_day) and s.expect not in _NOT_A_PREFERENCE:
+    if (
+        (heard.days or heard.part_of_day)
+        and s.expect not in _NOT_A_PREFERENCE
+        and not (heard.intents & _ABOUT_THE_BOOKED_ONE and not heard.has(Intent.RESCHEDULE))
+    ):  # "cancel that thursday thing": the day of the appointment they have, not a wish
         if s.expect not in _PREFERENCE_CONTEXT and not heard.has(Intent.CALLBACK):
             # "any morning is fine": they are planning the meeting (even after a first "no")
             f.ready_to_book, f.booking_declined = True, False

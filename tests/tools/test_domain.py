@@ -21,7 +21,12 @@ from services.tools.domain.slots import (
     open_slots,
 )
 from services.tools.domain.timezones import caller_zone, say_time, state_zone
-from services.tools.domain.verification import address_matches, compare, name_matches
+from services.tools.domain.verification import (
+    address_matches,
+    compare,
+    first_name_matches,
+    name_matches,
+)
 from services.tools.kb.chunking import chunk_text, load_file
 from services.tools.settings import EmbedderKind, Settings
 from services.tools.store.brokers import BrokerRow
@@ -210,6 +215,19 @@ def test_names_match_despite_speech_to_text_spelling() -> None:
     assert name_matches("Halloway", "Holloway")
     assert name_matches("Brennan Cole", "Brennan-Cole")
     assert not name_matches("Kevin", "Margaret")
+
+
+def test_a_first_name_matches_its_short_form_or_its_start() -> None:
+    assert first_name_matches("Vince", "Vincent")
+    assert first_name_matches("bob", "Robert") and first_name_matches("Robert", "Bob")
+    assert first_name_matches("Peggy", "Margaret")
+    assert first_name_matches("Pat", "Patricia")
+    assert not first_name_matches("Al", "Alice")  # two letters are not enough
+    assert not first_name_matches("Bob", "Margaret")
+    assert not first_name_matches("Vincent", "Vince Russo")
+    said = {"first_name": "Vince", "last_name": "Russo"}
+    stored: dict[str, str | None] = {"first_name": "Vincent", "last_name": "Russo", "zip": None}
+    assert compare(said, stored).verified(stored)
 
 
 def test_addresses_match_on_house_number_and_street() -> None:

@@ -44,6 +44,61 @@ def name_matches(said: str, stored: str) -> bool:
     return _similar(a, b) >= NAME_SIMILARITY
 
 
+#: what callers call themselves → the names on records (both directions are checked)
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "bob": ("robert",), "rob": ("robert",), "bobby": ("robert",), "bert": ("robert", "albert"),
+    "bill": ("william",), "will": ("william",), "billy": ("william",), "liam": ("william",),
+    "dick": ("richard",), "rick": ("richard",), "rich": ("richard",), "jim": ("james",),
+    "jimmy": ("james",), "jamie": ("james",), "jack": ("john",), "johnny": ("john",),
+    "mike": ("michael",), "mick": ("michael",), "tom": ("thomas",), "tommy": ("thomas",),
+    "ted": ("edward", "theodore"), "ed": ("edward", "edwin", "edmund"), "eddie": ("edward",),
+    "ned": ("edward",), "chuck": ("charles",), "charlie": ("charles",), "hank": ("henry",),
+    "harry": ("henry", "harold"), "larry": ("lawrence",), "jerry": ("gerald", "jerome"),
+    "joe": ("joseph",), "joey": ("joseph",), "peggy": ("margaret",), "meg": ("margaret",),
+    "maggie": ("margaret",), "marge": ("margaret", "marjorie"), "betty": ("elizabeth",),
+    "beth": ("elizabeth",), "liz": ("elizabeth",), "betsy": ("elizabeth",),
+    "libby": ("elizabeth",), "bess": ("elizabeth",), "kate": ("katherine", "catherine"),
+    "kathy": ("katherine", "kathleen", "catherine"), "cathy": ("catherine",),
+    "kitty": ("katherine", "catherine"), "sue": ("susan", "suzanne"), "susie": ("susan",),
+    "patty": ("patricia",), "trish": ("patricia",), "peg": ("margaret",), "polly": ("mary",),
+    "molly": ("mary",), "mamie": ("mary",), "nancy": ("ann", "anne"), "annie": ("ann", "anne"),
+    "dot": ("dorothy",), "dottie": ("dorothy",), "debbie": ("deborah",), "deb": ("deborah",),
+    "sally": ("sarah",), "sadie": ("sarah",), "jenny": ("jennifer",), "jen": ("jennifer",),
+    "ginny": ("virginia",), "ginger": ("virginia",), "connie": ("constance",),
+    "fran": ("frances", "francis"), "frank": ("francis", "franklin"),
+    "al": ("albert", "alan", "alfred"),
+    "walt": ("walter",), "wally": ("walter",), "ray": ("raymond",), "ron": ("ronald",),
+    "ronnie": ("ronald",), "don": ("donald",), "donnie": ("donald",), "gene": ("eugene",),
+    "stan": ("stanley",), "stu": ("stuart",), "ken": ("kenneth",), "kenny": ("kenneth",),
+    "len": ("leonard",), "lenny": ("leonard",), "leo": ("leonard",), "vic": ("victor",),
+    "tony": ("anthony",), "andy": ("andrew",), "drew": ("andrew",), "greg": ("gregory",),
+    "gus": ("augustus", "august"), "fred": ("frederick", "alfred"), "freddie": ("frederick",),
+    "herb": ("herbert",), "sam": ("samuel", "samantha"), "ben": ("benjamin",),
+    "ernie": ("ernest",), "art": ("arthur",), "artie": ("arthur",), "dave": ("david",),
+    "davy": ("david",), "steve": ("steven", "stephen"), "matt": ("matthew",),
+    "pete": ("peter",), "phil": ("philip", "phillip"), "doug": ("douglas",), "marty": ("martin",),
+    "millie": ("mildred",), "midge": ("margaret",), "trudy": ("gertrude",), "gert": ("gertrude",),
+    "winnie": ("winifred",), "bea": ("beatrice",), "lou": ("louis", "louise"),
+    "lucy": ("lucille",), "birdie": ("bernice",), "bernie": ("bernard", "bernice"),
+}  # fmt: skip
+#: a name said as the start of the one on record ("Vince" for "Vincent") needs this many letters
+_PREFIX_LETTERS = 3
+
+
+def first_name_matches(said: str, stored: str) -> bool:
+    """A first name as said, by its common short form ("Bob" for "Robert", "Peggy" for
+    "Margaret") or the start of the one on record ("Vince" for "Vincent")."""
+    if name_matches(said, stored):
+        return True
+    a, b = _plain(said), _plain(stored)
+    if not a or not b or " " in a or " " in b:
+        return False
+    if b in _NICKNAMES.get(a, ()) or a in _NICKNAMES.get(b, ()):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= _PREFIX_LETTERS and len(long_) > len(short) and long_.startswith(short)
+
+
 def zip_matches(said: str, stored: str) -> bool:
     return re.sub(r"\D", "", said)[:5] == re.sub(r"\D", "", stored)[:5] != ""
 
@@ -68,7 +123,7 @@ def address_matches(said: str, stored: str) -> bool:
 
 
 _MATCHERS = {
-    "first_name": name_matches,
+    "first_name": first_name_matches,
     "last_name": name_matches,
     "address": address_matches,
     "zip": zip_matches,

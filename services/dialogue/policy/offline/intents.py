@@ -38,7 +38,17 @@ WRONG_NUMBER = re.compile(
     r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy)",
     re.IGNORECASE,
 )
-CANCEL_ANYWAY = re.compile(r"cancel|need|won'?t|don'?t want|go ahead|please", re.IGNORECASE)
+#: a "no" to "you'd like me to cancel it?" that still means cancel: "no, don't put me down for
+#: another day, just scratch it", "no need for it, take it off the books"
+CANCEL_ANYWAY = re.compile(
+    r"cancel|need|won'?t|don'?t want|go ahead|please|"
+    r"\b(?:scratch|kill|wipe|erase|delete|remove|get rid of) (?:it|the (?:appointment|"
+    r"meeting|consultation))\b(?! (?:as|like)\b)|\bcall (?:it|the whole thing) off\b|"
+    r"\btake (?:me|it) off (?:the|your) (?:calendar|schedule|books|list)\b|"
+    r"\b(?:don'?t|do not|no need to) (?:put me down|book|schedule|set up|make|reschedule)\b"
+    r"[^.?!]*\b(?:another|a new|a different|some other|other)\b",
+    re.IGNORECASE,
+)
 
 
 async def global_intents(turn: Turn, heard: Heard) -> str | None:
