@@ -10,6 +10,7 @@ import asyncio
 import base64
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from nats.js.errors import NotFoundError
 from contracts.base import Message
 from contracts.codec import encode
 from contracts.deadletter import DeadLetter, DeadLetterKind
+from contracts.observability.metrics import count_dead_letter
 from contracts.settings import Env
 from contracts.subjects import (
     ALL_CALLS,
@@ -157,11 +159,18 @@ async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec] | None = 
 
 
 async def publish_event(
-    js: JetStreamContext, subject: str, event: Message, *, ack_timeout: float = 5.0
+    js: JetStreamContext,
+    subject: str,
+    event: Message,
+    *,
+    ack_timeout: float = 5.0,
+    headers: Mapping[str, str] | None = None,
 ) -> PubAck:
-    """Publish to a stream with ``Nats-Msg-Id`` = ``event_id``: a repeat is de-duplicated."""
-    headers = {Header.MSG_ID: event.event_id, Header.CONTRACT: type(event).__name__}
-    return await js.publish(subject, encode(event), timeout=ack_timeout, headers=headers)
+    """Publish to a stream with ``Nats-Msg-Id`` = ``event_id``: a repeat is de-duplicated.
+    ``headers``: more headers (e.g. the trace context)."""
+    all_headers = {**(headers or {}), Header.MSG_ID: event.event_id,
+                   Header.CONTRACT: type(event).__name__}  # fmt: skip
+    return await js.publish(subject, encode(event), timeout=ack_timeout, headers=all_headers)
 
 
 def dead_letter_for(msg: Msg, consumer: str, kind: DeadLetterKind, reason: str) -> DeadLetter:
@@ -202,4 +211,5 @@ async def dead_letter(
     }
     await js.publish(dlq_subject(msg.subject), encode(letter), headers=headers)
     log.warning("dead letter on %s: %s", dlq_subject(msg.subject), kind.value)
+    count_dead_letter(consumer, kind.value)
     await msg.term()

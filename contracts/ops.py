@@ -20,3 +20,16 @@ class InstancePong(Message, kw_only=True, frozen=True):
     #: gateway is ready while its LiveKit worker is registered with the LiveKit server (False
     #: while it starts, reconnects or drains). Absent in older pongs: ready.
     ready: bool = True
+    #: Observability (issue 13); all optional, absent in older pongs. The port of the copy's
+    #: ``/health/live``, ``/health/ready`` and ``/metrics`` (the one it took when
+    #: ``EC_HTTP_PORT=0``).
+    http_port: int | None = None
+    #: Its consumers' lag, last sampled: messages pending + delivered and not yet acknowledged
+    #: (None: the copy has no JetStream consumer), and how many of those were redelivered.
+    consumer_lag: int | None = None
+    redelivered: int | None = None
+    #: Dead letters this copy published since it started.
+    dead_letters: int = 0
+    #: The newest warning or error it logged (redacted, one line) and when.
+    last_error: str | None = None
+    last_error_at: UtcDateTime | None = None

@@ -14,13 +14,15 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
 
 from contracts.base import new_id, utcnow
 from contracts.bus import connect, ensure_streams
-from contracts.codec import encode
+from contracts.observability.health import Health, observed
+from contracts.observability.http import observe
 from contracts.ops import InstancePong
 from contracts.subjects import OPS_PING, ops_ping
 
@@ -37,6 +39,8 @@ class Stats:
     in_flight: int = 0
     handled: int = 0
     ready: bool = True
+    #: heartbeats, readiness checks, sampled lag, HTTP port (contracts.observability.health)
+    health: Health = field(default_factory=Health, repr=False, compare=False)
 
     def pong(self) -> InstancePong:
         return InstancePong(
@@ -47,6 +51,7 @@ class Stats:
             in_flight=self.in_flight,
             handled=self.handled,
             ready=self.ready,
+            **observed(self.health),
         )
 
 
@@ -54,13 +59,27 @@ Stop = Callable[[], Awaitable[None]]
 Start = Callable[[NATS, Stats], Awaitable[Stop]]
 
 
-async def answer_presence(nc: NATS, stats: Stats) -> None:
-    async def reply(msg: Msg) -> None:
-        if msg.reply:
-            await nc.publish(msg.reply, encode(stats.pong()))
+def add_presence(broker: NatsBroker, stats: Stats) -> None:
+    """Declare the presence subscribers (``ops.ping``, ``ops.ping.<service>``) on ``broker``:
+    each answers with this copy's :class:`InstancePong`."""
+    for subject in (OPS_PING, ops_ping(stats.service)):
 
-    await nc.subscribe(OPS_PING, cb=reply)
-    await nc.subscribe(ops_ping(stats.service), cb=reply)
+        async def pong() -> Any:  # no return type: FastStream would convert it
+            return stats.pong()
+
+        pong.__name__ = f"presence_{subject.replace('.', '_')}"
+        broker.subscriber(subject, title=f"presence {subject}")(pong)
+
+
+async def answer_presence(nc: NATS, stats: Stats) -> NatsBroker:
+    """Answer presence pings on ``nc`` (a FastStream broker of their own, started; its
+    ``stop()`` stops answering, the connection's owner drains it)."""
+    from contracts.broker import ServiceBroker
+
+    broker = ServiceBroker(stats.service, connection=nc)
+    add_presence(broker, stats)
+    await broker.start()
+    return broker
 
 
 async def serve(service: str, nats_url: str, start: Start) -> None:
@@ -68,7 +87,9 @@ async def serve(service: str, nats_url: str, start: Start) -> None:
     nc = await connect(nats_url, service)
     stats = Stats(service=service)
     await ensure_streams(nc.jetstream())
+    unobserve = await observe(nc, stats, service)  # /health/live, /health/ready, /metrics
     stop = await start(nc, stats)
+    stats.health.started = True
     await answer_presence(nc, stats)
     log.info("%s %s ready", service, stats.instance_id)
     stopping = asyncio.Event()
@@ -79,6 +100,7 @@ async def serve(service: str, nats_url: str, start: Start) -> None:
         await stopping.wait()
     finally:
         log.info("%s %s stopping", service, stats.instance_id)
+        await unobserve()
         await stop()
         try:
             await nc.drain()

@@ -18,6 +18,10 @@ from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
 from services.ops.migrate import OWNERS, migrate, service_url
 from services.ops.stack import create_database
 
+# every service copy a test starts (in-process or a subprocess inheriting this environment)
+# serves /health and /metrics on a free port: no clash between copies or concurrent runs
+os.environ.setdefault("EC_HTTP_PORT", "0")
+
 
 @pytest.fixture(scope="session")
 def infra_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -41,6 +45,12 @@ def nats_url(infra_root: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def admin_db_url(infra_root: Path) -> Iterator[str]:
     """A migrated database of our own: a private cluster, or a fresh database in DATABASE_URL."""
+    yield from migrated_database(infra_root / "postgres")
+
+
+def migrated_database(root: Path) -> Iterator[str]:
+    """A private Postgres cluster under ``root`` (or a fresh database in ``DATABASE_URL``),
+    migrated; yields its admin URL and removes it afterwards."""
     external = os.environ.get("DATABASE_URL")
     if external:
         name = f"ec_test_{uuid.uuid4().hex[:8]}"
@@ -55,7 +65,7 @@ def admin_db_url(infra_root: Path) -> Iterator[str]:
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
         return
-    cluster = PostgresCluster(infra_root / "postgres")
+    cluster = PostgresCluster(root)
     port = free_port()
     cluster.start(port, fast=True)
     create_database(pg_url(port, "postgres"), "equity_connect")

@@ -166,4 +166,47 @@ async def test_serve_honours_ec_log_level(
         proc.send_signal(signal.SIGTERM)
         text, _ = await asyncio.wait_for(proc.communicate(), HANG_GUARD_S)
     assert proc.returncode == 0, text.decode()
-    assert (b" INFO " in text and b"ready" in text) == logs_info, text.decode()
+    assert (b'"level": "INFO"' in text and b"ready" in text) == logs_info, text.decode()
+
+
+@pytest.mark.slow
+async def test_serve_logs_json_lines_and_answers_http(nats_url: str, tmp_path: Path) -> None:
+    """`serve dialogue` with EC_HTTP_PORT=0: the pong names the port it took; /health/live,
+    /health/ready and /metrics answer there; every log line is one JSON object."""
+    import json
+    import urllib.request
+
+    from services.ops.presence import instances
+
+    env = cli_env(nats_url, "postgresql://unused@127.0.0.1:1/unused", tmp_path,
+                  EC_LOG_LEVEL="INFO", EC_DIALOGUE_POLICY="offline", EC_HTTP_PORT="0")  # fmt: skip
+    os.environ["NATS_URL"] = nats_url  # for instances() in this process
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.ops.cli", "serve", "dialogue", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+    def get(path: str) -> tuple[int, bytes]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
+            return answer.status, answer.read()
+
+    try:
+        for _ in range(HANG_GUARD_S * 10):
+            mine = [i for i in await instances("dialogue", wait=0.1) if i.pid == proc.pid]
+            if mine:
+                break
+        else:
+            raise AssertionError("the dialogue copy never answered")
+        port = mine[0].http_port
+        assert port, mine
+        assert (await asyncio.to_thread(get, "/health/live"))[0] == 200
+        status, body = await asyncio.to_thread(get, "/health/ready")
+        assert status == 200 and json.loads(body)["ready"] is True, body
+        status, body = await asyncio.to_thread(get, "/metrics")
+        assert status == 200 and b"# TYPE ec_turn_latency_seconds histogram" in body
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        text, _ = await asyncio.wait_for(proc.communicate(), HANG_GUARD_S)
+    assert proc.returncode == 0, text.decode()
+    lines = [json.loads(line) for line in text.decode().splitlines() if line.strip()]
+    assert any(r["msg"].endswith("ready") and r["service"] == "dialogue" for r in lines), lines

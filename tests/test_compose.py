@@ -278,6 +278,9 @@ def test_each_service_runs_a_real_command_and_health_check(
     assert test[:2] == ["CMD", "equity-connect"], test
     health = parse(test[2:])
     assert health.command == "health" and health.service == service_name, test
+    # readiness over HTTP: the copy in this container, on its own port (EC_HTTP_PORT)
+    assert health.http, f"{name}: the healthcheck asks /health/ready (`health --http`)"
+    assert service["healthcheck"].get("start_period"), f"{name}: time to start before retries"
 
 
 def test_the_migrate_job_migrates_then_seeds(rendered: dict[str, Any]) -> None:

@@ -126,3 +126,57 @@ def test_env_example_lists_every_variable_and_no_secret() -> None:
     for line in text.splitlines():
         if re.match(r"^[A-Z0-9_]*(KEY|SECRET|PASSWORD|TOKEN)=", line):  # a name ending so
             assert line.split("=", 1)[1] == "", f"a value for a secret in .env.example: {line}"
+
+
+def _deployments() -> list[dict[str, object]]:
+    docs: list[dict[str, object]] = []
+    for path in sorted((ROOT / "deploy/k8s").glob("*.yaml")):
+        docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return [d for d in docs if d.get("kind") == "Deployment"]
+
+
+def test_kubernetes_probes_use_each_copys_http_health_endpoints() -> None:
+    """Every service has a Deployment whose readiness is GET /health/ready and liveness GET
+    /health/live on the port its code listens on (EC_HTTP_PORT), scraped on /metrics."""
+    from contracts.observability.http import DEFAULT_PORTS
+    from services.ops import cli
+
+    found = {}
+    for deployment in _deployments():
+        pod = deployment["spec"]["template"]  # type: ignore[index]
+        (container,) = pod["spec"]["containers"]
+        args = cli.build_parser().parse_args(container["command"][1:])
+        assert container["command"][0] == "equity-connect" and args.command == "serve"
+        service = args.service
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
+        port = int(env["EC_HTTP_PORT"])
+        assert port == DEFAULT_PORTS[service], service
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["http"] == port, service
+        assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
+        notes = pod["metadata"]["annotations"]
+        assert notes["prometheus.io/port"] == str(port), service
+        assert notes["prometheus.io/path"] == "/metrics", service
+        grace = pod["spec"]["terminationGracePeriodSeconds"]
+        assert grace >= (1800 if service == "gateway" else 15), f"{service}: drain time"
+        found[service] = deployment
+    assert set(found) == set(DEFAULT_PORTS), sorted(found)
+
+
+def test_the_grafana_dashboard_shows_what_the_services_record() -> None:
+    import json
+
+    from contracts.observability import metrics
+
+    dashboard = json.loads((ROOT / "deploy/grafana/equity-connect.json").read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    used = set(re.findall(r"\b(ec_[a-z_]+)", " ".join(exprs)))
+    ours = {m.name for m in metrics.REGISTRY.collect() if m.name.startswith("ec_")}
+    exported = {f"{name}{suffix}" for name in ours
+                for suffix in ("", "_total", "_bucket", "_count", "_sum")}  # fmt: skip
+    assert used <= exported, f"the dashboard queries unknown metrics: {sorted(used - exported)}"
+    shown = {u.removesuffix("_total").removesuffix("_bucket").removesuffix("_count") for u in used}
+    assert ours <= shown, f"metrics without a panel: {sorted(ours - shown)}"
+    for text in exprs:
+        assert "call_id" not in text, "no per-call series"

@@ -18,6 +18,8 @@ from typing import Any
 
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
+from opentelemetry.context import Context
+from opentelemetry.trace import SpanKind, set_span_in_context
 
 from contracts import codec
 from contracts.base import Message, new_id
@@ -33,6 +35,7 @@ from contracts.conversation import (
 )
 from contracts.store import GetTemplate, Template, TemplateReply
 from contracts.subjects import Header, StoreQuery, call_subject, store_subject
+from contracts.telemetry import CALL_ID, call_span, inject, subject_template
 from contracts.tools import ToolInvoked
 
 log = logging.getLogger(__name__)
@@ -90,7 +93,8 @@ class CallBridge:
         self.tools: list[ToolInvoked] = []
         self._outcome_seen = asyncio.Event()
         self._subs: list[object] = []
-        self._outbox: asyncio.Queue[tuple[str, Message]] = asyncio.Queue()
+        self._outbox: asyncio.Queue[tuple[str, Message, dict[str, str]]] = asyncio.Queue()
+        self._trace_context: Context | None = None  # the call's trace, once started
         self._outbox_task: asyncio.Task[None] | None = None
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -120,11 +124,14 @@ class CallBridge:
 
     async def template(self, dialled: str | None) -> Template | None:
         """The call's template from persistence; None (→ defaults) if it cannot be had."""
+        headers: dict[str, str] = {}
+        self._trace(store_subject(StoreQuery.TEMPLATE), headers)
         try:
             msg = await self.nc.request(
                 store_subject(StoreQuery.TEMPLATE),
                 codec.encode(GetTemplate(dialled_number=dialled)),
                 timeout=2,
+                headers=headers or None,
             )
             reply: Any = codec.decode(msg.data, TemplateReply)  # type: ignore[arg-type]
         except Exception as err:
@@ -280,23 +287,41 @@ class CallBridge:
         """The caller's turn goes out at once (a core publish the CALLS stream captures: the
         dialogue's reply is its acknowledgement). Everything else for the record is published
         in order by a background task that waits for JetStream's ack and retries, so speech
-        never waits on it and nothing is dropped while the bus reconnects."""
+        never waits on it and nothing is dropped while the bus reconnects.
+
+        With tracing on, each publish is a span of the call's trace (the first message of the
+        call — the template request, else ``started`` — begins it, inside LiveKit's session
+        span when there is one) and its ``traceparent`` goes in the headers, so every
+        service's work on the call joins that trace."""
         subject = call_subject(self.call_id, event)
+        headers = {Header.MSG_ID: message.event_id}
+        self._trace(subject, headers)
         if event == "turn":
-            await self.nc.publish(subject, codec.encode(message),
-                                  headers={Header.MSG_ID: message.event_id})  # fmt: skip
+            await self.nc.publish(subject, codec.encode(message), headers=headers)
             return
         if self._outbox_task is None:
             self._outbox_task = asyncio.create_task(self._drain_outbox())
-        self._outbox.put_nowait((subject, message))
+        self._outbox.put_nowait((subject, message, headers))
+
+    def _trace(self, subject: str, headers: dict[str, str]) -> None:
+        template = subject_template(subject)
+        with call_span("gateway", f"{template} publish", parent=self._trace_context,
+                       kind=SpanKind.PRODUCER, attributes={"messaging.system": "nats",
+                       "messaging.destination.name": template, CALL_ID: self.call_id},
+                       ) as span:  # fmt: skip
+            if span is None:
+                return
+            if self._trace_context is None:
+                self._trace_context = set_span_in_context(span)
+            inject(headers)
 
     async def _drain_outbox(self) -> None:
         js = self.nc.jetstream()
         while True:
-            subject, message = await self._outbox.get()
+            subject, message, headers = await self._outbox.get()
             for attempt in range(50):
                 try:
-                    await publish_event(js, subject, message, ack_timeout=2)
+                    await publish_event(js, subject, message, ack_timeout=2, headers=headers)
                     break
                 except Exception as err:
                     if attempt == 49:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ from livekit.agents import NOT_GIVEN, AgentServer, NotGivenOr
 from nats.aio.client import Client as NATS
 
 from contracts.bus import connect, ensure_streams
+from contracts.observability import logs
+from contracts.observability.http import observe
 from contracts.ops import InstancePong
 from contracts.runtime import Stats, answer_presence
 
@@ -43,10 +46,13 @@ class WorkerStats(Stats):
 
     worker: GatewayServer | None = field(default=None, repr=False, compare=False)
 
-    def pong(self) -> InstancePong:
+    def refresh(self) -> None:
         if self.worker is not None:
             self.in_flight = self.worker.calls_in_progress()
             self.ready = self.worker.registered()
+
+    def pong(self) -> InstancePong:
+        self.refresh()
         return super().pong()
 
 
@@ -58,6 +64,7 @@ class GatewayServer(AgentServer):
         self.nats_url = nats_url
         self.stats = WorkerStats(service=SERVICE, ready=False, worker=self)
         self._nc: NATS | None = None
+        self._unobserve: Callable[[], Awaitable[None]] | None = None
         self._running = False  # AgentServer.run() entered
         self._started = False
         self._registered_once = False
@@ -96,10 +103,14 @@ class GatewayServer(AgentServer):
             await self._stop_answering()
 
     async def _answer(self) -> None:
+        logs.redact_handlers()  # LiveKit's CLI set up its own log handlers: redact them too
         nc = await connect(self.nats_url, SERVICE)
         try:
             await ensure_streams(nc.jetstream())
             await answer_presence(nc, self.stats)
+            # /health/live, /health/ready (registered with LiveKit, bus up) and /metrics
+            self._unobserve = await observe(nc, self.stats, SERVICE)
+            self.stats.health.started = True
         except BaseException:
             await nc.close()
             raise
@@ -110,6 +121,9 @@ class GatewayServer(AgentServer):
         nc, self._nc = self._nc, None
         if nc is None:
             return
+        unobserve, self._unobserve = self._unobserve, None
+        if unobserve is not None:
+            await unobserve()
         log.info("gateway %s stopping", self.stats.instance_id)
         try:
             await asyncio.wait_for(nc.close(), 5)

@@ -14,6 +14,9 @@ class Settings:
     nats_url: str
     agent_name: str = "inbound-agent"
     timing: Timing = field(default_factory=Timing)
+    #: the LiveKit worker's own Prometheus endpoint (``lk_agents_*`` and, from the worker's
+    #: main process, everything in the default registry); None: off
+    prometheus_port: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -22,6 +25,10 @@ class Settings:
         return cls(
             nats_url=e.require("NATS_URL"),
             agent_name=e.text("EC_GATEWAY_AGENT_NAME", "inbound-agent"),
+            prometheus_port=(
+                e.integer("EC_GATEWAY_PROMETHEUS_PORT", 0, low=1, high=65535)
+                if e.raw("EC_GATEWAY_PROMETHEUS_PORT") else None
+            ),
             timing=Timing(
                 filler_after_s=e.number(
                     "EC_GATEWAY_FILLER_MS", d.filler_after_s * 1000, low=1

@@ -15,6 +15,7 @@ from livekit.agents import AgentSession, JobContext
 from contracts.base import new_call_id
 from contracts.bus import connect
 from contracts.calls import EndReason
+from contracts.telemetry import tracer_provider
 from services.agent_gateway import metadata, plugins
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import APOLOGY, CallBridge, Reply
@@ -34,7 +35,20 @@ async def _nats(url: str) -> Any:
     return nc
 
 
+def join_traces() -> None:
+    """With tracing on (``OTEL_*``, see contracts.telemetry), LiveKit's own spans (session,
+    turns, speaking) go to the gateway's tracer provider — without conversation content
+    (``allow_pii=False``) — and a call's bus messages continue the same trace."""
+    provider = tracer_provider("gateway")
+    if provider is not None and not _bus.get("traced"):
+        from livekit.agents import telemetry
+
+        telemetry.set_tracer_provider(provider, allow_pii=False)
+        _bus["traced"] = True
+
+
 async def entrypoint(ctx: JobContext, settings: Settings) -> None:
+    join_traces()  # a job process of its own
     bridge: CallBridge | None = None
     session: AgentSession | None = None
     control: LiveKitControl | None = None
@@ -117,7 +131,9 @@ async def _fail(
 
 
 def server(settings: Settings) -> GatewayServer:
-    app = GatewayServer(settings.nats_url)
+    join_traces()
+    options = {"prometheus_port": settings.prometheus_port} if settings.prometheus_port else {}
+    app = GatewayServer(settings.nats_url, **options)
     # each call runs in a job process started by pickling the entrypoint: a module-level
     # function (with its settings), never a closure
     app.rtc_session(functools.partial(entrypoint, settings=settings),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
 
+from contracts.broker import ServiceBroker, keep_alive_middleware
+from contracts.observability.health import watch_pull_consumers
 from contracts.runtime import Stats, Stop
 from contracts.settings import Env
 from services.dialogue.adapters.bus import BusPublisher, BusStore, BusTools
@@ -107,24 +109,31 @@ async def start(
 ) -> Stop:
     over = overrides or Overrides()
     js = nc.jetstream()
+    broker = ServiceBroker(
+        "dialogue",
+        connection=nc,
+        middlewares=[keep_alive_middleware(settings.intake.keep_alive_period)],
+    )
     kv = await ensure_bucket(js, settings.kv_bucket, settings.kv_ttl_s, settings.replicas)
     llm = over.llm or build_llm(settings.llm_env)
     deps = Deps(
-        tools=over.tools or BusTools(nc, settings.tuning.tool_timeout),
-        store=over.store or BusStore(nc),
+        tools=over.tools or BusTools(broker, settings.tuning.tool_timeout),
+        store=over.store or BusStore(broker),
         states=KvStates(kv),
-        publisher=over.publisher or BusPublisher(nc, js),
+        publisher=over.publisher or BusPublisher(broker, js),
         clock=over.clock or SystemClock(),
         llm=llm,
         llm_env=dict(settings.llm_env),
         tuning=settings.tuning,
     )
     dialogue = Dialogue(deps, on_timing=over.on_timing)
-    intake = Intake(nc, dialogue, stats, settings.intake)
-    await intake.start()
+    intake = Intake(dialogue, stats, settings.intake)
+    await intake.register(js, broker)
+    await broker.start()
+    watch_pull_consumers(broker, stats.health)  # fetches beat the readiness heartbeat
 
     async def stop() -> None:
-        await intake.stop()
+        await broker.stop()  # stop taking work; turns in progress finish (up to 5 s)
         if isinstance(llm, OpenAiLlm):
             await llm.close()
 

@@ -25,6 +25,8 @@ from contracts.calls import (
     EndReason,
 )
 from contracts.conversation import CallerTurn, EndCall, ReplyChunk, ReplyInterrupted, Transfer
+from contracts.observability import metrics
+from contracts.observability.logs import bind_call
 from contracts.subjects import call_subject
 from services.dialogue.context import Deps, Turn
 from services.dialogue.language.patterns import STOP_CALLING
@@ -102,9 +104,11 @@ class Dialogue:
 
     async def on_started(self, event: CallStarted, delivery: Delivery) -> None:
         received = self.deps.clock.monotonic()
+        bind_call(event.call_id)  # log records carry the call id
         existing = await self.deps.states.load(event.call_id)
         if existing is not None:
             return  # greeted already (a redelivery)
+        metrics.ACTIVE_CALLS.inc()
         state = initial_state(event)
         reply_id = f"rpl_greet_{event.call_id}"
         already = await self._already(event.call_id, reply_id, delivery)
@@ -135,6 +139,7 @@ class Dialogue:
 
     async def on_turn(self, event: CallerTurn, delivery: Delivery) -> None:
         received = self.deps.clock.monotonic()
+        bind_call(event.call_id)  # log records carry the call id
         if event.tentative:
             return  # preemptive turns run no effects; the confirmed turn follows
         loaded = await self._load_or_wait(event.call_id)
@@ -219,6 +224,7 @@ class Dialogue:
         again; a turn it answers resets the count."""
         deps = self.deps
         deps.llm_failures += 1
+        metrics.LLM_OFFLINE_FALLBACKS.inc()
         if deps.llm_failures >= deps.tuning.llm_failed_turns:
             deps.llm_down_until = deps.clock.monotonic() + deps.tuning.llm_cooldown
             log.warning("LLM failed %d turns in a row: offline policy for %.0f s",
@@ -255,6 +261,8 @@ class Dialogue:
         if loaded is None:
             return
         state, _ = loaded
+        if not state.ended:
+            metrics.ACTIVE_CALLS.dec()
         if not state.outcome_published:
             await self._record_outcome(state, event.reason)
 
@@ -269,6 +277,7 @@ class Dialogue:
 
     async def _record_outcome(self, state: CallState, end_reason: EndReason | None = None) -> None:
         event = outcome_event(state, end_reason)
+        metrics.CALL_OUTCOMES.labels(event.outcome.value).inc()
         state.outcome = event.outcome.value
         state.outcome_published = True
         await self.deps.publisher.event(call_subject(state.call_id, "outcome"), event)
@@ -325,5 +334,9 @@ class Dialogue:
                 continue
 
     def _timing(self, kind: str, received: float, reply: ReplyStream) -> None:
+        if reply.first_chunk_at is not None:
+            seconds = max(reply.first_chunk_at - received, 0)
+            metrics.TURN_LATENCY.labels(kind).observe(seconds)
+            log.debug("%s: first reply chunk after %.1f ms", kind, seconds * 1000)
         if self.on_timing is not None and reply.first_chunk_at is not None:
             self.on_timing(kind, received, reply.first_chunk_at)

@@ -1,15 +1,20 @@
-"""Turn intake: one durable pull consumer on the CALLS stream, shared by every dialogue copy.
+"""Turn intake: one durable pull consumer on the CALLS stream, shared by every dialogue copy,
+consumed by a FastStream pull subscriber (declared in :meth:`Intake.register`).
 
 Filtered to ``calls.*.started|turn|interrupted|ended``; each message goes to one copy. While a
-turn runs the copy sends in-progress acks; if it dies, the short ``ack_wait`` hands the turn to
-another copy in about a second. A malformed message is dead-lettered and terminated; the
-service keeps going. Every copy also listens (core, no queue) to interruptions and hang-ups so
-that whichever copy is generating the reply stops at once.
+turn runs the copy sends in-progress acks (:func:`contracts.broker.keep_alive_middleware`); if
+it dies, the short ``ack_wait`` hands the turn to another copy in about a second. A malformed
+message is dead-lettered and terminated (:class:`contracts.broker.DeadLetters`); the service
+keeps going. Every copy also listens (core, no queue) to interruptions and hang-ups so that
+whichever copy is generating the reply stops at once.
+
+Ack policy: manual. Acked after the handler succeeded; a failed handler is nacked with a delay
+(redelivered up to ``max_deliver`` times), then dead-lettered — a failed caller turn with an
+apology, never silence.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,14 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import nats.errors
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
+from faststream import AckPolicy as Ack
+from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats.annotations import NatsMessage
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from contracts import codec
-from contracts.bus import dead_letter
+from contracts.broker import Malformed, Unhandled, contract_decoder, publish_dead_letter
 from contracts.calls import CallEnded, CallStarted
 from contracts.conversation import CallerTurn, ReplyInterrupted
 from contracts.deadletter import DeadLetterKind
@@ -47,6 +51,7 @@ SUBJECTS = [every_call(event) for event in EVENTS]
 @dataclass(frozen=True)
 class IntakeConfig:
     durable: str = DURABLE
+    #: messages asked for per fetch (the fetch returns at once with what is there)
     pull_loops: int = 4
     max_in_flight: int = 512
     ack_wait: float = 1.0
@@ -67,6 +72,10 @@ class IntakeConfig:
             max_waiting=4096,
         )
 
+    @property
+    def keep_alive_period(self) -> float:
+        return max(self.ack_wait / 3, 0.05)
+
 
 async def ensure_consumer(js: JetStreamContext, config: IntakeConfig) -> None:
     """Create the shared durable consumer, or bring an existing one up to date."""
@@ -76,19 +85,18 @@ async def ensure_consumer(js: JetStreamContext, config: IntakeConfig) -> None:
         log.warning("consumer %s not updated: %s", config.durable, err.description)
 
 
+def _contract(subject: str) -> type:
+    try:
+        return EVENTS[parse_call_subject(subject)[1]]
+    except (ValueError, KeyError) as err:
+        raise Unhandled(str(err)) from err
+
+
 class Intake:
-    def __init__(self, nc: NATS, dialogue: Dialogue, stats: Stats, config: IntakeConfig) -> None:
-        self._nc = nc
-        self._js = nc.jetstream()
+    def __init__(self, dialogue: Dialogue, stats: Stats, config: IntakeConfig) -> None:
         self._dialogue = dialogue
         self._stats = stats
         self._config = config
-        self._slots = asyncio.Semaphore(config.max_in_flight)
-        self._loops: list[asyncio.Task[None]] = []
-        self._work: set[asyncio.Task[None]] = set()
-        self._subs: list[Any] = []
-        self._core: list[Subscription] = []
-        self._running = False
         self._handlers: dict[CallEventName, Callable[[Any, Delivery], Awaitable[None]]] = {
             CallEventName.STARTED: dialogue.on_started,
             CallEventName.TURN: dialogue.on_turn,
@@ -96,105 +104,47 @@ class Intake:
             CallEventName.ENDED: dialogue.on_ended,
         }
 
-    async def start(self) -> None:
-        await ensure_consumer(self._js, self._config)
-        self._core.append(await self._nc.subscribe(every_call("interrupted"), cb=self._on_barge_in))
-        self._core.append(await self._nc.subscribe(every_call("ended"), cb=self._on_barge_in))
-        self._running = True
-        for _ in range(self._config.pull_loops):
-            sub = await self._js.pull_subscribe_bind(
-                durable=self._config.durable, stream=CALLS_STREAM
-            )
-            self._subs.append(sub)
-            self._loops.append(asyncio.create_task(self._pull(sub)))
+    async def register(self, js: JetStreamContext, broker: NatsBroker) -> None:
+        """The shared durable consumer (created or updated), its subscriber, and the core
+        subscribers for barge-ins, on ``broker``."""
+        await ensure_consumer(js, self._config)
+        broker.subscriber(
+            "calls.*.*",  # the consumer's filter subjects narrow it to EVENTS
+            stream=JStream(CALLS_STREAM, declare=False),
+            durable=self._config.durable,
+            config=self._config.consumer(),
+            pull_sub=PullSub(batch_size=self._config.pull_loops, timeout=5.0),
+            max_workers=self._config.max_in_flight,
+            ack_policy=Ack.MANUAL,
+            decoder=contract_decoder(_contract),
+            title="dialogue intake",
+        )(self._on_event)
+        for event in (CallEventName.INTERRUPTED, CallEventName.ENDED):
+            broker.subscriber(
+                every_call(event),
+                no_reply=True,  # a stream subject: never answer into a publisher's ack inbox
+                decoder=contract_decoder(EVENTS[event], lenient=True),
+                title=f"barge-in {event.value}",
+            )(self._on_barge_in)
 
-    async def stop(self, grace: float = 5.0) -> None:
-        """Stop taking work, let turns in progress finish (unacked ones go to another copy)."""
-        self._running = False
-        for task in self._loops:
-            task.cancel()
-        for task in self._loops:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if self._work:
-            await asyncio.wait(self._work, timeout=grace)
-        for sub in self._core:
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
-        for sub in self._subs:
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
-
-    async def _pull(self, sub: Any) -> None:
-        while self._running:
-            await self._slots.acquire()
-            try:
-                msgs = await sub.fetch(1, timeout=5.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                self._slots.release()
-                continue
-            except asyncio.CancelledError:
-                self._slots.release()
-                raise
-            except Exception as err:
-                self._slots.release()
-                log.warning("fetch failed: %s", type(err).__name__)
-                await asyncio.sleep(0.2)
-                continue
-            for msg in msgs:
-                task = asyncio.create_task(self._handle(msg))
-                self._work.add(task)
-                task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._work.discard(task)
-        self._slots.release()
-
-    async def _on_barge_in(self, msg: Msg) -> None:
-        try:
-            call_id, event = parse_call_subject(msg.subject)
-            reply_id = None
-            if event == CallEventName.INTERRUPTED:
-                reply_id = codec.decode(msg.data, ReplyInterrupted).reply_id
+    async def _on_barge_in(self, body: Any, message: NatsMessage) -> None:
+        if isinstance(body, Malformed):
+            return  # the durable consumer dead-letters it
+        reply_id = body.reply_id if isinstance(body, ReplyInterrupted) else None
+        with contextlib.suppress(ValueError):
+            call_id, _ = parse_call_subject(message.raw_message.subject)
             self._dialogue.cancel(call_id, reply_id)
-        except (ValueError, codec.ContractError):
-            pass  # the durable consumer dead-letters it
 
-    async def _handle(self, msg: Msg) -> None:
-        self._stats.in_flight += 1
-        alive = asyncio.create_task(self._keep_alive(msg))
-        try:
-            await self._dispatch(msg)
-        finally:
-            alive.cancel()
-            self._stats.in_flight -= 1
-            self._stats.handled += 1
-
-    async def _dispatch(self, msg: Msg) -> None:
-        try:
-            call_id, event_name = parse_call_subject(msg.subject)
-            contract = EVENTS[event_name]
-        except (ValueError, KeyError) as err:
-            await dead_letter(
-                self._js, msg, self._config.durable, DeadLetterKind.UNHANDLED, str(err)
-            )
-            return
-        try:
-            event: Any = codec.decode(msg.data, contract)
-        except codec.ContractError as err:
-            kind = (
-                DeadLetterKind.DECODE if "not valid JSON" in str(err) else DeadLetterKind.VALIDATION
-            )
-            await dead_letter(self._js, msg, self._config.durable, kind, str(err))
-            return
+    async def _on_event(self, event: Any, message: NatsMessage) -> None:
+        msg = message.raw_message
+        call_id, event_name = parse_call_subject(msg.subject)
         if event.call_id != call_id:
-            reason = "call_id in the payload does not match the subject"
-            await dead_letter(
-                self._js, msg, self._config.durable, DeadLetterKind.VALIDATION, reason
+            raise Unhandled(
+                "call_id in the payload does not match the subject", DeadLetterKind.VALIDATION
             )
-            return
         meta = msg.metadata
         delivery = Delivery(attempt=meta.num_delivered or 1, stream_seq=meta.sequence.stream or 0)
+        self._stats.in_flight += 1
         try:
             async with self._dialogue.lock(call_id):
                 await self._handlers[event_name](event, delivery)
@@ -206,22 +156,14 @@ class Intake:
                 if isinstance(event, CallerTurn):
                     with contextlib.suppress(Exception):
                         await self._dialogue.apologise(event)
-                await dead_letter(
-                    self._js,
-                    msg,
-                    self._config.durable,
-                    DeadLetterKind.UNHANDLED,
-                    f"{type(err).__name__} after {delivery.attempt} attempts",
+                reason = f"{type(err).__name__} after {delivery.attempt} attempts"
+                await publish_dead_letter(
+                    msg, DeadLetterKind.UNHANDLED, reason, self._config.durable
                 )
             else:
-                await msg.nak(delay=0.2 * delivery.attempt)
+                await message.nack(delay=0.2 * delivery.attempt)
             return
-        await msg.ack()
-
-    async def _keep_alive(self, msg: Msg) -> None:
-        """In-progress acks while a turn runs, so a slow LLM is not taken for a dead copy."""
-        period = max(self._config.ack_wait / 3, 0.05)
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            while True:
-                await asyncio.sleep(period)
-                await msg.in_progress()
+        finally:
+            self._stats.in_flight -= 1
+            self._stats.handled += 1
+        await message.ack()

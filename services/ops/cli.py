@@ -156,14 +156,26 @@ def lower_priority(service: str) -> None:
         os.nice(nice)
 
 
+def log_format() -> str:
+    """``EC_LOG_FORMAT``: ``json`` (the default under ``serve``) or ``text``."""
+    from contracts.settings import Env, SettingsError
+
+    value = Env().text("EC_LOG_FORMAT", "json").lower()
+    if value not in ("json", "text"):
+        raise SettingsError("EC_LOG_FORMAT", f"expected json or text, not {value!r}")
+    return value
+
+
 def _serve(args: argparse.Namespace) -> int:
     import importlib
 
+    from contracts.observability import logs
     from contracts.settings import Env
 
     export_urls()
     level = Env().log_level("EC_LOG_LEVEL", default="INFO" if args.verbose else "WARNING")
-    logging.basicConfig(level=level, format=LOG_FORMAT, force=True)
+    # one JSON object per line (EC_LOG_FORMAT=text: human lines), call/trace id, PII redacted
+    logs.configure(level, log_format(), service=args.service)
     lower_priority(args.service)
     module = importlib.import_module(SERVICES[args.service])
     code: int = module.main([args.mode] if args.service == "gateway" else [])
@@ -173,6 +185,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     from services.ops.presence import instances
 
+    if args.http:
+        return _health_http(args)
     export_urls()
     found = asyncio.run(instances(args.service, wait=args.timeout))
     if not found:
@@ -183,6 +197,31 @@ def _health(args: argparse.Namespace) -> int:
         print(f"{args.service}: {len(found)} running, none ready", file=sys.stderr)
         return 1
     print(f"{args.service}: {len(ready)} running")
+    return 0
+
+
+def _health_http(args: argparse.Namespace) -> int:
+    """``GET http://127.0.0.1:<EC_HTTP_PORT>/health/ready`` of the copy in this container:
+    exit 0 on 200 (the compose healthcheck; the images have no curl)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from contracts.observability.http import HttpSettings
+
+    port = args.port or HttpSettings.from_env(args.service).port
+    url = f"http://127.0.0.1:{port}/health/ready"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout + 2) as answer:
+            body = answer.read().decode()
+    except urllib.error.HTTPError as err:  # 503: not ready, and why
+        print(f"{args.service}: not ready: {err.read().decode().strip()}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"{args.service}: nothing answers on {url} ({err})", file=sys.stderr)
+        return 1
+    checks = json.loads(body).get("checks", {})
+    print(f"{args.service}: ready ({', '.join(sorted(checks))})")
     return 0
 
 
@@ -267,7 +306,40 @@ def _status(args: argparse.Namespace) -> int:
         elif ready < len(answering):
             line += f", {len(answering) - ready} not ready"
         print(line)
+        for copy in sorted(answering, key=lambda i: i.started_at):
+            print("  " + copy_line(copy))
     return 0
+
+
+def copy_line(pong: object) -> str:
+    """One copy in ``status``: id, pid, HTTP port, lag, dead letters, last error."""
+    from datetime import UTC, datetime
+
+    from contracts.ops import InstancePong
+
+    assert isinstance(pong, InstancePong)
+    parts = [f"{pong.instance_id:<18}", f"pid {pong.pid:<7}",
+             f"http :{pong.http_port}" if pong.http_port else "http -",
+             "ready" if pong.ready else "NOT READY",
+             f"lag {pong.consumer_lag}" if pong.consumer_lag is not None else "lag -",
+             f"dead letters {pong.dead_letters}"]  # fmt: skip
+    if pong.last_error:
+        ago = ""
+        if pong.last_error_at is not None:
+            seconds = max((datetime.now(UTC) - pong.last_error_at).total_seconds(), 0)
+            ago = f" ({_ago(seconds)} ago)"
+        parts.append(f"last error{ago}: {pong.last_error[:120]}")
+    else:
+        parts.append("no errors")
+    return "  ".join(parts)
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
 
 
 def _tap(args: argparse.Namespace) -> int:
@@ -322,6 +394,10 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser("health", help="exit 0 when a copy of the service answers")
     health.add_argument("service", choices=sorted(SERVICES))
     health.add_argument("--timeout", type=float, default=1.0)
+    health.add_argument("--http", action="store_true",
+                        help="ask this machine's copy over HTTP (/health/ready on EC_HTTP_PORT) "
+                        "instead of the bus")  # fmt: skip
+    health.add_argument("--port", type=int, default=0, help="with --http: this port")
     health.set_defaults(func=_health)
 
     up = sub.add_parser("up", help="infrastructure + every service in the background")

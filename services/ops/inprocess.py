@@ -11,6 +11,7 @@ from typing import Any
 from nats.aio.client import Client as NATS
 
 from contracts.bus import connect, ensure_streams
+from contracts.observability.http import HttpSettings, observe
 from contracts.runtime import Start, Stats, Stop, answer_presence
 from services.ops.migrate import service_url
 
@@ -48,27 +49,41 @@ def starters(env: Mapping[str, str], llm: Any = None) -> dict[str, Start]:
 
 @asynccontextmanager
 async def services_running(
-    nats_url: str, database_url: str, env: Mapping[str, str] | None = None, llm: Any = None
-) -> AsyncIterator[None]:
+    nats_url: str,
+    database_url: str,
+    env: Mapping[str, str] | None = None,
+    llm: Any = None,
+    http: bool = False,
+) -> AsyncIterator[dict[str, Stats]]:
     """The three bus services until the block ends; ``env`` holds their settings (e.g.
     ``EC_DIALOGUE_POLICY=offline`` or ``EC_LLM_MODEL``), the URLs are filled in here; ``llm``
-    replaces the dialogue's LLM client (closed by the caller)."""
+    replaces the dialogue's LLM client (closed by the caller). Yields each service's
+    :class:`Stats`; with ``http`` each also serves ``/health/*`` and ``/metrics`` on a free
+    loopback port (``stats.health.http_port``)."""
     running: list[tuple[Stop, NATS]] = []
+    copies: dict[str, Stats] = {}
+    observers: list[Stop] = []
     try:
         for service, start in starters(service_env(nats_url, database_url, env or {}), llm).items():
             nc = await connect(nats_url, service)
             if not running:
                 await ensure_streams(nc.jetstream())
-            stats = Stats(service=service)
+            stats = copies[service] = Stats(service=service)
+            if http:
+                local = HttpSettings(port=0, host="127.0.0.1")
+                observers.append(await observe(nc, stats, service, local))
             try:
                 stop = await start(nc, stats)
             except BaseException:
                 await nc.close()
                 raise
+            stats.health.started = True
             running.append((stop, nc))
             await answer_presence(nc, stats)
-        yield
+        yield copies
     finally:
+        for unobserve in observers:
+            await unobserve()
         for stop, nc in reversed(running):
             await stop()
             await nc.drain()

@@ -63,10 +63,13 @@ def start_copies(scale: dict[str, int]) -> list[tuple[Copy, str]]:
             args = [sys.executable, "-m", "services.ops.cli", "serve", service]
             if service == "gateway":
                 args.append("start")
+            env = os.environ.copy()
+            if index > 1:  # copies after the first take a free HTTP port (`status` shows it)
+                env["EC_HTTP_PORT"] = "0"
             with open(copy.log_file(root), "ab") as log:
                 proc = subprocess.Popen(
                     args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                    env=os.environ.copy(),
+                    env=env,
                 )  # fmt: skip
             copy.pid_file(root).write_text(str(proc.pid))
             report.append((copy, "started"))

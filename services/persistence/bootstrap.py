@@ -6,8 +6,10 @@ import psycopg
 from nats.aio.client import Client as NATS
 from psycopg_pool import AsyncConnectionPool
 
+from contracts.broker import ServiceBroker
+from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
-from services.persistence.reads import serve_reads
+from services.persistence.reads import register_reads
 from services.persistence.settings import Settings
 from services.persistence.writer import Writer
 
@@ -26,13 +28,15 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
         open=False,
     )
     await pool.open(wait=False)
+    stats.health.add_check("database", pool_check(pool))  # readiness: /health/ready
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
-    subs = await serve_reads(nc, pool, stats, settings.config_cache_s, settings.memory_cache_s)
+    broker = ServiceBroker("persistence", connection=nc)
+    register_reads(broker, pool, stats, settings.config_cache_s, settings.memory_cache_s)
+    await broker.start()
 
     async def stop() -> None:
-        for sub in subs:
-            await sub.unsubscribe()
+        await broker.stop()  # reads in hand are answered first
         await writer.stop()
         await pool.close()
 

@@ -3,6 +3,8 @@ dialled number, active prompt with the variables the request gives filled (other
 the dialogue), a call's transcript.
 
 A miss is a typed ``NotFound``; a request that does not decode gets a typed ``BadRequest``.
+Served by FastStream subscribers (:func:`register_reads`); each request is decoded to its
+contract by the subscriber's msgspec decoder.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
+from faststream.nats import NatsBroker
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from contracts import codec
+from contracts.broker import Malformed, contract_decoder
 from contracts.calls import Outcome
 from contracts.runtime import Stats
 from contracts.store import (
@@ -36,6 +37,7 @@ from contracts.store import (
     TranscriptLine,
 )
 from contracts.subjects import STORE_QUEUE, StoreQuery, store_subject
+from contracts.telemetry import call_span
 
 log = logging.getLogger(__name__)
 VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -181,43 +183,43 @@ def routes(config_ttl_s: float, memory_ttl_s: float) -> dict[StoreQuery, tuple[t
     }
 
 
-async def serve_reads(
-    nc: NATS,
+#: concurrent requests per query a copy serves (the pool bounds the database work)
+MAX_WORKERS = 64
+
+
+def register_reads(
+    broker: NatsBroker,
     pool: AsyncConnectionPool,
     stats: Stats,
     config_ttl_s: float = 5.0,
     memory_ttl_s: float = 1.0,
-) -> list[Any]:
-    """Subscribe every read in the ``store`` queue group; returns the subscriptions."""
-    subs = []
+) -> None:
+    """Declare every read on ``broker``, in the ``store`` queue group."""
     for query, (request_type, handler) in routes(config_ttl_s, memory_ttl_s).items():
-        subs.append(
-            await nc.subscribe(
-                store_subject(query),
-                queue=STORE_QUEUE,
-                cb=_responder(nc, pool, stats, request_type, handler),
-            )
-        )
-    return subs
+        broker.subscriber(
+            store_subject(query),
+            queue=STORE_QUEUE,
+            decoder=contract_decoder(request_type, lenient=True),
+            max_workers=MAX_WORKERS,
+            title=store_subject(query),
+        )(_responder(pool, stats, query, handler))
 
 
 def _responder(
-    nc: NATS, pool: AsyncConnectionPool, stats: Stats, request_type: type, handler: Handler
-) -> Callable[[Msg], Awaitable[None]]:
-    async def respond(msg: Msg) -> None:
-        if not msg.reply:
-            return
+    pool: AsyncConnectionPool, stats: Stats, query: StoreQuery, handler: Handler
+) -> Callable[[Any], Awaitable[Any]]:
+    async def respond(body: Any) -> Any:  # no return type: FastStream would convert it
+        if isinstance(body, Malformed):
+            return BadRequest(reason=str(body.error))
         try:
-            request: Any = codec.decode(msg.data, request_type)
-        except codec.ContractError as err:
-            await nc.publish(msg.reply, codec.encode(BadRequest(reason=str(err))))
-            return
-        try:
-            reply = await handler(pool, request)
+            with call_span("persistence", f"store.{query.value} db",
+                           attributes={"db.system": "postgresql"}):  # fmt: skip
+                reply = await handler(pool, body)
         except Exception as err:
-            log.warning("store read %s failed: %s", request_type.__name__, type(err).__name__)
+            log.warning("store read %s failed: %s", query.value, type(err).__name__)
             reply = BadRequest(reason="temporarily unavailable, try again")
         stats.handled += 1
-        await nc.publish(msg.reply, codec.encode(reply))
+        return reply
 
+    respond.__name__ = f"store_{query.value}"
     return respond

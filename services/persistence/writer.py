@@ -3,12 +3,19 @@
 Ack only after commit. A transient database error (connection lost, server restarting) →
 retry the same batch with backoff, keeping the messages in progress; never drop, never exit.
 A message that can never be valid → dead letter with the reason, then terminate it.
+
+This consumer stays on nats-py rather than a FastStream subscriber (see the README, "Why the
+writer is not a FastStream subscriber"): its fetch loop keeps fetching and decoding the next
+batch while the previous one commits, and merges what is waiting into one transaction.
+With tracing on, each written event gets a span in its call's trace (parent: the
+``traceparent`` its publisher put in the headers), spanning the batch's commit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +31,7 @@ from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetterKind
 from contracts.runtime import Stats
 from contracts.subjects import ALL_CALLS, CALLS_STREAM, parse_call_subject
+from contracts.telemetry import CALL_ID, extract, subject_template, tracer
 from services.persistence.apply import Event, apply_batch
 from services.persistence.settings import Settings
 
@@ -56,6 +64,7 @@ class Writer:
         # decoded batches waiting for the database: fetching and decoding the next batch
         # overlaps with committing this one
         self._ready: asyncio.Queue[tuple[list[Event], list[Msg]] | None] = asyncio.Queue(2)
+        self._tracer = tracer("persistence")
 
     async def start(self) -> None:
         config = ConsumerConfig(
@@ -100,6 +109,7 @@ class Writer:
             try:
                 msgs = await self.sub.fetch(self.settings.batch_size, timeout=0.5)
             except (TimeoutError, nats.errors.TimeoutError):
+                self.stats.health.beat(self.settings.consumer)  # fetching: ready (health)
                 continue
             except Exception as err:
                 log.warning("fetch failed (%s); retrying", type(err).__name__)
@@ -107,6 +117,7 @@ class Writer:
                 backoff = min(backoff * 2, 2.0)
                 continue
             backoff = 0.05
+            self.stats.health.beat(self.settings.consumer)
             await self.handle(msgs)
             if len(msgs) < self.settings.batch_size // 10:
                 # a trickle: let events gather for a moment, so the next fetch and the next
@@ -150,6 +161,7 @@ class Writer:
             self.stats.in_flight = self._ready.qsize()
 
     async def _write(self, events: list[Event], msgs: list[Msg]) -> None:
+        began = time.time_ns()
         backoff = 0.1
         while True:
             try:
@@ -171,6 +183,30 @@ class Writer:
         for msg in msgs:
             await _quietly(msg.ack())
         self.stats.handled += len(msgs)
+        if self._tracer is not None:
+            self._trace(events, msgs, began)
+
+    def _trace(self, events: list[Event], msgs: list[Msg], began: int) -> None:
+        """One span per written event, in the trace its publisher started (none when the
+        message carries no trace context)."""
+        assert self._tracer is not None
+        for event, msg in zip(events, msgs, strict=True):
+            parent = extract(msg.headers)
+            if parent is None:
+                continue
+            where = subject_template(event.subject)
+            self._tracer.start_span(
+                f"{where} persist",
+                context=parent,
+                start_time=began,
+                attributes={
+                    "messaging.system": "nats",
+                    "messaging.destination.name": where,
+                    "messaging.batch.message_count": len(msgs),
+                    "db.system": "postgresql",
+                    CALL_ID: event.call_id,
+                },
+            ).end()
 
     async def _one_by_one(self, events: list[Event], msgs: list[Msg]) -> None:
         """A batch with a row the database refuses: write the rest, dead-letter that one."""

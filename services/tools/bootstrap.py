@@ -18,6 +18,8 @@ from pgvector.psycopg import register_vector_async
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
+from contracts.broker import ServiceBroker
+from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
 from services.tools.calendar.port import Calendar
 from services.tools.calendar.postgres import PostgresCalendar
@@ -79,6 +81,7 @@ class ToolsService:
 
     deps: Deps
     server: ToolServer
+    broker: ServiceBroker
     owns_embedder: bool
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     embedding: asyncio.Task[Any] | None = None
@@ -89,6 +92,7 @@ class ToolsService:
             await asyncio.shield(self.embedding)
 
     async def stop(self) -> None:
+        await self.broker.stop()  # no new requests; those in hand are answered
         await self.server.stop()
         for task in self.background:
             task.cancel()
@@ -110,6 +114,7 @@ async def start(
     embedder: Embedder | None = None,
 ) -> ToolsService:
     pool = await open_pool(settings)
+    stats.health.add_check("database", pool_check(pool))  # readiness: /health/ready
     owns_embedder = embedder is None
     if embedder is None:
         try:
@@ -126,9 +131,11 @@ async def start(
         terms=TermStats(),
         brokers=BrokerCache(),
     )
-    server = ToolServer(nc=nc, deps=deps, stats=stats)
-    await server.start()
-    service = ToolsService(deps=deps, server=server, owns_embedder=owns_embedder)
+    server = ToolServer(deps=deps, stats=stats)
+    broker = ServiceBroker("tools", connection=nc)
+    server.register(broker)
+    await broker.start()
+    service = ToolsService(deps=deps, server=server, broker=broker, owns_embedder=owns_embedder)
     if settings.embed_on_start and not isinstance(embedder, UnavailableEmbedder):
         service.embedding = asyncio.create_task(_embed_on_start(deps))
         service.background.append(service.embedding)

@@ -1,9 +1,12 @@
-"""The bus entrypoint: ``tools.<tool>`` request/reply, one queue group per tool.
+"""The bus entrypoint: ``tools.<tool>`` request/reply, one queue group per tool, served by
+FastStream subscribers declared here (:meth:`ToolServer.register`).
 
-Each request runs in its own task, so a slow tool never holds up another call's tool; per
-tool at most ``max_in_flight`` run at once and ``max_queued`` more wait (beyond that: a
-"busy, retry" answer at once). Every request is answered by its deadline — a result, a typed
-error, or a timeout error — and audited on ``calls.<call_id>.tool``.
+Each request runs concurrently (a FastStream concurrent subscriber per tool), so a slow tool
+never holds up another call's tool; per tool at most ``max_in_flight`` run at once and
+``max_queued`` more wait (beyond that: a "busy, retry" answer at once). Every request is
+answered by its deadline — a result, a typed error, or a timeout error — and audited on
+``calls.<call_id>.tool``. The payload is decoded to the tool's request Struct by the
+subscriber's msgspec decoder; one that is not the contract gets a typed INVALID_ARGUMENTS.
 """
 
 from __future__ import annotations
@@ -20,14 +23,15 @@ from typing import Any
 import msgspec
 import psycopg
 import psycopg_pool
-from nats.aio.client import Client as NATS
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
+from faststream.nats import NatsBroker
 
-from contracts.bus import publish_event
-from contracts.codec import ContractError, decode, encode
+from contracts.broker import Malformed, contract_decoder, publish_event
+from contracts.codec import ContractError
+from contracts.observability.logs import bind_call
+from contracts.observability.metrics import observe_tool
 from contracts.runtime import Stats
 from contracts.subjects import CallEventName, call_subject, tool_queue, tool_subject
+from contracts.telemetry import call_span
 from contracts.tools import (
     REQUESTS,
     ToolError,
@@ -51,6 +55,8 @@ from services.tools.kb.openai_compat import EmbeddingsUnavailable
 log = logging.getLogger(__name__)
 #: how often a transaction rolled back by a deadlock or serialization conflict is retried
 TRANSACTION_RETRIES = 5
+#: handlers that may run at once per tool beyond its capacity: they only answer "busy"
+BUSY_SLACK = 64
 
 _AT = re.compile(r"at `\$\.([^`]+)`")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
@@ -70,30 +76,31 @@ class Lane:
 
 @dataclass
 class ToolServer:
-    nc: NATS
     deps: Deps
     stats: Stats
     handlers: dict[ToolName, Handler] = field(default_factory=lambda: dict(HANDLERS))
-    _subs: list[Subscription] = field(default_factory=list)
     _lanes: dict[ToolName, Lane] = field(default_factory=dict)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _broker: NatsBroker | None = None
 
-    async def start(self) -> None:
+    def register(self, broker: NatsBroker) -> None:
+        """Declare one subscriber per tool on ``broker`` (queue group ``tools.<tool>``)."""
+        self._broker = broker
         s = self.deps.settings
         for tool in ToolName:
-            self._lanes[tool] = Lane(
-                asyncio.Semaphore(s.max_in_flight), s.max_in_flight + s.max_queued
-            )
-            sub = await self.nc.subscribe(
-                tool_subject(tool), queue=tool_queue(tool), cb=self._receiver(tool)
-            )
-            self._subs.append(sub)
+            lane = Lane(asyncio.Semaphore(s.max_in_flight), s.max_in_flight + s.max_queued)
+            self._lanes[tool] = lane
+            broker.subscriber(
+                tool_subject(tool),
+                queue=tool_queue(tool),
+                decoder=contract_decoder(REQUESTS[tool], lenient=True),
+                max_workers=lane.capacity + BUSY_SLACK,
+                title=f"tools.{tool.value}",
+            )(self._receiver(tool, lane))
 
     async def stop(self, grace_s: float = 5.0) -> None:
-        """Stop taking requests, then let in-flight ones finish (and their audits go out)."""
-        for sub in self._subs:
-            await sub.unsubscribe()
-        self._subs.clear()
+        """After the broker stopped taking requests: let background work finish (writes
+        past their deadline, audits)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=grace_s)
 
@@ -103,12 +110,11 @@ class ToolServer:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _receiver(self, tool: ToolName) -> Any:
-        lane_of = self._lanes
-
-        async def receive(msg: Msg) -> None:
+    def _receiver(self, tool: ToolName, lane: Lane) -> Any:
+        async def receive(body: Any) -> Any:  # no return type: FastStream would convert it
             received = time.monotonic()
-            lane = lane_of[tool]
+            if isinstance(body, Malformed):
+                return self._refuse_malformed(tool, body, received)
             if lane.pending >= lane.capacity:
                 busy = ToolError(
                     code=ToolErrorCode.UNAVAILABLE,
@@ -116,28 +122,25 @@ class ToolServer:
                     retryable=True,
                     detail="tools service is at capacity",
                 )
-                await self._respond(msg, _request_id(msg.data), busy)
-                return
+                return ToolReply(request_id=body.event_id, result=busy)
+            bind_call(body.session.call_id)  # log records carry the call id
             lane.pending += 1
-            self._spawn(self._serve(tool, msg, received, lane))
-
-        return receive
-
-    async def _serve(self, tool: ToolName, msg: Msg, received: float, lane: Lane) -> None:
-        self.stats.in_flight += 1
-        try:
+            self.stats.in_flight += 1
             try:
-                request = decode(msg.data, REQUESTS[tool])
-            except ContractError as err:
-                await self._refuse_malformed(tool, msg, err, received)
-                return
-            result = await self._run(tool, request, received, lane)
-            await self._respond(msg, request.event_id, result)
-            self._spawn(self._audit(tool, request, result, received))
-        finally:
-            lane.pending -= 1
-            self.stats.in_flight -= 1
-            self.stats.handled += 1
+                result = await self._run(tool, body, received, lane)
+            finally:
+                lane.pending -= 1
+                self.stats.in_flight -= 1
+                self.stats.handled += 1
+            observe_tool(tool.value, _error_code(result), received)  # metrics
+            log.debug(
+                "tool %s: %s in %.1f ms", tool.value, _error_code(result) or "ok", _ms(received)
+            )
+            self._spawn(self._audit(tool, body, result, received))
+            return ToolReply(request_id=body.event_id, result=result)
+
+        receive.__name__ = f"tool_{tool.value}"
+        return receive
 
     async def _run(
         self, tool: ToolName, request: ToolRequest, received: float, lane: Lane
@@ -174,12 +177,14 @@ class ToolServer:
         """Run the handler; a transaction Postgres rolled back to break a deadlock or a
         serialization conflict is run again (Postgres's advice: such conflicts are expected
         under concurrency). Every write is idempotent, so a retry never doubles anything."""
-        for attempt in range(TRANSACTION_RETRIES):
-            try:
-                return await self.handlers[tool](request, self.deps)
-            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
-                await asyncio.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
-        return await self.handlers[tool](request, self.deps)
+        with call_span("tools", f"tools.{tool.value} handler", attributes={"ec.tool": tool.value,
+                       "db.system": "postgresql"}):  # fmt: skip
+            for attempt in range(TRANSACTION_RETRIES):
+                try:
+                    return await self.handlers[tool](request, self.deps)
+                except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                    await asyncio.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+            return await self.handlers[tool](request, self.deps)
 
     async def _guarded(
         self, tool: ToolName, request: ToolRequest, lane: Lane, started: asyncio.Event | None
@@ -222,21 +227,18 @@ class ToolServer:
                     detail=type(err).__name__,
                 )
 
-    async def _refuse_malformed(
-        self, tool: ToolName, msg: Msg, err: ContractError, received: float
-    ) -> None:
+    def _refuse_malformed(self, tool: ToolName, bad: Malformed, received: float) -> ToolReply:
         error = ToolError(
             code=ToolErrorCode.INVALID_ARGUMENTS,
             message=SORRY_AGAIN,
-            field=field_of(err),
-            detail=str(err)[:500],
+            field=field_of(bad.error),
+            detail=str(bad.error)[:500],
         )
-        request_id = _request_id(msg.data)
-        await self._respond(msg, request_id, error)
-        call_id = _call_id(msg.data)
+        request_id = _request_id(bad.data)
+        call_id = _call_id(bad.data)
         if call_id:
             audit = ToolInvoked(
-                event_id=_audit_id(request_id or hashlib.sha1(msg.data).hexdigest()),
+                event_id=_audit_id(request_id or hashlib.sha1(bad.data).hexdigest()),
                 call_id=call_id,
                 tool=tool,
                 request_id=request_id,
@@ -244,14 +246,7 @@ class ToolServer:
                 latency_ms=_ms(received),
             )
             self._spawn(self._publish(audit))
-
-    async def _respond(self, msg: Msg, request_id: str, result: ToolOutcome) -> None:
-        if not msg.reply:
-            return
-        try:
-            await msg.respond(encode(ToolReply(request_id=request_id, result=result)))
-        except Exception as err:  # the requester may be gone; the audit still records it
-            log.warning("could not reply: %s", type(err).__name__)
+        return ToolReply(request_id=request_id, result=error)
 
     async def _audit(
         self, tool: ToolName, request: ToolRequest, result: ToolOutcome, received: float
@@ -278,7 +273,8 @@ class ToolServer:
         subject = call_subject(event.call_id, CallEventName.TOOL)
         for attempt in range(AUDIT_ATTEMPTS):
             try:
-                await publish_event(self.nc.jetstream(), subject, event, ack_timeout=2.0)
+                assert self._broker is not None
+                await publish_event(self._broker, subject, event, ack_timeout=2.0)
                 return
             except Exception as err:
                 if attempt == AUDIT_ATTEMPTS - 1:
@@ -323,3 +319,7 @@ def _call_id(data: bytes) -> str | None:
     session = _loose(data).get("session")
     call_id = session.get("call_id") if isinstance(session, dict) else None
     return call_id if isinstance(call_id, str) and _CALL_ID.match(call_id) else None
+
+
+def _error_code(result: ToolOutcome) -> str | None:
+    return result.code.value if isinstance(result, ToolError) else None

@@ -12,11 +12,11 @@ from pathlib import Path
 from contracts.calls import CallType, Node
 from contracts.store import RenderedPrompt
 from contracts.tools import RecordQualification
-from services.dialogue.speech import lines
 from services.dialogue.adapters.openai_llm import OpenAiLlm
 from services.dialogue.fakes.openai_server import FakeOpenAI, Reply
 from services.dialogue.language.heard import Expect
 from services.dialogue.ports import LlmConfig, LlmRequest, TextDelta, ToolCall
+from services.dialogue.speech import lines
 from services.dialogue.speech.compose import speakable
 from services.persistence.reads import fill
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import openai
 
+from contracts.observability.metrics import LLM_TOKENS
 from services.dialogue.ports import (
     LlmConfig,
     LlmEvent,
@@ -53,6 +54,7 @@ class OpenAiLlm:
             "temperature": request.config.temperature,
             "max_tokens": request.config.max_tokens,
             "stream": True,
+            "stream_options": {"include_usage": True},  # token counts (metrics)
         }
         if request.tools:
             params["tools"] = request.tools
@@ -63,6 +65,8 @@ class OpenAiLlm:
         try:
             stream = await client.chat.completions.create(**params)
             async for chunk in stream:
+                if getattr(chunk, "usage", None) is not None:
+                    count_tokens(request.model, chunk.usage)
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta
@@ -104,3 +108,11 @@ class OpenAiLlm:
         for client in self._clients.values():
             await client.close()
         self._clients.clear()
+
+
+def count_tokens(model: str, usage: Any) -> None:
+    """The provider's token counts for one request (the last streamed chunk carries them)."""
+    for kind in ("prompt", "completion"):
+        count = getattr(usage, f"{kind}_tokens", None)
+        if isinstance(count, int) and count > 0:
+            LLM_TOKENS.labels(model, kind).inc(count)

@@ -25,6 +25,7 @@ from typing import Any
 
 from contracts.calls import Node
 from contracts.conversation import EndCall
+from contracts.observability.metrics import LLM_FAILED_ATTEMPTS
 from services.dialogue import functions as fn
 from services.dialogue.absorb import absorb
 from services.dialogue.context import Turn
@@ -99,6 +100,7 @@ async def _attempts(turn: Turn, config: LlmConfig) -> None:
             return
         except LlmUnavailable as err:
             last = err
+            LLM_FAILED_ATTEMPTS.labels(model).inc()
             log.warning("llm %s failed (attempt %d): %s", model, attempt + 1, err)
             if turn.reply.sentences or turn.cancelled:
                 _after_reply(turn, bool(turn.reply.sentences))

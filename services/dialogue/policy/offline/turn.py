@@ -16,6 +16,7 @@ from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
 from services.dialogue.policy.offline.nodes import HANDLERS
 from services.dialogue.policy.offline.questions import ask, closing_line
+from services.dialogue.speech import lines
 from services.dialogue.speech.chunker import split_sentences
 from services.dialogue.state import CallState
 
@@ -108,4 +109,6 @@ async def speak(turn: Turn, said: str | None) -> None:
         )
     ):
         parts = [next_line]
+    if not parts:  # never silence: the caller always hears something back
+        parts = [lines.ASK["waiting"] if turn.state.expect == Expect.WAITING else lines.SORRY_AGAIN]
     await turn.reply.say(" ".join(parts))
