@@ -13,6 +13,12 @@ from contracts.calls import CallDirection, CallType, DisqualificationReason, Nod
 from contracts.conversation import EndCall
 from contracts.store import CallerContext
 from contracts.tools import BookAppointment, RecordDoNotCall, RecordQualification, ScheduleCallback
+from services.dialogue.context import Turn
+from services.dialogue.language.heard import Expect
+from services.dialogue.policy.offline import speak
+from services.dialogue.reply import ReplyStream
+from services.dialogue.state import CallState
+from tests.dialogue.fakes.memory import FakeClock, MemoryPublisher
 
 from .conftest import Conversation, Talk, no_digits, sentence_count
 
@@ -445,3 +451,17 @@ async def test_the_state_change_events_carry_memory_patches(talk: Talk) -> None:
 
 def test_the_fake_clock_is_a_monday() -> None:
     assert datetime(2026, 11, 30).weekday() == 0
+
+
+async def test_a_turn_with_nothing_to_say_is_never_silence(talk: Talk) -> None:
+    """Waiting for the homeowner to come to the phone, the node asks nothing and the policy
+    found nothing to say: the caller still hears a line, never silence."""
+    publisher = MemoryPublisher()
+    state = CallState(call_id="call_silence01", node=Node.WRONG_PERSON)
+    state.flags.waiting_for_person = True
+    state.expect = Expect.WAITING
+    reply = ReplyStream(publisher, FakeClock(), call_id=state.call_id, reply_id="rpl_1",
+                        turn_id="t1")  # fmt: skip
+    turn = Turn(deps=talk.deps(), state=state, reply=reply, turn_id="t1")
+    await speak(turn, None)
+    assert "take your time" in publisher.reply_text("rpl_1").lower()
