@@ -32,7 +32,7 @@ class Stack:
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("EC_", "OPENAI", "OPENR"))}
         env |= {"NATS_URL": self.infra.nats_url, "DATABASE_URL": self.infra.database_url,
-                "EC_LOG_LEVEL": "WARNING"}  # fmt: skip
+                "EC_LOG_LEVEL": "WARNING", "EC_HTTP_PORT": "0"}  # fmt: skip
         return env | (extra or {})
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str] | None = None) -> None:

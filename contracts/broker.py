@@ -13,16 +13,15 @@
 - :class:`DeadLetters`: middleware. A JetStream message whose payload can never be valid
   (:class:`~contracts.codec.ContractError`, :class:`Unhandled`) goes to ``dlq.<subject>`` with
   the reason (:func:`contracts.bus.dead_letter`) and is terminated; the service keeps going.
-- :class:`KeepAlive`: middleware. While a JetStream message is being handled, in-progress acks
-  every ``period`` seconds, so slow work is not taken for a dead copy.
+
+The messages of a turn do not come through here: :mod:`contracts.hotpath` says why (measured)
+and what it keeps of FastStream (its metrics, the decoding, the trace spans).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fast_depends.msgspec import MsgSpecSerializer
@@ -32,10 +31,9 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.base import Message
 from contracts.bus import connect, dead_letter
 from contracts.deadletter import DeadLetterKind
-from contracts.subjects import CALLS_STREAM, Header
+from contracts.hotpath import Malformed, decode_contract
 from contracts.telemetry import bus_middlewares
 
 log = logging.getLogger(__name__)
@@ -47,16 +45,6 @@ class Unhandled(ValueError):
     def __init__(self, reason: str, kind: DeadLetterKind = DeadLetterKind.UNHANDLED) -> None:
         super().__init__(reason)
         self.kind = kind
-
-
-class Malformed:
-    """What a lenient decoder hands over for a payload that is not its contract."""
-
-    __slots__ = ("data", "error")
-
-    def __init__(self, error: codec.ContractError, data: bytes) -> None:
-        self.error = error
-        self.data = data
 
 
 def kind_of(err: Exception) -> DeadLetterKind:
@@ -78,16 +66,11 @@ def contract_decoder(
         data = msg.body
         try:
             target = fixed if fixed is not None else resolve(msg.raw_message.subject)
-            return codec.decode(data, target)
+            return decode_contract(data, target)
         except codec.ContractError as err:
             if lenient:
                 return Malformed(err, data)
             raise
-        except RecursionError as err:  # msgspec on JSON nested thousands of levels deep
-            error = codec.ContractError(f"not valid JSON: nested too deeply ({err})")
-            if lenient:
-                return Malformed(error, data)
-            raise error from err
 
     return decode
 
@@ -120,32 +103,6 @@ async def publish_dead_letter(
         await dead_letter(msg._client.jetstream(), msg, who, kind, reason)
     except Exception as err:
         log.warning("dead letter not published (%s)", type(err).__name__)
-
-
-def keep_alive_middleware(period: float) -> type[BaseMiddleware]:
-    """Middleware: in-progress acks every ``period`` s while a JetStream message is handled."""
-
-    class KeepAlive(BaseMiddleware):
-        async def consume_scope(self, call_next: Any, msg: Any) -> Any:
-            raw: Msg = msg.raw_message
-            if not (raw.reply and raw.reply.startswith("$JS.ACK.")):
-                return await call_next(msg)
-            alive = asyncio.create_task(_in_progress(raw, period))
-            try:
-                return await call_next(msg)
-            finally:
-                alive.cancel()
-
-    return KeepAlive
-
-
-async def _in_progress(msg: Msg, period: float) -> None:
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        while True:
-            await asyncio.sleep(period)
-            if msg._ackd:
-                return
-            await msg.in_progress()
 
 
 class ServiceBroker(NatsBroker):
@@ -199,23 +156,3 @@ class ServiceBroker(NatsBroker):
         if self._borrowed is not None:
             self._connection = None  # not ours to drain
         await super().stop(*exc)
-
-
-def headers_of(msg: Msg) -> Mapping[str, str]:
-    return msg.headers or {}
-
-
-async def publish_event(
-    broker: NatsBroker,
-    subject: str,
-    event: Message,
-    *,
-    stream: str = CALLS_STREAM,
-    ack_timeout: float = 5.0,
-) -> Any:
-    """:func:`contracts.bus.publish_event` through a broker (so the trace context and the bus
-    metrics go with it): JetStream-acknowledged, ``Nats-Msg-Id`` = ``event_id``."""
-    headers = {Header.MSG_ID: event.event_id, Header.CONTRACT: type(event).__name__}
-    return await broker.publish(
-        codec.encode(event), subject, headers=headers, stream=stream, timeout=ack_timeout
-    )

@@ -146,9 +146,9 @@ class Health:
 
 
 def watch_fetches(subscription: Any, health: Health, consumer: str, stream: str = "CALLS") -> None:
-    """Make every fetch on ``subscription`` (a nats-py JetStream pull subscription — also the
-    one a FastStream pull subscriber holds) that the server answered — messages, or a timeout
-    meaning "none for now" — beat ``consumer``'s heartbeat. A failing fetch does not beat."""
+    """Make every fetch on ``subscription`` (a nats-py JetStream pull subscription) that the
+    server answered — messages, or a timeout meaning "none for now" — beat ``consumer``'s
+    heartbeat. A failing fetch does not beat."""
     if getattr(subscription, "_ec_watched", False):
         return
     fetch = subscription.fetch
@@ -169,21 +169,6 @@ def watch_fetches(subscription: Any, health: Health, consumer: str, stream: str 
     subscription.fetch = beating_fetch
     subscription._ec_watched = True
     health.beat(consumer, stream)
-
-
-def watch_pull_consumers(broker: Any, health: Health) -> list[str]:
-    """After ``broker.start()`` (a FastStream ``NatsBroker``): every JetStream pull subscriber's
-    fetches beat the copy's heartbeat, named by its durable; returns the names."""
-    names: list[str] = []
-    for subscriber in getattr(broker, "subscribers", []):
-        subscription = getattr(subscriber, "subscription", None)
-        options = getattr(subscriber, "extra_options", None) or {}
-        durable = options.get("durable")
-        if subscription is None or not durable or not hasattr(subscription, "fetch"):
-            continue
-        watch_fetches(subscription, health, durable, options.get("stream") or "CALLS")
-        names.append(durable)
-    return names
 
 
 def observed(health: Health) -> dict[str, Any]:

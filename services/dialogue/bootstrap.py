@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
 
-from contracts.broker import ServiceBroker, keep_alive_middleware
-from contracts.observability.health import watch_pull_consumers
+from contracts.broker import ServiceBroker
+from contracts.hotpath import HotPath
 from contracts.runtime import Stats, Stop
 from contracts.settings import Env
 from services.dialogue.adapters.bus import BusPublisher, BusStore, BusTools
@@ -109,31 +109,29 @@ async def start(
 ) -> Stop:
     over = overrides or Overrides()
     js = nc.jetstream()
-    broker = ServiceBroker(
-        "dialogue",
-        connection=nc,
-        middlewares=[keep_alive_middleware(settings.intake.keep_alive_period)],
-    )
+    broker = ServiceBroker("dialogue", connection=nc)  # barge-ins, hang-ups
+    hot = HotPath(nc, "dialogue")  # the turn path (contracts.hotpath says why)
     kv = await ensure_bucket(js, settings.kv_bucket, settings.kv_ttl_s, settings.replicas)
     llm = over.llm or build_llm(settings.llm_env)
     deps = Deps(
-        tools=over.tools or BusTools(broker, settings.tuning.tool_timeout),
-        store=over.store or BusStore(broker),
+        tools=over.tools or BusTools(hot, settings.tuning.tool_timeout),
+        store=over.store or BusStore(hot),
         states=KvStates(kv),
-        publisher=over.publisher or BusPublisher(broker, js),
+        publisher=over.publisher or BusPublisher(hot, js),
         clock=over.clock or SystemClock(),
         llm=llm,
         llm_env=dict(settings.llm_env),
         tuning=settings.tuning,
     )
     dialogue = Dialogue(deps, on_timing=over.on_timing)
-    intake = Intake(dialogue, stats, settings.intake)
-    await intake.register(js, broker)
+    intake = Intake(hot, dialogue, stats, settings.intake)
+    intake.register(broker)
     await broker.start()
-    watch_pull_consumers(broker, stats.health)  # fetches beat the readiness heartbeat
+    await intake.start(stats.health)  # its fetches beat the readiness heartbeat
 
     async def stop() -> None:
-        await broker.stop()  # stop taking work; turns in progress finish (up to 5 s)
+        await intake.stop()  # stop taking work; turns in progress finish (up to 5 s)
+        await broker.stop()
         if isinstance(llm, OpenAiLlm):
             await llm.close()
 

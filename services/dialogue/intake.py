@@ -1,11 +1,13 @@
-"""Turn intake: one durable pull consumer on the CALLS stream, shared by every dialogue copy,
-consumed by a FastStream pull subscriber (declared in :meth:`Intake.register`).
+"""Turn intake: one durable pull consumer on the CALLS stream, shared by every dialogue copy.
 
-Filtered to ``calls.*.started|turn|interrupted|ended``; each message goes to one copy. While a
-turn runs the copy sends in-progress acks (:func:`contracts.broker.keep_alive_middleware`); if
-it dies, the short ``ack_wait`` hands the turn to another copy in about a second. A malformed
-message is dead-lettered and terminated (:class:`contracts.broker.DeadLetters`); the service
-keeps going. Every copy also listens (core, no queue) to interruptions and hang-ups so that
+Filtered to ``calls.*.started|turn|interrupted|ended``; each message goes to one copy. The
+consumer is fetched by nats-py pull loops (:meth:`Intake.start`), not a FastStream subscriber:
+every caller turn passes here, and FastStream's concurrent subscriber cost 18 times the CPU per
+message (see :mod:`contracts.hotpath`); the loops record FastStream's metrics and the trace
+spans all the same. While a turn runs the copy sends in-progress acks; if it dies, the short
+``ack_wait`` hands the turn to another copy in about a second. A malformed message is
+dead-lettered and terminated; the service keeps going. Every copy also listens (core, no
+queue; FastStream subscribers, :meth:`Intake.register`) to interruptions and hang-ups so that
 whichever copy is generating the reply stops at once.
 
 Ack policy: manual. Acked after the handler succeeded; a failed handler is nacked with a delay
@@ -15,25 +17,31 @@ apology, never silence.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import nats.errors
-from faststream import AckPolicy as Ack
-from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from contracts.broker import Malformed, Unhandled, contract_decoder, publish_dead_letter
+from contracts import codec
+from contracts.broker import Malformed, Unhandled, contract_decoder, kind_of, publish_dead_letter
 from contracts.calls import CallEnded, CallStarted
 from contracts.conversation import CallerTurn, ReplyInterrupted
 from contracts.deadletter import DeadLetterKind
+from contracts.hotpath import HotPath, decode_contract
+from contracts.observability.health import Health, watch_fetches
 from contracts.runtime import Stats
 from contracts.subjects import CALLS_STREAM, CallEventName, every_call, parse_call_subject
+from contracts.telemetry import subject_template
 from services.dialogue.handlers import Delivery, Dialogue
 
 log = logging.getLogger(__name__)
@@ -51,7 +59,7 @@ SUBJECTS = [every_call(event) for event in EVENTS]
 @dataclass(frozen=True)
 class IntakeConfig:
     durable: str = DURABLE
-    #: messages asked for per fetch (the fetch returns at once with what is there)
+    #: pull loops per copy, each fetching one message at a time
     pull_loops: int = 4
     max_in_flight: int = 512
     ack_wait: float = 1.0
@@ -93,10 +101,19 @@ def _contract(subject: str) -> type:
 
 
 class Intake:
-    def __init__(self, dialogue: Dialogue, stats: Stats, config: IntakeConfig) -> None:
+    def __init__(
+        self, hot: HotPath, dialogue: Dialogue, stats: Stats, config: IntakeConfig
+    ) -> None:
+        self._hot = hot
+        self._js = hot.nc.jetstream()
         self._dialogue = dialogue
         self._stats = stats
         self._config = config
+        self._slots = asyncio.Semaphore(config.max_in_flight)
+        self._loops: list[asyncio.Task[None]] = []
+        self._work: set[asyncio.Task[None]] = set()
+        self._subs: list[Any] = []
+        self._running = False
         self._handlers: dict[CallEventName, Callable[[Any, Delivery], Awaitable[None]]] = {
             CallEventName.STARTED: dialogue.on_started,
             CallEventName.TURN: dialogue.on_turn,
@@ -104,21 +121,8 @@ class Intake:
             CallEventName.ENDED: dialogue.on_ended,
         }
 
-    async def register(self, js: JetStreamContext, broker: NatsBroker) -> None:
-        """The shared durable consumer (created or updated), its subscriber, and the core
-        subscribers for barge-ins, on ``broker``."""
-        await ensure_consumer(js, self._config)
-        broker.subscriber(
-            "calls.*.*",  # the consumer's filter subjects narrow it to EVENTS
-            stream=JStream(CALLS_STREAM, declare=False),
-            durable=self._config.durable,
-            config=self._config.consumer(),
-            pull_sub=PullSub(batch_size=self._config.pull_loops, timeout=5.0),
-            max_workers=self._config.max_in_flight,
-            ack_policy=Ack.MANUAL,
-            decoder=contract_decoder(_contract),
-            title="dialogue intake",
-        )(self._on_event)
+    def register(self, broker: NatsBroker) -> None:
+        """The core subscribers for barge-ins and hang-ups, on ``broker``."""
         for event in (CallEventName.INTERRUPTED, CallEventName.ENDED):
             broker.subscriber(
                 every_call(event),
@@ -126,6 +130,58 @@ class Intake:
                 decoder=contract_decoder(EVENTS[event], lenient=True),
                 title=f"barge-in {event.value}",
             )(self._on_barge_in)
+
+    async def start(self, health: Health) -> None:
+        """The shared durable consumer (created or updated) and the pull loops; every fetch
+        the server answers beats ``health``'s heartbeat for the consumer."""
+        await ensure_consumer(self._js, self._config)
+        self._running = True
+        for _ in range(self._config.pull_loops):
+            sub = await self._js.pull_subscribe_bind(
+                durable=self._config.durable, stream=CALLS_STREAM
+            )
+            watch_fetches(sub, health, self._config.durable, CALLS_STREAM)
+            self._subs.append(sub)
+            self._loops.append(asyncio.create_task(self._pull(sub)))
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop taking work, let turns in progress finish (unacked ones go to another copy)."""
+        self._running = False
+        for task in self._loops:
+            task.cancel()
+        for task in self._loops:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._work:
+            await asyncio.wait(self._work, timeout=grace)
+        for sub in self._subs:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    async def _pull(self, sub: Any) -> None:
+        while self._running:
+            await self._slots.acquire()
+            try:
+                msgs = await sub.fetch(1, timeout=5.0)
+            except (TimeoutError, nats.errors.TimeoutError):
+                self._slots.release()
+                continue
+            except asyncio.CancelledError:
+                self._slots.release()
+                raise
+            except Exception as err:
+                self._slots.release()
+                log.warning("fetch failed: %s", type(err).__name__)
+                await asyncio.sleep(0.2)
+                continue
+            for msg in msgs:
+                task = asyncio.create_task(self._handle(msg))
+                self._work.add(task)
+                task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._work.discard(task)
+        self._slots.release()
 
     async def _on_barge_in(self, body: Any, message: NatsMessage) -> None:
         if isinstance(body, Malformed):
@@ -135,16 +191,41 @@ class Intake:
             call_id, _ = parse_call_subject(message.raw_message.subject)
             self._dialogue.cancel(call_id, reply_id)
 
-    async def _on_event(self, event: Any, message: NatsMessage) -> None:
-        msg = message.raw_message
-        call_id, event_name = parse_call_subject(msg.subject)
-        if event.call_id != call_id:
-            raise Unhandled(
-                "call_id in the payload does not match the subject", DeadLetterKind.VALIDATION
-            )
+    async def _handle(self, msg: Msg) -> None:
+        template = subject_template(msg.subject)
+        started = time.perf_counter()
+        meter = self._hot.meter
+        meter.received(template, len(msg.data))
+        self._stats.in_flight += 1
+        alive = asyncio.create_task(self._keep_alive(msg))
+        status, error = "acked", None
+        try:
+            with self._hot.consuming(template, msg):
+                status = await self._dispatch(msg)
+        except Exception as err:  # a bug here must not kill the loop; redelivered later
+            status, error = "error", type(err).__name__
+            log.error("handling %s failed: %s", template, error)
+        finally:
+            alive.cancel()
+            self._stats.in_flight -= 1
+            self._stats.handled += 1
+            meter.processed(template, status, started, error)
+
+    async def _dispatch(self, msg: Msg) -> str:
+        """Handle one message; returns the FastStream processing status it ended with."""
+        try:
+            contract = _contract(msg.subject)  # Unhandled: a subject it does not know
+            call_id, event_name = parse_call_subject(msg.subject)
+            event: Any = decode_contract(msg.data, contract)
+            if event.call_id != call_id:
+                raise Unhandled(
+                    "call_id in the payload does not match the subject", DeadLetterKind.VALIDATION
+                )
+        except (codec.ContractError, Unhandled) as err:
+            await publish_dead_letter(msg, kind_of(err), str(err), self._config.durable)
+            return "rejected"
         meta = msg.metadata
         delivery = Delivery(attempt=meta.num_delivered or 1, stream_seq=meta.sequence.stream or 0)
-        self._stats.in_flight += 1
         try:
             async with self._dialogue.lock(call_id):
                 await self._handlers[event_name](event, delivery)
@@ -160,10 +241,16 @@ class Intake:
                 await publish_dead_letter(
                     msg, DeadLetterKind.UNHANDLED, reason, self._config.durable
                 )
-            else:
-                await message.nack(delay=0.2 * delivery.attempt)
-            return
-        finally:
-            self._stats.in_flight -= 1
-            self._stats.handled += 1
-        await message.ack()
+                return "rejected"
+            await msg.nak(delay=0.2 * delivery.attempt)
+            return "nacked"
+        await msg.ack()
+        return "acked"
+
+    async def _keep_alive(self, msg: Msg) -> None:
+        """In-progress acks while a turn runs, so a slow LLM is not taken for a dead copy."""
+        period = self._config.keep_alive_period
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            while True:
+                await asyncio.sleep(period)
+                await msg.in_progress()

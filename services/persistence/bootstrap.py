@@ -6,7 +6,7 @@ import psycopg
 from nats.aio.client import Client as NATS
 from psycopg_pool import AsyncConnectionPool
 
-from contracts.broker import ServiceBroker
+from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
 from services.persistence.reads import register_reads
@@ -31,12 +31,12 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     stats.health.add_check("database", pool_check(pool))  # readiness: /health/ready
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
-    broker = ServiceBroker("persistence", connection=nc)
-    register_reads(broker, pool, stats, settings.config_cache_s, settings.memory_cache_s)
-    await broker.start()
+    hot = HotPath(nc, "persistence")
+    register_reads(hot, pool, stats, settings.config_cache_s, settings.memory_cache_s)
+    await hot.start()
 
     async def stop() -> None:
-        await broker.stop()  # reads in hand are answered first
+        await hot.stop()  # reads in hand are answered first
         await writer.stop()
         await pool.close()
 

@@ -18,7 +18,7 @@ from pgvector.psycopg import register_vector_async
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from contracts.broker import ServiceBroker
+from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
 from services.tools.calendar.port import Calendar
@@ -81,7 +81,7 @@ class ToolsService:
 
     deps: Deps
     server: ToolServer
-    broker: ServiceBroker
+    hot: HotPath
     owns_embedder: bool
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     embedding: asyncio.Task[Any] | None = None
@@ -92,7 +92,7 @@ class ToolsService:
             await asyncio.shield(self.embedding)
 
     async def stop(self) -> None:
-        await self.broker.stop()  # no new requests; those in hand are answered
+        await self.hot.stop()  # no new requests; those in hand are answered
         await self.server.stop()
         for task in self.background:
             task.cancel()
@@ -132,10 +132,10 @@ async def start(
         brokers=BrokerCache(),
     )
     server = ToolServer(deps=deps, stats=stats)
-    broker = ServiceBroker("tools", connection=nc)
-    server.register(broker)
-    await broker.start()
-    service = ToolsService(deps=deps, server=server, broker=broker, owns_embedder=owns_embedder)
+    hot = HotPath(nc, "tools")
+    server.register(hot)
+    await hot.start()
+    service = ToolsService(deps=deps, server=server, hot=hot, owns_embedder=owns_embedder)
     if settings.embed_on_start and not isinstance(embedder, UnavailableEmbedder):
         service.embedding = asyncio.create_task(_embed_on_start(deps))
         service.background.append(service.embedding)

@@ -1,6 +1,8 @@
 """The dialogue's bus adapters: tools and store over request/reply, publishing replies and
-events to the CALLS stream — all through the service's FastStream broker, so every hop carries
-the call's trace context and is counted by the bus metrics."""
+events to the CALLS stream — all on the turn path, so through the service's
+:class:`~contracts.hotpath.HotPath` (nats-py: ``broker.publish`` cost 51 µs against 4 µs, a
+request 250 µs more; every hop still carries the call's trace context and is counted in the
+bus metrics)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,14 @@ import logging
 from typing import Any
 
 import nats.errors
-from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from contracts import codec
 from contracts.base import Message
-from contracts.broker import publish_event
 from contracts.calls import CallType
 from contracts.conversation import ReplyChunk
+from contracts.hotpath import HotPath
 from contracts.store import (
     CallerContext,
     CallerContextReply,
@@ -47,8 +48,8 @@ class BusTools:
     """``tools.<tool>`` request/reply; a timeout or no responder is retried once (another copy
     may answer), then becomes a retryable ``ToolError`` — no result is ever invented."""
 
-    def __init__(self, broker: NatsBroker, timeout: float = 4.0) -> None:
-        self._broker = broker
+    def __init__(self, hot: HotPath, timeout: float = 4.0) -> None:
+        self._hot = hot
         self._timeout = timeout
 
     async def call(self, request: ToolRequest, *, deadline: float | None = None) -> ToolResult:
@@ -57,8 +58,8 @@ class BusTools:
         budget = deadline or self._timeout
         for attempt in (1, 2):
             try:
-                msg = await self._broker.request(
-                    data, tool_subject(name.value), timeout=budget / attempt
+                msg = await self._hot.request(
+                    tool_subject(name.value), data, timeout=budget / attempt
                 )
             except nats.errors.NoRespondersError:
                 log.warning("tool %s: no responders (attempt %d)", name.value, attempt)
@@ -67,7 +68,7 @@ class BusTools:
                 log.warning("tool %s: timed out (attempt %d)", name.value, attempt)
                 continue
             try:
-                return codec.decode(msg.body, ToolReply).result
+                return codec.decode(msg.data, ToolReply).result
             except codec.ContractError as err:
                 log.error("tool %s: bad reply: %s", name.value, err)
                 return ToolError(code=ToolErrorCode.INTERNAL, message="bad reply")
@@ -81,16 +82,16 @@ class BusTools:
 class BusStore:
     """``store.<query>`` reads; ``None`` on a miss, an error, or no persistence running."""
 
-    def __init__(self, broker: NatsBroker, timeout: float = 0.5) -> None:
-        self._broker = broker
+    def __init__(self, hot: HotPath, timeout: float = 0.5) -> None:
+        self._hot = hot
         self._timeout = timeout
 
     async def _ask(self, query: StoreQuery, request: Message, reply_type: Any) -> Any:
         try:
-            msg = await self._broker.request(
-                codec.encode(request), store_subject(query), timeout=self._timeout
+            msg = await self._hot.request(
+                store_subject(query), codec.encode(request), timeout=self._timeout
             )
-            return codec.decode(msg.body, reply_type)
+            return codec.decode(msg.data, reply_type)
         except (nats.errors.NoRespondersError, nats.errors.TimeoutError):
             log.info("store %s: no answer", query.value)
         except codec.ContractError as err:
@@ -121,20 +122,18 @@ class BusStore:
 
 
 class BusPublisher:
-    def __init__(self, broker: NatsBroker, js: JetStreamContext) -> None:
-        self._broker = broker
+    def __init__(self, hot: HotPath, js: JetStreamContext) -> None:
+        self._hot = hot
         self._js = js
 
     async def chunk(self, chunk: ReplyChunk) -> None:
         """A plain publish (no ack wait on the hot path); the CALLS stream captures it and
         de-duplicates by ``Nats-Msg-Id``."""
         headers = {Header.MSG_ID: chunk.event_id, Header.CONTRACT: "ReplyChunk"}
-        await self._broker.publish(
-            codec.encode(chunk), call_subject(chunk.call_id, "reply"), headers=headers
-        )
+        await self._hot.publish(call_subject(chunk.call_id, "reply"), codec.encode(chunk), headers)
 
     async def event(self, subject: str, event: Message) -> None:
-        await publish_event(self._broker, subject, event)
+        await self._hot.publish_event(subject, event)
 
     async def published_chunks(
         self, call_id: str, reply_id: str, from_seq: int
