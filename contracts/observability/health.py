@@ -154,10 +154,15 @@ def watch_fetches(subscription: Any, health: Health, consumer: str, stream: str 
     fetch = subscription.fetch
 
     async def beating_fetch(*args: Any, **kwargs: Any) -> Any:
+        began = time.monotonic()
         try:
             messages = await fetch(*args, **kwargs)
         except TimeoutError:  # nats.errors.TimeoutError is one too
-            health.beat(consumer, stream)
+            # nats-py also raises it at once for a 408/409 status (the consumer deleted, say):
+            # only a fetch that waited out most of its time means "none for now"
+            waited = time.monotonic() - began
+            if waited >= min(1.0, float(kwargs.get("timeout", 5.0)) / 2):
+                health.beat(consumer, stream)
             raise
         health.beat(consumer, stream)
         for msg in messages or ():

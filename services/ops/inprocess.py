@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from nats.aio.client import Client as NATS
@@ -70,7 +71,8 @@ async def services_running(
                 await ensure_streams(nc.jetstream())
             stats = copies[service] = Stats(service=service)
             if http:
-                local = HttpSettings(port=0, host="127.0.0.1")
+                # a free loopback port; the rest (EC_HEALTH_STALE_S) from the environment
+                local = replace(HttpSettings.from_env(service), port=0, host="127.0.0.1")
                 observers.append(await observe(nc, stats, service, local))
             try:
                 stop = await start(nc, stats)
