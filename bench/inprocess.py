@@ -16,6 +16,8 @@ from typing import Any
 from contracts.base import Message
 from contracts.calls import CallType
 from contracts.conversation import ReplyChunk
+from contracts.phone import to_e164
+from contracts.sessions import StartedCall
 from contracts.store import (
     CallerContext,
     GetActivePrompt,
@@ -59,17 +61,31 @@ class InProcessTools:
             return failure.to_error()
 
 
+class Announced:
+    """The baseline has no gateway and no stream: a call counts as started from the number
+    the dialogue names for it (the bus stack checks the CALLS stream instead)."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, str] = {}
+
+    async def started(self, call_id: str) -> StartedCall | None:
+        number = self.numbers.get(call_id)
+        return StartedCall(call_id, to_e164(number), ended=False) if number else None
+
+
 class InProcessStore:
     """The ``Store`` port as direct calls into persistence's read handlers (same caches)."""
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, calls: Announced) -> None:
         self.pool = pool
-        self.routes = routes(5.0, 1.0)
+        self.calls = calls
+        self.routes = routes(5.0, 1.0, calls)
 
     async def _ask(self, query: StoreQuery, request: Message) -> Any:
         return await self.routes[query][1](self.pool, request)
 
     async def caller_context(self, call_id: str, caller_number: str) -> CallerContext | None:
+        self.calls.numbers[call_id] = caller_number
         request = GetCallerContext(call_id=call_id, caller_number=caller_number)
         reply = await self._ask(StoreQuery.CALLER_CONTEXT, request)
         return reply if isinstance(reply, CallerContext) else None
@@ -108,12 +124,16 @@ class Listener:
     ) -> list[ReplyChunk]:
         return []
 
+    async def call_ended(self, call_id: str) -> bool:
+        return False
+
 
 @dataclass
 class Baseline:
     dialogue: Dialogue
     listener: Listener
     close: Callable[[], Any]
+    calls: Announced = field(default_factory=Announced)
 
 
 async def build(tools_url: str, persistence_url: str, llm_env: dict[str, str]) -> Baseline:
@@ -122,9 +142,10 @@ async def build(tools_url: str, persistence_url: str, llm_env: dict[str, str]) -
     settings = ToolsSettings.from_env({"EC_TOOLS_DATABASE_URL": tools_url})
     pool = await tools_bootstrap.open_pool(settings)
     embedder = await asyncio.to_thread(tools_bootstrap.build_embedder, settings)
+    calls = Announced()
     deps = ToolsDeps(pool=pool, clock=ToolsClock(), calendar=PostgresCalendar(),
                      embedder=embedder, settings=settings, terms=TermStats(),
-                     brokers=BrokerCache())  # fmt: skip
+                     brokers=BrokerCache(), calls=calls)  # fmt: skip
     await tools_bootstrap.refresh_terms(deps)
     reads = AsyncConnectionPool(persistence_url, min_size=1, max_size=4,
                                 kwargs={"autocommit": True}, open=False)  # fmt: skip
@@ -132,7 +153,7 @@ async def build(tools_url: str, persistence_url: str, llm_env: dict[str, str]) -
     listener = Listener()
     llm = OpenAiLlm()
     dialogue = Dialogue(DialogueDeps(
-        tools=InProcessTools(deps), store=InProcessStore(reads), states=MemoryStates(),
+        tools=InProcessTools(deps), store=InProcessStore(reads, calls), states=MemoryStates(),
         publisher=listener, clock=SystemClock(), llm=llm, llm_env=llm_env, tuning=Tuning(),
     ))  # fmt: skip
 
@@ -142,4 +163,4 @@ async def build(tools_url: str, persistence_url: str, llm_env: dict[str, str]) -
         await pool.close()
         await reads.close()
 
-    return Baseline(dialogue, listener, close)
+    return Baseline(dialogue, listener, close, calls)

@@ -236,6 +236,7 @@ async def local_turn(baseline: Any, number: str) -> tuple[float, float]:
     call_id = new_call_id()
     started = CallStarted(call_id=call_id, direction=CallDirection.INBOUND, from_number=number,
                           to_number="+18005550100")  # fmt: skip
+    baseline.calls.numbers[call_id] = number  # what the gateway's started would say
     await baseline.dialogue.on_started(started, Delivery())
     turn = CallerTurn(call_id=call_id, turn_id=f"turn_{call_id}", seq=0, text=QUESTION)
     t0 = time.perf_counter()

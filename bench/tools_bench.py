@@ -46,8 +46,9 @@ from pgvector.psycopg import register_vector
 
 from contracts import codec
 from contracts.base import new_call_id
-from contracts.bus import connect
-from contracts.subjects import tool_subject
+from contracts.bus import connect, publish_event
+from contracts.calls import CallDirection, CallStarted
+from contracts.subjects import call_subject, tool_subject
 from contracts.tools import (
     REQUESTS,
     AppointmentBooked,
@@ -219,7 +220,12 @@ class Caller:
                            caller_number=self.phone, caller_timezone="America/Chicago")  # fmt: skip
 
     async def start(self) -> None:
-        """A new caller: bound (and, being new, verified) and qualified."""
+        """A new caller: the call started (as the gateway does: the only source of a tools
+        session), bound (and, being new, verified) and qualified."""
+        started = CallStarted(call_id=self.call_id, direction=CallDirection.INBOUND,
+                              from_number=self.phone, to_number="+18005550100")  # fmt: skip
+        await publish_event(self.client.nc.jetstream(), call_subject(self.call_id, "started"),
+                            started)  # fmt: skip
         found, _ = await self.client.ask(LookupLead(session=self.session))
         assert isinstance(found, LeadLookupResult) and found.created, found
         self.lead_id, self.verified = found.lead_id, found.verified

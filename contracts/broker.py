@@ -31,7 +31,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.bus import connect, dead_letter
+from contracts.bus import connect, dead_letter, error_kind
 from contracts.deadletter import DeadLetterKind
 from contracts.hotpath import Malformed, decode_contract
 from contracts.telemetry import bus_middlewares
@@ -50,7 +50,7 @@ class Unhandled(ValueError):
 def kind_of(err: Exception) -> DeadLetterKind:
     if isinstance(err, Unhandled):
         return err.kind
-    return DeadLetterKind.DECODE if "not valid JSON" in str(err) else DeadLetterKind.VALIDATION
+    return error_kind(err)
 
 
 def contract_decoder(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import logging
 import os
 from collections.abc import Mapping
@@ -22,8 +23,8 @@ from nats.js.api import PubAck, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from contracts.base import Message
-from contracts.codec import encode
-from contracts.deadletter import DeadLetter, DeadLetterKind
+from contracts.codec import PayloadTooLarge, encode
+from contracts.deadletter import INLINE_PAYLOAD_MAX, DeadLetter, DeadLetterKind
 from contracts.observability.metrics import count_dead_letter
 from contracts.settings import Env
 from contracts.subjects import (
@@ -173,17 +174,32 @@ async def publish_event(
     return await js.publish(subject, encode(event), timeout=ack_timeout, headers=all_headers)
 
 
+def error_kind(err: Exception) -> DeadLetterKind:
+    """The dead-letter kind of a decoding error (:func:`contracts.codec.decode`'s)."""
+    if isinstance(err, PayloadTooLarge):
+        return DeadLetterKind.OVERSIZED
+    return DeadLetterKind.DECODE if "not valid JSON" in str(err) else DeadLetterKind.VALIDATION
+
+
 def dead_letter_for(msg: Msg, consumer: str, kind: DeadLetterKind, reason: str) -> DeadLetter:
-    """The dead letter for ``msg``: reason, who gave up, the original payload (UTF-8, else
-    base64). Its id comes from the stream position, so dead-lettering twice stores it once."""
+    """The dead letter for ``msg``: reason, who gave up, where the original is, its size and
+    hash, and the payload itself when it is small (UTF-8, else base64; a larger one is only
+    referenced). Its id comes from the stream position, so dead-lettering twice stores it
+    once."""
+    data = msg.data or b""
+    payload, encoding = "", "reference"
+    if len(data) <= INLINE_PAYLOAD_MAX:
+        try:
+            payload, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            payload, encoding = base64.b64encode(data).decode("ascii"), "base64"
+    stream: str | None = None
+    seq: int | None = None
     try:
-        payload, encoding = msg.data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        payload, encoding = base64.b64encode(msg.data).decode("ascii"), "base64"
-    try:
-        where = f"{msg.metadata.stream}-{msg.metadata.sequence.stream}"
+        stream, seq = msg.metadata.stream, msg.metadata.sequence.stream
+        where = f"{stream}-{seq}"
     except Exception:
-        where = encode(msg.subject).hex()[:32]
+        where = hashlib.sha256(msg.subject.encode() + data).hexdigest()[:32]
     return DeadLetter(
         event_id=f"dlq-{consumer}-{where}"[:128],
         original_subject=msg.subject,
@@ -193,6 +209,10 @@ def dead_letter_for(msg: Msg, consumer: str, kind: DeadLetterKind, reason: str) 
         payload=payload,
         payload_encoding=encoding,
         original_msg_id=(msg.headers or {}).get(Header.MSG_ID),
+        original_stream=stream,
+        original_seq=seq,
+        payload_bytes=len(data),
+        payload_sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

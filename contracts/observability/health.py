@@ -8,6 +8,8 @@ A copy is **live** while its event loop answers HTTP. It is **ready** when all o
   fetch that the server answered (messages or "nothing now"), and a consumer whose last beat is
   older than ``stale_s`` (``EC_HEALTH_STALE_S``, default 15 s) is not fetching — stopped, stuck
   behind a dead database, or failing every fetch;
+- no consumer is falling behind: lag above ``EC_HEALTH_MAX_LAG`` (default 5,000) and grown at
+  each of the last 3 samples;
 - every registered check passes (``database``: a ``SELECT 1`` within 2 s, for the services
   with a database), results cached for a second so that probes cannot pile onto the pool.
 
@@ -21,9 +23,11 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from contracts.observability import metrics
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 Check = Callable[[], Awaitable[None]]  # raises (or times out) when not healthy
 
 DEFAULT_STALE_S = 15.0
+DEFAULT_MAX_LAG = 5_000
+LAG_SAMPLES = 3
 CHECK_TIMEOUT_S = 2.0
 CHECK_CACHE_S = 1.0
 
@@ -54,10 +60,14 @@ class Health:
     """Per copy: consumer heartbeats, readiness checks, sampled lag, the HTTP port."""
 
     stale_s: float = DEFAULT_STALE_S
+    #: a consumer whose lag is above this and grew over the last LAG_SAMPLES samples is
+    #: falling behind: not ready (``EC_HEALTH_MAX_LAG``)
+    max_lag: int = DEFAULT_MAX_LAG
     #: consumer (durable) name → (stream, monotonic time of the last fetch answered)
     beats: dict[str, tuple[str, float]] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
     lags: dict[str, ConsumerLag] = field(default_factory=dict)
+    lag_history: dict[str, deque[int]] = field(default_factory=dict)
     http_port: int | None = None
     #: the copy has finished starting (set by ``contracts.runtime.serve``)
     started: bool = False
@@ -86,6 +96,9 @@ class Health:
             report[f"consumer:{consumer}"] = (
                 "ok" if age <= self.stale_s else f"no fetch for {age:.0f} s"
             )
+            behind = self.falling_behind(consumer)
+            if behind and report[f"consumer:{consumer}"] == "ok":
+                report[f"consumer:{consumer}"] = behind
         if self.checks:
             results = await asyncio.gather(*(self._run(n, c) for n, c in self.checks.items()))
             for name, problem in zip(self.checks, results, strict=True):
@@ -107,6 +120,16 @@ class Health:
         return problem
 
     # ---- lag ----------------------------------------------------------------------------
+
+    def falling_behind(self, consumer: str) -> str | None:
+        """Why ``consumer`` is falling behind (its lag above ``max_lag`` and growing at every
+        one of the last samples), else ``None``."""
+        history = list(self.lag_history.get(consumer, ()))
+        if len(history) < LAG_SAMPLES or history[-1] <= self.max_lag:
+            return None
+        if all(b > a for a, b in pairwise(history)):
+            return f"lag {history[-1]} and growing"
+        return None
 
     def lag(self) -> int | None:
         """Pending + unacknowledged messages of this copy's consumers (last sample)."""
@@ -133,6 +156,8 @@ class Health:
                 waiting=int(info.num_waiting or 0),
             )
             self.lags[consumer] = lag
+            history = self.lag_history.setdefault(consumer, deque(maxlen=LAG_SAMPLES))
+            history.append(lag.lag)
             metrics.CONSUMER_PENDING.labels(consumer).set(lag.pending)
             metrics.CONSUMER_ACK_PENDING.labels(consumer).set(lag.ack_pending)
             metrics.CONSUMER_REDELIVERED.labels(consumer).set(lag.redelivered)

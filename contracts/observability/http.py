@@ -22,7 +22,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from contracts.observability.health import DEFAULT_STALE_S, Health
+from contracts.observability.health import DEFAULT_MAX_LAG, DEFAULT_STALE_S, Health
 from contracts.observability.logs import watch_problems
 from contracts.observability.metrics import REGISTRY
 from contracts.settings import Env
@@ -44,6 +44,7 @@ class HttpSettings:
     port: int
     host: str = "0.0.0.0"
     stale_s: float = DEFAULT_STALE_S
+    max_lag: int = DEFAULT_MAX_LAG
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> HttpSettings:
@@ -53,6 +54,7 @@ class HttpSettings:
             port=e.integer("EC_HTTP_PORT", DEFAULT_PORTS.get(service, 0), low=0, high=65535),
             host=e.text("EC_HTTP_HOST", "0.0.0.0"),
             stale_s=e.number("EC_HEALTH_STALE_S", DEFAULT_STALE_S, low=0.1),
+            max_lag=e.integer("EC_HEALTH_MAX_LAG", DEFAULT_MAX_LAG, low=1),
         )
 
 
@@ -128,6 +130,7 @@ async def observe(
     watch_problems()  # the pong's last error, whoever set up the log handlers
     health: Health = stats.health
     health.stale_s = settings.stale_s
+    health.max_lag = settings.max_lag
 
     async def ready() -> tuple[bool, dict[str, str]]:
         if hasattr(stats, "refresh"):  # e.g. the gateway: registered with LiveKit now?

@@ -104,6 +104,12 @@ REDELIVERIES = Counter(
     ["consumer"],
     registry=REGISTRY,
 )
+CONSUMER_RESTARTS = Counter(
+    "ec_consumer_restarts",
+    "Consumer loops that died of an unexpected error and were restarted, per loop.",
+    ["loop"],
+    registry=REGISTRY,
+)
 CONSUMER_PENDING = Gauge(
     "ec_consumer_pending_messages",
     "JetStream consumer: messages not yet delivered (num_pending), sampled every few seconds "
@@ -138,6 +144,16 @@ def observe_tool(tool: str, error_code: str | None, received: float) -> None:
     TOOL_LATENCY.labels(tool, result).observe(max(time.monotonic() - received, 0.0))
     if error_code:
         TOOL_ERRORS.labels(tool, error_code).inc()
+
+
+#: consumer loops restarted in this process, by loop
+restarts: _Tally[str] = _Tally()
+
+
+def count_restart(loop: str) -> None:
+    """A consumer loop died and was restarted (shown by ``status`` and in the metrics)."""
+    CONSUMER_RESTARTS.labels(loop).inc()
+    restarts[loop] += 1
 
 
 #: dead letters per consumer in this process (``status`` shows a copy's count)

@@ -56,6 +56,9 @@ class Settings:
         tuning = Tuning(
             filler_after=e.number("EC_DIALOGUE_FILLER_AFTER_S", 0.7, low=0),
             tool_timeout=e.number("EC_DIALOGUE_TOOL_TIMEOUT_S", 4.0, low=0.05),
+            tool_hedge_after=e.number(
+                "EC_DIALOGUE_TOOL_HEDGE_S", defaults.tool_hedge_after, low=0.01
+            ),
             llm_first_token_timeout=e.number(
                 "EC_LLM_FIRST_TOKEN_S", defaults.llm_first_token_timeout, low=0.1
             ),
@@ -114,7 +117,8 @@ async def start(
     kv = await ensure_bucket(js, settings.kv_bucket, settings.kv_ttl_s, settings.replicas)
     llm = over.llm or build_llm(settings.llm_env)
     deps = Deps(
-        tools=over.tools or BusTools(hot, settings.tuning.tool_timeout),
+        tools=over.tools
+        or BusTools(hot, settings.tuning.tool_timeout, settings.tuning.tool_hedge_after),
         store=over.store or BusStore(hot),
         states=KvStates(kv),
         publisher=over.publisher or BusPublisher(hot, js),

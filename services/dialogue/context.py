@@ -49,6 +49,10 @@ class Tuning:
 
     filler_after: float = 0.7
     tool_timeout: float = 4.0
+    #: a tool request unanswered this long is sent again (same request, same idempotency key)
+    #: and the first answer wins: a copy killed mid-request costs the caller this, not the
+    #: whole timeout
+    tool_hedge_after: float = 0.8
     #: an attempt with no delta of any kind (text or a tool call) by then has failed
     llm_first_token_timeout: float = 3.0
     #: all LLM attempts of one turn together; past it the offline policy answers

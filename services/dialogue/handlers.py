@@ -108,6 +108,9 @@ class Dialogue:
         existing = await self.deps.states.load(event.call_id)
         if existing is not None:
             return  # greeted already (a redelivery)
+        if delivery.attempt > 1 and await self.deps.publisher.call_ended(event.call_id):
+            log.info("call %s: start redelivered after the call ended; ignored", event.call_id)
+            return  # a copy that died holding it: nobody is on the line any more
         metrics.ACTIVE_CALLS.inc()
         state = initial_state(event)
         reply_id = f"rpl_greet_{event.call_id}"

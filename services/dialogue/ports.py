@@ -67,6 +67,10 @@ class Publisher(Protocol):
         """Chunks of ``reply_id`` already in the stream (after a redelivery)."""
         ...
 
+    async def call_ended(self, call_id: str) -> bool:
+        """Whether the call's ``ended`` is in the stream (a stale redelivery is ignored)."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

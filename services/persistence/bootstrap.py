@@ -9,6 +9,7 @@ from psycopg_pool import AsyncConnectionPool
 from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
+from contracts.sessions import StreamCalls
 from services.persistence.reads import register_reads
 from services.persistence.settings import Settings
 from services.persistence.writer import Writer
@@ -32,7 +33,9 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
     hot = HotPath(nc, "persistence")
-    register_reads(hot, pool, stats, settings.config_cache_s, settings.memory_cache_s)
+    calls = StreamCalls(nc.jetstream())  # store.caller_context: only for the call's own caller
+    register_reads(hot, pool, stats, calls, settings.config_cache_s, settings.memory_cache_s,
+                   settings.read_pool_size)  # fmt: skip
     await hot.start()
 
     async def stop() -> None:

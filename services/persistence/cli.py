@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import hashlib
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -162,6 +163,25 @@ async def list_dead_letters(limit: int) -> int:
     return 0
 
 
+async def _original(js: JetStreamContext, letter: DeadLetter) -> bytes | None:
+    """The dead letter's payload: its copy, or (a ``reference``) the original message read
+    back from its stream and checked against its hash."""
+    if letter.payload_encoding == "base64":
+        return base64.b64decode(letter.payload)
+    if letter.payload_encoding != "reference":
+        return letter.payload.encode()
+    if not letter.original_stream or letter.original_seq is None:
+        return None
+    try:
+        raw = await js.get_msg(letter.original_stream, letter.original_seq)
+    except Exception:
+        return None
+    data = raw.data or b""
+    if letter.payload_sha256 and hashlib.sha256(data).hexdigest() != letter.payload_sha256:
+        return None
+    return data
+
+
 async def replay_dead_letters(seqs: list[int]) -> int:
     nc = await connect_once(Env().require("NATS_URL"), "dlq-cli")
     js = nc.jetstream()
@@ -170,10 +190,10 @@ async def replay_dead_letters(seqs: list[int]) -> int:
         for seq, letter in await _dead_letters(js, 1_000_000):
             if letter is None or (seqs and seq not in seqs):
                 continue
-            payload = (
-                base64.b64decode(letter.payload) if letter.payload_encoding == "base64"
-                else letter.payload.encode()
-            )  # fmt: skip
+            payload = await _original(js, letter)
+            if payload is None:
+                print(f"{seq}: the original is no longer in its stream; not replayed")
+                continue
             msg_id = f"replay-{seq}-{letter.event_id}"
             await js.publish(letter.original_subject, payload, headers={Header.MSG_ID: msg_id})
             await js.delete_msg(DLQ_STREAM, seq)

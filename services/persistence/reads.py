@@ -21,7 +21,9 @@ from psycopg_pool import AsyncConnectionPool
 
 from contracts.calls import Outcome
 from contracts.hotpath import HotPath, Malformed
+from contracts.phone import to_e164
 from contracts.runtime import Stats
+from contracts.sessions import Calls
 from contracts.store import (
     BadRequest,
     CallerContext,
@@ -164,7 +166,27 @@ async def transcript(pool: AsyncConnectionPool, req: GetTranscript) -> StoreRepl
     )
 
 
-def routes(config_ttl_s: float, memory_ttl_s: float) -> dict[StoreQuery, tuple[type, Handler]]:
+def for_the_call(calls: Calls, handler: Handler) -> Handler:
+    """A caller's memory only for a call in progress from that number (the gateway's
+    ``started`` on the CALLS stream, no ``ended``): never to whoever names a phone number."""
+
+    async def checked(pool: AsyncConnectionPool, req: GetCallerContext) -> StoreReply:
+        call = await calls.started(req.call_id)
+        try:
+            claimed = to_e164(req.caller_number)
+        except ValueError:
+            return BadRequest(reason="caller_number is not a phone number")
+        if call is None or call.ended or call.caller_phone != claimed:
+            log.warning("caller context refused: not a call in progress from that number")
+            return NotFound(what="caller")
+        return await handler(pool, req)
+
+    return checked
+
+
+def routes(
+    config_ttl_s: float, memory_ttl_s: float, calls: Calls
+) -> dict[StoreQuery, tuple[type, Handler]]:
     """Transcripts are always read fresh; configuration and caller memory (read once at call
     start, written at the end of the previous call) through short caches."""
     cache = TtlCache(config_ttl_s)
@@ -172,7 +194,7 @@ def routes(config_ttl_s: float, memory_ttl_s: float) -> dict[StoreQuery, tuple[t
     return {
         StoreQuery.CALLER_CONTEXT: (
             GetCallerContext,
-            memory.wrap(caller_context, lambda r: r.caller_number),
+            for_the_call(calls, memory.wrap(caller_context, lambda r: r.caller_number)),
         ),
         StoreQuery.TEMPLATE: (GetTemplate, cache.wrap(template, lambda r: r.dialled_number)),
         StoreQuery.PROMPT: (
@@ -183,24 +205,25 @@ def routes(config_ttl_s: float, memory_ttl_s: float) -> dict[StoreQuery, tuple[t
     }
 
 
-#: concurrent requests per query a copy serves (the pool bounds the database work)
-MAX_WORKERS = 64
-
-
 def register_reads(
     hot: HotPath,
     pool: AsyncConnectionPool,
     stats: Stats,
+    calls: Calls,
     config_ttl_s: float = 5.0,
     memory_ttl_s: float = 1.0,
+    max_in_flight: int = 4,
 ) -> None:
-    """Declare every read on ``hot``, in the ``store`` queue group."""
-    for query, (request_type, handler) in routes(config_ttl_s, memory_ttl_s).items():
+    """Declare every read on ``hot``, in the ``store`` queue group; per query at most
+    ``max_in_flight`` run at once (the read pool's size: more would only queue inside the pool,
+    at a higher cost — measured, 50 readers: p50 39.7 ms with 64 at once, 29.7 ms one at a
+    time)."""
+    for query, (request_type, handler) in routes(config_ttl_s, memory_ttl_s, calls).items():
         hot.responder(
             store_subject(query),
             queue=STORE_QUEUE,
             contract=request_type,
-            max_in_flight=MAX_WORKERS,
+            max_in_flight=max_in_flight,
         )(_responder(pool, stats, query, handler))
 
 

@@ -26,9 +26,10 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts import codec
-from contracts.bus import dead_letter
+from contracts.bus import dead_letter, error_kind
 from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetterKind
+from contracts.observability.metrics import count_restart
 from contracts.runtime import Stats
 from contracts.subjects import ALL_CALLS, CALLS_STREAM, parse_call_subject
 from contracts.telemetry import CALL_ID, extract, subject_template, tracer
@@ -79,8 +80,29 @@ class Writer:
         self.sub = await self.js.pull_subscribe(
             ALL_CALLS, durable=self.settings.consumer, stream=CALLS_STREAM, config=config
         )
-        self._writer_task = asyncio.create_task(self._write_loop(), name="persistence-db")
-        self._task = asyncio.create_task(self._run(), name="persistence-fetch")
+        self._writer_task = asyncio.create_task(
+            self._supervised("db", self._write_loop), name="persistence-db"
+        )
+        self._task = asyncio.create_task(
+            self._supervised("fetch", self._run), name="persistence-fetch"
+        )
+
+    async def _supervised(self, part: str, loop: Callable[[], Awaitable[None]]) -> None:
+        """Run ``loop``; if it dies of anything but a stop, say so (log, metric) and run it
+        again — a bug met by one message must not end recording for every call. What it held
+        unacknowledged is redelivered."""
+        while True:
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:
+                if self._stopping.is_set() and part == "fetch":
+                    return
+                log.error("writer %s loop died (%s); restarting", part, type(err).__name__)
+                count_restart(f"{self.settings.consumer}:{part}")
+                await asyncio.sleep(0.5)
 
     async def stop(self) -> None:
         self._stopping.set()
@@ -118,7 +140,7 @@ class Writer:
                 continue
             backoff = 0.05
             self.stats.health.beat(self.settings.consumer)
-            await self.handle(msgs)
+            await self.handle(msgs)  # never raises for a message: it is dead-lettered
             if len(msgs) < self.settings.batch_size // 10:
                 # a trickle: let events gather for a moment, so the next fetch and the next
                 # transaction (one commit, one WAL flush) carry many instead of one or two.
@@ -134,13 +156,12 @@ class Writer:
                 events.append(decode(msg))
                 good.append(msg)
             except codec.ContractError as err:
-                kind = (
-                    DeadLetterKind.DECODE if "not valid JSON" in str(err)
-                    else DeadLetterKind.VALIDATION
-                )  # fmt: skip
-                await self._dead_letter(msg, kind, str(err))
+                await self._dead_letter(msg, error_kind(err), str(err))
             except (ValueError, KeyError) as err:
                 await self._dead_letter(msg, DeadLetterKind.VALIDATION, str(err))
+            except Exception as err:  # anything else one message can cause: not us, it
+                reason = f"{type(err).__name__} while decoding"
+                await self._dead_letter(msg, DeadLetterKind.UNHANDLED, reason)
         if events:
             await self._ready.put((events, good))
 
@@ -177,7 +198,7 @@ class Writer:
                     await _quietly(msg.in_progress())
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
-            except PERMANENT:
+            except Exception:  # PERMANENT, or anything else a row can cause: find that row
                 await self._one_by_one(events, msgs)
                 return
         for msg in msgs:
@@ -220,7 +241,7 @@ class Writer:
                 except TRANSIENT:
                     await self._reset()
                     await asyncio.sleep(0.5)
-                except PERMANENT as err:
+                except Exception as err:  # PERMANENT, or a bug this one row meets
                     await self._dead_letter(msg, DeadLetterKind.UNHANDLED, _line(err))
                     break
 

@@ -21,6 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
+from contracts.sessions import StreamCalls
 from services.tools.calendar.port import Calendar
 from services.tools.calendar.postgres import PostgresCalendar
 from services.tools.clock import Clock, SystemClock
@@ -130,6 +131,7 @@ async def start(
         settings=settings,
         terms=TermStats(),
         brokers=BrokerCache(),
+        calls=StreamCalls(nc.jetstream()),
     )
     server = ToolServer(deps=deps, stats=stats)
     hot = HotPath(nc, "tools")

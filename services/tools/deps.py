@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from psycopg_pool import AsyncConnectionPool
 
+from contracts.sessions import Calls
 from services.tools.calendar.port import Calendar
 from services.tools.clock import Clock
 from services.tools.kb.embedder import Embedder
@@ -23,3 +24,5 @@ class Deps:
     settings: Settings
     terms: TermStats
     brokers: BrokerCache
+    #: the calls the gateway started (the CALLS stream): sessions come from them
+    calls: Calls

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -109,13 +111,22 @@ async def test_malformed_turns_are_dead_lettered_and_the_service_keeps_going(
                      headers={Header.MSG_ID: "bad-2-xyz"})  # fmt: skip
     await js.publish(subject, codec.encode(CallerTurn(call_id="call_someoneelse", turn_id="x1",
                      seq=1, text="hi")), headers={Header.MSG_ID: "bad-3-xyz"})  # fmt: skip
+    deep = b'{"a":' + b"[" * 2000 + b"]" * 2000 + b"}"  # 4 KB, 2,000 levels
+    await js.publish(subject, deep, headers={Header.MSG_ID: "bad-4-xyz"})
+    big = os.urandom(900_000)  # 900 KB of binary: a copy in base64 would not fit in NATS
+    await js.publish(subject, big, headers={Header.MSG_ID: "bad-5-xyz"})
     dlq = await js.subscribe(dlq_subject(subject), ordered_consumer=True)
-    letters = [codec.decode((await dlq.next_msg(timeout=5)).data, DeadLetter) for _ in range(3)]
+    letters = [codec.decode((await dlq.next_msg(timeout=5)).data, DeadLetter) for _ in range(5)]
     assert [x.kind for x in letters] == [DeadLetterKind.DECODE, DeadLetterKind.VALIDATION,
-                                         DeadLetterKind.VALIDATION]  # fmt: skip
+                                         DeadLetterKind.VALIDATION, DeadLetterKind.DECODE,
+                                         DeadLetterKind.OVERSIZED]  # fmt: skip
     assert letters[0].payload == "{not json" and "turn_id" in letters[1].reason
+    assert "nested too deeply" in letters[3].reason
+    assert letters[4].payload_encoding == "reference" and letters[4].payload == ""
+    assert letters[4].payload_bytes == len(big)
+    assert letters[4].payload_sha256 == hashlib.sha256(big).hexdigest()
     assert all(x.consumer == DURABLE and x.original_subject == subject for x in letters)
-    assert (await js.stream_info(DLQ_STREAM)).state.messages == 3
+    assert (await js.stream_info(DLQ_STREAM)).state.messages == 5
     assert "how old" in await call.say("My name is Eleanor Price.")
 
 

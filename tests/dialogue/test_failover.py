@@ -20,11 +20,13 @@ from typing import Any
 import pytest
 
 from contracts import codec
+from contracts.calls import CallDirection, CallStarted
 from contracts.ops import InstancePong, PingInstances
 from contracts.subjects import ops_ping
 from services.dialogue.fakes.openai_server import FakeOpenAI, Reply
+from services.dialogue.handlers import Delivery
 
-from .conftest import BusCall, eventually
+from .conftest import BusCall, Talk, eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,3 +152,24 @@ async def test_a_copy_killed_mid_turn_is_replaced_without_repeats(
                      " WHERE l.phone = '+12065550444'")  # fmt: skip
     assert rows == [(1,)], "the booking happened twice"
     assert len(await pongs(nc)) == 1
+
+
+async def test_a_start_redelivered_after_the_call_ended_is_ignored(talk: Talk) -> None:
+    """A copy that died holding a call's ``started`` hands it on; by then the caller has hung
+    up: no greeting is spoken and no tool runs for a call nobody is on."""
+    call = talk.call()
+    talk.publisher.ended.add(call.call_id)
+    event = CallStarted(call_id=call.call_id, direction=CallDirection.INBOUND,
+                        from_number="+12065550101", to_number="+18005550100")  # fmt: skip
+    await call.dialogue.on_started(event, Delivery(attempt=2))
+    assert call.chunks() == [] and talk.tools.requests == []
+    assert await talk.states.load(call.call_id) is None
+
+
+async def test_a_first_delivery_never_waits_on_the_ended_check(talk: Talk) -> None:
+    call = talk.call()
+    talk.publisher.ended.add(call.call_id)  # (it would not be there yet; only redeliveries ask)
+    event = CallStarted(call_id=call.call_id, direction=CallDirection.INBOUND,
+                        from_number="+12065550101", to_number="+18005550100")  # fmt: skip
+    await call.dialogue.on_started(event, Delivery(attempt=1))
+    assert call.chunks()  # greeted

@@ -8,7 +8,7 @@ from typing import Any
 from contracts import codec
 from contracts.base import new_call_id
 from contracts.bus import publish_event
-from contracts.calls import CallType, Outcome
+from contracts.calls import CallDirection, CallEnded, CallStarted, CallType, EndReason, Outcome
 from contracts.runtime import Stats
 from contracts.store import (
     BadRequest,
@@ -43,8 +43,9 @@ async def test_caller_context_returns_memory_and_last_call(
     nc: Any, persistence: Any, db: str
 ) -> None:
     seed_all(db)
+    call_id = await started(nc, MARGARET)
     ctx = await ask(nc, StoreQuery.CALLER_CONTEXT,
-                    GetCallerContext(call_id=new_call_id(), caller_number=MARGARET),
+                    GetCallerContext(call_id=call_id, caller_number=MARGARET),
                     CallerContextReply)  # fmt: skip
     assert isinstance(ctx, CallerContext)
     assert ctx.qualified is True and ctx.call_count == 2 and ctx.lead_id
@@ -53,10 +54,41 @@ async def test_caller_context_returns_memory_and_last_call(
 
 
 async def test_an_unknown_caller_is_a_typed_miss(nc: Any, persistence: Any) -> None:
+    call_id = await started(nc, "+12065550999")
     reply = await ask(nc, StoreQuery.CALLER_CONTEXT,
-                      GetCallerContext(call_id=new_call_id(), caller_number="+12065550999"),
+                      GetCallerContext(call_id=call_id, caller_number="+12065550999"),
                       CallerContextReply)  # fmt: skip
     assert isinstance(reply, NotFound) and reply.what == "caller"
+
+
+async def test_a_callers_memory_is_only_for_a_call_in_progress_from_that_number(
+    nc: Any, persistence: Any, db: str
+) -> None:
+    """Naming a phone number is not enough: the call must have been started by the gateway
+    from that number and not have ended."""
+    seed_all(db)
+
+    async def memory_for(call_id: str) -> Any:
+        request = GetCallerContext(call_id=call_id, caller_number=MARGARET)
+        return await ask(nc, StoreQuery.CALLER_CONTEXT, request, CallerContextReply)
+
+    assert isinstance(await memory_for(new_call_id()), NotFound)  # nobody started it
+    assert isinstance(await memory_for(await started(nc, "+13125550232")), NotFound)  # not hers
+    ended = await started(nc, MARGARET)
+    js = nc.jetstream()
+    done = CallEnded(call_id=ended, reason=EndReason.CALLER_HUNG_UP, duration_ms=1000)
+    await publish_event(js, f"calls.{ended}.ended", done)
+    assert isinstance(await memory_for(ended), NotFound)  # over
+    assert isinstance(await memory_for(await started(nc, MARGARET)), CallerContext)
+
+
+async def started(nc: Any, caller: str) -> str:
+    """A call the gateway started from ``caller``: its id."""
+    call_id = new_call_id()
+    event = CallStarted(call_id=call_id, direction=CallDirection.INBOUND, from_number=caller,
+                        to_number="+18005550100")  # fmt: skip
+    await publish_event(nc.jetstream(), f"calls.{call_id}.started", event)
+    return call_id
 
 
 async def test_template_for_an_assigned_number_else_the_default(

@@ -9,7 +9,10 @@ from typing import Any, TypeVar
 
 from contracts import codec
 from contracts.base import new_call_id
-from contracts.subjects import tool_subject
+from contracts.bus import publish_event
+from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
+from contracts.phone import to_e164
+from contracts.subjects import call_subject, tool_subject
 from contracts.tools import (
     REQUESTS,
     LeadLookupResult,
@@ -79,6 +82,15 @@ class Call:
     lead_id: str | None = None
     verified: bool = False
     caller_timezone: str | None = None
+    started: bool = False
+
+    async def start(self) -> None:
+        """What the gateway does first: ``calls.<id>.started`` on the CALLS stream, with the
+        caller number it saw (the only source of a tools session)."""
+        if self.started:
+            return
+        await start_call(self.nc, self.call_id, self.caller_number)
+        self.started = True
 
     @property
     def session(self) -> ToolSession:
@@ -91,6 +103,8 @@ class Call:
         )
 
     async def ask(self, kind: type[ToolRequest], **args: Any) -> ToolOutcome:
+        if kind is LookupLead:
+            await self.start()
         return await request(self.nc, kind(session=self.session, **args))
 
     async def lookup(self) -> LeadLookupResult:
@@ -103,6 +117,23 @@ class Call:
         result = ok(await self.ask(VerifyCaller, **said), VerificationResult)
         self.verified = self.verified or result.verified
         return result
+
+
+async def start_call(
+    nc: Any, call_id: str, caller_number: str | None, *, ended: bool = False
+) -> None:
+    """Publish the call's ``started`` as the gateway does (and its ``ended`` when asked)."""
+    try:
+        number = to_e164(caller_number) if caller_number else None
+    except ValueError:
+        number = None  # the session's claim is checked (and refused) on its own
+    js = nc.jetstream()
+    event = CallStarted(call_id=call_id, direction=CallDirection.INBOUND, from_number=number,
+                        to_number="+18005550100")  # fmt: skip
+    await publish_event(js, call_subject(call_id, "started"), event)
+    if ended:
+        done = CallEnded(call_id=call_id, reason=EndReason.CALLER_HUNG_UP, duration_ms=1000)
+        await publish_event(js, call_subject(call_id, "ended"), done)
 
 
 def key() -> str:

@@ -13,6 +13,7 @@ from contracts.tools import (
     CancelAppointment,
     CheckConsent,
     GetAvailability,
+    LeadLookupResult,
     LookupLead,
     RecordDoNotCall,
     RecordQualification,
@@ -21,7 +22,17 @@ from contracts.tools import (
     UpdateLead,
     VerifyCaller,
 )
-from tests.tools.helpers import MARGARET, WALTER, Call, key, lead_id, ok, refused, request
+from tests.tools.helpers import (
+    MARGARET,
+    WALTER,
+    Call,
+    key,
+    lead_id,
+    ok,
+    refused,
+    request,
+    start_call,
+)
 
 OTHER_LEAD_REQUESTS: list[tuple[type[ToolRequest], dict[str, Any]]] = [
     (UpdateLead, {"address": "1 Stranger Way"}),
@@ -99,7 +110,7 @@ async def test_a_session_whose_caller_is_not_the_bound_caller_is_refused(call: A
 async def test_a_call_stays_bound_to_its_first_lead(nc: Any, call: Any) -> None:
     c = call(MARGARET)
     first = await c.lookup()
-    hijack = Call(nc=nc, caller_number=WALTER, call_id=c.call_id)
+    hijack = Call(nc=nc, caller_number=WALTER, call_id=c.call_id, started=True)
     error = refused(await hijack.ask(LookupLead))
     assert error.code is ToolErrorCode.NOT_AUTHORIZED
     assert (await c.lookup()).lead_id == first.lead_id
@@ -121,3 +132,30 @@ async def test_search_needs_no_lead_but_a_valid_session(nc: Any, tools: Any) -> 
     session = ToolSession(call_id="call_anon0001")
     result = await request(nc, SearchKnowledge(session=session, query="what is a HECM"))
     assert isinstance(result, KnowledgeResult)
+
+
+# ---- a session is created by the call (the gateway's started), never claimed ----------------
+
+
+async def test_a_call_nobody_started_gets_no_session(nc: Any, tools: Any) -> None:
+    forged = Call(nc=nc, caller_number=MARGARET, started=True)  # no started on the stream
+    error = refused(await forged.ask(LookupLead))
+    assert error.code is ToolErrorCode.NOT_AUTHORIZED
+
+
+async def test_a_session_naming_another_number_than_the_call_came_from_is_refused(
+    nc: Any, tools: Any
+) -> None:
+    c = Call(nc=nc, caller_number=WALTER, started=True)
+    await start_call(nc, c.call_id, "+12065550999")  # the gateway saw another number
+    assert refused(await c.ask(LookupLead)).code is ToolErrorCode.NOT_AUTHORIZED
+    # a session that claims nothing is bound to the number the gateway saw
+    c.caller_number = None
+    result = ok(await c.ask(LookupLead), LeadLookupResult)
+    assert result.created  # +12065550999 is nobody on record: a new lead for that number
+
+
+async def test_a_call_that_has_ended_gets_no_new_session(nc: Any, tools: Any) -> None:
+    c = Call(nc=nc, caller_number=MARGARET, started=True)
+    await start_call(nc, c.call_id, MARGARET, ended=True)
+    assert refused(await c.ask(LookupLead)).code is ToolErrorCode.NOT_AUTHORIZED

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 import pytest
 
 from contracts import codec
@@ -24,6 +25,7 @@ from contracts.tools import (
     UpdateLead,
     VerifyCaller,
 )
+from services.ops.migrate import service_url
 from tests.tools.helpers import (
     DENISE,
     MARGARET,
@@ -281,3 +283,31 @@ async def test_a_session_that_skips_lookup_is_refused(nc: Any, tools: Any) -> No
     )
     error = refused(await request(nc, CheckConsent(session=session)))
     assert error.code is ToolErrorCode.NOT_AUTHORIZED
+
+
+async def test_the_lockout_is_per_lead_a_new_call_does_not_reset_it(call: Any) -> None:
+    first = call(MARGARET)
+    await first.lookup()
+    for _ in range(3):
+        await first.verify(first_name="Kevin", last_name="Holloway")
+    again = call(MARGARET)  # hang up and call back: a new call id
+    await again.lookup()
+    locked = refused(await again.ask(VerifyCaller, first_name="Margaret"))
+    assert locked.code is ToolErrorCode.NOT_AUTHORIZED
+    assert not again.verified
+
+
+async def test_the_lockout_expires(call: Any, seeded: str) -> None:
+    first = call(MARGARET)
+    await first.lookup()
+    for _ in range(3):
+        await first.verify(first_name="Kevin", last_name="Holloway")
+    with psycopg.connect(service_url(seeded, "tools")) as conn:  # sixteen minutes later
+        conn.execute(
+            "UPDATE call_bindings SET updated_at = now() - interval '16 minutes'"
+            " WHERE call_id = %s",
+            (first.call_id,),
+        )
+    later = call(MARGARET)
+    await later.lookup()
+    assert (await later.verify(first_name="Margaret")).verified

@@ -32,7 +32,16 @@ from contracts.tools import (
 from services.ops.migrate import service_url
 from services.tools import main as tools_main
 from services.tools.kb.embedder import HashEmbedder, Vectors
-from tests.tools.helpers import MARGARET, WALTER, Call, ok, raw, refused, request
+from tests.tools.helpers import (
+    MARGARET,
+    WALTER,
+    Call,
+    ok,
+    raw,
+    refused,
+    request,
+    start_call,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -155,12 +164,13 @@ async def stream_messages(nc: Any, expected: int, within: float = 3.0) -> int:
 
 async def test_every_call_is_audited_once_even_when_retried(nc: Any, call: Any) -> None:
     c = call(MARGARET)
+    await c.start()
     req = LookupLead(session=c.session)
     first = await request(nc, req)
     await request(nc, req)  # the dialogue retried the very same request
     c.lead_id = getattr(first, "lead_id", None)
     await c.verify(first_name="Margaret")
-    assert await stream_messages(nc, 2) == 2
+    assert await stream_messages(nc, 3) == 3  # the gateway's started + one audit per request
     msg = await nc.jetstream().get_last_msg(CALLS_STREAM, f"calls.{c.call_id}.tool")
     audit = codec.decode(msg.data, ToolInvoked)
     assert audit.tool == "verify_caller" and audit.args == {"first_name": "Margaret"}
@@ -219,9 +229,11 @@ async def test_equity_connect_serve_tools_runs_answers_and_stops(
         result: Any = None
         for _ in range(100):
             try:
+                call_id = new_call_id()
+                await start_call(nc, call_id, MARGARET)
                 result = await request(
                     nc,
-                    LookupLead(session=ToolSession(call_id=new_call_id(), caller_number=MARGARET)),
+                    LookupLead(session=ToolSession(call_id=call_id, caller_number=MARGARET)),
                     wait=0.2,
                 )
                 break

@@ -6,6 +6,7 @@ bus metrics)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -44,39 +45,76 @@ log = logging.getLogger(__name__)
 _TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
 
 
-class BusTools:
-    """``tools.<tool>`` request/reply; a timeout or no responder is retried once (another copy
-    may answer), then becomes a retryable ``ToolError`` — no result is ever invented."""
+#: requests for one tool call in flight at once (the first and one hedge)
+HEDGES = 2
 
-    def __init__(self, hot: HotPath, timeout: float = 4.0) -> None:
+
+class BusTools:
+    """``tools.<tool>`` request/reply, **hedged**: a request with no answer after
+    ``hedge_after`` s is sent again (the same bytes: the same request id and idempotency key,
+    so a write is never doubled) and the first answer wins — a copy killed mid-request costs
+    the caller ``hedge_after``, not the whole timeout. No responder at all is asked again
+    after a moment. Out of time: a retryable ``ToolError`` — no result is ever invented."""
+
+    def __init__(self, hot: HotPath, timeout: float = 4.0, hedge_after: float = 0.8) -> None:
         self._hot = hot
         self._timeout = timeout
+        self._hedge_after = hedge_after
 
     async def call(self, request: ToolRequest, *, deadline: float | None = None) -> ToolResult:
         name = _TOOL_NAMES[type(request)]
         data = codec.encode(request)
+        subject = tool_subject(name.value)
         budget = deadline or self._timeout
-        for attempt in (1, 2):
-            try:
-                msg = await self._hot.request(
-                    tool_subject(name.value), data, timeout=budget / attempt
-                )
-            except nats.errors.NoRespondersError:
-                log.warning("tool %s: no responders (attempt %d)", name.value, attempt)
-                continue
-            except nats.errors.TimeoutError:
-                log.warning("tool %s: timed out (attempt %d)", name.value, attempt)
-                continue
-            try:
-                return codec.decode(msg.data, ToolReply).result
-            except codec.ContractError as err:
-                log.error("tool %s: bad reply: %s", name.value, err)
-                return ToolError(code=ToolErrorCode.INTERNAL, message="bad reply")
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + budget
+        asking: set[asyncio.Task[bytes | None]] = set()
+        try:
+            while True:
+                left = ends - loop.time()
+                if left <= 0:
+                    break
+                if len(asking) < HEDGES:  # a slow service is not flooded with copies
+                    if asking:
+                        log.warning("tool %s: no answer in %.2f s; asking again",
+                                    name.value, self._hedge_after)  # fmt: skip
+                    asking.add(asyncio.ensure_future(self._ask(subject, data, left, name)))
+                done, _ = await asyncio.wait(
+                    asking, timeout=min(self._hedge_after, left),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )  # fmt: skip
+                for task in done:
+                    asking.discard(task)
+                    reply = task.result()
+                    if reply is not None:
+                        return self._result(name, reply)
+                if done and not asking:  # no responder: give one a moment to appear
+                    await asyncio.sleep(min(0.05, max(ends - loop.time(), 0)))
+        finally:
+            for task in asking:
+                task.cancel()
         return ToolError(
             code=ToolErrorCode.UNAVAILABLE,
             message="I'm having trouble reaching that right now.",
             retryable=True,
         )
+
+    async def _ask(self, subject: str, data: bytes, timeout: float, name: Any) -> bytes | None:
+        try:
+            return (await self._hot.request(subject, data, timeout=timeout)).data
+        except nats.errors.NoRespondersError:
+            log.warning("tool %s: no responders", name.value)
+        except nats.errors.TimeoutError:
+            log.warning("tool %s: timed out", name.value)
+        return None
+
+    @staticmethod
+    def _result(name: Any, reply: bytes) -> ToolResult:
+        try:
+            return codec.decode(reply, ToolReply).result
+        except codec.ContractError as err:
+            log.error("tool %s: bad reply: %s", name.value, err)
+            return ToolError(code=ToolErrorCode.INTERNAL, message="bad reply")
 
 
 class BusStore:
@@ -134,6 +172,14 @@ class BusPublisher:
 
     async def event(self, subject: str, event: Message) -> None:
         await self._hot.publish_event(subject, event)
+
+    async def call_ended(self, call_id: str) -> bool:
+        """One JetStream read of the last ``calls.<id>.ended`` (asked only on redelivery)."""
+        try:
+            await self._js.get_last_msg(CALLS_STREAM, call_subject(call_id, "ended"))
+        except NotFoundError:
+            return False
+        return True
 
     async def published_chunks(
         self, call_id: str, reply_id: str, from_seq: int

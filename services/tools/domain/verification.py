@@ -10,8 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-#: Attempts with a mismatch allowed per call before verification is refused.
+#: Attempts with a mismatch allowed per lead — over all its calls, not per call — before
+#: verification is refused; the count forgets failures older than LOCKOUT_S.
 MAX_FAILED_ATTEMPTS = 3
+LOCKOUT_S = 15 * 60
 NAME_SIMILARITY = 0.85
 STREET_SIMILARITY = 0.8
 IDENTITY_FIELDS = ("first_name", "last_name", "address", "zip")

@@ -29,7 +29,7 @@ from services.tools.auth import CallContext, Need, authorize, caller_phone
 from services.tools.deps import Deps
 from services.tools.domain import qualification as q
 from services.tools.domain.timezones import caller_zone, say_time, zone
-from services.tools.domain.verification import MAX_FAILED_ATTEMPTS, compare
+from services.tools.domain.verification import LOCKOUT_S, MAX_FAILED_ATTEMPTS, compare
 from services.tools.errors import ToolFailure, invalid, not_authorized
 from services.tools.store import appointments, bindings, leads
 from services.tools.store.leads import LeadRow
@@ -48,6 +48,12 @@ def lead_zone(session: ToolSession, lead: LeadRow) -> str:
 
 async def lookup_lead(req: LookupLead, deps: Deps) -> LeadLookupResult:
     phone = caller_phone(req.session)
+    call = await deps.calls.started(req.session.call_id)
+    if call is None:
+        raise not_authorized("no call was started with this call_id")
+    if phone is not None and call.caller_phone is not None and phone != call.caller_phone:
+        raise not_authorized("session.caller_number is not the number this call came from")
+    phone = call.caller_phone  # the number the gateway saw, never a claim
     if phone is None:
         return LeadLookupResult(found=False)  # no caller ID: nothing to bind
     now = deps.clock.now()
@@ -57,6 +63,8 @@ async def lookup_lead(req: LookupLead, deps: Deps) -> LeadLookupResult:
             binding, lead = loaded
             if binding.caller_phone != phone:
                 raise not_authorized("this call is bound to another caller")
+        elif call.ended:
+            raise not_authorized("this call has ended")
         else:
             lead, created = await leads.create_for_caller(conn, phone)
             binding = await bindings.bind(conn, req.session.call_id, lead.id, phone, created)
@@ -126,19 +134,20 @@ async def verify_caller(req: VerifyCaller, deps: Deps) -> VerificationResult:
     if not any(v and v.strip() for v in said.values()):
         raise invalid("first_name", "give at least one of first_name, last_name, address, zip")
     async with deps.pool.connection() as conn, conn.transaction():
-        ctx = await authorize(conn, req.session, Need.BOUND, lock=True)
-        if ctx.binding.failed_verifications >= MAX_FAILED_ATTEMPTS:
+        ctx = await authorize(conn, req.session, Need.BOUND, lock=True)  # locks the lead
+        failures = await bindings.recent_failures(conn, ctx.lead.id, LOCKOUT_S)
+        if failures >= MAX_FAILED_ATTEMPTS:
             raise ToolFailure(
                 ToolErrorCode.NOT_AUTHORIZED, LOCKED_OUT, detail="verification attempts used up"
             )
         stored = ctx.lead.identity()
         result = compare(said, stored)
         verified = ctx.binding.created_lead or result.verified(stored)
-        failures = ctx.binding.failed_verifications
         if verified:
             await _mark_verified(conn, ctx, result.matched)
         elif result.mismatched:
-            failures = await bindings.count_failure(conn, ctx.call_id)
+            await bindings.count_failure(conn, ctx.call_id)
+            failures += 1
     return VerificationResult(
         verified=verified,
         matched=result.matched,

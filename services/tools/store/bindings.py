@@ -84,3 +84,17 @@ async def count_failure(conn: AsyncConnection, call_id: str) -> int:
     )
     row = await cur.fetchone()
     return int(row[0]) if row else 0
+
+
+async def recent_failures(conn: AsyncConnection, lead_id: uuid.UUID, window_s: float) -> int:
+    """Failed verifications of ``lead_id`` over all its calls whose last failure is less than
+    ``window_s`` seconds old: the lockout is per lead (a new call id does not reset it) and
+    expires."""
+    cur = await conn.execute(
+        """SELECT coalesce(sum(failed_verifications), 0) FROM call_bindings
+           WHERE lead_id = %s AND failed_verifications > 0
+             AND updated_at > now() - make_interval(secs => %s)""",
+        (lead_id, window_s),
+    )
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0

@@ -49,6 +49,11 @@ class MemoryStates:
 class MemoryPublisher:
     chunks: list[ReplyChunk] = field(default_factory=list)
     events: list[tuple[str, Message]] = field(default_factory=list)
+    #: calls whose ``ended`` is "in the stream" (the gateway published it)
+    ended: set[str] = field(default_factory=set)
+
+    async def call_ended(self, call_id: str) -> bool:
+        return call_id in self.ended
 
     async def chunk(self, chunk: ReplyChunk) -> None:
         self.chunks.append(chunk)
