@@ -1,25 +1,29 @@
 """The per-turn hot paths on nats-py directly, with FastStream's metrics and our trace spans.
 
 **Why not FastStream here** (issue 13 allows raw nats-py where FastStream's cost is measured
-and unacceptable). Server CPU per request/reply, one process answering a client process on
-the same 2-core machine, 6,000 requests 20 at a time (``bench/hotpath_cost.py``):
+and unacceptable). ``python bench/hotpath_cost.py`` (``bench/results/hotpath_cost.json``): a
+server process answers request/reply while a client process sends 6,000 requests, 20 at a
+time, on the same 2-core machine; the server's own CPU time per request:
 
-=====================================================  =============
-path                                                   CPU / request
-=====================================================  =============
-nats-py callback, msgspec decode + respond                     35 µs
-the same, each request in its own task                         41 µs
-FastStream subscriber, no middleware                          202 µs
-FastStream subscriber + our dead-letter middleware            246 µs
-FastStream + Prometheus + dead letters (ServiceBroker)        337 µs
-the same, concurrent (``max_workers``), as tools ran          642 µs
-=====================================================  =============
+=====================================================  =============  ===========
+path                                                   CPU / request  requests/s
+=====================================================  =============  ===========
+nats-py callback, msgspec decode + respond                     40 µs       10,002
+the same, each request in its own task                         54 µs        7,675
+**this module** (task, metrics, decode, slots)                 82 µs        8,182
+FastStream subscriber, no middleware                          272 µs        3,206
+FastStream + our dead-letter middleware                       270 µs        3,299
+FastStream + Prometheus + dead letters (ServiceBroker)        391 µs        2,533
+the same, concurrent (``max_workers``), as tools ran          578 µs        1,653
+=====================================================  =============  ===========
 
-and on the client side ``broker.publish`` costs 51 µs against ``nc.publish``'s 4 µs. On the
-turn path (intake, tool and store requests, reply chunks, audits) that cost FastStream's
-version +49 % turn overhead, 60 % less capacity and +156 % store-read latency in ``make
-bench``. So the messages of a turn go through this module; FastStream keeps the application
-(``faststream run``), presence and the barge-in listeners, where a message's cost is nothing.
+and a publish costs 7 µs through nats-py, 17 µs here, 87 µs through ``broker.publish``. On the
+turn path (intake, tool and store requests, reply chunks, audits) FastStream's version cost
++49 % turn overhead in ``make bench`` (5.63 → 8.40 ms, one call) and 60 % of the capacity;
+with this module the turn overhead is back to the pre-FastStream figure (8.16 ms against
+8.47 ms, the same machine, the same hour). So the messages of a turn go through here;
+FastStream keeps the application (``faststream run``), presence and the barge-in listeners,
+where a message's cost does not matter.
 
 What a FastStream subscriber gave, kept here at a few microseconds:
 

@@ -2,7 +2,7 @@
 
 Filtered to ``calls.*.started|turn|interrupted|ended``; each message goes to one copy. The
 consumer is fetched by nats-py pull loops (:meth:`Intake.start`), not a FastStream subscriber:
-every caller turn passes here, and FastStream's concurrent subscriber cost 18 times the CPU per
+every caller turn passes here, and FastStream's concurrent subscriber cost 7 times the CPU per
 message (see :mod:`contracts.hotpath`); the loops record FastStream's metrics and the trace
 spans all the same. While a turn runs the copy sends in-progress acks; if it dies, the short
 ``ack_wait`` hands the turn to another copy in about a second. A malformed message is

@@ -1,6 +1,6 @@
 """The bus entrypoint: ``tools.<tool>`` request/reply, one queue group per tool, served by
 responders declared here (:meth:`ToolServer.register`) on the service's
-:class:`~contracts.hotpath.HotPath` (nats-py: FastStream's subscriber cost 18 times the CPU
+:class:`~contracts.hotpath.HotPath` (nats-py: FastStream's subscriber cost 7 times its CPU
 per request, see that module).
 
 Each request runs in its own task, so a slow tool never holds up another call's tool; per
