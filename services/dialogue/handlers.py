@@ -29,6 +29,7 @@ from contracts.observability import metrics
 from contracts.observability.logs import bind_call
 from contracts.subjects import call_subject
 from services.dialogue.context import Deps, Turn
+from services.dialogue.functions.facts import record_qualification
 from services.dialogue.language.patterns import STOP_CALLING
 from services.dialogue.language.text import normalise
 from services.dialogue.opening import initial_state, load_context, may_call
@@ -188,6 +189,8 @@ class Dialogue:
     async def _run(self, turn: Turn, received: float, base: CallState) -> None:
         s = turn.state
         begin_turn(turn)
+        if s.flags.qualification_unsaved and s.flags.verified and s.lead_id:
+            await record_qualification(turn)  # what the tools could not take last turn
         config = llm_config(s, self.deps.llm_env)
         use_llm = (
             config is not None

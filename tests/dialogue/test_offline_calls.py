@@ -305,6 +305,29 @@ async def test_a_tool_outage_is_never_covered_with_an_invented_answer(talk: Talk
     assert not talk.tools.appointments
 
 
+async def test_answers_given_while_the_tools_are_down_are_recorded_when_they_are_back(
+    talk: Talk,
+) -> None:
+    """The database is down while the caller answers the four checks: nothing is lost — the
+    answers stay in the call's facts, are sent again next turn, and the caller who qualifies
+    is still offered a booking."""
+    call = talk.call()
+    await call.start()
+    await converse(call, "I'm Rita Moreno", "Miami, Florida")
+    talk.tools.fail.add("record_qualification")
+    await converse(call, "I'm 70, we own the house and live in it all year",
+                   "it's worth 400 thousand and it's paid off")  # fmt: skip
+    assert (await call.state()).flags.qualification_unsaved
+    assert (await call.state()).flags.qualified is None
+    talk.tools.fail.discard("record_qualification")
+    reply = await call.say("okay")
+    state = await call.state()
+    assert state.flags.qualified is True and not state.flags.qualification_unsaved
+    sent = talk.tools.calls_to("record_qualification")[-1]
+    assert sent.age == 70 and sent.property_value == 400_000 and sent.mortgage_balance == 0
+    assert "consultation" in reply.lower(), reply  # offered a booking
+
+
 async def test_a_turn_delivered_twice_is_answered_once(talk: Talk) -> None:
     call = talk.call()
     await call.start()

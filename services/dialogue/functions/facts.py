@@ -83,9 +83,13 @@ async def record_qualification(
         )
     )
     if isinstance(result, ToolError):
+        # unreachable (the database down, say): the answers stay in the facts and are sent
+        # again next turn, so a caller who qualifies is still offered a booking
+        s.flags.qualification_unsaved = result.retryable
         return fail(result)
     if not isinstance(result, QualificationResult):
         return {"ok": False}
+    s.flags.qualification_unsaved = False
     s.flags.gates = {k: v for k, v in result.gates.items()}
     s.flags.qualified = result.qualified
     s.flags.disqualification_reason = result.reason.value if result.reason else None
