@@ -29,7 +29,7 @@ from contracts.observability import metrics
 from contracts.observability.logs import bind_call
 from contracts.subjects import call_subject
 from services.dialogue.context import Deps, Turn
-from services.dialogue.functions.facts import record_qualification
+from services.dialogue.functions.facts import record_qualification, update_lead
 from services.dialogue.language.patterns import STOP_CALLING
 from services.dialogue.language.text import normalise
 from services.dialogue.opening import initial_state, load_context, may_call
@@ -189,8 +189,11 @@ class Dialogue:
     async def _run(self, turn: Turn, received: float, base: CallState) -> None:
         s = turn.state
         begin_turn(turn)
-        if s.flags.qualification_unsaved and s.flags.verified and s.lead_id:
-            await record_qualification(turn)  # what the tools could not take last turn
+        if s.flags.verified and s.lead_id:  # what the tools could not take last turn
+            if s.flags.qualification_unsaved:
+                await record_qualification(turn)
+            if s.flags.lead_facts_unsaved:
+                await update_lead(turn)
         config = llm_config(s, self.deps.llm_env)
         use_llm = (
             config is not None

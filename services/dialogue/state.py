@@ -58,6 +58,8 @@ class Flags(msgspec.Struct, kw_only=True):
     #: the caller's answers on the four checks are held in the facts but the tools could not
     #: take them (unreachable): they are sent again at the start of the next turn
     qualification_unsaved: bool = False
+    #: the same for what they told us about themselves (``update_lead``)
+    lead_facts_unsaved: bool = False
     #: the caller's upcoming appointment was cancelled in this call
     cancelled: bool = False
     #: the caller asked for information by email: their address is asked for first

@@ -328,6 +328,21 @@ async def test_answers_given_while_the_tools_are_down_are_recorded_when_they_are
     assert "consultation" in reply.lower(), reply  # offered a booking
 
 
+async def test_an_email_given_while_the_tools_are_down_is_stored_when_they_are_back(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start()
+    await converse(call, "I'm Rita Moreno", "Miami, Florida")
+    talk.tools.fail.add("update_lead")
+    await call.say("my email is rita.moreno@example.com")
+    assert (await call.state()).flags.lead_facts_unsaved
+    talk.tools.fail.discard("update_lead")
+    await call.say("okay")
+    assert not (await call.state()).flags.lead_facts_unsaved
+    assert talk.tools.calls_to("update_lead")[-1].email == "rita.moreno@example.com"
+
+
 async def test_a_turn_delivered_twice_is_answered_once(talk: Talk) -> None:
     call = talk.call()
     await call.start()

@@ -55,7 +55,10 @@ async def update_lead(
         )
     )
     if isinstance(result, ToolError):
+        # unreachable: everything is still in the facts and is sent again next turn
+        turn.state.flags.lead_facts_unsaved = result.retryable
         return fail(result)
+    turn.state.flags.lead_facts_unsaved = False
     return {"ok": True}
 
 

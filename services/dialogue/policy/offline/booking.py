@@ -162,8 +162,26 @@ async def schedule_callback(turn: Turn, when: CallbackWhen) -> bool:
     return bool(result.get("ok"))
 
 
+#: local hours a call back may be placed in (the tools refuse others: 8 AM to 9 PM)
+CALLBACK_HOURS = (8, 21)
+#: where a call back that would fall outside them goes: the next morning at nine
+CALLBACK_MORNING = 9
+
+
 def resolve_when(when: CallbackWhen, now: datetime, zone: ZoneInfo) -> datetime:
-    """The caller's "tomorrow at three" / "Friday morning" as a local datetime."""
+    """The caller's "tomorrow at three" / "Friday morning" / "in an hour" as a local datetime,
+    inside calling hours: "in an hour" said at 8:30 in the evening is tomorrow at 9 AM."""
+    return within_hours(_resolve(when, now, zone))
+
+
+def within_hours(moment: datetime) -> datetime:
+    if CALLBACK_HOURS[0] <= moment.hour < CALLBACK_HOURS[1]:
+        return moment
+    day = moment.date() + timedelta(days=1 if moment.hour >= CALLBACK_HOURS[1] else 0)
+    return datetime(day.year, day.month, day.day, CALLBACK_MORNING, tzinfo=moment.tzinfo)
+
+
+def _resolve(when: CallbackWhen, now: datetime, zone: ZoneInfo) -> datetime:
     local_now = now.astimezone(zone)
     if when.in_minutes is not None:
         return local_now + timedelta(minutes=when.in_minutes)
