@@ -18,23 +18,12 @@ from contracts.bus import connect
 from services.agent_gateway.simulate import run_call
 from services.ops.inprocess import services_running
 from services.ops.seeding import seed_all
+from tests.gateway.test_simulated_calls import UNKNOWN_WHO_BOOKS
 
 pytestmark = pytest.mark.slow
 
 CALLER = "+15095550461"
-SAID = (
-    "Hi, I'm calling about the reverse mortgage letter.",
-    "My name is Walter Greene.",
-    "Spokane, Washington, 99201.",
-    "I'm sixty-eight years old.",
-    "Yes, I own it.",
-    "Yes, it's my primary residence.",
-    "It's worth about four hundred thousand and I owe fifty thousand.",
-    "Sure, let's set that up.",
-    "Any weekday afternoon.",
-    "The first one works.",
-    "That's all, thank you. Goodbye.",
-)
+SAID = UNKNOWN_WHO_BOOKS  # the same call the gateway tests place: a new caller who books
 #: what must never be in a span: the caller's number (any form), name, place, what was said
 PII = [CALLER, CALLER[2:], "5095550461", "555-0461", "Walter", "Greene", "Spokane", "99201",
        "sixty-eight", "four hundred", "reverse mortgage"]  # fmt: skip

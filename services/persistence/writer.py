@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 Connect = Callable[[], Awaitable[psycopg.AsyncConnection]]
 TRANSIENT = (psycopg.OperationalError, psycopg.errors.AdminShutdown)
-PERMANENT = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError)
 
 
 def decode(msg: Msg) -> Event:
@@ -198,7 +197,7 @@ class Writer:
                     await _quietly(msg.in_progress())
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
-            except Exception:  # PERMANENT, or anything else a row can cause: find that row
+            except Exception:  # a row the database refuses (data, integrity), or a bug: find it
                 await self._one_by_one(events, msgs)
                 return
         for msg in msgs:
@@ -241,7 +240,7 @@ class Writer:
                 except TRANSIENT:
                     await self._reset()
                     await asyncio.sleep(0.5)
-                except Exception as err:  # PERMANENT, or a bug this one row meets
+                except Exception as err:  # the database refuses this row, or a bug meets it
                     await self._dead_letter(msg, DeadLetterKind.UNHANDLED, _line(err))
                     break
 
