@@ -51,6 +51,8 @@ def infrastructure() -> Iterator[Infra]:
         pg = None if os.environ.get("DATABASE_URL") else PostgresCluster(root / "pg")
         try:
             nats_url = os.environ.get("NATS_URL") or f"nats://127.0.0.1:{nats.start()}"  # type: ignore[union-attr]
+            if nats is not None:  # its identities' passwords, for the bench and its services
+                os.environ.update(nats.credentials())
             if pg is not None:
                 port = free_port()
                 pg.start(port)

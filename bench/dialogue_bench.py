@@ -196,6 +196,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ec-dialogue-bench-") as tmp:
         server = NatsServer(Path(tmp) / "nats")
         nats_url = f"nats://127.0.0.1:{server.start()}"
+        os.environ.update(server.credentials())  # each identity's password, for every client
         try:
             nc = await connect(nats_url, "bench-setup")
             await ensure_streams(nc.jetstream())

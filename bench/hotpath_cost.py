@@ -196,7 +196,8 @@ def main() -> None:
         asyncio.run(serve(args.serve, args.nats))
         return
     with tempfile.TemporaryDirectory(prefix="ec-cost-") as tmp:
-        server = NatsServer(Path(tmp) / "nats")
+        # raw nats-py clients: a server without users (the cost measured is the client's)
+        server = NatsServer(Path(tmp) / "nats", open=True)
         url = f"nats://127.0.0.1:{server.start()}"
         try:
             serving = {}

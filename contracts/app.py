@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from faststream import FastStream
 
 from contracts.broker import ServiceBroker
-from contracts.bus import ensure_streams
+from contracts.bus import require_streams
 from contracts.observability.http import observe
 from contracts.runtime import Start, Stats, add_presence
 
@@ -31,7 +31,7 @@ def service_app(service: str, nats_url: str, start: Start) -> FastStream:
     @app.on_startup
     async def started() -> None:
         nc = await broker.connect()
-        await ensure_streams(nc.jetstream())
+        await require_streams(nc.jetstream())
         stops.append(await observe(nc, stats, service))  # /health/live, /health/ready, /metrics
         stops.append(await start(nc, stats))
         stats.health.started = True

@@ -22,6 +22,7 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from contracts.access import Identity, connect_options, identity_for
 from contracts.base import Message
 from contracts.codec import PayloadTooLarge, encode
 from contracts.deadletter import INLINE_PAYLOAD_MAX, DeadLetter, DeadLetterKind
@@ -86,8 +87,11 @@ def stream_specs(env: dict[str, str] | None = None) -> list[StreamSpec]:
     ]
 
 
-async def connect(url: str, name: str, **options: Any) -> NATS:
-    """A connection that never gives up reconnecting and notices a dead link quickly."""
+async def connect(
+    url: str, name: str, identity: Identity | None = None, **options: Any
+) -> NATS:
+    """A connection that never gives up reconnecting and notices a dead link quickly, as
+    ``identity`` (default: the one ``name`` implies, :func:`contracts.access.identity_for`)."""
 
     async def on_error(err: Exception) -> None:
         log.warning("nats error (%s): %s", name, err)
@@ -100,6 +104,7 @@ async def connect(url: str, name: str, **options: Any) -> NATS:
         "max_outstanding_pings": 2,
         "error_cb": on_error,
     }
+    defaults.update(connect_options(identity or identity_for(name)))
     defaults.update(options)
     return await nats.connect(url, **defaults)
 
@@ -108,7 +113,9 @@ class BusUnavailable(ConnectionError):
     """NATS could not be reached; ``str()`` is one line an operator can act on."""
 
 
-async def connect_once(url: str, name: str, timeout: float = 1.0, **options: Any) -> NATS:
+async def connect_once(
+    url: str, name: str, timeout: float = 1.0, identity: Identity | None = None, **options: Any
+) -> NATS:
     """For one-shot commands: one attempt that fails within about ``timeout`` seconds with
     :class:`BusUnavailable`, and no reconnecting afterwards (nats-py retries for ever when
     ``max_reconnect_attempts`` is 0 or negative)."""
@@ -119,23 +126,33 @@ async def connect_once(url: str, name: str, timeout: float = 1.0, **options: Any
     opts: dict[str, Any] = {"name": name, "allow_reconnect": False, "connect_timeout": timeout,
                             "max_reconnect_attempts": 1, "reconnect_time_wait": 0.1,
                             "error_cb": quiet}  # fmt: skip
+    who = identity or identity_for(name)
+    opts.update(connect_options(who))
     opts.update(options)
     try:
         return await asyncio.wait_for(nats.connect(url, **opts), timeout + 0.5)
     except Exception as err:
+        if "authorization" in str(err).lower():
+            raise BusUnavailable(
+                f"NATS at {_safe(url)} refused the {who.value} identity: set "
+                f"{who.password_env} to its password (deploy/nats/auth.conf)"
+            ) from err
         raise BusUnavailable(
             f"NATS is not reachable at {_safe(url)} "
             "(start it with `equity-connect infra up`, or fix NATS_URL)"
         ) from err
 
 
-async def connect_resilient(url: str, name: str, timeout: float = 1.0, **options: Any) -> NATS:
+async def connect_resilient(
+    url: str, name: str, timeout: float = 1.0, identity: Identity | None = None, **options: Any
+) -> NATS:
     """A connection that fails fast when NATS is down now (:class:`BusUnavailable`), and once
     connected rides out a NATS restart like a service does (reconnects for ever)."""
-    probe = await connect_once(url, f"{name}-probe", timeout)
+    who = identity or identity_for(name)
+    probe = await connect_once(url, f"{name}-probe", timeout, identity=who)
     await probe.close()
     try:
-        return await asyncio.wait_for(connect(url, name, **options), timeout + 4.0)
+        return await asyncio.wait_for(connect(url, name, who, **options), timeout + 4.0)
     except Exception as err:
         raise BusUnavailable(f"NATS at {_safe(url)} went away while connecting") from err
 
@@ -146,8 +163,37 @@ def _safe(url: str) -> str:
     return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url.rsplit("@", 1)[-1]
 
 
+#: how long a starting service waits for the streams the admin declares
+STREAMS_WAIT_S = 30.0
+
+
+async def require_streams(
+    js: JetStreamContext, specs: list[StreamSpec] | None = None, wait: float = STREAMS_WAIT_S
+) -> None:
+    """Wait until every stream exists. Services may not create or change streams (least
+    privilege): ``equity-connect infra up`` / ``equity-connect streams`` do, as the admin."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    for spec in specs or stream_specs():
+        told = False
+        while True:
+            try:
+                await js.stream_info(spec.name)
+                break
+            except NotFoundError:
+                if loop.time() >= deadline:
+                    raise BusUnavailable(
+                        f"stream {spec.name} does not exist: run `equity-connect streams` "
+                        "(or `infra up`) as the admin"
+                    ) from None
+                if not told:
+                    log.warning("waiting for stream %s (declared by the admin)", spec.name)
+                    told = True
+                await asyncio.sleep(0.5)
+
+
 async def ensure_streams(js: JetStreamContext, specs: list[StreamSpec] | None = None) -> None:
-    """Create or update every stream; running it twice changes nothing."""
+    """Create or update every stream (the admin's job); running it twice changes nothing."""
     for spec in specs or stream_specs():
         config = spec.config()
         try:

@@ -20,7 +20,7 @@ from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
 
 from contracts.base import new_id, utcnow
-from contracts.bus import connect, ensure_streams
+from contracts.bus import connect, require_streams
 from contracts.observability.health import Health, observed
 from contracts.observability.http import observe
 from contracts.ops import InstancePong
@@ -86,7 +86,7 @@ async def serve(service: str, nats_url: str, start: Start) -> None:
     """Run until SIGTERM/SIGINT, then stop the service's own work and drain the connection."""
     nc = await connect(nats_url, service)
     stats = Stats(service=service)
-    await ensure_streams(nc.jetstream())
+    await require_streams(nc.jetstream())
     unobserve = await observe(nc, stats, service)  # /health/live, /health/ready, /metrics
     stop = await start(nc, stats)
     stats.health.started = True

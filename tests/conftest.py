@@ -4,6 +4,7 @@ Tables are emptied and streams recreated between tests that use them."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -36,10 +37,23 @@ def nats_url(infra_root: Path) -> Iterator[str]:
         return
     server = NatsServer(infra_root / "nats")
     port = server.start()
+    # the shipped permissions (deploy/nats/auth.conf): every service a test starts, in-process
+    # or as a subprocess, connects as its own identity; the tests' own clients as the admin
+    os.environ.update(server.credentials())
+    url = f"nats://127.0.0.1:{port}"
+    asyncio.run(_declare_streams(url))
     try:
-        yield f"nats://127.0.0.1:{port}"
+        yield url
     finally:
         server.stop()
+
+
+async def _declare_streams(url: str) -> None:
+    conn = await connect(url, "tests-streams")
+    try:
+        await ensure_streams(conn.jetstream())
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="session")

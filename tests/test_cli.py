@@ -31,7 +31,8 @@ def closed_port() -> int:
 def nothing_running(tmp_path: Path) -> dict[str, str]:
     """An environment with no infrastructure: an empty data dir, no URLs, no .env."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("NATS_URL", "DATABASE_URL") and not k.startswith("EC_")}  # fmt: skip
+           if k not in ("NATS_URL", "DATABASE_URL")
+           and (not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_"))}  # fmt: skip
     env["EC_DATA_DIR"] = str(tmp_path / "data")
     env["EC_ENV_FILE"] = str(tmp_path / "no.env")
     return env

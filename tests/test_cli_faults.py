@@ -26,7 +26,7 @@ HANG_GUARD_S = 60  # not a time goal: past this the command has hung
 
 
 def cli_env(nats_url: str, db: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
     env.update(NATS_URL=nats_url, DATABASE_URL=db, EC_DATA_DIR=str(tmp_path / "data"),
                EC_ENV_FILE=str(tmp_path / "no.env"), **extra)  # fmt: skip
     return env

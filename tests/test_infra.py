@@ -48,18 +48,26 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
     assert f":{state['postgres_port']}/" in urls(first.stdout)["postgres"]
     assert ec(env, "migrate").returncode == 0
     db = urls(first.stdout)["postgres"]
+    # the local server runs with the shipped permissions: the admin's password is in its dir
+    AS_ADMIN = (
+        "import asyncio, os, pathlib\n"
+        "from services.ops.infra import NatsServer\n"
+        "from contracts.bus import connect\n"
+        f"os.environ.update(NatsServer(pathlib.Path({env['EC_DATA_DIR']!r}) / 'nats')"
+        ".credentials())\n"
+    )
     with psycopg.connect(db, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO tools.leads (id, phone) VALUES (gen_random_uuid(), '+12065550299')"
         )
     publish = (
-        "import asyncio, nats\n"
+        f"{AS_ADMIN}"
         "async def main(url):\n"
-        "    nc = await nats.connect(url); js = nc.jetstream()\n"
+        "    nc = await connect(url, 'admin'); js = nc.jetstream()\n"
         "    await js.publish('calls.call_keepme.started', b'{}'); await nc.close()\n"
         f"asyncio.run(main({urls(first.stdout)['nats']!r}))\n"
     )
-    subprocess.run([sys.executable, "-c", publish], check=True, timeout=30)
+    subprocess.run([sys.executable, "-c", publish], check=True, timeout=30, env=env)
 
     assert ec(env, "infra", "down").returncode == 0
     assert "stopped" in ec(env, "infra", "status").stdout
@@ -69,14 +77,16 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT phone FROM tools.leads").fetchall() == [("+12065550299",)]
     check = (
-        "import asyncio, nats\n"
+        f"{AS_ADMIN}"
         "async def main(url):\n"
-        "    nc = await nats.connect(url); js = nc.jetstream()\n"
+        "    nc = await connect(url, 'admin'); js = nc.jetstream()\n"
         "    m = await js.get_last_msg('CALLS', 'calls.call_keepme.started'); print(m.seq)\n"
         "    await nc.close()\n"
         f"asyncio.run(main({urls(first.stdout)['nats']!r}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=30, env=env
+    )
     assert out.stdout.strip() == "1", out.stderr
     assert ec(env, "migrate").stdout.strip() == "migrations: up to date"
 

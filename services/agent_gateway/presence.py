@@ -29,7 +29,7 @@ from typing import Any
 from livekit.agents import NOT_GIVEN, AgentServer, NotGivenOr
 from nats.aio.client import Client as NATS
 
-from contracts.bus import connect, ensure_streams
+from contracts.bus import connect, require_streams
 from contracts.observability import logs
 from contracts.observability.http import observe
 from contracts.ops import InstancePong
@@ -106,7 +106,7 @@ class GatewayServer(AgentServer):
         logs.redact_handlers()  # LiveKit's CLI set up its own log handlers: redact them too
         nc = await connect(self.nats_url, SERVICE)
         try:
-            await ensure_streams(nc.jetstream())
+            await require_streams(nc.jetstream())
             await answer_presence(nc, self.stats)
             # /health/live, /health/ready (registered with LiveKit, bus up) and /metrics
             self._unobserve = await observe(nc, self.stats, SERVICE)

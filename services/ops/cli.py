@@ -125,9 +125,10 @@ def export_urls() -> None:
     """Put the bus and database URLs (and each service's own DSN) in the environment."""
 
     from services.ops.migrate import OWNERS, service_url
-    from services.ops.stack import resolve_urls
+    from services.ops.stack import export_credentials, resolve_urls
 
     urls = resolve_urls(need_database=False)
+    export_credentials()
     os.environ["NATS_URL"] = urls.nats
     if not urls.database:  # a container of a service without tables: NATS is enough
         return

@@ -621,6 +621,7 @@ def private_nats() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="ec-eval-") as root:
         server = NatsServer(Path(root) / "nats")
         port = server.start()
+        os.environ.update(server.credentials())  # the services connect as their identities
         try:
             yield f"nats://127.0.0.1:{port}"
         finally:

@@ -11,6 +11,7 @@ from typing import Any
 
 from nats.aio.client import Client as NATS
 
+from contracts.access import Identity
 from contracts.bus import connect, ensure_streams
 from contracts.observability.http import HttpSettings, observe
 from contracts.runtime import Start, Stats, Stop, answer_presence
@@ -65,10 +66,13 @@ async def services_running(
     copies: dict[str, Stats] = {}
     observers: list[Stop] = []
     try:
+        admin = await connect(nats_url, "inprocess-streams", Identity.ADMIN)
+        try:
+            await ensure_streams(admin.jetstream())
+        finally:
+            await admin.close()
         for service, start in starters(service_env(nats_url, database_url, env or {}), llm).items():
             nc = await connect(nats_url, service)
-            if not running:
-                await ensure_streams(nc.jetstream())
             stats = copies[service] = Stats(service=service)
             if http:
                 # a free loopback port; the rest (EC_HEALTH_STALE_S) from the environment

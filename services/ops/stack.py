@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 
+from contracts.access import Identity
 from contracts.bus import BusUnavailable, connect_once, ensure_streams
 from services.ops.infra import (
     PG_DATABASE,
@@ -51,6 +52,17 @@ def write_state(state: dict[str, int], root: Path | None = None) -> None:
     tmp.replace(path)
 
 
+def export_credentials(server: NatsServer | None = None) -> None:
+    """The local server's identities' passwords into the environment, for this command and
+    the service copies it starts (``EC_NATS_PASSWORD_*`` set by hand are for a NATS_URL).
+    Nothing when NATS_URL names another server or no local one was ever started."""
+    if server is None:
+        if os.environ.get("NATS_URL") or "nats_port" not in read_state():
+            return
+        server = NatsServer(data_dir() / "nats")
+    os.environ.update(server.credentials())
+
+
 def resolve_urls(need_database: bool = True) -> Urls:
     """URLs for every command: the environment first, else what ``infra up`` recorded. A
     service that owns no tables (dialogue, gateway) needs only NATS: ``database`` may then be
@@ -76,6 +88,7 @@ def up() -> Urls:
     nats_url = os.environ.get("NATS_URL")
     if not nats_url:
         server = NatsServer(root / "nats")
+        export_credentials(server)
         port = state.get("nats_port")
         if not (server.running() and port and accepts(port)):
             server.stop()
@@ -155,7 +168,7 @@ def check_database(url: str) -> None:
 
 async def _declare_streams(url: str) -> None:
     try:
-        nc = await connect_once(url, "infra", timeout=2.0)
+        nc = await connect_once(url, "infra", timeout=2.0, identity=Identity.ADMIN)
     except BusUnavailable as err:
         raise InfraError(str(err)) from err
     try:
