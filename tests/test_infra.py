@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from services.ops.infra import free_port
+from services.ops.infra import PostgresCluster, free_port
 
 EC = [sys.executable, "-m", "services.ops.cli"]
 
@@ -46,8 +46,11 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
     state = json.loads((Path(env["EC_DATA_DIR"]) / "infra.json").read_text())
     assert urls(first.stdout)["nats"] == f"nats://127.0.0.1:{state['nats_port']}"
     assert f":{state['postgres_port']}/" in urls(first.stdout)["postgres"]
+    cluster = PostgresCluster(Path(env["EC_DATA_DIR"]) / "postgres")
+    password = cluster.password()
+    assert password and password not in first.stdout + first.stderr, "never printed"
     assert ec(env, "migrate").returncode == 0
-    db = urls(first.stdout)["postgres"]
+    db = cluster.admin_url(state["postgres_port"])
     with psycopg.connect(db, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO tools.leads (id, phone) VALUES (gen_random_uuid(), '+12065550299')"
