@@ -502,6 +502,7 @@ def test_docker_compose_renders_the_file_the_same_way(raw: dict[str, Any], tmp_p
 
 # ---- the roles' passwords, for real ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def password_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private cluster of its own (like the postgres image, every login needs its password;
