@@ -363,7 +363,8 @@ class PostgresCluster:
         password = password_file.read_text().strip()
         cmd = [
             str(pg_bin_dir() / "postgres"), "--single", "-D", str(self.pgdata),
-            "-c", "password_encryption=scram-sha-256", "postgres",
+            "-c", "password_encryption=scram-sha-256", "-c", "log_min_error_statement=panic",
+            "postgres",
         ]  # fmt: skip
         if _as_root():
             cmd = ["runuser", "-u", PG_SYSTEM_USER, "--", *cmd]
@@ -371,11 +372,12 @@ class PostgresCluster:
             cmd, input=f"ALTER ROLE postgres PASSWORD '{password}';\n",
             capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
-        output = result.stdout + result.stderr
-        if result.returncode != 0 or "ERROR:" in output:
-            last = " | ".join(output.strip().splitlines()[-2:])
+        lines = (result.stdout + result.stderr).strip().splitlines()
+        problems = [line for line in lines if "ERROR:" in line or "FATAL:" in line]
+        if result.returncode != 0 or problems:
+            why = (problems or lines or ["no output"])[0].replace("backend> ", "").strip()
             raise InfraError(
-                f"postgres: cannot set a password on the existing cluster ({last}); "
+                f"postgres: cannot set a password on the existing cluster ({why}); "
                 "run `make clean` to start over"
             )
 
