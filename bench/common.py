@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
+from services.ops.infra import NatsServer, PostgresCluster, free_port
 from services.ops.migrate import migrate
 from services.ops.stack import create_database
 
@@ -56,8 +56,8 @@ def infrastructure() -> Iterator[Infra]:
             if pg is not None:
                 port = free_port()
                 pg.start(port)
-                create_database(pg_url(port, "postgres"), "equity_connect")
-                db = pg_url(port)
+                create_database(pg.admin_url(port, "postgres"), "equity_connect")
+                db = pg.admin_url(port)
             else:
                 db = os.environ["DATABASE_URL"]
             migrate(db)

@@ -9,13 +9,14 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from psycopg import sql
 
 from contracts.bus import connect, ensure_streams, stream_specs
-from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
+from services.ops.infra import NatsServer, PostgresCluster, free_port
 from services.ops.migrate import OWNERS, migrate, service_url
 from services.ops.stack import create_database
 
@@ -69,7 +70,7 @@ def migrated_database(root: Path) -> Iterator[str]:
     if external:
         name = f"ec_test_{uuid.uuid4().hex[:8]}"
         create_database(external, name)
-        url = psycopg.conninfo.make_conninfo(external, dbname=name)
+        url = _on_database(external, name)
         migrate(url)
         try:
             yield url
@@ -82,13 +83,21 @@ def migrated_database(root: Path) -> Iterator[str]:
     cluster = PostgresCluster(root)
     port = free_port()
     cluster.start(port, fast=True)
-    create_database(pg_url(port, "postgres"), "equity_connect")
-    url = pg_url(port)
+    create_database(cluster.admin_url(port, "postgres"), "equity_connect")
+    url = cluster.admin_url(port)  # the superuser, with its password: no login is trusted
     migrate(url)
     try:
         yield url
     finally:
         cluster.stop()
+
+
+def _on_database(url: str, name: str) -> str:
+    """``url`` naming database ``name`` instead, still a URL (``service_url`` reads URLs)."""
+    parts = urlsplit(url)
+    if not parts.scheme:
+        return psycopg.conninfo.make_conninfo(url, dbname=name)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _truncate_all(admin_url: str) -> None:

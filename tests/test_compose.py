@@ -502,28 +502,21 @@ def test_docker_compose_renders_the_file_the_same_way(raw: dict[str, Any], tmp_p
 
 # ---- the roles' passwords, for real ------------------------------------------------------------
 
-#: like the postgres image: every network login needs a password; the superuser is trusted here
-#: only so the test can run migrate
-HBA = """\
-host all postgres 127.0.0.1/32 trust
-host all all 127.0.0.1/32 scram-sha-256
-"""
-
 
 @pytest.fixture(scope="module")
 def password_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private cluster of its own (the shared one trusts every login), its admin URL."""
+    """A private cluster of its own (like the postgres image, every login needs its password;
+    the roles are new, so the first migrate sets the test's passwords), its admin URL."""
     cluster = PostgresCluster(tmp_path_factory.mktemp("scram") / "postgres")
     try:
         cluster.init()
     except InfraError as err:
         pytest.skip(f"no embedded Postgres: {err}")
-    (cluster.pgdata / "pg_hba.conf").write_text(HBA)
     port = free_port()
     cluster.start(port, fast=True)
     try:
-        create_database(pg_url(port, "postgres"), "equity_connect")
-        yield pg_url(port)
+        create_database(cluster.admin_url(port, "postgres"), "equity_connect")
+        yield cluster.admin_url(port)
     finally:
         cluster.stop()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from services.ops.infra import free_port
+from services.ops.infra import PostgresCluster, free_port
 
 EC = [sys.executable, "-m", "services.ops.cli"]
 
@@ -46,10 +46,13 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
     state = json.loads((Path(env["EC_DATA_DIR"]) / "infra.json").read_text())
     assert urls(first.stdout)["nats"] == f"nats://127.0.0.1:{state['nats_port']}"
     assert f":{state['postgres_port']}/" in urls(first.stdout)["postgres"]
+    cluster = PostgresCluster(Path(env["EC_DATA_DIR"]) / "postgres")
+    password = cluster.password()
+    assert password and password not in first.stdout + first.stderr, "never printed"
     assert ec(env, "migrate").returncode == 0
-    db = urls(first.stdout)["postgres"]
+    db = cluster.admin_url(state["postgres_port"])
     # the local server runs with the shipped permissions: the admin's password is in its dir
-    AS_ADMIN = (
+    as_admin = (
         "import asyncio, os, pathlib\n"
         "from services.ops.infra import NatsServer\n"
         "from contracts.bus import connect\n"
@@ -61,7 +64,7 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
             "INSERT INTO tools.leads (id, phone) VALUES (gen_random_uuid(), '+12065550299')"
         )
     publish = (
-        f"{AS_ADMIN}"
+        f"{as_admin}"
         "async def main(url):\n"
         "    nc = await connect(url, 'admin'); js = nc.jetstream()\n"
         "    await js.publish('calls.call_keepme.started', b'{}'); await nc.close()\n"
@@ -77,7 +80,7 @@ def test_infra_survives_down_and_up_with_data_intact(env: dict[str, str]) -> Non
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT phone FROM tools.leads").fetchall() == [("+12065550299",)]
     check = (
-        f"{AS_ADMIN}"
+        f"{as_admin}"
         "async def main(url):\n"
         "    nc = await connect(url, 'admin'); js = nc.jetstream()\n"
         "    m = await js.get_last_msg('CALLS', 'calls.call_keepme.started'); print(m.seq)\n"

@@ -20,7 +20,7 @@ from contracts.observability import logs, metrics
 from contracts.observability.http import HttpSettings, observe
 from contracts.ops import InstancePong
 from contracts.runtime import Stats
-from services.ops.infra import PostgresCluster, free_port, pg_url
+from services.ops.infra import PostgresCluster, free_port
 from services.ops.inprocess import services_running
 from services.ops.migrate import migrate, service_url
 from services.ops.stack import create_database
@@ -188,8 +188,8 @@ def private_postgres(tmp_path: Path) -> Iterator[tuple[PostgresCluster, int]]:
     cluster = PostgresCluster(tmp_path / "pg")
     port = free_port()
     cluster.start(port, fast=True)
-    create_database(pg_url(port, "postgres"), "equity_connect")
-    migrate(pg_url(port))
+    create_database(cluster.admin_url(port, "postgres"), "equity_connect")
+    migrate(cluster.admin_url(port))
     try:
         yield cluster, port
     finally:
@@ -205,7 +205,7 @@ async def test_persistence_is_not_ready_while_its_database_is_down(
     from services.persistence.settings import Settings
 
     cluster, port = private_postgres
-    admin = pg_url(port)
+    admin = cluster.admin_url(port)
     settings = Settings.from_env(
         {"NATS_URL": nats_url, "EC_PERSISTENCE_DATABASE_URL": service_url(admin, "persistence")}
     )

@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -21,12 +22,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from contracts.access import Identity, generate_passwords, read_env_file
 
 STATE_FILE = "infra.json"
 PG_SYSTEM_USER = "embedded_postgres"
 PG_DATABASE = "equity_connect"
+#: the superuser's generated password, 0600, beside the cluster's data directory
+PG_PASSWORD_FILE = "superuser.password"
+#: every login needs a password, checked with SCRAM: no ``trust`` for anyone, not even loopback
+PG_HBA = """\
+# written by equity-connect: every login needs its password (SCRAM-SHA-256); no trust
+local   all   all                  scram-sha-256
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
 
 
 class InfraError(RuntimeError):
@@ -328,16 +339,104 @@ class PostgresCluster:
     def initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
+    @property
+    def password_file(self) -> Path:
+        return self.root / PG_PASSWORD_FILE
+
+    @property
+    def hba_file(self) -> Path:
+        return self.pgdata / "pg_hba.conf"
+
+    def password(self) -> str | None:
+        """The superuser's password (None before the cluster has one: an older checkout's)."""
+        try:
+            return self.password_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def admin_url(self, port: int, database: str = PG_DATABASE) -> str:
+        return pg_url(port, database, password=self.password())
+
+    def trusts(self) -> bool:
+        """Whether pg_hba.conf lets any login in without a password."""
+        try:
+            lines = self.hba_file.read_text().splitlines()
+        except FileNotFoundError:
+            return False
+        return any("trust" in line.split("#", 1)[0].split() for line in lines)
+
+    def secured(self) -> bool:
+        return self.password() is not None and not self.trusts()
+
     def init(self) -> None:
         self._prepare()
         if self.initialised():
             return
+        self._with_new_password(self._initdb)
+        self._write_hba()
+
+    def _initdb(self, password_file: Path) -> None:
         result = self._run(
-            "initdb", "-D", str(self.pgdata), "--auth=trust", "-U", "postgres",
+            "initdb", "-D", str(self.pgdata), "-U", "postgres", "--auth=scram-sha-256",
+            f"--pwfile={password_file}", "-c", "password_encryption=scram-sha-256",
             "-E", "UTF8", "--locale=C.UTF-8",
         )  # fmt: skip
         if result.returncode != 0:
             raise InfraError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+
+    def secure(self) -> None:
+        """Give a cluster from an older checkout (trust, no superuser password) both; the
+        server must be stopped (the password is set in single-user mode)."""
+        if self.password() is None:
+            self._with_new_password(self._set_superuser_password)
+        if self.trusts():
+            self._write_hba()
+
+    def _with_new_password(self, apply: Callable[[Path], None]) -> None:
+        """A fresh random superuser password, written 0600 beside the cluster once ``apply``
+        (given the file) has put it in the cluster."""
+        pending = self.root / f"{PG_PASSWORD_FILE}.new"
+        pending.unlink(missing_ok=True)
+        fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32) + "\n")
+        if _as_root():
+            user = _ensure_pg_user()
+            os.chown(pending, user.pw_uid, user.pw_gid)
+        try:
+            apply(pending)
+        except BaseException:
+            pending.unlink(missing_ok=True)
+            raise
+        pending.replace(self.password_file)
+
+    def _set_superuser_password(self, password_file: Path) -> None:
+        password = password_file.read_text().strip()
+        cmd = [
+            str(pg_bin_dir() / "postgres"), "--single", "-D", str(self.pgdata),
+            "-c", "password_encryption=scram-sha-256", "-c", "log_min_error_statement=panic",
+            "postgres",
+        ]  # fmt: skip
+        if _as_root():
+            cmd = ["runuser", "-u", PG_SYSTEM_USER, "--", *cmd]
+        result = subprocess.run(
+            cmd, input=f"ALTER ROLE postgres PASSWORD '{password}';\n",
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        lines = (result.stdout + result.stderr).strip().splitlines()
+        problems = [line for line in lines if "ERROR:" in line or "FATAL:" in line]
+        if result.returncode != 0 or problems:
+            why = (problems or lines or ["no output"])[0].replace("backend> ", "").strip()
+            raise InfraError(
+                f"postgres: cannot set a password on the existing cluster ({why}); "
+                "run `make clean` to start over"
+            )
+
+    def _write_hba(self) -> None:
+        self.hba_file.write_text(PG_HBA)
+        if _as_root():
+            user = _ensure_pg_user()
+            os.chown(self.hba_file, user.pw_uid, user.pw_gid)
 
     def pid(self) -> int | None:
         try:
@@ -353,6 +452,7 @@ class PostgresCluster:
         self.init()
         if self.running():
             return
+        self.secure()
         opts = f'-h 127.0.0.1 -p {port} -k "" -c max_connections=200'
         if fast:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -377,5 +477,8 @@ class PostgresCluster:
         self.stop(mode="immediate")
 
 
-def pg_url(port: int, database: str = PG_DATABASE, user: str = "postgres") -> str:
-    return f"postgresql://{user}@127.0.0.1:{port}/{database}"
+def pg_url(
+    port: int, database: str = PG_DATABASE, user: str = "postgres", password: str | None = None
+) -> str:
+    login = quote(user) + (f":{quote(password, safe='')}" if password else "")
+    return f"postgresql://{login}@127.0.0.1:{port}/{database}"

@@ -3,11 +3,18 @@ migrations applied in order as that role, with a record of what was applied.
 
 Runs as the admin role of ``DATABASE_URL`` (needs CREATEROLE and the right to create the
 ``vector`` and ``btree_gist`` extensions). Safe to run twice, and concurrently (advisory lock).
+
+A role's password is ``EC_<SERVICE>_DB_PASSWORD``, else (when the admin URL has a password, as
+the project's own cluster's does) one derived from the admin's password, so the admin URL alone
+finds it again; it is stored as a SCRAM-SHA-256 verifier computed here (the server never sees
+it in clear).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +58,32 @@ def owner(service: str) -> Owner:
     raise KeyError(service)
 
 
+def derived_password(admin_password: str, role: str) -> str:
+    """A role's password computed from the admin's: nobody has to store it."""
+    digest = hmac.new(admin_password.encode(), f"equity-connect/{role}".encode(), "sha256")
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def admin_password(admin_url: str) -> str | None:
+    """The password written in the admin URL (not one libpq finds in PGPASSWORD or .pgpass)."""
+    password = psycopg.conninfo.conninfo_to_dict(admin_url).get("password")
+    return str(password) if password else None
+
+
+def role_password(own: Owner, admin_secret: str | None) -> str | None:
+    """``EC_<SERVICE>_DB_PASSWORD``, else derived from the admin's password, else none (a
+    server that trusts its logins)."""
+    explicit = os.environ.get(own.password_env())
+    if explicit:
+        return explicit
+    return derived_password(admin_secret, own.role) if admin_secret else None
+
+
 def service_url(admin_url: str, service: str) -> str:
     """The DSN a service uses: same server and database, its own role (and password)."""
     own = owner(service)
     parts = urlsplit(admin_url)
-    password = os.environ.get(own.password_env())
+    password = role_password(own, admin_password(admin_url))
     userinfo = quote(own.role) + (f":{quote(password)}" if password else "")
     host = parts.hostname or ""
     if ":" in host:
@@ -77,7 +105,7 @@ def migrate(admin_url: str) -> list[Applied]:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
             try:
-                _bootstrap(conn)
+                _bootstrap(conn, admin_password(admin_url))
                 for own in OWNERS:
                     applied += _apply(conn, own)
             finally:
@@ -87,7 +115,7 @@ def migrate(admin_url: str) -> list[Applied]:
     return applied
 
 
-def _bootstrap(conn: psycopg.Connection) -> None:
+def _bootstrap(conn: psycopg.Connection, admin_secret: str | None) -> None:
     database = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
     try:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -97,17 +125,8 @@ def _bootstrap(conn: psycopg.Connection) -> None:
     conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     for own in OWNERS:
         role = sql.Identifier(own.role)
-        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (own.role,)).fetchone()
-        if not exists:
-            try:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(role))
-            except psycopg.errors.DuplicateObject:
-                pass  # created concurrently in another database of the cluster
-            except psycopg.Error as err:
-                raise InfraError(f"migrate: cannot create role {own.role}: {_line(err)}") from err
-        password = os.environ.get(own.password_env())
-        if password:
-            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
+        created = _create_role(conn, own)
+        _set_password(conn, own, admin_secret, created)
         # the admin must be able to SET ROLE to apply migrations as the owner
         conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))
         conn.execute(
@@ -131,6 +150,48 @@ def _bootstrap(conn: psycopg.Connection) -> None:
             ).format(schema)
         )
         conn.execute(sql.SQL("ALTER TABLE {}.schema_migrations OWNER TO {}").format(schema, role))
+
+
+def _create_role(conn: psycopg.Connection, own: Owner) -> bool:
+    """Create the login role unless it exists; whether this run created it."""
+    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (own.role,)).fetchone()
+    if exists:
+        return False
+    try:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(own.role)))
+    except psycopg.errors.DuplicateObject:
+        return False  # created concurrently in another database of the cluster
+    except psycopg.Error as err:
+        raise InfraError(f"migrate: cannot create role {own.role}: {_line(err)}") from err
+    return True
+
+
+def _set_password(
+    conn: psycopg.Connection, own: Owner, admin_secret: str | None, created: bool
+) -> None:
+    """``EC_<SERVICE>_DB_PASSWORD`` always; a derived password only on a role that has none
+    yet (a run without the variable leaves a password given earlier as it is)."""
+    explicit = bool(os.environ.get(own.password_env()))
+    password = role_password(own, admin_secret)
+    if password is None or not (explicit or created or _has_no_password(conn, own.role)):
+        return
+    verifier = conn.pgconn.encrypt_password(password.encode(), own.role.encode(), b"scram-sha-256")
+    conn.execute(
+        sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+            sql.Identifier(own.role), sql.Literal(verifier.decode())
+        )
+    )
+
+
+def _has_no_password(conn: psycopg.Connection, role: str) -> bool:
+    """Only a superuser may look (pg_authid); anyone else leaves the role as it is."""
+    try:
+        row = conn.execute(
+            "SELECT rolpassword IS NULL FROM pg_authid WHERE rolname = %s", (role,)
+        ).fetchone()
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+    return bool(row and row[0])
 
 
 def _apply(conn: psycopg.Connection, own: Owner) -> list[Applied]:

@@ -21,7 +21,6 @@ from services.ops.infra import (
     PostgresCluster,
     accepts,
     choose_port,
-    pg_url,
 )
 from services.ops.paths import data_dir
 
@@ -72,7 +71,7 @@ def resolve_urls(need_database: bool = True) -> Urls:
         f"nats://127.0.0.1:{state['nats_port']}" if "nats_port" in state else ""
     )
     db_url = os.environ.get("DATABASE_URL") or (
-        pg_url(state["postgres_port"]) if "postgres_port" in state else ""
+        _cluster().admin_url(state["postgres_port"]) if "postgres_port" in state else ""
     )
     if not nats_url or (need_database and not db_url):
         raise InfraError("infrastructure is not running: run `equity-connect infra up` first")
@@ -98,16 +97,17 @@ def up() -> Urls:
         nats_url = f"nats://127.0.0.1:{port}"
     db_url = os.environ.get("DATABASE_URL")
     if not db_url:
-        cluster = PostgresCluster(root / "postgres")
+        cluster = _cluster(root)
         port = state.get("postgres_port")
-        if not (cluster.running() and port and accepts(port)):
+        # a cluster an older checkout started (trust, no password) restarts to get both
+        if not (cluster.running() and port and accepts(port) and cluster.secured()):
             cluster.stop()
             port = choose_port("EC_POSTGRES_PORT", port, "postgres")
             cluster.start(port)
             state["postgres_port"] = port
             write_state(state, root)
-        create_database(pg_url(port, "postgres"), PG_DATABASE)
-        db_url = pg_url(port)
+        create_database(cluster.admin_url(port, "postgres"), PG_DATABASE)
+        db_url = cluster.admin_url(port)
     check_database(db_url)
     asyncio.run(_declare_streams(nats_url))
     return Urls(nats=nats_url, database=db_url)
@@ -118,7 +118,7 @@ def down() -> None:
     if not os.environ.get("NATS_URL"):
         NatsServer(root / "nats").stop()
     if not os.environ.get("DATABASE_URL"):
-        PostgresCluster(root / "postgres").stop()
+        _cluster(root).stop()
 
 
 def status() -> dict[str, str]:
@@ -135,10 +135,15 @@ def status() -> dict[str, str]:
         out["postgres"] = "external (DATABASE_URL)"
     else:
         port = state.get("postgres_port")
-        alive = PostgresCluster(root / "postgres").running() and bool(port) and accepts(port or 0)
+        alive = _cluster(root).running() and bool(port) and accepts(port or 0)
         out["postgres"] = f"running on 127.0.0.1:{port}" if alive else "stopped"
     out["data_dir"] = str(root)
     return out
+
+
+def _cluster(root: Path | None = None) -> PostgresCluster:
+    """The project's own cluster; its superuser password lives beside it (0600)."""
+    return PostgresCluster((root or data_dir()) / "postgres")
 
 
 def create_database(admin_url: str, name: str) -> None:

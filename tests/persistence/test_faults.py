@@ -20,7 +20,7 @@ from contracts.bus import connect, ensure_streams, publish_event
 from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
 from contracts.conversation import Speaker, TranscriptSegment
 from contracts.runtime import Stats
-from services.ops.infra import NatsServer, PostgresCluster, free_port, pg_url
+from services.ops.infra import NatsServer, PostgresCluster, free_port
 from services.ops.migrate import migrate, service_url
 from services.ops.stack import create_database
 from services.persistence.bootstrap import start
@@ -125,8 +125,8 @@ def private_postgres(tmp_path: Path) -> Any:
     cluster = PostgresCluster(tmp_path / "pg")
     port = free_port()
     cluster.start(port, fast=True)
-    create_database(pg_url(port, "postgres"), "equity_connect")
-    migrate(pg_url(port))
+    create_database(cluster.admin_url(port, "postgres"), "equity_connect")
+    migrate(cluster.admin_url(port))
     yield cluster, port
     cluster.stop()
 
@@ -135,7 +135,7 @@ async def test_postgres_down_for_30s_then_everything_lands_once(
     nc: Any, nats_url: str, private_postgres: Any, tmp_path: Path
 ) -> None:
     cluster, port = private_postgres
-    admin = pg_url(port)
+    admin = cluster.admin_url(port)
     dsn = service_url(admin, "persistence")
     proc = serve_persistence(nats_url, admin, tmp_path / "p.log")
     js = nc.jetstream()
