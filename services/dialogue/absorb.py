@@ -50,6 +50,8 @@ def carries_facts(heard: Heard) -> bool:
     """The utterance told us something about the caller or their home."""
     return bool(
         heard.first_name
+        or heard.last_name
+        or heard.address
         or heard.zip
         or heard.city
         or heard.state
@@ -73,6 +75,8 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     said: str | None = None
     if heard.first_name and _takes_name(s) and not _is_place(heard):
         await fn.identify_caller(turn, heard.first_name, heard.last_name)
+        said = _thanks(turn)
+    elif await _confirms_identity(turn, heard):
         said = _thanks(turn)
     if heard.zip or heard.state or heard.city:
         await _place(turn, heard)
@@ -170,7 +174,22 @@ def _is_place(heard: Heard) -> bool:
 
 
 def _takes_name(s: CallState) -> bool:
-    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON)
+    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON,
+                                                  Expect.IDENTITY)  # fmt: skip
+
+
+async def _confirms_identity(turn: Turn, heard: Heard) -> bool:
+    """A last name or the street, said to confirm who they are (a known lead who gave their
+    first name) or for the record: checked with the tools. The first name said again when the
+    last one was asked for ("it's Mary") is no last name."""
+    s = turn.state
+    last = heard.last_name if s.flags.identified or s.expect == Expect.IDENTITY else None
+    if last and last.lower() == (s.facts.first_name or "").lower():
+        last = None
+    if not (last or heard.address) or (s.flags.verified and s.lead_found):
+        return False
+    await fn.verify_caller(turn, last_name=last, address=heard.address)
+    return bool(last)
 
 
 async def _place(turn: Turn, heard: Heard) -> None:
