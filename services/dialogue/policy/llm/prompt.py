@@ -178,6 +178,11 @@ def _needed(turn: Turn) -> str:
                 + lines.identity_wanted(fl.verify_needs)
                 + " — asked kindly, at most twice; share nothing on file until then"
             )
+        if fl.verify_declined:
+            return (
+                "nothing more about who they are (they would rather not say); share nothing "
+                "on file, answer their questions, and offer a call back from the team"
+            )
         if s.lead_found:
             return "the ZIP code of the home, to confirm we have the right file"
         return "where the home is (the city and state, or the ZIP code)"
