@@ -150,3 +150,6 @@ def test_a_last_name_or_a_street_is_heard_however_it_is_said() -> None:
     assert street.first_name is None and street.last_name is None and street.zip is None
     asked_else = understand("I live at 4417 linden ave n, I'm seventy four", Expect.NOTHING)
     assert asked_else.address == "4417 linden ave n" and asked_else.age == 74
+    age_not_street = understand("im 76 i own the place and live there", Expect.AGE)
+    assert age_not_street.address is None and age_not_street.age == 76
+    assert understand("we bought it in 1985 way back", Expect.NOTHING).address is None

@@ -20,7 +20,7 @@ _STREET_TYPES = (
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|loop|square|sq|pike|row"
 )
 _STREET = re.compile(
-    rf"\b(\d{{1,6}})\s+((?:[a-z][a-z'.-]*\s+){{0,3}}?(?:{_STREET_TYPES})\b\.?"
+    rf"\b(\d{{1,6}})\s+((?:[a-z0-9][a-z0-9'.-]*\s+){{1,4}}?(?:{_STREET_TYPES})\b\.?"
     r"(?:\s+(?:north|south|east|west|northeast|northwest|southeast|southwest|n|s|e|w|ne|nw|se|"
     r"sw)\b)?)",
     re.IGNORECASE,
@@ -35,10 +35,21 @@ DECLINES = re.compile(
 )
 
 
+#: words that are never part of a street's name: "76, I own the place" is an age
+_NOT_STREET = frozenset(
+    "i im i'm own owned the a an and my our your live lived living in at on of for is it its "
+    "it's was we have had been years year old owe owed worth about there here that this to with "
+    "but so home house mortgage loan thousand hundred dollars grand k or no yes".split()
+)
+
+
 def street(heard: Heard, said: str, used: list[tuple[int, int]]) -> None:
     """A street address said with its house number ("4417 Linden Avenue North"): its words
     are no name."""
-    match = _STREET.search(said)
+    match = next(
+        (m for m in _STREET.finditer(said) if not _NOT_STREET & set(m.group(2).lower().split())),
+        None,
+    )
     if match is None:
         return
     heard.address = f"{match.group(1)} {' '.join(match.group(2).split())}".strip(" .")
