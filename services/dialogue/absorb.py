@@ -73,6 +73,7 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     s, f = turn.state, turn.state.flags
     was_verified, was_qualified = f.verified, f.qualified
     said: str | None = None
+    _last_name_in_two_words(heard, s)
     if heard.first_name and _takes_name(s) and not _is_place(heard):
         await fn.identify_caller(turn, heard.first_name, heard.last_name)
         said = _thanks(turn)
@@ -176,6 +177,15 @@ def _is_place(heard: Heard) -> bool:
 def _takes_name(s: CallState) -> bool:
     return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON,
                                                   Expect.IDENTITY)  # fmt: skip
+
+
+def _last_name_in_two_words(heard: Heard, s: CallState) -> None:
+    """Asked for their last name, "mc grath" or "van buren" is one last name heard as two
+    words — unless it starts with the first name they gave ("Theresa McGrath")."""
+    first, known = heard.first_name, s.facts.first_name
+    if s.expect == Expect.IDENTITY and first and heard.last_name and known:
+        if first.lower() != known.lower():
+            heard.first_name, heard.last_name = None, f"{first} {heard.last_name}"
 
 
 async def _confirms_identity(turn: Turn, heard: Heard) -> bool:

@@ -82,6 +82,16 @@ async def test_the_last_name_said_in_one_breath_with_a_wish_to_book_counts(talk:
     assert state.flags.verified and state.flags.ready_to_book
 
 
+async def test_a_last_name_heard_as_two_words_still_matches(talk: Talk) -> None:
+    margaret(talk)
+    call = talk.call()
+    await call.start(caller=PHONE)
+    await call.say("this is margaret")
+    await call.say("holl oway")
+    state = await call.state()
+    assert state.flags.verified and state.facts.first_name == "Margaret"
+
+
 async def test_a_wrong_last_name_is_not_verified_and_nothing_is_revealed(talk: Talk) -> None:
     margaret(talk)
     call = talk.call()
