@@ -74,11 +74,12 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     was_verified, was_qualified = f.verified, f.qualified
     said: str | None = None
     _last_name_in_two_words(heard, s)
-    if heard.first_name and _takes_name(s) and not _is_place(heard):
+    named = bool(heard.first_name and _takes_name(s) and not _is_place(heard))
+    if named and heard.first_name:
         await fn.identify_caller(turn, heard.first_name, heard.last_name)
         said = _thanks(turn)
-    elif await _confirms_identity(turn, heard):
-        said = _thanks(turn)
+    if await _confirms_identity(turn, heard, named=named):
+        said = said or _thanks(turn)
     if heard.zip or heard.state or heard.city:
         await _place(turn, heard)
         said = said or "Thank you."
@@ -188,18 +189,19 @@ def _last_name_in_two_words(heard: Heard, s: CallState) -> None:
             heard.first_name, heard.last_name = None, f"{first} {heard.last_name}"
 
 
-async def _confirms_identity(turn: Turn, heard: Heard) -> bool:
+async def _confirms_identity(turn: Turn, heard: Heard, *, named: bool) -> bool:
     """A last name or the street, said to confirm who they are (a known lead who gave their
     first name) or for the record: checked with the tools. The first name said again when the
-    last one was asked for ("it's Mary") is no last name."""
+    last one was asked for ("it's Mary") is no last name. Whether anything was taken."""
     s = turn.state
-    last = heard.last_name if s.flags.identified or s.expect == Expect.IDENTITY else None
+    identified = s.flags.identified or s.expect == Expect.IDENTITY
+    last = heard.last_name if identified and not named else None
     if last and last.lower() == (s.facts.first_name or "").lower():
         last = None
     if not (last or heard.address) or (s.flags.verified and s.lead_found):
         return False
     await fn.verify_caller(turn, last_name=last, address=heard.address)
-    return bool(last)
+    return True
 
 
 async def _place(turn: Turn, heard: Heard) -> None:

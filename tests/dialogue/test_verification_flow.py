@@ -149,7 +149,7 @@ def test_a_last_name_or_a_street_is_heard_however_it_is_said() -> None:
         "uh holloway h o l l o w a y": ("last_name", "Holloway"),
         "my last name is Holloway": ("last_name", "Holloway"),
         "Holloway, and the zip is 98103": ("zip", "98103"),
-        "4417 Linden Avenue North": ("address", "4417 linden avenue north"),
+        "4417 Linden Avenue North": ("address", "4417 Linden Avenue North"),
     }
     for text, (field, value) in said.items():
         heard = understand(text, Expect.IDENTITY)
@@ -159,7 +159,7 @@ def test_a_last_name_or_a_street_is_heard_however_it_is_said() -> None:
     street = understand("4417 Linden Avenue North", Expect.IDENTITY)
     assert street.first_name is None and street.last_name is None and street.zip is None
     asked_else = understand("I live at 4417 linden ave n, I'm seventy four", Expect.NOTHING)
-    assert asked_else.address == "4417 linden ave n" and asked_else.age == 74
+    assert asked_else.address == "4417 Linden Ave N" and asked_else.age == 74
     age_not_street = understand("im 76 i own the place and live there", Expect.AGE)
     assert age_not_street.address is None and age_not_street.age == 76
     assert understand("we bought it in 1985 way back", Expect.NOTHING).address is None

@@ -52,12 +52,13 @@ def street(heard: Heard, said: str, used: list[tuple[int, int]]) -> None:
     )
     if match is None:
         return
-    heard.address = f"{match.group(1)} {' '.join(match.group(2).split())}".strip(" .")
+    words = f"{match.group(1)} {match.group(2)}".strip(" .").split()
+    heard.address = " ".join(w[:1].upper() + w[1:] for w in words)  # "4417 Linden Ave N"
     used.append(match.span())
-    words = set(heard.address.lower().split())
-    if (heard.first_name or "").lower() in words:
+    taken = set(heard.address.lower().split())
+    if (heard.first_name or "").lower() in taken:
         heard.first_name = heard.last_name = None
-    elif (heard.last_name or "").lower() in words:
+    elif (heard.last_name or "").lower() in taken:
         heard.last_name = None
 
 
