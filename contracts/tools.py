@@ -145,7 +145,10 @@ class VerifyCaller(ToolRequest, kw_only=True, frozen=True):
 
     Pass only what the caller said (for example their first and last name, and their ZIP code
     or street address); the answer says which fields matched and which did not, never the
-    stored values. After three failed attempts in a call, verification is refused.
+    stored values. A first name alone is not enough: the full name, or a name with the ZIP code
+    or street address (a record that holds less asks for what it has). An answer that matches
+    but is not yet enough is no failed attempt: ``needs`` says what would complete it. After
+    three failed attempts (a mismatch) within fifteen minutes, verification is refused.
     """
 
     first_name: Name | None = None
@@ -328,10 +331,14 @@ class LeadLookupResult(ToolResult, kw_only=True, frozen=True, tag="lead"):
 
 
 class VerificationResult(ToolResult, kw_only=True, frozen=True, tag="verification"):
+    """``needs``: when nothing mismatched but not enough matched yet, the fields (names only,
+    never values) any one of which would complete verification — ask the caller for one."""
+
     verified: bool
     matched: list[str] = msgspec.field(default_factory=list)
     mismatched: list[str] = msgspec.field(default_factory=list)
     attempts_left: int = 0
+    needs: list[str] = msgspec.field(default_factory=list)
 
 
 class LeadUpdated(ToolResult, kw_only=True, frozen=True, tag="lead_updated"):

@@ -50,6 +50,8 @@ def carries_facts(heard: Heard) -> bool:
     """The utterance told us something about the caller or their home."""
     return bool(
         heard.first_name
+        or heard.last_name
+        or heard.address
         or heard.zip
         or heard.city
         or heard.state
@@ -71,9 +73,13 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     s, f = turn.state, turn.state.flags
     was_verified, was_qualified = f.verified, f.qualified
     said: str | None = None
-    if heard.first_name and _takes_name(s) and not _is_place(heard):
+    _last_name_in_two_words(heard, s)
+    named = bool(heard.first_name and _takes_name(s) and not _is_place(heard))
+    if named and heard.first_name:
         await fn.identify_caller(turn, heard.first_name, heard.last_name)
         said = _thanks(turn)
+    if await _confirms_identity(turn, heard, named=named):
+        said = said or _thanks(turn)
     if heard.zip or heard.state or heard.city:
         await _place(turn, heard)
         said = said or "Thank you."
@@ -170,7 +176,32 @@ def _is_place(heard: Heard) -> bool:
 
 
 def _takes_name(s: CallState) -> bool:
-    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON)
+    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON,
+                                                  Expect.IDENTITY)  # fmt: skip
+
+
+def _last_name_in_two_words(heard: Heard, s: CallState) -> None:
+    """Asked for their last name, "mc grath" or "van buren" is one last name heard as two
+    words — unless it starts with the first name they gave ("Theresa McGrath")."""
+    first, known = heard.first_name, s.facts.first_name
+    if s.expect == Expect.IDENTITY and first and heard.last_name and known:
+        if first.lower() != known.lower():
+            heard.first_name, heard.last_name = None, f"{first} {heard.last_name}"
+
+
+async def _confirms_identity(turn: Turn, heard: Heard, *, named: bool) -> bool:
+    """A last name or the street, said to confirm who they are (a known lead who gave their
+    first name) or for the record: checked with the tools. The first name said again when the
+    last one was asked for ("it's Mary") is no last name. Whether anything was taken."""
+    s = turn.state
+    identified = s.flags.identified or s.expect == Expect.IDENTITY
+    last = heard.last_name if identified and not named else None
+    if last and last.lower() == (s.facts.first_name or "").lower():
+        last = None
+    if not (last or heard.address) or (s.flags.verified and s.lead_found):
+        return False
+    await fn.verify_caller(turn, last_name=last, address=heard.address)
+    return True
 
 
 async def _place(turn: Turn, heard: Heard) -> None:

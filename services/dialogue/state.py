@@ -28,6 +28,11 @@ class Flags(msgspec.Struct, kw_only=True):
     verified: bool = False
     located: bool = False
     verify_attempts: int = 0
+    #: a known lead matched on part of who they are (a first name): what the tools said would
+    #: complete it (field names only: "last_name", "zip", …), to ask for
+    verify_needs: list[str] = msgspec.field(default_factory=list)
+    #: the caller would rather not (or could not) say more: no more asking; helped unverified
+    verify_declined: bool = False
     wrong_person: bool = False
     waiting_for_person: bool = False
     qualified: bool | None = None
@@ -83,6 +88,7 @@ class Facts(msgspec.Struct, kw_only=True):
     city: str | None = None
     state: str | None = None
     zip: str | None = None
+    address: str | None = None
     age: int | None = None
     is_homeowner: bool | None = None
     primary_residence: bool | None = None

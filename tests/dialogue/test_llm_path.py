@@ -297,3 +297,24 @@ async def test_a_provider_failure_after_a_booking_never_books_twice(
     reply = await call.say("The first one.")
     assert "all set" in reply
     assert len(talk.tools.calls_to("book_appointment")) == 1
+
+
+async def test_with_an_llm_a_first_name_alone_leaves_the_model_asking_for_a_little_more(
+    talk: Talk, fake_openai: FakeOpenAI
+) -> None:
+    talk.tools.add_lead("+12065550231", first_name="Margaret", last_name="Holloway",
+                        zip="98103", state="WA", status="qualified")  # fmt: skip
+    call = with_llm(talk, fake_openai).call()
+    fake_openai.script(
+        Reply(tool_calls=[("verify_caller", {"first_name": "Margaret"})]),
+        Reply(text="Thank you, Margaret; could you tell me your last name or your ZIP code?"),
+    )
+    await call.start(caller="+12065550231")
+    await call.say("Hi, it's Margaret.")
+    state = await call.state()
+    assert not state.flags.verified and state.flags.verify_attempts == 0
+    prompt = system(fake_openai.requests[-1])
+    assert "your last name or the ZIP code of the home" in prompt and "Holloway" not in prompt
+    results = [m for m in fake_openai.requests[-1]["messages"] if m["role"] == "tool"]
+    answer = json.loads(results[-1]["content"])
+    assert answer["verified"] is False and "last name" in answer["still_needed"]

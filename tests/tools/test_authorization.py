@@ -54,7 +54,7 @@ async def test_a_call_cannot_touch_another_lead(
 ) -> None:
     c = call(WALTER)
     await c.lookup()
-    assert (await c.verify(first_name="Walter")).verified
+    assert (await c.verify(first_name="Walter", last_name="Brennan-Cole")).verified
     c.lead_id = lead_id("lead-margaret")  # e.g. an id that leaked into the LLM's context
     error = refused(await c.ask(kind, **args))
     assert error.code is ToolErrorCode.NOT_AUTHORIZED
@@ -70,11 +70,11 @@ async def test_a_booking_for_another_lead_is_refused_even_with_its_slot(
 ) -> None:
     margaret = call(MARGARET)
     await margaret.lookup()
-    await margaret.verify(first_name="Margaret")
+    await margaret.verify(first_name="Margaret", last_name="Holloway")
     slot = ok(await margaret.ask(GetAvailability), AvailabilityResult).slots[0]
     walter = call(WALTER)
     await walter.lookup()
-    await walter.verify(first_name="Walter")
+    await walter.verify(first_name="Walter", last_name="Brennan-Cole")
     walter.lead_id = lead_id("lead-margaret")
     as_margaret = refused(
         await walter.ask(BookAppointment, slot_id=slot.slot_id, idempotency_key=key())
@@ -101,7 +101,7 @@ async def test_a_forged_verified_flag_does_not_verify(call: Any) -> None:
 async def test_a_session_whose_caller_is_not_the_bound_caller_is_refused(call: Any) -> None:
     c = call(MARGARET)
     await c.lookup()
-    await c.verify(first_name="Margaret")
+    await c.verify(first_name="Margaret", last_name="Holloway")
     c.caller_number = "+13125550232"
     assert refused(await c.ask(CheckConsent)).code is ToolErrorCode.NOT_AUTHORIZED
     assert refused(await c.ask(LookupLead)).code is ToolErrorCode.NOT_AUTHORIZED
@@ -119,7 +119,7 @@ async def test_a_call_stays_bound_to_its_first_lead(nc: Any, call: Any) -> None:
 async def test_verification_state_does_not_carry_over_to_another_call(call: Any) -> None:
     one = call(MARGARET)
     await one.lookup()
-    await one.verify(first_name="Margaret")
+    await one.verify(first_name="Margaret", last_name="Holloway")
     two = call(MARGARET)
     await two.lookup()
     two.verified = True

@@ -41,10 +41,11 @@ from tests.tools.helpers import (
 PACIFIC = broker_id("brk-pacific")
 
 
-async def verified(call: Any, number: str, first_name: str, **kw: Any) -> Call:
+async def verified(call: Any, number: str, full_name: str, **kw: Any) -> Call:
     c: Call = call(number, **kw)
     await c.lookup()
-    assert (await c.verify(first_name=first_name)).verified
+    first_name, last_name = full_name.split(" ", 1)
+    assert (await c.verify(first_name=first_name, last_name=last_name)).verified
     return c
 
 
@@ -174,7 +175,7 @@ async def test_an_unknown_broker_id_is_a_typed_error(call: Any) -> None:
 async def test_booking_writes_appointment_billing_activity_and_status_together(
     call: Any, query: Any
 ) -> None:
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     slot = (await slots(c)).slots[1]
     booked = ok(
         await c.ask(BookAppointment, slot_id=slot.slot_id, idempotency_key=key()), AppointmentBooked
@@ -195,7 +196,7 @@ async def test_booking_writes_appointment_billing_activity_and_status_together(
 
 
 async def test_a_retried_booking_is_one_appointment_and_one_bill(call: Any, query: Any) -> None:
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     slot_id, k = (await slots(c)).slots[0].slot_id, key()
     first = ok(await c.ask(BookAppointment, slot_id=slot_id, idempotency_key=k), AppointmentBooked)
     again = ok(await c.ask(BookAppointment, slot_id=slot_id, idempotency_key=k), AppointmentBooked)
@@ -207,8 +208,10 @@ async def test_a_retried_booking_is_one_appointment_and_one_bill(call: Any, quer
 async def test_a_slot_taken_meanwhile_is_refused_with_fresh_alternatives(
     call: Any, query: Any
 ) -> None:
-    george = await verified(call, GEORGE, "George")  # Sacramento: the same Pacific broker
-    margaret = await verified(call, MARGARET, "Margaret")
+    george = await verified(
+        call, GEORGE, "George Castellanos"
+    )  # Sacramento: the same Pacific broker
+    margaret = await verified(call, MARGARET, "Margaret Holloway")
     wanted = (await slots(george)).slots[0]
     mine = (await slots(margaret)).slots[0]
     assert mine.start == wanted.start
@@ -232,14 +235,14 @@ async def test_a_slot_taken_meanwhile_is_refused_with_fresh_alternatives(
 
 
 async def test_booking_needs_a_qualified_lead_and_no_other_upcoming_appointment(call: Any) -> None:
-    walter = await verified(call, WALTER, "Walter")
+    walter = await verified(call, WALTER, "Walter Brennan-Cole")
     error = refused(
         await walter.ask(
             BookAppointment, slot_id=(await slots(walter)).slots[0].slot_id, idempotency_key=key()
         )
     )
     assert error.code is ToolErrorCode.NOT_QUALIFIED
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     offered = (await slots(c)).slots
     ok(
         await c.ask(BookAppointment, slot_id=offered[0].slot_id, idempotency_key=key()),
@@ -250,7 +253,7 @@ async def test_booking_needs_a_qualified_lead_and_no_other_upcoming_appointment(
 
 
 async def test_unknown_expired_and_past_slots_are_refused(call: Any, clock: Any) -> None:
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     unknown = refused(
         await c.ask(BookAppointment, slot_id="slot_000000000000", idempotency_key=key())
     )
@@ -268,7 +271,7 @@ async def test_unknown_expired_and_past_slots_are_refused(call: Any, clock: Any)
 
 
 async def test_cancel_the_lead_s_own_appointment(call: Any, query: Any) -> None:
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     none_yet = refused(await c.ask(CancelAppointment))
     assert none_yet.code is ToolErrorCode.NOT_FOUND
     booked = ok(
@@ -291,7 +294,7 @@ async def test_cancel_the_lead_s_own_appointment(call: Any, query: Any) -> None:
 
 
 async def test_reschedule_moves_the_appointment_in_one_step(call: Any, query: Any) -> None:
-    c = await verified(call, MARGARET, "Margaret")
+    c = await verified(call, MARGARET, "Margaret Holloway")
     offered = (await slots(c)).slots
     old = ok(
         await c.ask(BookAppointment, slot_id=offered[0].slot_id, idempotency_key=key()),
@@ -316,8 +319,8 @@ async def test_reschedule_moves_the_appointment_in_one_step(call: Any, query: An
 async def test_a_reschedule_onto_a_taken_slot_keeps_the_old_appointment(
     call: Any, query: Any
 ) -> None:
-    george = await verified(call, GEORGE, "George")
-    margaret = await verified(call, MARGARET, "Margaret")
+    george = await verified(call, GEORGE, "George Castellanos")
+    margaret = await verified(call, MARGARET, "Margaret Holloway")
     g_slots, m_slots = (await slots(george)).slots, (await slots(margaret)).slots
     ok(
         await george.ask(BookAppointment, slot_id=g_slots[4].slot_id, idempotency_key=key()),

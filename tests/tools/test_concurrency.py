@@ -134,7 +134,7 @@ async def test_one_booking_retried_concurrently_is_booked_and_billed_once(
 ) -> None:
     c = call(MARGARET)
     await c.lookup()
-    await c.verify(first_name="Margaret")
+    await c.verify(first_name="Margaret", last_name="Holloway")
     slot = ok(await c.ask(GetAvailability), AvailabilityResult).slots[0]
     same = BookAppointment(session=c.session, slot_id=slot.slot_id, idempotency_key=key())
     retries = [msgspec.structs.replace(same, event_id=f"evt_retry{i:04d}") for i in range(20)]

@@ -237,13 +237,46 @@ def test_addresses_match_on_house_number_and_street() -> None:
     assert not address_matches("Linden Ave", "4417 Linden Ave N")
 
 
-def test_verification_needs_a_name_match_and_no_mismatch() -> None:
+def test_a_first_name_alone_is_not_enough_when_the_record_holds_more() -> None:
     stored = {"first_name": "Margaret", "last_name": "Holloway", "address": None, "zip": "98103"}
-    assert compare({"first_name": "Margaret"}, stored).verified(stored)
-    assert not compare({"zip": "98103"}, stored).verified(stored)  # the ZIP alone is not a name
-    wrong = compare({"first_name": "Margaret", "zip": "98104"}, stored)
-    assert wrong.mismatched == ["zip"] and not wrong.verified(stored)
+    partial = compare({"first_name": "Margaret"}, stored)
+    assert not partial.verified(stored) and partial.needs(stored) == ["last_name", "zip"]
+    assert compare({"first_name": "Margaret", "last_name": "Holloway"}, stored).verified(stored)
+    assert compare({"first_name": "Margaret", "zip": "98103"}, stored).verified(stored)
+    assert compare({"last_name": "Holloway", "zip": "98103"}, stored).verified(stored)
+
+
+def test_a_place_is_never_a_name() -> None:
+    stored = {"first_name": "Margaret", "last_name": "Holloway", "address": "4417 Linden Ave N",
+              "zip": "98103"}  # fmt: skip
+    places = compare({"zip": "98103", "address": "4417 Linden Ave"}, stored)
+    assert not places.verified(stored) and places.needs(stored) == ["first_name", "last_name"]
+    assert not compare({"zip": "98103"}, stored).verified(stored)
+
+
+def test_any_mismatch_fails_however_much_else_matched() -> None:
+    stored = {"first_name": "Margaret", "last_name": "Holloway", "address": None, "zip": "98103"}
+    wrong = compare({"first_name": "Margaret", "last_name": "Holloway", "zip": "98104"}, stored)
+    assert wrong.mismatched == ["zip"] and not wrong.verified(stored) and wrong.needs(stored) == []
     assert compare({"address": "1 Main St"}, stored).unknown == ["address"]
+
+
+def test_a_sparse_record_asks_for_what_it_holds() -> None:
+    first_and_zip = {"first_name": "Walter", "last_name": None, "address": None, "zip": "60614"}
+    alone = compare({"first_name": "Walter"}, first_and_zip)
+    assert not alone.verified(first_and_zip) and alone.needs(first_and_zip) == ["zip"]
+    assert compare({"first_name": "Walt", "zip": "60614"}, first_and_zip).verified(first_and_zip)
+    # a last name the record lacks proves nothing
+    unknown = compare({"first_name": "Walter", "last_name": "Cole"}, first_and_zip)
+    assert unknown.unknown == ["last_name"] and not unknown.verified(first_and_zip)
+    names_only = {"first_name": "Walter", "last_name": "Cole", "address": None, "zip": None}
+    assert not compare({"first_name": "Walter"}, names_only).verified(names_only)
+    assert compare({"first_name": "Walter", "last_name": "Cole"}, names_only).verified(names_only)
+    first_only = {"first_name": "Walter", "last_name": None, "address": None, "zip": None}
+    assert compare({"first_name": "Walter"}, first_only).verified(first_only)  # nothing more held
+    places_only = {"first_name": None, "last_name": None, "address": "1 Main St", "zip": "60614"}
+    assert not compare({"zip": "60614"}, places_only).verified(places_only)
+    assert compare({"zip": "60614", "address": "1 Main Street"}, places_only).verified(places_only)
     assert compare({}, {"first_name": None}).verified({})  # nothing on record to protect
 
 

@@ -127,6 +127,60 @@ async def test_the_wrong_person_is_not_verified_and_is_locked_out_after_three_tr
     assert not c.verified
 
 
+async def test_a_first_name_alone_does_not_verify_and_says_what_would(call: Any) -> None:
+    c = call(MARGARET)
+    await c.lookup()
+    partial = await c.verify(first_name="Margaret")
+    assert not partial.verified and partial.matched == ["first_name"] and partial.mismatched == []
+    assert partial.needs == ["last_name", "address", "zip"]
+    assert "Holloway" not in codec.encode(partial).decode()
+    assert refused(await c.ask(UpdateLead, age=75)).code is ToolErrorCode.NOT_VERIFIED
+
+
+async def test_a_first_name_then_the_last_name_verifies(call: Any) -> None:
+    c = call(MARGARET)
+    await c.lookup()
+    await c.verify(first_name="Margaret")
+    done = await c.verify(first_name="Margaret", last_name="holloway")
+    assert done.verified and done.needs == [] and done.attempts_left == 3
+
+
+async def test_a_first_name_with_the_zip_or_the_street_verifies(call: Any) -> None:
+    by_zip = call(MARGARET)
+    await by_zip.lookup()
+    assert (await by_zip.verify(first_name="Peggy", zip="98103")).verified
+    by_street = call(MARGARET)
+    await by_street.lookup()
+    assert (await by_street.verify(first_name="Margaret", address="4417 Linden Avenue")).verified
+
+
+async def test_the_zip_and_street_without_a_name_do_not_verify(call: Any) -> None:
+    c = call(MARGARET)
+    await c.lookup()
+    result = await c.verify(zip="98103", address="4417 Linden Ave N")
+    assert not result.verified and result.needs == ["first_name", "last_name"]
+
+
+async def test_partial_answers_never_count_towards_the_lockout(call: Any) -> None:
+    c = call(MARGARET)
+    await c.lookup()
+    for _ in range(5):
+        partial = await c.verify(first_name="Margaret")
+        assert not partial.verified and partial.attempts_left == 3
+    assert (await c.verify(first_name="Margaret", zip="98103")).verified
+
+
+async def test_a_wrong_last_name_after_a_right_first_name_is_a_failed_attempt(
+    call: Any,
+) -> None:
+    c = call(MARGARET)
+    await c.lookup()
+    result = await c.verify(first_name="Margaret", last_name="Henderson")
+    assert not result.verified and result.mismatched == ["last_name"] and result.needs == []
+    assert result.attempts_left == 2
+    assert "Holloway" not in codec.encode(result).decode()
+
+
 async def test_verifying_needs_something_the_caller_said(call: Any) -> None:
     c = call(MARGARET)
     await c.lookup()
@@ -171,7 +225,7 @@ async def test_impossible_values_are_refused_naming_the_field(
 ) -> None:
     c = call(WALTER)
     await c.lookup()
-    await c.verify(first_name="Walter")
+    await c.verify(first_name="Walter", last_name="Brennan-Cole")
     error = refused(await c.ask(UpdateLead, **{field: value}))
     assert error.code is ToolErrorCode.INVALID_ARGUMENTS and error.field == field
 
@@ -179,7 +233,7 @@ async def test_impossible_values_are_refused_naming_the_field(
 async def test_qualification_passes_all_four_gates(call: Any, query: Any) -> None:
     c = call(WALTER)
     await c.lookup()
-    await c.verify(first_name="Walter")
+    await c.verify(first_name="Walter", last_name="Brennan-Cole")
     result = ok(
         await c.ask(
             RecordQualification,
@@ -200,7 +254,7 @@ async def test_qualification_passes_all_four_gates(call: Any, query: Any) -> Non
 async def test_qualification_is_built_up_over_several_answers(call: Any) -> None:
     c = call(WALTER)
     await c.lookup()
-    await c.verify(first_name="Walter")
+    await c.verify(first_name="Walter", last_name="Brennan-Cole")
     partial = ok(await c.ask(RecordQualification, age=66, is_homeowner=True), QualificationResult)
     assert partial.qualified is None
     assert partial.missing == ["primary_residence", "property_value", "mortgage_balance"]
@@ -214,7 +268,7 @@ async def test_qualification_is_built_up_over_several_answers(call: Any) -> None
 async def test_a_failed_gate_records_the_reason(call: Any, query: Any) -> None:
     c = call(WALTER)
     await c.lookup()
-    await c.verify(first_name="Walter")
+    await c.verify(first_name="Walter", last_name="Brennan-Cole")
     result = ok(
         await c.ask(
             RecordQualification,
@@ -310,4 +364,4 @@ async def test_the_lockout_expires(call: Any, seeded: str) -> None:
         )
     later = call(MARGARET)
     await later.lookup()
-    assert (await later.verify(first_name="Margaret")).verified
+    assert (await later.verify(first_name="Margaret", zip="98103")).verified

@@ -169,11 +169,14 @@ async def test_every_call_is_audited_once_even_when_retried(nc: Any, call: Any) 
     first = await request(nc, req)
     await request(nc, req)  # the dialogue retried the very same request
     c.lead_id = getattr(first, "lead_id", None)
-    await c.verify(first_name="Margaret")
+    await c.verify(first_name="Margaret", last_name="Holloway")
     assert await stream_messages(nc, 3) == 3  # the gateway's started + one audit per request
     msg = await nc.jetstream().get_last_msg(CALLS_STREAM, f"calls.{c.call_id}.tool")
     audit = codec.decode(msg.data, ToolInvoked)
-    assert audit.tool == "verify_caller" and audit.args == {"first_name": "Margaret"}
+    assert audit.tool == "verify_caller" and audit.args == {
+        "first_name": "Margaret",
+        "last_name": "Holloway",
+    }
     assert audit.result and audit.result["verified"] is True and audit.latency_ms > 0
 
 

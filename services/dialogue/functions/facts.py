@@ -50,6 +50,7 @@ async def update_lead(
             city=f.city,
             state=f.state if f.state and len(f.state) == 2 else None,
             zip=f.zip,
+            address=f.address,
             money_purpose=f.money_purpose,
             timeline=f.timeline,
         )

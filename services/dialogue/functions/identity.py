@@ -58,10 +58,13 @@ async def verify_caller(
     city: str | None = None,
     state: StateCode | None = None,
     zip: ZipCode | None = None,
+    address: str | None = None,
 ) -> Result:
-    """Check the caller's own words (name, city, state, ZIP) against the record.
+    """Check the caller's own words (name, city, state, ZIP, street address) against the record.
 
-    A known lead is verified by the tools; a new caller's words become their record.
+    A known lead needs more than a first name: their last name, or the ZIP code or street
+    address of the home (``needs`` says what is still missing; ask once, kindly). A new
+    caller's words become their record.
     """
     s = turn.state
     if first_name:
@@ -69,28 +72,55 @@ async def verify_caller(
         s.flags.identified = True
     if last_name:
         s.facts.last_name = last_name.strip()[:60]
+    if address and address.strip():
+        s.facts.address = " ".join(address.split())[:200]
     location_facts(turn, city, state, zip)
     f = s.facts
-    if s.lead_id and not s.flags.verified and (f.first_name or f.last_name or f.zip):
+    if s.lead_id and not s.flags.verified and (f.first_name or f.last_name or f.zip or f.address):
         result = await turn.tool(
             VerifyCaller(
                 session=turn.session(),
                 first_name=f.first_name,
                 last_name=f.last_name,
+                address=f.address,
                 zip=f.zip,
             )
         )
         if isinstance(result, ToolError):
             return fail(result)
         if isinstance(result, VerificationResult):
-            if result.verified:
-                s.flags.verified = True
-            elif result.mismatched:
-                s.flags.verify_attempts += 1
-    if s.flags.verified and not s.lead_found and (first_name or last_name or city or state or zip):
+            _verified(turn, result)
+    if (
+        s.flags.verified
+        and not s.lead_found
+        and (first_name or last_name or city or state or zip or address)
+    ):
         await update_lead(turn)  # a new caller: what they told us becomes their record
     s.flags.located = bool(f.zip or f.state)
-    return {"ok": True, "verified": s.flags.verified}
+    out: Result = {"ok": True, "verified": s.flags.verified}
+    if s.flags.verify_needs:
+        out["still_needed"] = ", or ".join(_SAID_AS[n] for n in s.flags.verify_needs)
+    return out
+
+
+#: how a missing field is put to the model (never a stored value)
+_SAID_AS = {
+    "first_name": "their first name",
+    "last_name": "their last name",
+    "address": "the street address of the home",
+    "zip": "the ZIP code of the home",
+}
+
+
+def _verified(turn: Turn, result: VerificationResult) -> None:
+    f = turn.state.flags
+    if result.verified:
+        f.verified, f.verify_needs = True, []
+    elif result.mismatched:
+        f.verify_attempts += 1
+        f.verify_needs = []
+    else:
+        f.verify_needs = list(result.needs)
 
 
 @llm_function

@@ -18,6 +18,7 @@ from services.dialogue.language.corrections import _take_back
 from services.dialogue.language.email import _email
 from services.dialogue.language.gates import _gates
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.identity import last_name, street
 from services.dialogue.language.intents import (
     _NO,
     _REVERSE_MORTGAGE,
@@ -64,10 +65,13 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
         _names(heard, raw, low, expect)
     used: list[tuple[int, int]] = []  # number spans already read as a fact
     numbers = find_numbers(said) if _HAS_NUMBER.search(said) else []
+    street(heard, said, used)
     _zip(heard, said, expect, numbers, used, raw)
     own_age = _age(heard, said, expect, this_year, numbers, used, raw)
     _amounts(heard, said, expect, numbers, used)
     _location(heard, raw, said, expect)
+    if not heard.has(Intent.AUTHORITY):
+        last_name(heard, raw, low, expect)
     _gates(heard, said, expect)
     _when(heard, _blank(said, used), expect)
     _choice(heard, said, expect)

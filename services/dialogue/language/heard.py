@@ -30,6 +30,8 @@ class Expect(StrEnum):
     GOOD_TIME = "good_time"
     RIGHT_PERSON = "right_person"
     WAITING = "waiting"
+    #: a returning caller gave their first name: their last name, ZIP code or street confirms it
+    IDENTITY = "identity"
     APPOINTMENT_ACTION = "appointment_action"  # keep, move or cancel the upcoming appointment
     CANCEL_CONFIRM = "cancel_confirm"
 
@@ -85,6 +87,8 @@ class Heard:
     mortgage_balance: int | None = None
     amount_needed: int | None = None
     zip: str | None = None
+    #: a street address with its house number ("4417 Linden Ave N")
+    address: str | None = None
     city: str | None = None
     state: str | None = None
     homeowner: bool | None = None

@@ -63,6 +63,8 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
     """A ZIP: five digits after "zip (code)" or a place ("Albany. 12203"), or any five-digit
     number that is not money."""
     for match in _ZIP_RE.finditer(low):
+        if any(start <= match.start() < end for start, end in used):
+            continue  # the house number of a street address
         cue = re.sub(rf"\s*(?:{_TAKE_BACK.pattern})$", " ", low[: match.start()])
         cued = bool(_ZIP_CUE.search(cue)) or (
             _after_place(raw, low, match.start()) and not _MONEY_AFTER.match(low[match.end() :])
@@ -87,7 +89,7 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
         if (
             len(run) == 5
             and (
-                expect in (Expect.ZIP, Expect.LOCATION)
+                expect in (Expect.ZIP, Expect.LOCATION, Expect.IDENTITY)
                 # exactly five digits said one by one, not money (nobody says an amount digit by
                 # digit), whatever was asked: "Six oh six one eight.", "three two seven eight nine"
                 or (bounded and expect != Expect.SLOT)
@@ -120,7 +122,7 @@ def _grouped_zip(heard: Heard, low: str, expect: Expect, used: list[tuple[int, i
     nine", "zip is ninety-eight one oh three" (not an age of forty-three)."""
     for match in _ZIP_PIECES.finditer(low):
         cued = (
-            expect in (Expect.ZIP, Expect.LOCATION)
+            expect in (Expect.ZIP, Expect.LOCATION, Expect.IDENTITY)
             or _ZIP_CUE.search(low[: match.start()])
             or _after_place(raw, low, match.start())
         )

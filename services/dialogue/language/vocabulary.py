@@ -37,7 +37,7 @@ RELATIONS = (
     "mom", "dad", "partner", "spouse", "roommate", "aide", "nurse", "child", "kid",
 )  # fmt: skip
 _NOT_NAMES = {
-    "calling", "not", "sorry", "fine", "good", "doing", "here", "there", "retired", "the",
+    "calling", "again", "not", "sorry", "fine", "good", "doing", "here", "there", "retired", "the",
     "his", "her", "their", "interested", "just", "a", "an", "so", "ready", "looking",
     "worried", "over", "still", "glad", "happy", "okay", "ok", "well", "returning", "about",
     "wondering", "trying", "on", "in", "at", "with", "from", "home", "busy", "afraid", "sure",

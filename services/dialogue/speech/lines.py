@@ -38,6 +38,10 @@ ASK = {
     "slots": "I have {first} or {second}; which works better for you?",
     "one_slot": "I have {first}; would that work for you?",
     "callback_time": "Of course; what day and time would be best for a call back?",
+    "callback_unverified": (
+        "Someone from our team can call you back to go over everything and set up a "
+        "consultation; what day and time would suit you?"
+    ),
     "callback_offer": "Would you like us to call back at a better time for them?",
     "email": "Of course; what email address should we send it to?",
     "good_time": (
@@ -50,6 +54,36 @@ ASK = {
         "I see you're booked for {when}; would you like to keep it, move it, or cancel it?"
     ),
 }
+
+#: what would confirm a known caller, as asked for ("your last name or the ZIP code …")
+_IDENTITY_WORDS = {
+    "last_name": "your last name",
+    "first_name": "your first and last name",
+    "zip": "the ZIP code of the home",
+    "address": "the street address of the home",
+}
+
+
+def identity_wanted(needs: list[str]) -> str:
+    """ "your last name or the ZIP code of the home": what would confirm a known caller."""
+    name = next((n for n in ("last_name", "first_name") if n in needs), None)
+    place = next((p for p in ("zip", "address") if p in needs), None)
+    return " or ".join(_IDENTITY_WORDS[n] for n in (name, place) if n)
+
+
+def identity_question(needs: list[str], *, again: bool = False) -> str:
+    """Ask a known caller for one more thing that confirms who they are (never saying what is on
+    file): the first time plainly, the second time with a way out."""
+    what = identity_wanted(needs)
+    if again:
+        return f"Would you mind telling me {what}, or would you rather not?"
+    return f"Just to be sure I have the right file, could you tell me {what}?"
+
+
+WHY_IDENTITY = (
+    "It's only so I'm sure I'm speaking with the right person before we go over anything on file."
+)
+DECLINED_IDENTITY = "That's quite all right."
 
 #: The second time a question is asked, in other words (never a third time).
 REPHRASE = {

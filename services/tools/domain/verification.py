@@ -132,6 +132,27 @@ _MATCHERS = {
 }
 
 
+NAMES = ("first_name", "last_name")
+PLACES = ("address", "zip")
+
+
+def proves(matched: set[str], stored: dict[str, str | None]) -> bool:
+    """Whether the fields the caller matched prove who they are, against what the record holds.
+
+    More than a first name: the full name, or a name with the ZIP code or street address. A
+    record that holds fewer asks for what it has: a single name and nothing else — that name;
+    no name — the ZIP code and street (both when it has both); nothing at all — nothing, the
+    caller ID alone binds it (there is nothing to reveal)."""
+    names = [f for f in NAMES if stored.get(f)]
+    places = [f for f in PLACES if stored.get(f)]
+    said_names = sum(f in matched for f in names)
+    said_places = sum(f in matched for f in places)
+    wanted = min(2, len(names) + len(places))
+    if names:  # two places are not a name: one name at least, and a second fact when held
+        return said_names >= 1 and said_names + said_places >= wanted
+    return said_places >= wanted
+
+
 @dataclass(frozen=True)
 class Comparison:
     matched: list[str]
@@ -140,16 +161,18 @@ class Comparison:
     unknown: list[str]
 
     def verified(self, stored: dict[str, str | None]) -> bool:
-        """No mismatch, and a match on the strongest identity the record holds: a name when it
-        has one, else the ZIP code or address. A record with no identity at all has nothing to
-        reveal; the caller ID alone binds it."""
-        if self.mismatched:
-            return False
-        if stored.get("first_name") or stored.get("last_name"):
-            return "first_name" in self.matched or "last_name" in self.matched
-        if stored.get("address") or stored.get("zip"):
-            return "address" in self.matched or "zip" in self.matched
-        return True
+        """No mismatch, and enough matched to prove who the caller is (:func:`proves`)."""
+        return not self.mismatched and proves(set(self.matched), stored)
+
+    def needs(self, stored: dict[str, str | None]) -> list[str]:
+        """What the caller could still say (never the values): the fields any one of which
+        completes verification with what already matched, else every field on record not yet
+        confirmed. Empty once verified, or after a mismatch (that is a failed attempt)."""
+        if self.mismatched or self.verified(stored):
+            return []
+        open_ = [f for f in IDENTITY_FIELDS if stored.get(f) and f not in self.matched]
+        done = set(self.matched)
+        return [f for f in open_ if proves(done | {f}, stored)] or open_
 
 
 def compare(said: dict[str, str | None], stored: dict[str, str | None]) -> Comparison:

@@ -153,6 +153,7 @@ async def verify_caller(req: VerifyCaller, deps: Deps) -> VerificationResult:
         matched=result.matched,
         mismatched=result.mismatched,
         attempts_left=max(0, MAX_FAILED_ATTEMPTS - failures),
+        needs=[] if verified else result.needs(stored),
     )
 
 

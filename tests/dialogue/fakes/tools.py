@@ -53,6 +53,7 @@ from contracts.tools import (
     VerifyCaller,
 )
 from services.dialogue.speech.compose import when_words
+from services.tools.domain.verification import compare
 
 _TOOL_NAMES = {request: name for name, request in REQUESTS.items()}
 
@@ -64,6 +65,7 @@ class FakeLead:
     first_name: str | None = None
     last_name: str | None = None
     zip: str | None = None
+    address: str | None = None
     state: str | None = None
     city: str | None = None
     status: str = "new"
@@ -189,14 +191,15 @@ class FakeTools:
         if isinstance(request, VerifyCaller):
             if lead.created:
                 return VerificationResult(verified=True)
-            matched: list[str] = []
-            mismatched: list[str] = []
-            for key in ("first_name", "last_name", "zip"):
-                said, stored = getattr(request, key), getattr(lead, key)
-                if said and stored:
-                    (matched if said.lower() == stored.lower() else mismatched).append(key)
-            return VerificationResult(verified="first_name" in matched and not mismatched,
-                                      matched=matched, mismatched=mismatched)  # fmt: skip
+            # the tools' own rule (more than a first name), on the fake's record
+            stored = {"first_name": lead.first_name, "last_name": lead.last_name,
+                      "address": lead.address, "zip": lead.zip}  # fmt: skip
+            said = {key: getattr(request, key) for key in stored}
+            compared = compare(said, stored)
+            verified = compared.verified(stored)
+            return VerificationResult(verified=verified, matched=compared.matched,
+                                      mismatched=compared.mismatched,
+                                      needs=compared.needs(stored))  # fmt: skip
         if isinstance(request, UpdateLead):
             changed = []
             for key in ("first_name", "last_name", "zip", "state", "city"):

@@ -13,6 +13,7 @@ from services.dialogue import functions as fn
 from services.dialogue.context import Turn
 from services.dialogue.graph import GRAPH
 from services.dialogue.ports import LlmConfig
+from services.dialogue.speech import lines
 from services.dialogue.state import CallState
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,17 @@ def _needed(turn: Turn) -> str:
     if not fl.identified:
         return "the caller's first name"
     if not fl.verified:
+        if s.lead_found and fl.verify_needs and not fl.verify_declined:
+            return (
+                "one more thing to confirm who they are — "
+                + lines.identity_wanted(fl.verify_needs)
+                + " — asked kindly, at most twice; share nothing on file until then"
+            )
+        if fl.verify_declined:
+            return (
+                "nothing more about who they are (they would rather not say); share nothing "
+                "on file, answer their questions, and offer a call back from the team"
+            )
         if s.lead_found:
             return "the ZIP code of the home, to confirm we have the right file"
         return "where the home is (the city and state, or the ZIP code)"

@@ -11,6 +11,7 @@ from services.dialogue import functions as fn
 from services.dialogue.absorb import carries_facts, gate_args
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.identity import DECLINES
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
     asked,
@@ -60,6 +61,10 @@ async def on_verify(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
     if _someone_else(heard):
         return await _wrong_person(turn, heard)
+    if s.expect == Expect.IDENTITY and not s.flags.verified:
+        said = await _rest_of_identity(turn, heard)
+        if said is not None:
+            return said
     if (
         not s.flags.verified
         and s.expect in (Expect.NAME, Expect.LOCATION, Expect.ZIP)
@@ -71,6 +76,27 @@ async def on_verify(turn: Turn, heard: Heard) -> str | None:
     if s.flags.verify_attempts >= 4 and not s.flags.verified:
         s.flags.capped = Node.VERIFY.value
     return answer
+
+
+async def _rest_of_identity(turn: Turn, heard: Heard) -> str | None:
+    """Asked a known caller for their last name or ZIP code: "why?" is answered and they are
+    asked once more; "I'd rather not" (or a second ask left unanswered) ends the asking, and
+    they are helped as they are — a call back from the team, nothing on file shared."""
+    f = turn.state.flags
+    if not f.verify_needs:
+        return None  # answered (a mismatch is asked about as before)
+    if heard.question and WHY.search(heard.text) and not DECLINES.search(heard.text):
+        return lines.WHY_IDENTITY
+    gave = heard.last_name or heard.address or heard.zip
+    if DECLINES.search(heard.text) or (heard.no and not gave) or asked(turn, Expect.IDENTITY) >= 2:
+        f.verify_declined, f.wants_callback = True, True
+        answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
+        return answer or lines.DECLINED_IDENTITY
+    return None
+
+
+#: "why do you need that?", "what for?"
+WHY = re.compile(r"\bwhy\b|what (?:do you need|is) (?:it|that|this) for|what for\b", re.I)
 
 
 async def on_qualify(turn: Turn, heard: Heard) -> str | None:

@@ -64,6 +64,9 @@ def _next_question(turn: Turn) -> str | None:
         if not s.facts.first_name and asked(turn, Expect.NAME) < 2:
             s.expect = Expect.NAME
             return lines.ASK["name"]
+        if f.verify_needs and not f.verify_declined:
+            s.expect = Expect.IDENTITY  # a known lead gave part of who they are: the rest
+            return lines.identity_question(f.verify_needs, again=asked(turn, Expect.IDENTITY) > 0)
         s.expect = Expect.ZIP  # a ZIP verifies a new caller too, and finds their broker
         if s.lead_found:
             return "Just to be sure I have the right file, what's the ZIP code of your home?"
@@ -93,8 +96,9 @@ def _next_question(turn: Turn) -> str | None:
         return lines.ASK["more_questions"]
     if node == Node.BOOK:
         if f.wants_callback and not f.ready_to_book:
+            first = f.verify_declined and not f.verified and not asked(turn, Expect.CALLBACK_TIME)
             s.expect = Expect.CALLBACK_TIME
-            return lines.ASK["callback_time"]
+            return lines.ASK["callback_unverified" if first else "callback_time"]
         if s.offered:
             s.expect = Expect.SLOT
             return slots_line(turn)
