@@ -293,13 +293,17 @@ class Rig:
             return -1
         return int(found or 0)
 
-    async def wait_recorded(self, event_ids: set[str], timeout: float) -> tuple[int, float]:
-        """(recorded, seconds waited) once all are recorded or ``timeout`` passes."""
+    async def wait_recorded(
+        self, event_ids: set[str], timeout: float, since: float | None = None
+    ) -> tuple[int, float]:
+        """(recorded, seconds since ``since`` — default: now) once all are recorded or
+        ``timeout`` passes."""
         t0 = time.monotonic()
+        since = t0 if since is None else since
         while True:
             got = await self.recorded(event_ids)
             if got == len(event_ids) or time.monotonic() - t0 > timeout:
-                return max(got, 0), time.monotonic() - t0
+                return max(got, 0), time.monotonic() - since
             await asyncio.sleep(0.5)
 
     # ---- the CALLS stream -------------------------------------------------------------------
@@ -495,20 +499,31 @@ Drill = Callable[[Rig], Awaitable[Result]]
 
 
 async def drill_kill9(rig: Rig, service: str) -> Result:
-    """kill -9 of one copy of ``service`` while ``calls`` simulated calls are under way."""
+    """kill -9 of one copy of ``service`` while ``calls`` simulated calls are under way and a
+    burst of record events (half ``burst_events``) arrives, so the writer is mid-batch."""
     sizes = rig.sizes
     before = await rig.last_seq(CALLS_STREAM)
     tally = Tally()
     task = asyncio.create_task(load(rig.nc, sizes, sizes.calls, "+1303", tally))
     # mid-call: once about a third of the turns are under way
-    await asyncio.sleep(max(1.0, sizes.turns * sizes.turn_gap_s / 3 + 0.5))
+    pause = max(1.0, sizes.turns * sizes.turn_gap_s / 3 + 0.5)
+    await asyncio.sleep(pause - 0.5)
+    acked: set[str] = set()
+    events = burst(max(20, sizes.burst_events // 2), "+1304")
+    publisher = asyncio.create_task(
+        publish_until_acked(rig.nc.jetstream(), events, acked, spread_s=2.0)
+    )
+    await asyncio.sleep(0.5)
     pid = rig.kill9(service, 1)
+    killed_at = time.monotonic()
     in_progress = len(tally.calls) - tally.outcomes if not task.done() else 0
     turns_before = tally.turns
     await task
+    await publisher
     await rig.restart(service, 1)
     ids, repeats = await rig.call_events(set(tally.calls), before)
-    recorded, waited = await rig.wait_recorded(ids, sizes.settle_s)
+    ids |= acked
+    recorded, waited = await rig.wait_recorded(ids, sizes.settle_s, since=killed_at)
     lost = len(ids) - recorded
     passed = (
         in_progress > 0
@@ -518,12 +533,14 @@ async def drill_kill9(rig: Rig, service: str) -> Result:
         and not tally.errors
         and lost == 0
         and repeats == 0
+        and len(acked) == len(events)
         and await rig.healthy()
     )
     measured = (
         f"{tally.answered}/{tally.turns} replies (slowest {tally.slowest_s:.1f} s, "
         f"{tally.filled} filler), {tally.outcomes}/{len(tally.calls)} outcomes; "
-        f"{recorded}/{len(ids)} events recorded once ({waited:.0f} s), {repeats} repeated"
+        f"{recorded}/{len(ids)} events recorded once (the last {waited:.0f} s after the kill), "
+        f"{repeats} stored twice"
     )
     return Result(
         f"kill -9 {service}", f"{sizes.calls} calls: every turn answered < 8 s, every call an "
@@ -603,11 +620,12 @@ async def drill_postgres_down(rig: Rig) -> Result:
     alive_during = rig.alive() == dict.fromkeys(SERVICES, rig.copies)
     answered_during = tally.answered
     await asyncio.to_thread(rig.pg.start, rig.pg_port, fast=sizes.fast_postgres)
+    back_at = time.monotonic()
     await publisher
     await callers
     ids, _ = await rig.call_events(set(tally.calls), before)
     wanted = acked | ids
-    recorded, waited = await rig.wait_recorded(wanted, sizes.settle_s)
+    recorded, waited = await rig.wait_recorded(wanted, sizes.settle_s, since=back_at)
     after_ok, _ = await one_call_works(rig)
     healthy = await rig.healthy()
     passed = (
