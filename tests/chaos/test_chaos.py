@@ -39,6 +39,8 @@ async def test_a_copy_killed_mid_call_leaves_no_caller_in_silence_and_no_event_l
     result = await drill(rig, f"kill-{service}")
     assert result.details["calls_in_progress_at_kill"] > 0
     assert result.details["recorded"] == result.details["events"] > 0
+    race = result.details["race_at_kill"]
+    assert race["appointments"] <= 1 and race["billed"] == race["appointments"]
 
 
 async def test_a_nats_restart_loses_no_acknowledged_event(rig: chaos.Rig) -> None:
