@@ -951,16 +951,27 @@ async def drill_forged_sessions(rig: Rig) -> Result:
         cases.append(("ended call", LookupLead(session=ToolSession(
             call_id=cid, caller_number=MARGARET))))  # fmt: skip
     results = await asyncio.gather(*(_tool(rig.nc, req, wait=30) for _, req in cases))
+    # a refusal must leave nothing behind: no call nobody started is bound to a lead, no call
+    # is bound to the number its forged session claimed (the dialogue, seeing a real
+    # ``started``, binds the call to the number the gateway saw: that one is legitimate).
+    # Checked after a pause, so a request answered "timeout" but still running is caught too.
+    await asyncio.sleep(2.0)
+    never = [req.session.call_id for what, req in cases if what == "never started"]
+    other = [req.session.call_id for what, req in cases if what == "another number"]
+    bound = int(await rig.scalar(
+        "SELECT count(*) FROM tools.call_bindings WHERE call_id = ANY(%s)"
+        " OR (call_id = ANY(%s) AND caller_phone = %s)", never, other, WALTER) or 0)  # fmt: skip
     accepted = Counter(what for (what, _), r in zip(cases, results, strict=True)
                        if not isinstance(r, (ToolError, BaseException)))  # fmt: skip
     codes = Counter(_outcome_kind(r) for r in results)
-    passed = not accepted and codes.get("no reply", 0) == 0
+    passed = not accepted and not bound and codes.get("no reply", 0) == 0
     return Result(
-        "forged sessions", "0 accepted (never started / another number / ended call)",
-        f"{sum(accepted.values())} of {len(cases)} accepted; "
+        "forged sessions",
+        "0 accepted, none bound as claimed (never started / another number / ended call)",
+        f"{sum(accepted.values())} of {len(cases)} accepted, {bound} bound as claimed; "
         + ", ".join(f"{k} {v}" for k, v in codes.most_common()),
         passed,
-        details={"accepted_by_case": dict(accepted), "replies": dict(codes)},
+        details={"accepted_by_case": dict(accepted), "replies": dict(codes), "bound": bound},
     )  # fmt: skip
 
 
@@ -987,8 +998,8 @@ DRILLS: dict[str, Drill] = {
     "nats-restart": drill_nats_restart,
     "postgres-down": drill_postgres_down,
     "malformed": drill_malformed,
-    "booking-race": drill_booking_race,
     "forged-sessions": drill_forged_sessions,
+    "booking-race": drill_booking_race,
     "forbidden-operations": drill_forbidden_operations,
 }
 

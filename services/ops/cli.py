@@ -456,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     chaos.add_argument("drills", nargs="*", metavar="DRILL",
                        help="run only these (kill-persistence, kill-tools, kill-dialogue, "
-                       "nats-restart, postgres-down, malformed, booking-race, forged-sessions, "
+                       "nats-restart, postgres-down, malformed, forged-sessions, booking-race, "
                        "forbidden-operations)")  # fmt: skip
     chaos.add_argument(
         "--quick",

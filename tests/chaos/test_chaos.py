@@ -72,7 +72,7 @@ async def test_concurrent_bookings_of_one_slot_make_exactly_one_appointment(
 
 async def test_forged_sessions_are_all_refused(rig: chaos.Rig) -> None:
     result = await drill(rig, "forged-sessions")
-    assert result.details["accepted_by_case"] == {}
+    assert result.details["accepted_by_case"] == {} and result.details["bound"] == 0
 
 
 async def test_forbidden_operations_are_refused(rig: chaos.Rig) -> None:
@@ -108,7 +108,8 @@ def test_the_results_file_says_whether_every_drill_passed(
     data = json.loads(path.read_text())
     assert path.parent == tmp_path / "bench" / "results"
     assert data["passed"] is True and [d["drill"] for d in data["drills"]] == ["a", "b"]
-    chaos.write_results([chaos.Result("c", "bar", "x", False)], chaos.SMALL, 1.0)
+    failed = chaos.write_results([chaos.Result("c", "bar", "x", False)], chaos.SMALL, 1.0)
+    assert json.loads(failed.read_text())["passed"] is False
 
 
 def test_an_unknown_drill_is_refused_before_anything_starts(
