@@ -13,7 +13,7 @@ UV     := .uv/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock demo eval test test-fast lint up down infra migrate seed asyncapi bench clean
+.PHONY: install lock demo eval test test-fast lint up down infra migrate seed asyncapi bench chaos clean
 
 install: $(STAMP)
 
@@ -58,6 +58,11 @@ lint: install
 
 bench: install
 	cd bench && ../$(BIN)/python run.py
+
+# The fault drills (services/ops/README.md, "Chaos drills") on private infrastructure and free
+# ports: one table (drill, bar, measured), results in bench/results/chaos-<time>.json.
+chaos: install
+	$(EC) chaos
 
 asyncapi: install
 	$(EC) asyncapi --write

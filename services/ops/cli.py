@@ -89,6 +89,12 @@ def _eval(args: argparse.Namespace) -> int:
     return asyncio.run(run(options))
 
 
+def _chaos(args: argparse.Namespace) -> int:
+    from services.ops import chaos
+
+    return chaos.main(args.drills, quick=args.quick, keep=args.dir)
+
+
 SERVICES = {
     "persistence": "services.persistence.main",
     "tools": "services.tools.main",
@@ -441,6 +447,26 @@ def build_parser() -> argparse.ArgumentParser:
                           "runs its own services in-process on a private NATS")  # fmt: skip
     evaluate.add_argument("--model", metavar="M", help="the LLM model (EC_LLM_MODEL), as above")
     evaluate.set_defaults(func=_eval)
+    chaos = sub.add_parser(
+        "chaos", help="the fault drills on private infrastructure; one table: drill, bar, measured",
+        description="Start a private NATS and Postgres (free ports, a temporary directory) and "
+        "two copies of each service, run the fault drills (kill -9 of each service under load, "
+        "NATS restart, Postgres down 30 s, 10,000 malformed messages, 1,000 bookings of one "
+        "slot, forged sessions), print one table and write bench/results/chaos-<time>.json. "
+        "Exit 1 if any drill failed.",
+    )  # fmt: skip
+    chaos.add_argument("drills", nargs="*", metavar="DRILL",
+                       help="run only these (kill-persistence, kill-tools, kill-dialogue, "
+                       "nats-restart, postgres-down, malformed, forged-sessions, booking-race, "
+                       "forbidden-operations)")  # fmt: skip
+    chaos.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller sizes (2,000 messages, 300 bookings, Postgres down 10 s)",
+    )
+    chaos.add_argument("--dir", type=Path, help="keep the infrastructure's data and the "
+                       "services' logs here (default: a temporary directory)")  # fmt: skip
+    chaos.set_defaults(func=_chaos)
     # Listed here for the help; `equity-connect <cmd> --help` is answered by the command's own
     # parser, which needs nothing running.
     for name, about in DELEGATED_HELP.items():

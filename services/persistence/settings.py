@@ -33,6 +33,7 @@ class Settings:
             batch_wait_s=e.number(
                 "EC_PERSISTENCE_BATCH_WAIT_MS", d.batch_wait_s * 1000, low=0
             ) / 1000,
+            ack_wait_s=e.number("EC_PERSISTENCE_ACK_WAIT_S", d.ack_wait_s, low=0.5),
             read_pool_size=e.integer("EC_PERSISTENCE_READ_POOL", d.read_pool_size, low=1),
             config_cache_s=e.number("EC_PERSISTENCE_CONFIG_CACHE_S", d.config_cache_s, low=0),
             memory_cache_s=e.number("EC_PERSISTENCE_MEMORY_CACHE_S", d.memory_cache_s, low=0),

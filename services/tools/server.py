@@ -305,7 +305,7 @@ def _audit_id(request_id: str) -> str:
 def _loose(data: bytes) -> dict[str, Any]:
     try:
         value = msgspec.json.decode(data)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # RecursionError: JSON nested too deeply
         return {}
     return value if isinstance(value, dict) else {}
 

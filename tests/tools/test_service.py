@@ -74,6 +74,7 @@ def search(text: str = "what is a HECM") -> SearchKnowledge:
     [
         (b"not json at all", None),
         (b"[1, 2, 3]", None),
+        (b'{"a":' + b"[" * 2000 + b"]" * 2000 + b"}", None),  # too deep even to read loosely
         (b"{}", "session"),
         (b'{"session": {}}', "session.call_id"),
         (b'{"session": {"call_id": "+12065550231"}}', "session.call_id"),
