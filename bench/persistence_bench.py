@@ -126,7 +126,11 @@ async def reads(nc: Any, concurrency: int = 50, per_worker: int = 100) -> dict[s
 async def run(infra: Infra, rate: float, seconds: float, blast: int) -> dict[str, Any]:
     seed_all(infra.database_url)
     dsn = service_url(infra.database_url, "persistence")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {"NATS_URL": infra.nats_url, "DATABASE_URL": infra.database_url}
     proc = subprocess.Popen([sys.executable, "-m", "services.ops.cli", "serve", "persistence"],
                             env=env, cwd=ROOT)  # fmt: skip

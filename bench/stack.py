@@ -30,7 +30,11 @@ class Stack:
     llm_port: int = 0
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("EC_", "OPENAI", "OPENR")) or k.startswith("EC_NATS_PASSWORD_")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("EC_", "OPENAI", "OPENR")) or k.startswith("EC_NATS_PASSWORD_")
+        }
         env |= {"NATS_URL": self.infra.nats_url, "DATABASE_URL": self.infra.database_url,
                 "EC_LOG_LEVEL": "WARNING", "EC_HTTP_PORT": "0"}  # fmt: skip
         return env | (extra or {})

@@ -87,9 +87,7 @@ def stream_specs(env: dict[str, str] | None = None) -> list[StreamSpec]:
     ]
 
 
-async def connect(
-    url: str, name: str, identity: Identity | None = None, **options: Any
-) -> NATS:
+async def connect(url: str, name: str, identity: Identity | None = None, **options: Any) -> NATS:
     """A connection that never gives up reconnecting and notices a dead link quickly, as
     ``identity`` (default: the one ``name`` implies, :func:`contracts.access.identity_for`)."""
 

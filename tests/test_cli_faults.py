@@ -26,7 +26,11 @@ HANG_GUARD_S = 60  # not a time goal: past this the command has hung
 
 
 def cli_env(nats_url: str, db: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env.update(NATS_URL=nats_url, DATABASE_URL=db, EC_DATA_DIR=str(tmp_path / "data"),
                EC_ENV_FILE=str(tmp_path / "no.env"), **extra)  # fmt: skip
     return env
@@ -77,8 +81,10 @@ async def stack_on(restartable_nats: tuple[NatsServer, int], db: str) -> AsyncIt
     url = f"nats://127.0.0.1:{port}"
     seed_all(db)
     running: list[tuple[Any, Any]] = []
+    admin = await connect(url, "streams")  # the admin declares them; services only use them
+    await ensure_streams(admin.jetstream())
+    await admin.close()
     conn = await connect(url, "persistence")
-    await ensure_streams(conn.jetstream())
     settings = PersistenceSettings(nats_url=url, database_url=service_url(db, "persistence"))
     running.append((await persistence.start(conn, Stats("persistence"), settings), conn))
     conn = await connect(url, "tools")

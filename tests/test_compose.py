@@ -33,6 +33,7 @@ import psycopg
 import pytest
 import yaml
 
+from contracts.access import Identity, identity_for
 from services.ops import cli
 from services.ops.infra import InfraError, PostgresCluster, free_port, pg_url
 from services.ops.migrate import OWNERS, migrate, owner, service_url
@@ -61,6 +62,7 @@ PASSWORDS = {
     "POSTGRES_PASSWORD": "superuser-Pw_1",
     "EC_TOOLS_DB_PASSWORD": "tools-Pw_2",
     "EC_PERSISTENCE_DB_PASSWORD": "persistence-Pw_3",
+    **{i.password_env: f"nats-{i}-Pw_4" for i in Identity},
 }
 SECRET = re.compile(r"(?:^|_)(?:KEY|SECRET|PASSWORD|TOKEN)(?:_|$)")
 #: read by ``equity-connect serve`` itself in every service container
@@ -183,9 +185,11 @@ def literals(*folders: str) -> frozenset[str]:
 
 #: variables the operator CLI builds from the owners: EC_<SERVICE>_DB_PASSWORD (migrate) and
 #: EC_<SERVICE>_DATABASE_URL (``equity-connect`` derives it when unset)
-DERIVED = {own.password_env() for own in OWNERS} | {
-    f"EC_{own.service.upper()}_DATABASE_URL" for own in OWNERS
-}
+DERIVED = (
+    {own.password_env() for own in OWNERS}
+    | {f"EC_{own.service.upper()}_DATABASE_URL" for own in OWNERS}
+    | {i.password_env for i in Identity}  # contracts.access: EC_NATS_PASSWORD_<IDENTITY>
+)
 
 
 def read_by(compose_name: str) -> frozenset[str]:
@@ -283,12 +287,12 @@ def test_each_service_runs_a_real_command_and_health_check(
     assert service["healthcheck"].get("start_period"), f"{name}: time to start before retries"
 
 
-def test_the_migrate_job_migrates_then_seeds(rendered: dict[str, Any]) -> None:
+def test_the_migrate_job_migrates_declares_the_streams_then_seeds(rendered: dict[str, Any]) -> None:
     command = rendered["services"]["migrate"]["command"]
     assert command[:2] == ["sh", "-c"], command
     steps = [shlex.split(step) for step in command[2].split("&&")]
     assert all(step[0] == "equity-connect" for step in steps), command
-    assert [parse(step[1:]).command for step in steps] == ["migrate", "seed"]
+    assert [parse(step[1:]).command for step in steps] == ["migrate", "streams", "seed"]
 
 
 def test_start_order(rendered: dict[str, Any]) -> None:
@@ -378,11 +382,15 @@ def test_each_container_gets_what_its_code_reads_and_nothing_else(
         needed = ((own | literals("contracts") | SERVE_READS) & listed) - NOT_FOR_SERVICES
         lacking = needed - set(env)
         assert not lacking, f"{name} reads {sorted(lacking)} but compose does not pass them"
+        nats_own = identity_for(APP[name][0]).password_env
+        nats_given = {key for key in env if key.startswith("EC_NATS_PASSWORD_")}
+        assert nats_given == {nats_own}, f"{name} must get its own NATS password only"
         for key in env:
-            if SECRET.search(key):
+            if SECRET.search(key) and key != nats_own:
                 assert key in own, f"{name} is given {key}, which only other code reads"
     else:
         assert {"DATABASE_URL", "NATS_URL", *(o.password_env() for o in OWNERS)} <= set(env)
+        assert Identity.ADMIN.password_env in env, "the streams are the admin's to declare"
 
 
 def _login(url: str) -> tuple[str | None, str | None, str | None, int | None, str]:

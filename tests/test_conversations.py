@@ -103,7 +103,11 @@ async def test_the_eval_command_scores_a_directory(
         "Please stop calling me.\n"
     )
     (tmp_path / "typo.txt").write_text("# from: +14155550100\n# expect: booked\n# check: bookd\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {"NATS_URL": nats_url, "DATABASE_URL": admin_db_url}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "services.ops.cli", "eval", "--json", str(tmp_path), env=env,

@@ -25,7 +25,7 @@ def test_top_level_layout() -> None:
 def test_compose_has_infrastructure_and_one_container_per_service_with_health_checks() -> None:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    nats_conf = (ROOT / "deploy/nats-server.conf").read_text()
+    nats_conf = (ROOT / "deploy/nats/nats-server.conf").read_text()
     assert "jetstream" in nats_conf and "sync_interval" in nats_conf
     assert "/etc/nats/nats-server.conf" in services["nats"]["command"]
     assert "pgvector" in services["postgres"]["image"]

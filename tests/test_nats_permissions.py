@@ -230,7 +230,7 @@ async def test_an_identity_may_not_read_anything_else(
 
 
 async def test_a_client_without_credentials_is_refused(shipped: str) -> None:
-    with pytest.raises(Exception, match="(?i)authorization"):
+    with pytest.raises(Exception, match=r"(?i)authorization"):
         await nats.connect(shipped, allow_reconnect=False, max_reconnect_attempts=1)
 
 

@@ -15,6 +15,7 @@ functions with :data:`SMALL` sizes in ``make test``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,8 +36,9 @@ import msgspec
 import psycopg
 
 from contracts import codec
+from contracts.access import Identity, identity_for
 from contracts.base import new_call_id
-from contracts.bus import connect, ensure_streams, publish_event
+from contracts.bus import BusUnavailable, connect, connect_once, ensure_streams, publish_event
 from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
 from contracts.conversation import Speaker, TranscriptSegment
 from contracts.deadletter import DeadLetter
@@ -68,7 +70,6 @@ from services.ops.infra import (
     NatsServer,
     PostgresCluster,
     free_port,
-    pg_url,
     pid_alive,
 )
 from services.ops.migrate import migrate
@@ -145,6 +146,7 @@ class Rig:
     pg_port: int = 0
     procs: dict[tuple[str, int], subprocess.Popen[bytes]] = field(default_factory=dict)
     nc: Any = None
+    passwords: dict[str, str] = field(default_factory=dict)
     races: int = 0  # booking races run: each gets a slot time of its own
 
     def __post_init__(self) -> None:
@@ -158,10 +160,12 @@ class Rig:
 
     @property
     def database_url(self) -> str:
-        return pg_url(self.pg_port)
+        return self.pg.admin_url(self.pg_port)
 
     async def start(self) -> None:
-        self.nats_port = self.nats.start()
+        self.nats_port = self.nats.start()  # the shipped permissions (deploy/nats/auth.conf)
+        self.passwords = self.nats.credentials()
+        os.environ.update(self.passwords)  # this process's own clients: the admin's
         self.pg_port = free_port()
         await asyncio.to_thread(self._postgres)
         self.nc = await connect(self.nats_url, "chaos")
@@ -174,16 +178,17 @@ class Rig:
 
     def _postgres(self) -> None:
         self.pg.start(self.pg_port, fast=self.sizes.fast_postgres)
-        create_database(pg_url(self.pg_port, "postgres"), PG_DATABASE)
+        create_database(self.pg.admin_url(self.pg_port, "postgres"), PG_DATABASE)
         migrate(self.database_url)
         seed_all(self.database_url)
 
     def env(self, service: str) -> dict[str, str]:
-        # the rig's own servers, not whatever this shell points at. NOTE for per-service NATS
-        # identities: credentials a service reads from the environment must be passed through
-        # here (and the rig's nats-server started with the users config).
+        # the rig's own servers, not whatever this shell points at; each copy gets only its
+        # own identity's NATS password
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("EC_", "OPENAI", "OPENR", "NATS_", "DATABASE_"))}  # fmt: skip
+        own = identity_for(service).password_env
+        env[own] = self.passwords[own]
         env |= {
             "NATS_URL": self.nats_url,
             "DATABASE_URL": self.database_url,
@@ -975,19 +980,120 @@ async def drill_forged_sessions(rig: Rig) -> Result:
     )  # fmt: skip
 
 
-async def drill_forbidden_operations(rig: Rig) -> Result:
-    """SLOT — to be filled once per-service NATS identities and permissions are merged
-    (``contracts.bus.connect(url, name)`` picks a service's credentials by its name).
+#: what an identity must not do, tried by the drill against the running stack's server:
+#: (identity, "pub" | "sub", subject) — writing another's events, reading what it does not
+#: own, calling what it does not use, changing streams, reading another identity's inbox
+FORBIDDEN: tuple[tuple[Identity, str, str], ...] = (
+    *[(Identity.DIALOGUE, "pub", f"calls.{{call}}.{e}") for e in ("started", "turn", "ended")],
+    (Identity.DIALOGUE, "pub", "store.transcript"),
+    (Identity.DIALOGUE, "sub", "calls.*.transcript"),
+    (Identity.DIALOGUE, "pub", "$JS.API.STREAM.DELETE.CALLS"),
+    *[(Identity.TOOLS, "pub", f"calls.{{call}}.{e}") for e in ("started", "turn", "reply")],
+    (Identity.TOOLS, "sub", "calls.>"),
+    (Identity.TOOLS, "sub", "store.>"),
+    (Identity.PERSISTENCE, "pub", "calls.{call}.turn"),
+    (Identity.PERSISTENCE, "pub", "tools.book_appointment"),
+    (Identity.PERSISTENCE, "sub", "tools.>"),
+    (Identity.PERSISTENCE, "pub", "$JS.API.STREAM.PURGE.CALLS"),
+    (Identity.GATEWAY, "pub", "calls.{call}.reply"),
+    (Identity.GATEWAY, "pub", "tools.lookup_lead"),
+    (Identity.GATEWAY, "pub", "store.caller_context"),
+    (Identity.GATEWAY, "sub", "calls.>"),
+    *[(Identity.ENGINEER, "pub", f"calls.{{call}}.{e}") for e in ("started", "turn", "tool")],
+    (Identity.ENGINEER, "pub", "tools.book_appointment"),
+    (Identity.ENGINEER, "pub", "store.transcript"),
+    (Identity.ENGINEER, "pub", "$JS.API.STREAM.DELETE.CALLS"),
+    (Identity.ENGINEER, "pub", "$JS.API.CONSUMER.DURABLE.CREATE.CALLS.stolen"),
+    (Identity.ENGINEER, "sub", "tools.>"),
+    *[(i, "sub", "_INBOX_admin.>") for i in Identity if i is not Identity.ADMIN],
+    *[(i, "sub", "_INBOX_dialogue.>") for i in Identity if i not in (Identity.DIALOGUE,
+                                                                       Identity.ADMIN)],
+)  # fmt: skip
 
-    The drill to write here: connect as each service's identity (through
-    ``contracts.bus.connect`` only, never ``nats.connect``) and try what that identity must not
-    do — e.g. the dialogue publishing ``calls.*.started``/``calls.*.tool``, the tools service
-    writing ``calls.*.reply``, any service reading ``dlq.>`` it does not own, deleting or
-    purging a stream, subscribing to another service's request subjects. Bar: every attempt
-    refused by the server (permissions violation), 0 succeed. Return ``passed=True/False``
-    then; until then it is reported as pending (not counted as a failure)."""
-    return Result("forbidden operations", "every forbidden publish/subscribe refused",
-                  "pending: per-service NATS permissions not merged yet", None)  # fmt: skip
+
+class _Attacker:
+    def __init__(self, identity: Identity) -> None:
+        self.identity = identity
+        self.errors: list[str] = []
+
+    async def open(self, url: str) -> Any:
+        async def on_error(err: Exception) -> None:
+            self.errors.append(str(err).lower())
+
+        return await connect(url, f"chaos-{self.identity}", self.identity, error_cb=on_error,
+                             max_reconnect_attempts=2)  # fmt: skip
+
+    def refused(self, kind: str, subject: str) -> bool:
+        wanted = f'permissions violation for {kind} to "{subject}"'.lower()
+        return any(wanted in e for e in self.errors)
+
+
+async def _attempt(rig: Rig, identity: Identity, how: str, subject: str) -> tuple[bool, bool]:
+    """One forbidden operation: (it got through, the server reported a violation)."""
+    attacker = _Attacker(identity)
+    nc = await attacker.open(rig.nats_url)
+    got: asyncio.Queue[Any] = asyncio.Queue()
+    sample = subject.replace(">", "x").replace("*", "call_chaos01")
+    try:
+        if how == "pub":
+            watch = await rig.nc.subscribe(subject, cb=got.put)
+            await rig.nc.flush()
+            await nc.publish(subject, b"{}")
+            await nc.flush()
+        else:
+            watch = await nc.subscribe(subject, cb=got.put)
+            await nc.flush()
+            await rig.nc.publish(sample, b"{}")
+            await rig.nc.flush()
+        kind = "publish" if how == "pub" else "subscription"
+        for _ in range(20):  # up to 1 s for the message or the server's report
+            if not got.empty() or attacker.refused(kind, subject):
+                break
+            await asyncio.sleep(0.05)
+        with contextlib.suppress(Exception):
+            await watch.unsubscribe()
+        return not got.empty(), attacker.refused(kind, subject)
+    finally:
+        await nc.close()
+
+
+async def _anonymous_refused(url: str) -> bool:
+    try:
+        nc = await connect_once(url, "chaos-anonymous", identity=Identity.ENGINEER,
+                                user="nobody", password="guess")  # fmt: skip
+    except BusUnavailable:
+        return True
+    await nc.close()
+    return False
+
+
+async def drill_forbidden_operations(rig: Rig) -> Result:
+    """Connect as each identity (the shipped ``deploy/nats/auth.conf`` the stack runs with)
+    and try what it must not do (:data:`FORBIDDEN`), plus a client with a made-up password.
+    Bar: every attempt refused by the server (a permissions violation reported, nothing
+    delivered); the other drills show the services doing their real work under the same
+    permissions."""
+    call = "call_chaosforbid01"
+    through: list[str] = []
+    unreported: list[str] = []
+    for identity, how, pattern in FORBIDDEN:
+        subject = pattern.format(call=call)
+        delivered, reported = await _attempt(rig, identity, how, subject)
+        label = f"{identity} {how} {subject}"
+        if delivered:
+            through.append(label)
+        elif not reported:
+            unreported.append(label)
+    anonymous = await _anonymous_refused(rig.nats_url)
+    attempts = len(FORBIDDEN)
+    refused = attempts - len(through) - len(unreported)
+    passed = not through and not unreported and anonymous
+    measured = (f"{refused}/{attempts} refused by the server, {len(through)} got through; "
+                f"a made-up password {'refused' if anonymous else 'ACCEPTED'}")  # fmt: skip
+    return Result("forbidden operations",
+                  "every forbidden publish/subscribe refused; no client without an identity",
+                  measured, passed,
+                  details={"through": through, "not_reported": unreported})  # fmt: skip
 
 
 #: The drills in the order they run (names for ``--only``).

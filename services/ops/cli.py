@@ -44,6 +44,17 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _streams(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from services.ops.stack import declare_streams
+
+    export_urls()
+    asyncio.run(declare_streams(os.environ["NATS_URL"]))
+    print("streams: declared")
+    return 0
+
+
 def _seed(args: argparse.Namespace) -> int:
     from services.ops.seeding import seed_all
     from services.ops.stack import resolve_urls
@@ -377,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     sub.add_parser("seed", help="load seed data (idempotent)").set_defaults(func=_seed)
+    sub.add_parser(
+        "streams", help="declare the JetStream streams, as the admin (idempotent)"
+    ).set_defaults(func=_streams)
 
     spec = sub.add_parser("asyncapi", help="print, write or check docs/asyncapi.yaml")
     group = spec.add_mutually_exclusive_group()

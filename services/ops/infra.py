@@ -215,7 +215,12 @@ class NatsServer:
         shutil.rmtree(ports_dir, ignore_errors=True)
         ports_dir.mkdir()
         config = self._config()
-        env = {**os.environ, **({} if self.open else self.credentials())}
+        if not self.open:
+            # whoever starts the server is its operator: the identities' passwords go into this
+            # process's environment too, for its own clients and the services it starts (a
+            # second server of the same process adopts them, see credentials())
+            os.environ.update(self.credentials())
+        env = dict(os.environ)
         args = [
             str(nats_binary()),
             "-c", str(config),

@@ -109,7 +109,7 @@ def up() -> Urls:
         create_database(cluster.admin_url(port, "postgres"), PG_DATABASE)
         db_url = cluster.admin_url(port)
     check_database(db_url)
-    asyncio.run(_declare_streams(nats_url))
+    asyncio.run(declare_streams(nats_url))
     return Urls(nats=nats_url, database=db_url)
 
 
@@ -171,7 +171,8 @@ def check_database(url: str) -> None:
         raise InfraError("the database has no pgvector extension available (need `vector`)")
 
 
-async def _declare_streams(url: str) -> None:
+async def declare_streams(url: str) -> None:
+    """Create or update the streams, as the admin (services may only use them)."""
     try:
         nc = await connect_once(url, "infra", timeout=2.0, identity=Identity.ADMIN)
     except BusUnavailable as err:

@@ -76,7 +76,8 @@ async def test_forged_sessions_are_all_refused(rig: chaos.Rig) -> None:
 
 
 async def test_forbidden_operations_are_refused(rig: chaos.Rig) -> None:
-    await drill(rig, "forbidden-operations")
+    result = await drill(rig, "forbidden-operations")
+    assert result.details["through"] == [] and result.details["not_reported"] == []
 
 
 # ---- the report ------------------------------------------------------------------------------

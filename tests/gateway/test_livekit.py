@@ -77,7 +77,11 @@ async def ec(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 async def test_the_command_prints_what_it_would_do(livekit: FakeLiveKit) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EC_", "LIVEKIT_")) or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("EC_", "LIVEKIT_")) or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {
         "LIVEKIT_URL": livekit.url,
         "LIVEKIT_API_KEY": "devkey",

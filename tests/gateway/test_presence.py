@@ -47,7 +47,11 @@ async def gateway(
         except OSError:
             pytest.fail(f"port {WORKER_HTTP_PORT} is taken: the worker (start mode) needs it")
     monkeypatch.setenv("NATS_URL", nats_url)  # for instances()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EC_", "LIVEKIT_")) or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("EC_", "LIVEKIT_")) or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {
         "LIVEKIT_URL": livekit.url,
         "LIVEKIT_API_KEY": KEY,

@@ -214,7 +214,11 @@ async def test_the_call_command_ends_with_one_json_line(
     script = tmp_path / "books.txt"
     script.write_text("# an unknown caller who books\n\n" + "\n".join(UNKNOWN_WHO_BOOKS) + "\n")
     assert script_lines(script.read_text()) == list(UNKNOWN_WHO_BOOKS)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {"NATS_URL": nats_url, "DATABASE_URL": system}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -15,7 +15,11 @@ from tests.persistence.events import call_events, subject_of
 
 
 def ec(nats_url: str, db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {"NATS_URL": nats_url, "DATABASE_URL": db}
     return subprocess.run([sys.executable, "-m", "services.ops.cli", *args], env=env,
                           capture_output=True, text=True, timeout=60)  # fmt: skip

@@ -77,7 +77,11 @@ def count(dsn: str, sql: str) -> int:
 
 
 def serve_persistence(nats_url: str, db: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
+    }
     env |= {"NATS_URL": nats_url, "DATABASE_URL": db, "EC_PERSISTENCE_BATCH_SIZE": "200"}
     return subprocess.Popen(
         [sys.executable, "-m", "services.ops.cli", "serve", "persistence"],
