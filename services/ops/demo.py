@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from contracts.access import Identity
 from contracts.bus import connect_resilient
 from services.agent_gateway.simulate import CallResult, Printer, run_call, script_lines
 from services.ops.migrate import service_url
@@ -49,7 +50,7 @@ async def run() -> int:
     tools_dsn = service_url(urls.database, "tools")
     persistence_dsn = service_url(urls.database, "persistence")
     number = fresh_number(tools_dsn)
-    nc = await connect_resilient(urls.nats, "demo")
+    nc = await connect_resilient(urls.nats, "demo", identity=Identity.GATEWAY)  # the caller side
     results: list[CallResult] = []
     try:
         for title, script in (("First call: a new caller", "first-call.txt"),

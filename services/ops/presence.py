@@ -8,6 +8,7 @@ import os
 from nats.aio.msg import Msg
 
 from contracts import codec
+from contracts.access import Identity
 from contracts.bus import connect_once
 from contracts.ops import InstancePong, PingInstances
 from contracts.subjects import OPS_PING, ops_ping
@@ -16,7 +17,7 @@ from contracts.subjects import OPS_PING, ops_ping
 async def instances(service: str | None = None, wait: float = 0.5) -> list[InstancePong]:
     """Collect the pongs that arrive within ``wait`` seconds; :class:`BusUnavailable` within
     about a second when NATS is down."""
-    nc = await connect_once(os.environ["NATS_URL"], "ops")
+    nc = await connect_once(os.environ["NATS_URL"], "ops", identity=Identity.ENGINEER)  # read-only
     found: list[InstancePong] = []
     try:
         inbox = nc.new_inbox()
