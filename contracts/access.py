@@ -16,6 +16,7 @@ arrive under its own inbox prefix ``_INBOX_<identity>`` so no identity can read 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from enum import StrEnum
@@ -76,9 +77,20 @@ def connect_options(identity: Identity, env: Mapping[str, str] | None = None) ->
     return options
 
 
+#: what a password may look like: nats-server parses a value it takes from the environment as
+#: config (``12-03…`` would be a date, ``1k`` a number), so a letter first, then letters/digits
+PASSWORD_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9]{15,}")
+
+
 def generate_passwords() -> dict[str, str]:
-    """A fresh random password for every identity, keyed by its variable."""
-    return {identity.password_env: secrets.token_urlsafe(24) for identity in Identity}
+    """A fresh random password for every identity, keyed by its variable (a letter, then 48
+    hex digits: never read as anything but a string by nats-server's config parser)."""
+    return {identity.password_env: "ec" + secrets.token_hex(24) for identity in Identity}
+
+
+def badly_shaped(passwords: Mapping[str, str]) -> list[str]:
+    """The variables whose value nats-server could misread (see :data:`PASSWORD_SHAPE`)."""
+    return sorted(k for k, v in passwords.items() if not PASSWORD_SHAPE.fullmatch(v))
 
 
 def read_env_file(text: str) -> dict[str, str]:

@@ -62,7 +62,7 @@ PASSWORDS = {
     "POSTGRES_PASSWORD": "superuser-Pw_1",
     "EC_TOOLS_DB_PASSWORD": "tools-Pw_2",
     "EC_PERSISTENCE_DB_PASSWORD": "persistence-Pw_3",
-    **{i.password_env: f"nats-{i}-Pw_4" for i in Identity},
+    **{i.password_env: f"nats{i}Pw4abcdefghijk" for i in Identity},
 }
 SECRET = re.compile(r"(?:^|_)(?:KEY|SECRET|PASSWORD|TOKEN)(?:_|$)")
 #: read by ``equity-connect serve`` itself in every service container

@@ -294,3 +294,24 @@ def test_the_shipped_config_is_the_one_the_local_server_runs(tmp_path: Path) -> 
         assert (tmp_path / "nats" / "credentials.env").stat().st_mode & 0o077 == 0
     finally:
         server.stop()
+
+
+def test_generated_passwords_are_never_misread_by_the_server_config() -> None:
+    from contracts.access import PASSWORD_SHAPE, generate_passwords
+
+    for _ in range(200):
+        assert all(PASSWORD_SHAPE.fullmatch(v) for v in generate_passwords().values())
+
+
+def test_a_password_the_server_would_misread_is_refused_with_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    """nats-server parses a value from the environment as config: ``2026-11-30…`` is a date."""
+    from services.ops.infra import InfraError
+
+    server = NatsServer(tmp_path / "nats")
+    good = server.credentials()
+    bad = {**good, Identity.TOOLS.password_env: "2026-11-30T10abc"}
+    server.credentials_file.write_text("".join(f"{k}={v}\n" for k, v in bad.items()))
+    with pytest.raises(InfraError, match="EC_NATS_PASSWORD_TOOLS: a NATS password must be"):
+        server.start()

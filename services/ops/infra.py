@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from contracts.access import Identity, generate_passwords, read_env_file
+from contracts.access import Identity, badly_shaped, generate_passwords, read_env_file
 
 STATE_FILE = "infra.json"
 PG_SYSTEM_USER = "embedded_postgres"
@@ -216,6 +216,12 @@ class NatsServer:
         ports_dir.mkdir()
         config = self._config()
         if not self.open:
+            wrong = badly_shaped(self.credentials())
+            if wrong:
+                raise InfraError(
+                    f"{', '.join(wrong)}: a NATS password must be a letter then at least 15 "
+                    "letters or digits (nats-server reads it as config)"
+                )
             # whoever starts the server is its operator: the identities' passwords go into this
             # process's environment too, for its own clients and the services it starts (a
             # second server of the same process adopts them, see credentials())

@@ -76,3 +76,34 @@ async def test_dead_letters_can_be_listed_and_replayed(
         await asyncio.sleep(0.05)
     assert (await js.stream_info(DLQ_STREAM)).state.messages == 2
     assert query("SELECT count(*) FROM calls") == [(0,)]
+
+
+async def test_an_oversized_dead_letter_is_replayed_from_its_stream_byte_for_byte(
+    nc: Any, persistence: Any, nats_url: str, db: str
+) -> None:
+    """A payload too big to copy is dead-lettered as a reference; ``dlq replay`` reads the
+    original back from CALLS, checks its hash, and republishes exactly those bytes."""
+    import hashlib
+    import os
+
+    js = nc.jetstream()
+    _, started = call_events()[0]
+    subject = f"calls.{started.call_id}.transcript"
+    payload = os.urandom(200_000)  # over the 64 KiB a dead letter copies
+    await js.publish(subject, payload)
+    for _ in range(100):
+        if (await js.stream_info(DLQ_STREAM)).state.messages == 1:
+            break
+        await asyncio.sleep(0.05)
+    seen: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def capture(msg: Any) -> None:
+        await seen.put(msg.data)
+
+    sub = await nc.subscribe(subject, cb=capture)
+    await nc.flush()
+    replayed = ec(nats_url, db, "dlq", "replay")
+    assert "replayed 1" in replayed.stdout, replayed.stdout + replayed.stderr
+    again = await asyncio.wait_for(seen.get(), 5)
+    assert hashlib.sha256(again).digest() == hashlib.sha256(payload).digest()
+    await sub.unsubscribe()

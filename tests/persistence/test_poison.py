@@ -87,3 +87,50 @@ async def test_a_poison_message_is_one_dead_letter_and_recording_goes_on(
         assert letter.payload_encoding == "reference" and letter.payload == ""
     # the writer is still fetching: the copy is ready
     assert "persistence-writer" in persistence.health.beats
+
+
+async def test_a_writer_loop_that_dies_is_restarted_and_counted_and_nothing_is_lost(
+    nc: Any,
+    settings: Any,
+    query: Callable[..., list[tuple[Any, ...]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug met while handling a batch (not one message: the whole ``handle``) kills the fetch
+    loop; the supervisor restarts it, counts it, and the unacknowledged batch is redelivered."""
+    import dataclasses
+
+    from contracts.observability import metrics
+    from services.persistence import writer
+    from services.persistence.bootstrap import start
+
+    real = writer.Writer.handle
+    failures = [RuntimeError("a bug in the batch path")]
+
+    async def once_broken(self: Any, msgs: Any) -> None:
+        if failures:
+            raise failures.pop()
+        await real(self, msgs)
+
+    monkeypatch.setattr(writer.Writer, "handle", once_broken)
+    label = f"{settings.consumer}:fetch"
+    before = metrics.CONSUMER_RESTARTS.labels(label)._value.get()
+    stats = Stats(service="persistence")
+    stop = await start(nc, stats, dataclasses.replace(settings, ack_wait_s=1.0))
+    try:
+        js = nc.jetstream()
+        call = CallStarted(call_id=new_call_id(), direction=CallDirection.INBOUND,
+                           from_number=CALLER, to_number="+18005550242")  # fmt: skip
+        await publish_event(js, f"calls.{call.call_id}.started", call)
+        seg = TranscriptSegment(call_id=call.call_id, seq=1, speaker=Speaker.CALLER,
+                                text="said before the bug")  # fmt: skip
+        await publish_event(js, f"calls.{call.call_id}.transcript", seg)
+
+        def written() -> bool:
+            rows = query("SELECT text FROM transcript_segments WHERE call_id = %s", call.call_id)
+            return rows == [("said before the bug",)]
+
+        await eventually(written)
+        assert not failures, "the broken batch path was reached"
+        assert metrics.CONSUMER_RESTARTS.labels(label)._value.get() == before + 1
+    finally:
+        await stop()
