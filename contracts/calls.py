@@ -54,6 +54,8 @@ class EndReason(StrEnum):
     TRANSFERRED = "transferred"
     ERROR = "error"
     TIMEOUT = "timeout"
+    #: the gateway never said ``ended``; LiveKit's ``room_finished`` webhook closed the call
+    GATEWAY_LOST = "gateway_lost"
 
 
 class Node(StrEnum):

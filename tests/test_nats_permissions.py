@@ -120,6 +120,7 @@ def c(event: str) -> str:
 PUBLISH_ALLOWED = [
     *[(Identity.GATEWAY, c(e)) for e in ("started", "transcript", "turn", "interrupted", "ended")],
     (Identity.GATEWAY, "store.template"),
+    (Identity.GATEWAY, "$JS.API.STREAM.MSG.GET.CALLS"),  # the room_finished webhook
     *[(Identity.DIALOGUE, c(e)) for e in ("reply", "state", "outcome")],
     (Identity.DIALOGUE, "tools.lookup_lead"),
     (Identity.DIALOGUE, "store.caller_context"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,6 +21,15 @@ from contracts.phone import e164_or_none
 
 log = logging.getLogger(__name__)
 _NUMBER_IN_NAME = re.compile(r"(\+?1?\d{10,14})")
+#: call ids of LiveKit rooms: uuid5 of the room's SID in this namespace
+_ROOMS = uuid.UUID("3f0b8f5e-5c1a-4a7e-9d3b-6c2f1e0a4b71")
+
+
+def call_id_for_room(room_sid: str) -> str:
+    """The call id of the call in LiveKit room ``room_sid`` (``RM_…``, unique per room
+    session): the job and the ``room_finished`` webhook both derive it, so the webhook can
+    close a call the job never ended without any lookup."""
+    return f"call_{uuid.uuid5(_ROOMS, room_sid).hex}"
 
 
 @dataclass(frozen=True)

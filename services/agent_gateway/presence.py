@@ -38,6 +38,8 @@ from contracts.runtime import Stats, answer_presence
 log = logging.getLogger(__name__)
 
 SERVICE = "gateway"
+#: given the bus connection, serves LiveKit's webhooks; returns the port and ``stop()``
+WebhookStarter = Callable[[NATS], Awaitable[tuple[int, Callable[[], Awaitable[None]]]]]
 
 
 @dataclass
@@ -59,9 +61,14 @@ class WorkerStats(Stats):
 class GatewayServer(AgentServer):
     """The LiveKit ``AgentServer``, present on the bus as service ``gateway``."""
 
-    def __init__(self, nats_url: str, **options: Any) -> None:
+    def __init__(
+        self, nats_url: str, *, webhooks: WebhookStarter | None = None, **options: Any
+    ) -> None:
         super().__init__(**options)
         self.nats_url = nats_url
+        #: starts LiveKit's webhook receiver on the bus connection (webhooks.py); None: none
+        self._webhooks = webhooks
+        self._unhook: Callable[[], Awaitable[None]] | None = None
         self.stats = WorkerStats(service=SERVICE, ready=False, worker=self)
         self._nc: NATS | None = None
         self._unobserve: Callable[[], Awaitable[None]] | None = None
@@ -110,6 +117,9 @@ class GatewayServer(AgentServer):
             await answer_presence(nc, self.stats)
             # /health/live, /health/ready (registered with LiveKit, bus up) and /metrics
             self._unobserve = await observe(nc, self.stats, SERVICE)
+            if self._webhooks is not None:
+                port, self._unhook = await self._webhooks(nc)
+                log.info("gateway: LiveKit webhooks on port %d", port)
             self.stats.health.started = True
         except BaseException:
             await nc.close()
@@ -121,6 +131,9 @@ class GatewayServer(AgentServer):
         nc, self._nc = self._nc, None
         if nc is None:
             return
+        unhook, self._unhook = self._unhook, None
+        if unhook is not None:
+            await unhook()
         unobserve, self._unobserve = self._unobserve, None
         if unobserve is not None:
             await unobserve()

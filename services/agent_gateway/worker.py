@@ -16,7 +16,7 @@ from contracts.base import new_call_id
 from contracts.bus import connect
 from contracts.calls import EndReason
 from contracts.telemetry import tracer_provider
-from services.agent_gateway import metadata, plugins
+from services.agent_gateway import metadata, plugins, webhooks
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import APOLOGY, CallBridge, Reply
 from services.agent_gateway.control import LiveKitControl, carry_out
@@ -63,7 +63,10 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
             room_name=ctx.room.name,
         )
         control = LiveKitControl(ctx.api, ctx.room.name, participant.identity)
-        bridge = CallBridge(await _nats(settings.nats_url), new_call_id(), settings.timing)
+        # from the room's SID when LiveKit gave one: the room_finished webhook finds the call
+        room_sid = ctx.job.room.sid
+        call_id = metadata.call_id_for_room(room_sid) if room_sid else new_call_id()
+        bridge = CallBridge(await _nats(settings.nats_url), call_id, settings.timing)
         await bridge.open()
         template = await bridge.template(info.dialled_number) or plugins.DEFAULT_TEMPLATE
         pipeline = plugins.build(template)
@@ -133,7 +136,12 @@ async def _fail(
 def server(settings: Settings) -> GatewayServer:
     join_traces()
     options = {"prometheus_port": settings.prometheus_port} if settings.prometheus_port else {}
-    app = GatewayServer(settings.nats_url, **options)
+    hooks = None
+    if settings.livekit_api_key and settings.livekit_api_secret:
+        hooks = functools.partial(webhooks.start, api_key=settings.livekit_api_key,
+                                  api_secret=settings.livekit_api_secret,
+                                  port=settings.webhook_port)  # fmt: skip
+    app = GatewayServer(settings.nats_url, webhooks=hooks, **options)
     # each call runs in a job process started by pickling the entrypoint: a module-level
     # function (with its settings), never a closure
     app.rtc_session(functools.partial(entrypoint, settings=settings),
