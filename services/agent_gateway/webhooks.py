@@ -147,11 +147,19 @@ async def serve(
     handler: WebhookHandler, host: str, port: int
 ) -> tuple[int, Callable[[], Awaitable[None]]]:
     """Serve ``POST /livekit/webhook`` until the returned ``stop()``; returns the port too
-    (``0`` takes a free one)."""
+    (``0`` takes a free one; a taken fixed port is logged as an error and a free one taken)."""
     runner = web.AppRunner(application(handler), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as err:  # like /health: a taken fixed port must not stop the calls
+        if port == 0:
+            await runner.cleanup()
+            raise
+        log.error("webhook port %d not available (%s): using an ephemeral port", port, err)
+        site = web.TCPSite(runner, host, 0)
+        await site.start()
     server = getattr(site, "_server", None)
     sockets = getattr(server, "sockets", None) or []
     bound = sockets[0].getsockname()[1] if sockets else port

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from contracts.ops import InstancePong
+from services.ops.infra import free_port
 from services.ops.presence import instances
 from tests.gateway.fake_livekit import KEY, SECRET, FakeLiveKit
 
@@ -58,6 +59,7 @@ async def gateway(
         "LIVEKIT_API_SECRET": SECRET,
         "NATS_URL": nats_url,
         "EC_DATA_DIR": str(tmp_path / "data"),
+        "EC_GATEWAY_WEBHOOK_PORT": str(free_port()),  # LiveKit's webhooks
     }
     log = tmp_path / "gateway.log"
     with open(log, "wb") as out:
@@ -99,6 +101,16 @@ async def health(gw: Gateway, *args: str) -> tuple[int, str]:
     return proc.returncode or 0, out.decode()
 
 
+async def webhooks_answer(gw: Gateway) -> None:
+    """The worker's main process serves LiveKit's webhooks: signed → 200, unsigned → 401."""
+    from tests.gateway.test_webhooks import Receiver, event, sign
+
+    receiver = Receiver(int(gw.env["EC_GATEWAY_WEBHOOK_PORT"]))
+    body = event("participant_joined", "RM_presence1")
+    assert (await receiver.post(body, sign(body)))[0] == 200
+    assert (await receiver.post(body, None))[0] == 401
+
+
 def ready(found: list[InstancePong]) -> bool:
     return len(found) == 1 and found[0].ready
 
@@ -116,6 +128,7 @@ async def test_the_worker_answers_while_it_runs_ready_while_registered(
     assert code == 0 and "gateway: 1 running" in out, out
     code, out = await health(gateway, "status")
     assert "gateway      1 copy answering" in out and "1 ready (registered with LiveKit)" in out
+    await webhooks_answer(gateway)
 
     # LiveKit goes away: the worker keeps answering, not ready, until it registers again
     livekit.accept_workers = False

@@ -29,8 +29,7 @@ from contracts.subjects import call_subject
 from services.agent_gateway import webhooks
 from services.agent_gateway.metadata import call_id_for_room
 from services.ops.infra import NatsServer
-
-KEY, SECRET = "APIwebhooktest", "a-webhook-secret-of-enough-length-0123456789"
+from tests.gateway.fake_livekit import KEY, SECRET  # the gateway's LiveKit key in these tests
 
 
 def event(kind: str, room_sid: str, *, event_id: str | None = None) -> str:
@@ -233,3 +232,27 @@ async def test_a_killed_gateways_call_is_closed_in_the_record(
     finally:
         await stop()
         await conn.close()
+
+
+async def test_a_taken_port_falls_back_to_a_free_one(nc: Any, nats_url: str) -> None:
+    gateway = await connect(nats_url, "agent-gateway")
+    first, stop_first = await webhooks.start(gateway, KEY, SECRET, port=0, host="127.0.0.1")
+    second, stop_second = await webhooks.start(gateway, KEY, SECRET, port=first, host="127.0.0.1")
+    try:
+        assert second not in (0, first)
+        body = event("participant_joined", "RM_port0001")
+        assert (await Receiver(second).post(body, sign(body)))[0] == 200
+    finally:
+        await stop_second()
+        await stop_first()
+        await gateway.close()
+
+
+def test_a_rooms_call_id_is_fixed_by_its_sid_and_a_valid_call_id() -> None:
+    import msgspec
+
+    from contracts.base import CallId
+
+    first, again, other = (call_id_for_room(s) for s in ("RM_a1", "RM_a1", "RM_b2"))
+    assert first == again != other
+    assert msgspec.convert(first, CallId) == first
