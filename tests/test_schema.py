@@ -204,3 +204,12 @@ def test_service_tables_belong_to_the_service_role(db: str) -> None:
 
 def test_service_role_search_path_finds_its_tables(tools_db: psycopg.Connection) -> None:
     assert tools_db.execute("SELECT count(*) FROM leads").fetchone() == (0,)
+
+
+def test_every_end_reason_of_the_contract_is_a_database_value(
+    persistence_db: psycopg.Connection,
+) -> None:
+    from contracts.calls import EndReason
+
+    rows = persistence_db.execute("SELECT unnest(enum_range(NULL::call_end_reason))::text")
+    assert {r[0] for r in rows.fetchall()} == {reason.value for reason in EndReason}
