@@ -18,7 +18,7 @@ class Settings:
     #: main process, everything in the default registry); None: off
     prometheus_port: int | None = None
     #: ``POST /livekit/webhook`` (webhooks.py) on this port; 0: a free one
-    webhook_port: int = 9105
+    webhook_port: int = 9106
     #: LiveKit's API key and secret (LIVEKIT_API_KEY / LIVEKIT_API_SECRET) verify the webhooks;
     #: without both the receiver is not started
     livekit_api_key: str = field(default="", repr=False)
@@ -35,7 +35,7 @@ class Settings:
                 e.integer("EC_GATEWAY_PROMETHEUS_PORT", 0, low=1, high=65535)
                 if e.raw("EC_GATEWAY_PROMETHEUS_PORT") else None
             ),
-            webhook_port=e.integer("EC_GATEWAY_WEBHOOK_PORT", 9105, low=0, high=65535),
+            webhook_port=e.integer("EC_GATEWAY_WEBHOOK_PORT", 9106, low=0, high=65535),
             livekit_api_key=e.text("LIVEKIT_API_KEY", ""),
             livekit_api_secret=e.text("LIVEKIT_API_SECRET", ""),
             timing=Timing(
