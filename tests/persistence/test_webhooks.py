@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from contracts.bus import publish_event
+from contracts.observability.metrics import REGISTRY
 from contracts.settings import SettingsError
 from contracts.webhooks import WebhookVerificationError, new_secret, verify
 from services.ops.migrate import service_url
@@ -210,6 +211,7 @@ async def test_hopeless_rows_end_dead(connect: Any, query: Any) -> None:
         return statuses[url]
 
     await apply_batch(await connect(), events_of()[:1], list(statuses))
+    before = {r: _deliveries(r) for r in ("retry", "dead")}
     clock = Clock()
     deliverer = Deliverer(connect, SECRET, policy=RetryPolicy(max_attempts=2), post=post,
                           clock=clock)  # fmt: skip
@@ -223,6 +225,11 @@ async def test_hopeless_rows_end_dead(connect: Any, query: Any) -> None:
                  " ORDER BY endpoint")  # fmt: skip
     assert rows == [("http://broken.example/", "dead", 2, 500),
                     ("http://gone.example/", "dead", 1, 410)]  # fmt: skip
+    assert {r: _deliveries(r) - n for r, n in before.items()} == {"retry": 1, "dead": 2}
+
+
+def _deliveries(result: str) -> float:
+    return REGISTRY.get_sample_value("ec_webhook_deliveries_total", {"result": result}) or 0.0
 
 
 def test_settings_demand_a_secret_with_endpoints() -> None:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from contracts import webhooks
-from contracts.observability.metrics import count_restart
+from contracts.observability.metrics import WEBHOOK_DELIVERIES, count_restart
 from services.persistence.webhooks import http
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,7 @@ class Deliverer:
         else:
             state = "pending"
             when = now + timedelta(seconds=self.policy.delay(row.attempts, self.rand()))
+        WEBHOOK_DELIVERIES.labels("retry" if state == "pending" else state).inc()
         if state != "delivered":
             log.warning("webhook %s (outbox row %s): %s (%s)", row.msg_id, row.id,
                         status or error, state)  # fmt: skip
