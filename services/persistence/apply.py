@@ -45,7 +45,7 @@ async def apply_batch(
 ) -> int:
     """Apply the events not seen before, in one transaction. Returns how many were new.
 
-    A new lifecycle event that is a webhook (``webhooks.outbox.HOOKS``) also gets an outbox
+    A new event that is a webhook (``webhooks.outbox.HOOKS``) also gets an outbox
     row per endpoint in ``webhooks``, in the same transaction."""
     async with conn.transaction():
         fresh = await _claim(conn, batch)
@@ -60,7 +60,7 @@ async def apply_batch(
             handler = _LIFECYCLE.get(type(e.event))
             if handler:
                 await handler(conn, e.event)
-                await enqueue(conn, e.event, webhooks)
+            await enqueue(conn, e.event, webhooks)  # a webhook only if HOOKS names its type
         return len(fresh)
 
 

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from contracts.bus import publish_event
+from contracts.calls import OutcomeRecorded
 from contracts.observability.metrics import REGISTRY
 from contracts.settings import SettingsError
 from contracts.webhooks import WebhookVerificationError, new_secret, verify
@@ -22,7 +23,7 @@ from services.ops.migrate import service_url
 from services.persistence.apply import Event, apply_batch
 from services.persistence.settings import Settings
 from services.persistence.webhooks.delivery import Deliverer, RetryPolicy
-from services.persistence.webhooks.outbox import enqueue
+from services.persistence.webhooks.outbox import HOOKS, Hook, enqueue
 from tests.persistence.conftest import eventually
 from tests.persistence.events import CALLER, call_events, subject_of
 from tests.persistence.receiver import Receiver
@@ -125,22 +126,25 @@ async def test_receiver_down_retried_with_backoff_then_delivered_once(
         return query("SELECT status::text, attempts, next_attempt_at, last_error"
                      " FROM webhook_outbox ORDER BY id")  # fmt: skip
 
-    assert await deliverer.deliver_due() == 2  # refused
-    rows = pending()
-    assert [(r[0], r[1]) for r in rows] == [("pending", 1)] * 2
-    assert all(r[2] == clock.now + timedelta(seconds=5) and r[3] for r in rows)
+    t0 = clock.now
+    assert await deliverer.deliver_due() == 1  # started: refused; ended waits its turn
+    (started, ended) = pending()
+    assert started[:2] == ("pending", 1) and started[3] == "ConnectionRefusedError"
+    assert started[2] == t0 + timedelta(seconds=5), "5 s (rand 0.5: no jitter)"
+    assert ended[:2] == ("pending", 0), "a call's webhooks go in order"
     assert await deliverer.deliver_due() == 0, "not before the backoff"
     clock.advance(4.9)
     assert await deliverer.deliver_due() == 0
     clock.advance(0.2)
-    assert await deliverer.deliver_due() == 2  # refused again: 20 s now
-    assert all(r[2] == clock.now + timedelta(seconds=20) for r in pending())
+    assert await deliverer.deliver_due() == 1  # refused again: 20 s now
+    assert pending()[0][1:3] == (2, clock.now + timedelta(seconds=20))
     await receiver.start()
     try:
         clock.advance(19)
         assert await deliverer.deliver_due() == 0
         clock.advance(1.1)
-        assert await deliverer.deliver_due() == 2
+        assert await deliverer.deliver_due() == 1  # started, delivered
+        assert await deliverer.deliver_due() == 1  # then ended
         sent_at = clock.now.timestamp()
         assert await deliverer.deliver_due() == 0
         clock.advance(3600)
@@ -152,7 +156,7 @@ async def test_receiver_down_retried_with_backoff_then_delivered_once(
     assert [r.headers["webhook-id"] for r in receiver.received] == hooks, "once each, in order"
     for got in receiver.received:
         verify(SECRET, got.body, got.headers, now=sent_at)
-    assert [(r[0], r[1]) for r in pending()] == [("delivered", 3)] * 2
+    assert [r[:2] for r in pending()] == [("delivered", 3), ("delivered", 1)]
     assert query("SELECT count(*) FROM webhook_outbox WHERE delivered_at IS NULL") == [(0,)]
 
 
@@ -174,6 +178,19 @@ async def test_a_redelivered_event_adds_no_outbox_row(connect: Any, query: Any) 
         assert await enqueue(conn, started, endpoints) == 0
     rows = query("SELECT event_type, count(*) FROM webhook_outbox GROUP BY 1 ORDER BY 1")
     assert rows == [("call.ended", 2), ("call.started", 2)]
+
+
+async def test_another_event_is_one_hooks_line(
+    connect: Any, query: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How ``call.analyzed`` is added: one entry in HOOKS (call-row columns, event fields)."""
+    monkeypatch.setitem(HOOKS, OutcomeRecorded, Hook("call.outcome", ("direction",), ("outcome",)))
+    await apply_batch(await connect(), events_of(), ["http://127.0.0.1:9/a"])
+    rows = query("SELECT event_type, body FROM webhook_outbox ORDER BY id")
+    assert [r[0] for r in rows] == ["call.started", "call.outcome", "call.ended"]
+    data = json.loads(rows[1][1])["data"]
+    assert data == {"call_id": data["call_id"], "direction": "inbound",
+                    "outcome": "callback_scheduled"}  # fmt: skip
 
 
 async def test_no_endpoints_no_rows(connect: Any, query: Any) -> None:

@@ -21,3 +21,5 @@ CREATE TABLE webhook_outbox (
     UNIQUE (msg_id, endpoint)
 );
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'pending';
+-- a call's webhooks go to an endpoint in order: the claim looks for an earlier pending one
+CREATE INDEX webhook_outbox_order ON webhook_outbox (endpoint, call_id, id) WHERE status = 'pending';

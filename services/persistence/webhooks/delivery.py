@@ -6,7 +6,8 @@ copy killed mid-POST leaves its rows to be retried after the lease — with the 
 ``webhook-id``, so a receiver dedupes (at-least-once over HTTP, once per (event, endpoint) in
 the outbox). 2xx → delivered; 410 Gone → dead; anything else (3xx included, no answer, a
 timeout) → retried with exponential backoff and jitter until ``max_attempts`` or ``max_age_s``,
-then dead. Rows for one endpoint go out in outbox order; endpoints in parallel.
+then dead. A call's webhooks reach an endpoint in order (started, ended, analyzed): a row waits
+while an earlier one of its call for that endpoint is pending. Endpoints go in parallel.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class Deliverer:
                 log.error("webhooks: delivery loop failed (%s); going on", type(err).__name__)
                 count_restart("webhooks:deliver")
                 await self._reset()
-            if claimed < self.batch_size:
+            if claimed == 0:  # else more may be due: the next of a call just delivered
                 try:
                     await asyncio.wait_for(stopping.wait(), self.idle_s)
                 except TimeoutError:
@@ -128,8 +129,12 @@ class Deliverer:
         conn = await self._conn()
         cur = await conn.execute(
             """WITH due AS (
-                   SELECT id FROM webhook_outbox
+                   SELECT id FROM webhook_outbox w
                    WHERE status = 'pending' AND next_attempt_at <= %s
+                     AND NOT EXISTS (  -- a call's webhooks in order, per endpoint
+                         SELECT 1 FROM webhook_outbox e
+                         WHERE e.endpoint = w.endpoint AND e.call_id = w.call_id
+                           AND e.status = 'pending' AND e.id < w.id)
                    ORDER BY next_attempt_at, id LIMIT %s
                    FOR UPDATE SKIP LOCKED)
                UPDATE webhook_outbox o SET attempts = o.attempts + 1, next_attempt_at = %s

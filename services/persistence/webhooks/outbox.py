@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -25,14 +24,17 @@ _END = ("ended_at", "end_reason", "duration_ms", "outcome", "outcome_reason")
 
 @dataclass(frozen=True)
 class Hook:
-    """A call event that becomes a webhook: its ``type`` and the call-row columns it carries."""
+    """A call event that becomes a webhook: its ``type``, the call-row ``columns`` and the
+    event's own ``fields`` its ``data`` carries (ids, outcomes, numbers: nothing said in the
+    call, no phone number)."""
 
     type: str
     columns: tuple[str, ...]
+    fields: tuple[str, ...] = ()
 
 
-#: event type → webhook. ``call.analyzed`` is one more line here once its contract exists, e.g.
-#: ``CallAnalyzed: Hook("call.analyzed", _CALL + _END + ("analysis_id",))`` (plus its columns).
+#: event type → webhook. ``call.analyzed`` is one more line once ``CallAnalyzed`` is merged:
+#: ``CallAnalyzed: Hook("call.analyzed", _CALL, ("evaluator", "scores", "cost_cents")),``
 HOOKS: dict[type, Hook] = {
     CallStarted: Hook("call.started", _CALL),
     CallEnded: Hook("call.ended", _CALL + _END),
@@ -44,7 +46,7 @@ async def enqueue(conn: AsyncConnection, event: Any, endpoints: Sequence[str]) -
     hook = HOOKS.get(type(event))
     if hook is None or not endpoints:
         return 0
-    body = await payload(conn, hook, event.call_id, event.occurred_at)
+    body = await payload(conn, hook, event)
     cur = await conn.execute(
         """INSERT INTO webhook_outbox (msg_id, endpoint, event_type, call_id, body)
            SELECT %s, e, %s, %s, %s FROM unnest(%s::text[]) AS u(e)
@@ -54,13 +56,15 @@ async def enqueue(conn: AsyncConnection, event: Any, endpoints: Sequence[str]) -
     return cur.rowcount
 
 
-async def payload(conn: AsyncConnection, hook: Hook, call_id: str, at: datetime) -> str:
-    """``{"type", "timestamp", "data": {"call_id", ...}}`` from the call row as it is now."""
+async def payload(conn: AsyncConnection, hook: Hook, event: Any) -> str:
+    """``{"type", "timestamp", "data": {"call_id", ...}}``: the call row as it is now, then the
+    event's fields."""
     columns = ", ".join(hook.columns)  # names from HOOKS, never from input
-    cur = await conn.execute(f"SELECT {columns} FROM calls WHERE call_id = %s", (call_id,))
+    cur = await conn.execute(f"SELECT {columns} FROM calls WHERE call_id = %s", (event.call_id,))
     row = await cur.fetchone()
-    data: dict[str, Any] = {"call_id": call_id}
+    data: dict[str, Any] = {"call_id": event.call_id}
     if row is not None:
         data.update(zip(hook.columns, row, strict=True))
-    body = {"type": hook.type, "timestamp": at, "data": data}
+    data.update((name, msgspec.to_builtins(getattr(event, name))) for name in hook.fields)
+    body = {"type": hook.type, "timestamp": event.occurred_at, "data": data}
     return msgspec.json.encode(body, enc_hook=str).decode()
