@@ -22,6 +22,7 @@ from contracts.webhooks import WebhookVerificationError, new_secret, verify
 from services.ops.migrate import service_url
 from services.persistence.apply import Event, apply_batch
 from services.persistence.settings import Settings
+from services.persistence.webhooks import http
 from services.persistence.webhooks.delivery import Deliverer, RetryPolicy
 from services.persistence.webhooks.outbox import HOOKS, Hook, enqueue
 from tests.persistence.conftest import eventually
@@ -259,3 +260,25 @@ def test_settings_demand_a_secret_with_endpoints() -> None:
         Settings.from_env({**base, "EC_WEBHOOK_URLS": "ftp://a", "EC_WEBHOOK_SECRET": SECRET})
     s = Settings.from_env({**base, "EC_WEBHOOK_URLS": urls, "EC_WEBHOOK_SECRET": SECRET})
     assert s.webhook_urls == ("http://a.example/h", "https://b.example/h")
+
+
+async def test_the_http_client_times_out_and_refuses_what_is_not_http() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(2)
+        writer.close()
+
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"SSH-2.0-OpenSSH\r\n")
+        await writer.drain()
+        writer.close()
+
+    for handler, error in ((silent, TimeoutError), (garbage, ValueError)):
+        server = await asyncio.start_server(handler, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            with pytest.raises(error):
+                await http.post(f"http://127.0.0.1:{port}/h?x=1", {}, b"{}", 0.3)
+        finally:
+            server.close()
+    with pytest.raises(ValueError):
+        await http.post("ftp://127.0.0.1/h", {}, b"{}", 0.3)
