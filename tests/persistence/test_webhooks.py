@@ -225,8 +225,8 @@ async def test_two_copies_deliver_each_row_once(connect: Any, query: Any) -> Non
 async def test_hopeless_rows_end_dead(connect: Any, query: Any) -> None:
     statuses: dict[str, int] = {"http://gone.example/": 410, "http://broken.example/": 500}
 
-    async def post(url: str, headers: Mapping[str, str], body: bytes, timeout: float) -> int:
-        return statuses[url]
+    async def post(url: str, headers: Mapping[str, str], body: bytes, t: float) -> http.Answer:
+        return http.Answer(statuses[url])
 
     await apply_batch(await connect(), events_of()[:1], list(statuses))
     before = {r: _deliveries(r) for r in ("retry", "dead")}
@@ -248,6 +248,27 @@ async def test_hopeless_rows_end_dead(connect: Any, query: Any) -> None:
 
 def _deliveries(result: str) -> float:
     return REGISTRY.get_sample_value("ec_webhook_deliveries_total", {"result": result}) or 0.0
+
+
+async def test_retry_after_is_honoured_when_throttled(connect: Any, query: Any) -> None:
+    answers = [http.Answer(429, 600.0), http.Answer(503, 1.0), http.Answer(500, 900.0)]
+
+    async def post(url: str, headers: Mapping[str, str], body: bytes, t: float) -> http.Answer:
+        return answers.pop(0)
+
+    await apply_batch(await connect(), events_of()[:1], ["http://busy.example/"])
+    clock = Clock()
+    deliverer = Deliverer(connect, SECRET, post=post, clock=clock, rand=lambda: 0.5)
+    waits = []
+    for _ in range(3):
+        clock.advance(7200)
+        assert await deliverer.deliver_due() == 1
+        due = query("SELECT next_attempt_at FROM webhook_outbox")[0][0]
+        waits.append((due - clock.now).total_seconds())
+    await deliverer.close()
+    # 429 asks for 600 s (more than the 5 s backoff); 503's 1 s is less than the 20 s backoff;
+    # a 500's Retry-After is not a throttle: the 80 s backoff
+    assert waits == [600, 20, 80]
 
 
 def test_settings_demand_a_secret_with_endpoints() -> None:
@@ -272,6 +293,19 @@ async def test_the_http_client_times_out_and_refuses_what_is_not_http() -> None:
         await writer.drain()
         writer.close()
 
+    async def throttled(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 429 Slow down\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(throttled, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        answer = await http.post(f"http://127.0.0.1:{port}/h", {}, b"{}", 2)
+        assert answer == http.Answer(429, 120.0)
+    finally:
+        server.close()
     for handler, error in ((silent, TimeoutError), (garbage, ValueError)):
         server = await asyncio.start_server(handler, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]

@@ -5,9 +5,10 @@ attempt and pushes ``next_attempt_at`` a lease ahead, so several copies share th
 copy killed mid-POST leaves its rows to be retried after the lease — with the same
 ``webhook-id``, so a receiver dedupes (at-least-once over HTTP, once per (event, endpoint) in
 the outbox). 2xx → delivered; 410 Gone → dead; anything else (3xx included, no answer, a
-timeout) → retried with exponential backoff and jitter until ``max_attempts`` or ``max_age_s``,
-then dead. A call's webhooks reach an endpoint in order (started, ended, analyzed): a row waits
-while an earlier one of its call for that endpoint is pending. Endpoints go in parallel.
+timeout) → retried with exponential backoff and jitter (longer if a 429/502/503/504 says so in
+``Retry-After``) until ``max_attempts`` or ``max_age_s``, then dead. A call's webhooks reach
+an endpoint in order (started, ended, analyzed): a row waits while an earlier one of its call
+for that endpoint is pending. Endpoints go in parallel.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 Connect = Callable[[], Awaitable[psycopg.AsyncConnection]]
 Clock = Callable[[], datetime]
 TRANSIENT = (psycopg.OperationalError, psycopg.errors.AdminShutdown)
+#: answers whose ``Retry-After`` is honoured (the Standard Webhooks spec's throttling codes)
+THROTTLED = frozenset({429, 502, 503, 504})
 
 
 def utcnow() -> datetime:
@@ -147,10 +150,10 @@ class Deliverer:
 
     async def _deliver_in_order(self, rows: list[Row]) -> None:
         for row in rows:
-            status, error = await self._attempt(row)
-            await self._record(row, status, error)
+            answer, error = await self._attempt(row)
+            await self._record(row, answer, error)
 
-    async def _attempt(self, row: Row) -> tuple[int | None, str | None]:
+    async def _attempt(self, row: Row) -> tuple[http.Answer | None, str | None]:
         timestamp = int(self.clock().timestamp())
         signed = webhooks.headers(self.secret, row.msg_id, timestamp, row.body)
         try:
@@ -160,8 +163,9 @@ class Deliverer:
         except Exception as err:  # no answer: refused, reset, timed out, not HTTP
             return None, type(err).__name__
 
-    async def _record(self, row: Row, status: int | None, error: str | None) -> None:
+    async def _record(self, row: Row, answer: http.Answer | None, error: str | None) -> None:
         now = self.clock()
+        status = answer.status if answer else None
         if status is not None and 200 <= status < 300:
             state, when = "delivered", now
         elif status == 410:  # the receiver says the endpoint is gone
@@ -173,7 +177,10 @@ class Deliverer:
             state, when = "dead", now
         else:
             state = "pending"
-            when = now + timedelta(seconds=self.policy.delay(row.attempts, self.rand()))
+            wait = self.policy.delay(row.attempts, self.rand())
+            if answer and answer.status in THROTTLED and answer.retry_after_s is not None:
+                wait = min(max(wait, answer.retry_after_s), self.policy.cap_s)  # Retry-After
+            when = now + timedelta(seconds=wait)
         WEBHOOK_DELIVERIES.labels("retry" if state == "pending" else state).inc()
         if state != "delivered":
             log.warning("webhook %s (outbox row %s): %s (%s)", row.msg_id, row.id,

@@ -1,23 +1,31 @@
 """A minimal HTTP/1.1 POST over asyncio streams (the persistence image has no HTTP client,
-and webhooks need nothing more): one request per connection, the status code back."""
+and webhooks need nothing more): one request per connection; the status code and the
+``Retry-After`` seconds (if given as seconds) back."""
 
 from __future__ import annotations
 
 import asyncio
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-#: ``post(url, headers, body, timeout_s) -> status``; raises ``OSError`` / ``TimeoutError`` /
+
+class Answer(NamedTuple):
+    status: int
+    retry_after_s: float | None = None
+
+
+#: ``post(url, headers, body, timeout_s) -> Answer``; raises ``OSError`` / ``TimeoutError`` /
 #: ``ValueError`` when there is no answer
-Post = Callable[[str, Mapping[str, str], bytes, float], Awaitable[int]]
+Post = Callable[[str, Mapping[str, str], bytes, float], Awaitable[Answer]]
 
 
-async def post(url: str, headers: Mapping[str, str], body: bytes, timeout_s: float) -> int:
+async def post(url: str, headers: Mapping[str, str], body: bytes, timeout_s: float) -> Answer:
     return await asyncio.wait_for(_post(url, headers, body), timeout_s)
 
 
-async def _post(url: str, headers: Mapping[str, str], body: bytes) -> int:
+async def _post(url: str, headers: Mapping[str, str], body: bytes) -> Answer:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
@@ -41,7 +49,12 @@ async def _post(url: str, headers: Mapping[str, str], body: bytes) -> int:
         status = (await reader.readline()).decode("latin-1").split()
         if len(status) < 2 or not status[0].startswith("HTTP/") or not status[1].isdigit():
             raise ValueError("not an HTTP response")
-        return int(status[1])
+        retry_after = None
+        while (line := (await reader.readline()).decode("latin-1").strip()) != "":
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "retry-after" and value.strip().isdigit():
+                retry_after = float(value.strip())  # an HTTP date instead: ignored
+        return Answer(int(status[1]), retry_after)
     finally:
         writer.close()
         try:
