@@ -110,6 +110,12 @@ CONSUMER_RESTARTS = Counter(
     ["loop"],
     registry=REGISTRY,
 )
+WEBHOOK_DELIVERIES = Counter(
+    "ec_webhook_deliveries",
+    "Webhook delivery attempts by result: delivered, retry (scheduled again), dead.",
+    ["result"],
+    registry=REGISTRY,
+)
 CONSUMER_PENDING = Gauge(
     "ec_consumer_pending_messages",
     "JetStream consumer: messages not yet delivered (num_pending), sampled every few seconds "

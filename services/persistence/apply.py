@@ -9,6 +9,7 @@ Bulk rows (transcripts, tool audit) go in with one statement per kind; lifecycle
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from contracts.calls import (
 from contracts.conversation import TranscriptSegment
 from contracts.tools import ToolInvoked
 from services.persistence.memory import deep_merge, remembered, split_patch
+from services.persistence.webhooks.outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,13 @@ class Event:
     event: Any  # one of contracts.catalog.CALL_EVENTS' types
 
 
-async def apply_batch(conn: AsyncConnection, batch: list[Event]) -> int:
-    """Apply the events not seen before, in one transaction. Returns how many were new."""
+async def apply_batch(
+    conn: AsyncConnection, batch: list[Event], webhooks: Sequence[str] = ()
+) -> int:
+    """Apply the events not seen before, in one transaction. Returns how many were new.
+
+    A new event that is a webhook (``webhooks.outbox.HOOKS``) also gets an outbox
+    row per endpoint in ``webhooks``, in the same transaction."""
     async with conn.transaction():
         fresh = await _claim(conn, batch)
         if not fresh:
@@ -53,6 +60,7 @@ async def apply_batch(conn: AsyncConnection, batch: list[Event]) -> int:
             handler = _LIFECYCLE.get(type(e.event))
             if handler:
                 await handler(conn, e.event)
+            await enqueue(conn, e.event, webhooks)  # a webhook only if HOOKS names its type
         return len(fresh)
 
 

@@ -1,6 +1,10 @@
-"""Composition root of the persistence service: the writer and the read API."""
+"""Composition root of the persistence service: the writer, the read API and (when endpoints
+are configured) the webhook delivery loop."""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
 
 import psycopg
 from nats.aio.client import Client as NATS
@@ -12,6 +16,7 @@ from contracts.runtime import Stats, Stop
 from contracts.sessions import StreamCalls
 from services.persistence.reads import register_reads
 from services.persistence.settings import Settings
+from services.persistence.webhooks.delivery import Deliverer, RetryPolicy
 from services.persistence.writer import Writer
 
 
@@ -37,10 +42,26 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     register_reads(hot, pool, stats, calls, settings.config_cache_s, settings.memory_cache_s,
                    settings.read_pool_size)  # fmt: skip
     await hot.start()
+    stopping = asyncio.Event()
+    deliverer: Deliverer | None = None
+    delivering: asyncio.Task[None] | None = None
+    if settings.webhook_urls:
+        policy = RetryPolicy(max_attempts=settings.webhook_max_attempts)
+        deliverer = Deliverer(connect, settings.webhook_secret, policy=policy)
+        delivering = asyncio.create_task(deliverer.run(stopping), name="persistence-webhooks")
 
     async def stop() -> None:
         await hot.stop()  # reads in hand are answered first
         await writer.stop()
+        stopping.set()
+        if delivering is not None and deliverer is not None:
+            # a POST in hand may finish; a row cut off is retried after its lease
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(delivering), settings.stop_timeout_s)
+            delivering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivering
+            await deliverer.close()
         await pool.close()
 
     return stop

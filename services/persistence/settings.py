@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from contracts.settings import Env
+from contracts.settings import Env, SettingsError
+from contracts.webhooks import secret_key
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,25 @@ class Settings:
     memory_cache_s: float = 1.0
     consumer: str = "persistence-writer"
     stop_timeout_s: float = 10.0
+    #: webhooks out: endpoints (none = off), their ``whsec_`` secret, how many attempts
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    webhook_max_attempts: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Raises :class:`SettingsError` naming the variable when a value is malformed."""
         e, d = Env(env), cls
+        urls = tuple(u.strip() for u in e.text("EC_WEBHOOK_URLS").split(",") if u.strip())
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise SettingsError("EC_WEBHOOK_URLS", f"not an http(s) URL: {url!r}")
+        secret = e.text("EC_WEBHOOK_SECRET")
+        if urls:
+            try:
+                secret_key(secret)
+            except ValueError as err:
+                raise SettingsError("EC_WEBHOOK_SECRET", str(err)) from None
         return cls(
             nats_url=e.require("NATS_URL"),
             database_url=e.require("EC_PERSISTENCE_DATABASE_URL"),
@@ -37,4 +52,8 @@ class Settings:
             read_pool_size=e.integer("EC_PERSISTENCE_READ_POOL", d.read_pool_size, low=1),
             config_cache_s=e.number("EC_PERSISTENCE_CONFIG_CACHE_S", d.config_cache_s, low=0),
             memory_cache_s=e.number("EC_PERSISTENCE_MEMORY_CACHE_S", d.memory_cache_s, low=0),
+            webhook_urls=urls,
+            webhook_secret=secret,
+            webhook_max_attempts=e.integer("EC_WEBHOOK_MAX_ATTEMPTS", d.webhook_max_attempts,
+                                           low=1),
         )  # fmt: skip

@@ -186,7 +186,7 @@ class Writer:
         while True:
             try:
                 conn = await self._conn()
-                await apply_batch(conn, events)
+                await apply_batch(conn, events, self.settings.webhook_urls)
                 break
             except TRANSIENT as err:
                 log.warning(
@@ -233,7 +233,7 @@ class Writer:
         for event, msg in zip(events, msgs, strict=True):
             while True:
                 try:
-                    await apply_batch(await self._conn(), [event])
+                    await apply_batch(await self._conn(), [event], self.settings.webhook_urls)
                     await _quietly(msg.ack())
                     self.stats.handled += 1
                     break

@@ -1,0 +1,1 @@
+"""Webhooks out: the outbox rows the writer adds, and the loop that delivers them."""
