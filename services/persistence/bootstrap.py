@@ -1,4 +1,5 @@
-"""Composition root of the persistence service: the writer and the read API."""
+"""Composition root of the persistence service: the writer, post-call analysis and the read
+API."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
 from contracts.sessions import StreamCalls
+from services.persistence.analysis.consumer import Analyzer
+from services.persistence.analysis.llm import evaluator_for
 from services.persistence.reads import register_reads
 from services.persistence.settings import Settings
 from services.persistence.writer import Writer
@@ -32,6 +35,8 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     stats.health.add_check("database", pool_check(pool))  # readiness: /health/ready
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
+    analyzer = Analyzer(nc.jetstream(), connect, settings, stats, evaluator_for(settings))
+    await analyzer.start()
     hot = HotPath(nc, "persistence")
     calls = StreamCalls(nc.jetstream())  # store.caller_context: only for the call's own caller
     register_reads(hot, pool, stats, calls, settings.config_cache_s, settings.memory_cache_s,
@@ -40,6 +45,7 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
 
     async def stop() -> None:
         await hot.stop()  # reads in hand are answered first
+        await analyzer.stop()
         await writer.stop()
         await pool.close()
 

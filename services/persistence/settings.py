@@ -21,6 +21,12 @@ class Settings:
     memory_cache_s: float = 1.0
     consumer: str = "persistence-writer"
     stop_timeout_s: float = 10.0
+    analysis_consumer: str = "persistence-analysis"
+    analysis_llm_model: str = ""  # empty: the deterministic evaluator
+    analysis_llm_base_url: str = ""
+    analysis_llm_api_key: str = ""
+    analysis_llm_timeout_s: float = 30.0
+    llm_price_per_1k_tokens_cents: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -37,4 +43,13 @@ class Settings:
             read_pool_size=e.integer("EC_PERSISTENCE_READ_POOL", d.read_pool_size, low=1),
             config_cache_s=e.number("EC_PERSISTENCE_CONFIG_CACHE_S", d.config_cache_s, low=0),
             memory_cache_s=e.number("EC_PERSISTENCE_MEMORY_CACHE_S", d.memory_cache_s, low=0),
+            analysis_llm_model=e.text("EC_ANALYSIS_LLM_MODEL"),
+            analysis_llm_base_url=e.text("EC_ANALYSIS_LLM_BASE_URL"),
+            analysis_llm_api_key=e.text("EC_ANALYSIS_LLM_API_KEY"),
+            analysis_llm_timeout_s=e.number(
+                "EC_ANALYSIS_LLM_TIMEOUT_S", d.analysis_llm_timeout_s, low=1
+            ),
+            llm_price_per_1k_tokens_cents=e.number(
+                "EC_LLM_PRICE_PER_1K_TOKENS_CENTS", d.llm_price_per_1k_tokens_cents, low=0
+            ),
         )  # fmt: skip
