@@ -103,6 +103,8 @@ class OutcomeRecorded(CallEvent, kw_only=True, frozen=True):
     summary: str = ""
     facts: dict[str, Any] = msgspec.field(default_factory=dict)
     lead_id: str | None = None
+    #: LLM tokens the dialogue used in this call (prompt + completion), for its cost
+    llm_tokens: NonNegInt = 0
 
 
 class CallEnded(CallEvent, kw_only=True, frozen=True):
