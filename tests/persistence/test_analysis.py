@@ -16,7 +16,7 @@ import pytest
 
 from contracts import codec
 from contracts.bus import publish_event
-from contracts.calls import CallAnalyzed, CallEnded, CallStarted
+from contracts.calls import CallAnalyzed, CallEnded, CallStarted, OutcomeRecorded
 from contracts.runtime import Stats
 from contracts.subjects import CALLS_STREAM
 from services.dialogue.fakes.openai_server import FakeOpenAI, Reply
@@ -125,6 +125,30 @@ async def test_an_ended_call_without_template_costs_nothing(
     await eventually(lambda: len(got) == 1)
     assert got[0].cost_cents == 0 and got[0].llm_tokens == 0
     await sub.unsubscribe()
+
+
+async def test_the_dialogues_tokens_are_priced_into_the_cost(
+    nc: Any, settings: Settings, query: Any, db: str
+) -> None:
+    template_id, price = await _template(db, query)
+    stats = Stats(service="persistence")
+    stop = await start(nc, stats, dataclasses.replace(settings, llm_price_per_1k_tokens_cents=2.0))
+    try:
+        js = nc.jetstream()
+        got, sub = await _analyzed(nc)
+        events = _with_template(call_events(), template_id)
+        name, outcome = events[-2]
+        assert isinstance(outcome, OutcomeRecorded)
+        events[-2] = (name, msgspec.structs.replace(outcome, llm_tokens=1500))
+        for name, event in events:
+            await publish_event(js, subject_of(event, name), event)
+        await eventually(lambda: len(got) == 1)
+        expected = round(65_000 / 60_000 * price + 1500 / 1000 * 2.0, 3)
+        assert got[0].llm_tokens == 1500 and got[0].cost_cents == pytest.approx(expected)
+        assert query("SELECT llm_tokens FROM calls") == [(1500,)]
+        await sub.unsubscribe()
+    finally:
+        await stop()
 
 
 @pytest.fixture
