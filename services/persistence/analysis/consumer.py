@@ -102,6 +102,7 @@ class Analyzer:
                 continue
             for msg in msgs:
                 try:
+                    await _quietly(msg.in_progress())  # its ack_wait starts now, not at fetch
                     await self.handle(msg)
                 except Exception as err:  # the database or the bus: try again later
                     log.warning("analysis failed (%s); will retry", type(err).__name__)
