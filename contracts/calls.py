@@ -1,4 +1,4 @@
-"""Call lifecycle and dialogue state: ``calls.<id>.started|state|outcome|ended``."""
+"""Call lifecycle and dialogue state: ``calls.<id>.started|state|outcome|ended|analyzed``."""
 
 from __future__ import annotations
 
@@ -105,6 +105,8 @@ class OutcomeRecorded(CallEvent, kw_only=True, frozen=True):
     summary: str = ""
     facts: dict[str, Any] = msgspec.field(default_factory=dict)
     lead_id: str | None = None
+    #: LLM tokens the dialogue used in this call (prompt + completion), for its cost
+    llm_tokens: NonNegInt = 0
 
 
 class CallEnded(CallEvent, kw_only=True, frozen=True):
@@ -114,3 +116,35 @@ class CallEnded(CallEvent, kw_only=True, frozen=True):
     duration_ms: NonNegInt
     outcome: Outcome | None = None
     detail: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+Score = Annotated[int, msgspec.Meta(ge=0, le=10)]
+
+
+class Scores(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """The six 0–10 scores of a call's evaluation."""
+
+    opening: Score
+    property_discussion: Score
+    objection_handling: Score
+    booking_attempt: Score
+    tone: Score
+    overall_flow: Score
+
+
+class CallAnalyzed(CallEvent, kw_only=True, frozen=True):
+    """Post-call analysis of an ended call (``calls.<id>.analyzed``), published by persistence
+    once per call. ``evaluator`` names what produced it: ``deterministic-v1`` (from the call's
+    events) or ``llm:<model>``. ``cost_cents``: minutes × the template's cost per minute plus
+    LLM tokens × the configured price."""
+
+    evaluator: str
+    scores: Scores
+    summary: str = ""
+    strengths: list[str] = msgspec.field(default_factory=list)
+    weaknesses: list[str] = msgspec.field(default_factory=list)
+    red_flags: list[str] = msgspec.field(default_factory=list)
+    facts: dict[str, Any] = msgspec.field(default_factory=dict)
+    prompt_version_id: str | None = None
+    cost_cents: float = 0.0
+    llm_tokens: NonNegInt = 0

@@ -19,6 +19,7 @@ CALL_EVENTS: dict[CallEventName, type] = {
     CallEventName.STATE: calls.CallStateChanged,
     CallEventName.OUTCOME: calls.OutcomeRecorded,
     CallEventName.ENDED: calls.CallEnded,
+    CallEventName.ANALYZED: calls.CallAnalyzed,
 }
 
 

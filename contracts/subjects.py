@@ -48,6 +48,7 @@ class CallEventName(StrEnum):
     STATE = "state"
     OUTCOME = "outcome"
     ENDED = "ended"
+    ANALYZED = "analyzed"
 
 
 class StoreQuery(StrEnum):

@@ -149,6 +149,7 @@ def outcome_event(state: CallState, end_reason: EndReason | None = None) -> Outc
         summary=summary(state, outcome, reason),
         facts=facts(state),
         lead_id=state.lead_id,
+        llm_tokens=state.llm_tokens,
     )
 
 

@@ -115,7 +115,16 @@ class ToolCall:
     arguments: str
 
 
-LlmEvent = TextDelta | ToolCall
+@dataclass(frozen=True)
+class Usage:
+    """The provider's token counts for one request (the stream's last chunk), when it gives
+    them: counted per call for its cost."""
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
+LlmEvent = TextDelta | ToolCall | Usage
 
 
 class LlmUnavailable(Exception):

@@ -192,6 +192,8 @@ class CallState(msgspec.Struct, kw_only=True):
     outcome_reason: str | None = None
     outcome_published: bool = False
     ended: bool = False
+    #: LLM tokens this call used (prompt + completion, as the provider reported them)
+    llm_tokens: int = 0
 
     def visit_count(self, node: Node) -> int:
         return self.visits.get(node.value, 0)

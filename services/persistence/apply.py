@@ -257,9 +257,9 @@ async def _state(conn: AsyncConnection, e: CallStateChanged) -> None:
 async def _outcome(conn: AsyncConnection, e: OutcomeRecorded) -> None:
     reason = e.disqualification_reason.value if e.disqualification_reason else None
     await conn.execute(
-        "UPDATE calls SET outcome = %s, outcome_reason = %s, lead_id = coalesce(%s, lead_id)"
-        " WHERE call_id = %s",
-        (e.outcome.value, reason, _uuid_or_none(e.lead_id), e.call_id),
+        "UPDATE calls SET outcome = %s, outcome_reason = %s, lead_id = coalesce(%s, lead_id),"
+        " llm_tokens = %s WHERE call_id = %s",
+        (e.outcome.value, reason, _uuid_or_none(e.lead_id), e.llm_tokens, e.call_id),
     )
     await conn.execute(
         """INSERT INTO interactions (call_id, lead_id, outcome, summary, metadata)

@@ -1,5 +1,5 @@
-"""Composition root of the persistence service: the writer, the read API and (when endpoints
-are configured) the webhook delivery loop."""
+"""Composition root of the persistence service: the writer, post-call analysis, the read
+API and (when endpoints are configured) the webhook delivery loop."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
 from contracts.runtime import Stats, Stop
 from contracts.sessions import StreamCalls
+from services.persistence.analysis.consumer import Analyzer
+from services.persistence.analysis.llm import evaluator_for
 from services.persistence.reads import register_reads
 from services.persistence.settings import Settings
 from services.persistence.webhooks.delivery import Deliverer, RetryPolicy
@@ -37,6 +39,8 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     stats.health.add_check("database", pool_check(pool))  # readiness: /health/ready
     writer = Writer(nc.jetstream(), connect, settings, stats)
     await writer.start()
+    analyzer = Analyzer(nc.jetstream(), connect, settings, stats, evaluator_for(settings))
+    await analyzer.start()
     hot = HotPath(nc, "persistence")
     calls = StreamCalls(nc.jetstream())  # store.caller_context: only for the call's own caller
     register_reads(hot, pool, stats, calls, settings.config_cache_s, settings.memory_cache_s,
@@ -52,6 +56,7 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
 
     async def stop() -> None:
         await hot.stop()  # reads in hand are answered first
+        await analyzer.stop()
         await writer.stop()
         stopping.set()
         if delivering is not None and deliverer is not None:

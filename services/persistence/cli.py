@@ -107,6 +107,7 @@ def show_call(conn: psycopg.Connection, call_id: str) -> int:
     ).fetchone()
     if summary and summary[0]:
         print(f"summary   {summary[0]}")
+    show_analysis(conn, call_id)
     print("\ntranscript")
     for seq, speaker, text, heard, interrupted in conn.execute(
         """SELECT seq, speaker, text, heard_text, interrupted FROM transcript_segments
@@ -126,6 +127,36 @@ def show_call(conn: psycopg.Connection, call_id: str) -> int:
         for tool, latency, failed, at in tools:
             print(f"  {_when(at)} {tool:<24} {latency:7.1f} ms{'  ERROR' if failed else ''}")
     return 0
+
+
+def show_analysis(conn: psycopg.Connection, call_id: str) -> None:
+    """Cost and the post-call evaluation, when the call has been analysed."""
+    cost = conn.execute(
+        "SELECT cost_cents, cost_per_min_cents, llm_tokens FROM calls WHERE call_id = %s",
+        (call_id,),
+    ).fetchone()
+    if cost and cost[0] is not None:
+        cents, per_min, tokens = cost
+        print(f"cost      {float(cents):.2f}¢  ({float(per_min or 0):g}¢/min"
+              f" + {tokens} LLM tokens)")  # fmt: skip
+    row = conn.execute(
+        """SELECT evaluator, opening, property_discussion, objection_handling, booking_attempt,
+                  tone, overall_flow, strengths, weaknesses, red_flags, llm_tokens
+           FROM evaluations WHERE call_id = %s""",
+        (call_id,),
+    ).fetchone()
+    if row is None:
+        print("analysis  not yet")
+        return
+    evaluator, *scores = row[:7]
+    strengths, weaknesses, red_flags, llm_tokens = row[7:]
+    names = ("opening", "property", "objections", "booking", "tone", "flow")
+    print(f"analysis  {evaluator}" + (f" ({llm_tokens} tokens)" if llm_tokens else ""))
+    print("scores    " + "  ".join(f"{n} {s}" for n, s in zip(names, scores, strict=True)))
+    for label, items in (("strengths", strengths), ("weakness", weaknesses),
+                         ("red flags", red_flags)):  # fmt: skip
+        if items:
+            print(f"{label:<9} " + "; ".join(items))
 
 
 async def _dead_letters(js: JetStreamContext, limit: int) -> list[tuple[int, DeadLetter | None]]:

@@ -26,6 +26,12 @@ class Settings:
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
     webhook_max_attempts: int = 10
+    analysis_consumer: str = "persistence-analysis"
+    analysis_llm_model: str = ""  # empty: the deterministic evaluator
+    analysis_llm_base_url: str = ""
+    analysis_llm_api_key: str = ""
+    analysis_llm_timeout_s: float = 30.0
+    llm_price_per_1k_tokens_cents: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,4 +62,13 @@ class Settings:
             webhook_secret=secret,
             webhook_max_attempts=e.integer("EC_WEBHOOK_MAX_ATTEMPTS", d.webhook_max_attempts,
                                            low=1),
+            analysis_llm_model=e.text("EC_ANALYSIS_LLM_MODEL"),
+            analysis_llm_base_url=e.text("EC_ANALYSIS_LLM_BASE_URL"),
+            analysis_llm_api_key=e.text("EC_ANALYSIS_LLM_API_KEY"),
+            analysis_llm_timeout_s=e.number(
+                "EC_ANALYSIS_LLM_TIMEOUT_S", d.analysis_llm_timeout_s, low=1
+            ),
+            llm_price_per_1k_tokens_cents=e.number(
+                "EC_LLM_PRICE_PER_1K_TOKENS_CENTS", d.llm_price_per_1k_tokens_cents, low=0
+            ),
         )  # fmt: skip

@@ -27,6 +27,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts import codec
 from contracts.bus import dead_letter, error_kind
+from contracts.calls import CallAnalyzed
 from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetterKind
 from contracts.observability.metrics import count_restart
@@ -152,7 +153,12 @@ class Writer:
         good: list[Msg] = []
         for msg in msgs:
             try:
-                events.append(decode(msg))
+                event = decode(msg)
+                if isinstance(event.event, CallAnalyzed):
+                    # our own output (analysis/): already stored with its evaluation
+                    await _quietly(msg.ack())
+                    continue
+                events.append(event)
                 good.append(msg)
             except codec.ContractError as err:
                 await self._dead_letter(msg, error_kind(err), str(err))

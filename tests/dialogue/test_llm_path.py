@@ -124,7 +124,10 @@ async def test_the_llm_qualifies_and_books_through_the_dialogues_functions(
     assert "three PM" in booked and len(talk.tools.appointments) == 1
     await call.say("No, that's all. Bye!")
     assert isinstance(call.final().action, EndCall)
-    assert (await call.hang_up()).outcome == Outcome.BOOKED
+    outcome = await call.hang_up()
+    assert outcome.outcome == Outcome.BOOKED
+    # the provider's usage (stream_options.include_usage) summed over the call, for its cost
+    assert outcome.llm_tokens >= 100 * len(fake_openai.requests) > 0
     assert {r["model"] for r in fake_openai.requests} == {"gpt-4o-mini"}
     assert fake_openai.requests[0]["temperature"] == 0.4 and fake_openai.requests[0]["stream"]
 

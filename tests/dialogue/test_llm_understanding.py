@@ -15,7 +15,7 @@ from contracts.tools import RecordQualification
 from services.dialogue.adapters.openai_llm import OpenAiLlm
 from services.dialogue.fakes.openai_server import FakeOpenAI, Reply
 from services.dialogue.language.heard import Expect
-from services.dialogue.ports import LlmConfig, LlmRequest, TextDelta, ToolCall
+from services.dialogue.ports import LlmConfig, LlmRequest, TextDelta, ToolCall, Usage
 from services.dialogue.speech import lines
 from services.dialogue.speech.compose import speakable
 from services.persistence.reads import fill
@@ -181,7 +181,8 @@ async def test_the_adapter_reports_a_tool_calls_first_delta_as_progress(
         await llm.close()
     assert events == [
         TextDelta(""),
-        ToolCall(id=events[1].id, name="search_knowledge",  # type: ignore[union-attr]
+        Usage(prompt_tokens=100, completion_tokens=1),  # the stream's usage, for the cost
+        ToolCall(id=events[2].id, name="search_knowledge",  # type: ignore[union-attr]
                  arguments=json.dumps({"query": "fees"})),
     ]  # fmt: skip
 

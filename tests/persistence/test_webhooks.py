@@ -79,17 +79,17 @@ def events_of(call_id: str | None = None) -> list[Event]:
     return [Event(subject_of(e, n), e.call_id, e) for n, e in call_events(call_id)]
 
 
-async def test_a_call_sends_signed_started_and_ended_webhooks(
+async def test_a_call_sends_signed_started_ended_and_analyzed_webhooks(
     nc: Any, persistence: Any, receiver: Receiver, query: Any
 ) -> None:
     events = call_events()
     for name, event in events:
         await publish_event(nc.jetstream(), subject_of(event, name), event)
-    await eventually(lambda: len(receiver.received) >= 2)
+    await eventually(lambda: len(receiver.received) >= 3)
     await asyncio.sleep(0.3)  # nothing more comes
-    assert len(receiver.received) == 2
-    started, ended = receiver.received
-    for got in (started, ended):
+    assert len(receiver.received) == 3
+    started, ended, analyzed = receiver.received  # in order, per call and endpoint
+    for got in (started, ended, analyzed):
         verify(SECRET, got.body, got.headers)  # signed per Standard Webhooks
         assert got.path == "/hooks/barbara"
         assert got.headers["content-type"] == "application/json"
@@ -108,8 +108,13 @@ async def test_a_call_sends_signed_started_and_ended_webhooks(
     assert last["data"]["outcome"] == "callback_scheduled"
     assert last["data"]["end_reason"] == "agent_ended" and last["data"]["duration_ms"] == 65_000
     assert datetime.fromisoformat(last["timestamp"]) >= datetime.fromisoformat(first["timestamp"])
+    report = json.loads(analyzed.body)
+    assert report["type"] == "call.analyzed" and report["data"]["call_id"] == call_id
+    assert report["data"]["evaluator"] == "deterministic-v1"
+    assert set(report["data"]["scores"]) == {"opening", "property_discussion",
+        "objection_handling", "booking_attempt", "tone", "overall_flow"}  # fmt: skip
     assert query("SELECT status::text, attempts FROM webhook_outbox ORDER BY id") == [
-        ("delivered", 1), ("delivered", 1)]  # fmt: skip
+        ("delivered", 1), ("delivered", 1), ("delivered", 1)]  # fmt: skip
 
 
 async def test_receiver_down_retried_with_backoff_then_delivered_once(

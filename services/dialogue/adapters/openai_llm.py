@@ -22,6 +22,7 @@ from services.dialogue.ports import (
     LlmUnavailable,
     TextDelta,
     ToolCall,
+    Usage,
 )
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class OpenAiLlm:
             stream = await client.chat.completions.create(**params)
             async for chunk in stream:
                 if getattr(chunk, "usage", None) is not None:
-                    count_tokens(request.model, chunk.usage)
+                    yield count_tokens(request.model, chunk.usage)
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta
@@ -110,9 +111,13 @@ class OpenAiLlm:
         self._clients.clear()
 
 
-def count_tokens(model: str, usage: Any) -> None:
-    """The provider's token counts for one request (the last streamed chunk carries them)."""
+def count_tokens(model: str, usage: Any) -> Usage:
+    """The provider's token counts for one request (the last streamed chunk carries them):
+    to the metrics, and back to the dialogue for the call's cost."""
+    counts: dict[str, int] = {}
     for kind in ("prompt", "completion"):
         count = getattr(usage, f"{kind}_tokens", None)
-        if isinstance(count, int) and count > 0:
-            LLM_TOKENS.labels(model, kind).inc(count)
+        counts[kind] = count if isinstance(count, int) and count > 0 else 0
+        if counts[kind]:
+            LLM_TOKENS.labels(model, kind).inc(counts[kind])
+    return Usage(counts["prompt"], counts["completion"])

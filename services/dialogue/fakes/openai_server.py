@@ -27,6 +27,7 @@ class Reply:
     delay: float = 0.0  # between streamed pieces
     first_delay: float = 0.0  # before the first piece
     tool_delay: float = 0.0  # between a tool call's first delta and the rest of it
+    prompt_tokens: int = 100  # reported when the request asks for usage (include_usage)
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -121,6 +122,8 @@ class FakeOpenAI:
             await self._event(writer, _chunk(cid, model, {"tool_calls": [rest]}))
         finish = "tool_calls" if reply.tool_calls else "stop"
         await self._event(writer, _chunk(cid, model, {}, finish))
+        if (request.get("stream_options") or {}).get("include_usage"):
+            await self._event(writer, _usage(cid, model, reply))
         await self._raw(writer, b"data: [DONE]\n\n")
         writer.write(b"0\r\n\r\n")
         await writer.drain()
@@ -155,4 +158,22 @@ def _chunk(
         "created": 1764000000,
         "model": model,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+def _usage(cid: str, model: str, reply: Reply) -> dict[str, Any]:
+    """The last chunk of a stream that asked for usage: no choices, the token counts (the
+    completion counted as one token per streamed piece and tool call)."""
+    completion = len(pieces(reply.text)) + len(reply.tool_calls)
+    return {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": 1764000000,
+        "model": model,
+        "choices": [],
+        "usage": {
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": reply.prompt_tokens + completion,
+        },
     }

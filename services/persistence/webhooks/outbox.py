@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from psycopg import AsyncConnection
 
-from contracts.calls import CallEnded, CallStarted
+from contracts.calls import CallAnalyzed, CallEnded, CallStarted
 
 _CALL = ("direction", "call_type", "lead_id", "template_id", "prompt_version_id", "started_at")
 _END = ("ended_at", "end_reason", "duration_ms", "outcome", "outcome_reason")
@@ -38,6 +38,8 @@ class Hook:
 HOOKS: dict[type, Hook] = {
     CallStarted: Hook("call.started", _CALL),
     CallEnded: Hook("call.ended", _CALL + _END),
+    # written by the analysis (analysis/store.py), in the transaction that stores it
+    CallAnalyzed: Hook("call.analyzed", _CALL, ("evaluator", "scores", "cost_cents")),
 }
 
 

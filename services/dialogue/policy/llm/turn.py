@@ -35,7 +35,15 @@ from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.policy.llm.prompt import history_messages, system_prompt
 from services.dialogue.policy.offline import speak
-from services.dialogue.ports import LlmConfig, LlmRequest, LlmUnavailable, TextDelta, ToolCall
+from services.dialogue.ports import (
+    LlmConfig,
+    LlmEvent,
+    LlmRequest,
+    LlmUnavailable,
+    TextDelta,
+    ToolCall,
+    Usage,
+)
 from services.dialogue.speech.guard import SpokenGuard
 from services.dialogue.state import CallState
 
@@ -218,13 +226,15 @@ async def _stream(turn: Turn, request: LlmRequest, timeout: float) -> tuple[str,
             return
         except TimeoutError as err:
             raise LlmUnavailable("no first token in time") from err
-        event: TextDelta | ToolCall | None = first
+        event: LlmEvent | None = first
         while event is not None:
             if isinstance(event, TextDelta):
                 if event.text:  # an empty delta is progress only (a tool call under way)
                     text.append(event.text)
                     if turn.reply.sentences < MAX_SENTENCES:
                         await turn.reply.feed(event.text)
+            elif isinstance(event, Usage):  # the call's cost (persistence)
+                turn.state.llm_tokens += event.prompt_tokens + event.completion_tokens
             else:
                 calls.append(event)
             try:
