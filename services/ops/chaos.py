@@ -347,6 +347,8 @@ class Rig:
         for _, subject, data in await self.stream_messages(CALLS_STREAM, after):
             if subject.split(".")[1] not in call_ids:
                 continue
+            if subject.endswith(f".{CallEventName.ANALYZED}"):
+                continue  # persistence's own output: stored as the evaluation, not an event row
             event_id = msgspec.json.decode(data).get("event_id")
             if event_id in ids:
                 repeats += 1
