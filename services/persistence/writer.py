@@ -35,6 +35,7 @@ from contracts.runtime import Stats
 from contracts.subjects import ALL_CALLS, CALLS_STREAM, parse_call_subject
 from contracts.telemetry import CALL_ID, extract, subject_template, tracer
 from services.persistence.apply import Event, apply_batch
+from services.persistence.connection import HeldConnection, quietly
 from services.persistence.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def decode(msg: Msg) -> Event:
     return Event(subject=msg.subject, call_id=call_id, event=event)
 
 
-class Writer:
+class Writer(HeldConnection):
     def __init__(self, js: JetStreamContext, connect: Connect, settings: Settings, stats: Stats):
         self.js = js
         self.connect = connect
@@ -116,7 +117,7 @@ class Writer:
             except TimeoutError:
                 log.warning("stopped with writes pending; they will be redelivered")
                 self._writer_task.cancel()
-        await _quietly(self.sub.unsubscribe())
+        await quietly(self.sub.unsubscribe())
         if self.conn is not None:
             await self.conn.close()
 
@@ -156,7 +157,7 @@ class Writer:
                 event = decode(msg)
                 if isinstance(event.event, CallAnalyzed):
                     # our own output (analysis/): already stored with its evaluation
-                    await _quietly(msg.ack())
+                    await quietly(msg.ack())
                     continue
                 events.append(event)
                 good.append(msg)
@@ -200,14 +201,14 @@ class Writer:
                 )
                 await self._reset()
                 for msg in msgs:  # keep them ours while we wait
-                    await _quietly(msg.in_progress())
+                    await quietly(msg.in_progress())
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             except Exception:  # a row the database refuses (data, integrity), or a bug: find it
                 await self._one_by_one(events, msgs)
                 return
         for msg in msgs:
-            await _quietly(msg.ack())
+            await quietly(msg.ack())
         self.stats.handled += len(msgs)
         if self._tracer is not None:
             self._trace(events, msgs, began)
@@ -240,7 +241,7 @@ class Writer:
             while True:
                 try:
                     await apply_batch(await self._conn(), [event], self.settings.webhook_urls)
-                    await _quietly(msg.ack())
+                    await quietly(msg.ack())
                     self.stats.handled += 1
                     break
                 except TRANSIENT:
@@ -255,23 +256,6 @@ class Writer:
             await dead_letter(self.js, msg, self.settings.consumer, kind, reason)
         except Exception as err:
             log.warning("dead letter not published (%s)", type(err).__name__)
-
-    async def _conn(self) -> psycopg.AsyncConnection:
-        if self.conn is None or self.conn.closed:
-            self.conn = await self.connect()
-        return self.conn
-
-    async def _reset(self) -> None:
-        if self.conn is not None:
-            await _quietly(self.conn.close())
-        self.conn = None
-
-
-async def _quietly(aw: Awaitable[object]) -> None:
-    try:
-        await aw
-    except Exception as err:
-        log.debug("ignored: %s", err)
 
 
 def _line(err: BaseException) -> str:

@@ -28,6 +28,7 @@ from contracts.subjects import CALLS_STREAM, CallEventName, call_subject, every_
 from services.persistence.analysis.evaluate import Evaluation, evaluate
 from services.persistence.analysis.record import CallRecord, load
 from services.persistence.analysis.store import mark_published, save, stored
+from services.persistence.connection import HeldConnection, quietly
 from services.persistence.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ async def deterministic(call: CallRecord) -> Evaluation:
     return evaluate(call)
 
 
-class Analyzer:
+class Analyzer(HeldConnection):
     def __init__(
         self,
         js: JetStreamContext,
@@ -102,12 +103,12 @@ class Analyzer:
                 continue
             for msg in msgs:
                 try:
-                    await _quietly(msg.in_progress())  # its ack_wait starts now, not at fetch
+                    await quietly(msg.in_progress())  # its ack_wait starts now, not at fetch
                     await self.handle(msg)
                 except Exception as err:  # the database or the bus: try again later
                     log.warning("analysis failed (%s); will retry", type(err).__name__)
                     await self._reset()
-                    await _quietly(msg.nak(delay=1.0))
+                    await quietly(msg.nak(delay=1.0))
 
     async def handle(self, msg: Msg) -> None:
         try:
@@ -141,20 +142,3 @@ class Analyzer:
             await mark_published(conn, event.call_id)
             self.analyzed += 1
         await msg.ack()
-
-    async def _conn(self) -> psycopg.AsyncConnection:
-        if self.conn is None or self.conn.closed:
-            self.conn = await self.connect()
-        return self.conn
-
-    async def _reset(self) -> None:
-        if self.conn is not None:
-            await _quietly(self.conn.close())
-        self.conn = None
-
-
-async def _quietly(aw: Awaitable[object]) -> None:
-    try:
-        await aw
-    except Exception as err:
-        log.debug("ignored: %s", err)

@@ -24,6 +24,7 @@ import psycopg
 
 from contracts import webhooks
 from contracts.observability.metrics import WEBHOOK_DELIVERIES, count_restart
+from services.persistence.connection import HeldConnection
 from services.persistence.webhooks import http
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class Row:
     created_at: datetime
 
 
-class Deliverer:
+class Deliverer(HeldConnection):
     def __init__(
         self,
         connect: Connect,
@@ -195,16 +196,3 @@ class Deliverer:
 
     async def close(self) -> None:
         await self._reset()
-
-    async def _conn(self) -> psycopg.AsyncConnection:
-        if self.conn is None or self.conn.closed:
-            self.conn = await self.connect()
-        return self.conn
-
-    async def _reset(self) -> None:
-        if self.conn is not None:
-            try:
-                await self.conn.close()
-            except Exception as err:
-                log.debug("ignored: %s", err)
-        self.conn = None
