@@ -16,6 +16,7 @@ import pytest
 from psycopg import sql
 
 from contracts.bus import connect, ensure_streams, stream_specs
+from services.dialogue.fakes.openai_server import FakeOpenAI
 from services.ops.infra import NatsServer, PostgresCluster, free_port
 from services.ops.migrate import OWNERS, migrate, service_url
 from services.ops.stack import create_database
@@ -153,3 +154,15 @@ async def nc(nats_url: str) -> AsyncIterator[object]:
         yield conn
     finally:
         await conn.drain()
+
+
+# a local OpenAI-compatible server (the dialogue's LLM, the post-call analysis): the real
+# ``openai`` client runs against it
+@pytest.fixture
+async def fake_openai() -> AsyncIterator[FakeOpenAI]:
+    server = FakeOpenAI()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

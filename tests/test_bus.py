@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
+import pytest
 from nats.js.api import StorageType
 
 from contracts import codec
-from contracts.bus import ensure_streams, publish_event, stream_specs
+from contracts.bus import (
+    BusUnavailable,
+    connect,
+    ensure_streams,
+    publish_event,
+    require_streams,
+    stream_specs,
+)
 from contracts.calls import CallDirection, CallStarted
 from contracts.subjects import (
     ALL_CALLS,
@@ -63,3 +75,35 @@ async def test_dead_letters_do_not_land_in_the_calls_stream(nc: Any) -> None:
     ack = await js.publish(dlq_subject(call_subject(CALL_ID, "turn")), b"{}")
     assert ack.stream == DLQ_STREAM
     assert (await js.stream_info(CALLS_STREAM)).state.messages == 0
+
+
+async def test_a_service_waits_for_the_admins_streams_and_says_how_to_make_them(
+    nc: Any, nats_url: str
+) -> None:
+    """Services may not create streams (deploy/nats/auth.conf): they wait for the admin's,
+    and without them fail with a line naming the command that declares them."""
+    js = nc.jetstream()
+    for spec in stream_specs():
+        await js.delete_stream(spec.name)
+    tools = await connect(nats_url, "tools")
+    try:
+        with pytest.raises(BusUnavailable, match="equity-connect streams"):
+            await require_streams(tools.jetstream(), wait=0.3)
+        waiting = asyncio.create_task(require_streams(tools.jetstream(), wait=10))
+        await asyncio.sleep(0.6)
+        assert not waiting.done()
+        await ensure_streams(js)  # the admin declares them
+        await asyncio.wait_for(waiting, 5)
+    finally:
+        await tools.close()
+
+
+async def test_equity_connect_streams_declares_them_as_the_admin(nc: Any, nats_url: str) -> None:
+    js = nc.jetstream()
+    for spec in stream_specs():
+        await js.delete_stream(spec.name)
+    env = {k: v for k, v in os.environ.items() if k != "NATS_URL"} | {"NATS_URL": nats_url}
+    done = subprocess.run([sys.executable, "-m", "services.ops.cli", "streams"], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (await js.stream_info(CALLS_STREAM)).config.subjects == [ALL_CALLS]

@@ -35,7 +35,6 @@ from contracts.runtime import Stats
 from contracts.subjects import call_subject
 from services.dialogue import bootstrap as dialogue_bootstrap
 from services.dialogue.context import Deps, Tuning
-from services.dialogue.fakes.openai_server import FakeOpenAI
 from services.dialogue.handlers import Delivery, Dialogue
 from services.dialogue.intake import IntakeConfig
 from services.dialogue.state import CallState
@@ -156,16 +155,6 @@ def talk() -> Talk:
     clock = FakeClock()
     return Talk(tools=FakeTools(now=clock.now()), store=FakeStore(), publisher=MemoryPublisher(),
                 states=MemoryStates(), clock=clock)  # fmt: skip
-
-
-@pytest.fixture
-async def fake_openai() -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 Sentences = Callable[[str], int]

@@ -152,13 +152,8 @@ async def test_the_dialogues_tokens_are_priced_into_the_cost(
 
 
 @pytest.fixture
-async def llm() -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
+def llm(fake_openai: FakeOpenAI) -> FakeOpenAI:
+    return fake_openai
 
 
 @pytest.fixture
