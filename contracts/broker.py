@@ -31,7 +31,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.bus import connect, dead_letter, error_kind
+from contracts.bus import connect, dead_letter, error_kind, settle_subscriptions
 from contracts.deadletter import DeadLetterKind
 from contracts.hotpath import Malformed, decode_contract
 from contracts.telemetry import bus_middlewares
@@ -148,7 +148,7 @@ class ServiceBroker(NatsBroker):
         that says it is ready must already be reachable (else a request sent right after
         gets "no responders")."""
         await super().start()
-        await self.nc.flush(timeout=5)
+        await settle_subscriptions(self.nc)
 
     async def stop(self, *exc: Any) -> None:
         """Stop consuming: every subscriber stops taking messages and lets those in hand

@@ -60,6 +60,7 @@ from opentelemetry import trace
 
 from contracts import codec
 from contracts.base import Message
+from contracts.bus import settle_subscriptions
 from contracts.subjects import CALLS_STREAM, Header
 from contracts.telemetry import (
     CALL_ID,
@@ -195,7 +196,7 @@ class HotPath:
                     responder.subject, queue=responder.queue or "", cb=self._on_request(responder)
                 )
             )
-        await self.nc.flush(timeout=5)
+        await settle_subscriptions(self.nc)
 
     async def stop(self, grace_s: float = 5.0) -> None:
         """Stop taking requests; those in hand are answered (up to ``grace_s``)."""

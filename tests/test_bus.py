@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
+import nats.errors
 import pytest
 from nats.js.api import StorageType
 
@@ -18,6 +19,7 @@ from contracts.bus import (
     ensure_streams,
     publish_event,
     require_streams,
+    settle_subscriptions,
     stream_specs,
 )
 from contracts.calls import CallDirection, CallStarted
@@ -107,3 +109,28 @@ async def test_equity_connect_streams_declares_them_as_the_admin(nc: Any, nats_u
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (await js.stream_info(CALLS_STREAM)).config.subjects == [ALL_CALLS]
+
+
+@pytest.mark.slow
+async def test_a_settled_subscription_is_reachable_from_another_connection(
+    nc: Any, nats_url: str
+) -> None:
+    """A new connection subscribes and settles; a request from another connection right after
+    always finds it (with one flush only, this test failed in each of 3 runs)."""
+    no_responders = 0
+    for i in range(300):
+        responder = await connect(nats_url, "tests-responder")
+        subject = f"ops.ping.settle{i}"
+
+        async def answer(msg: Any) -> None:
+            await msg.respond(b"here")
+
+        await responder.subscribe(subject, cb=answer)
+        await settle_subscriptions(responder)
+        try:
+            await nc.request(subject, b"", timeout=2)
+        except nats.errors.NoRespondersError:
+            no_responders += 1
+        finally:
+            await responder.close()
+    assert no_responders == 0

@@ -14,7 +14,13 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from contracts.access import Identity
-from contracts.bus import BusUnavailable, connect, connect_once, ensure_streams
+from contracts.bus import (
+    BusUnavailable,
+    connect,
+    connect_once,
+    ensure_streams,
+    settle_subscriptions,
+)
 from services.ops.infra import NatsServer
 
 CALL = "call_perm01"
@@ -79,7 +85,7 @@ async def can_publish(url: str, client: Client, subject: str) -> bool:
     try:
         got: asyncio.Queue[Msg] = asyncio.Queue()
         await admin.subscribe(subject, cb=got.put)
-        await admin.flush()
+        await settle_subscriptions(admin)
         await client.nc.publish(subject, b"{}")
         await client.nc.flush()
         try:
@@ -96,7 +102,7 @@ async def can_subscribe(url: str, client: Client, subject: str, sample: str) -> 
     ``sample`` (a subject the pattern matches)."""
     got: asyncio.Queue[Msg] = asyncio.Queue()
     sub = await client.nc.subscribe(subject, cb=got.put)
-    await client.nc.flush()
+    await settle_subscriptions(client.nc)
     admin = await connect(url, "perm-admin", Identity.ADMIN)
     try:
         await asyncio.sleep(0.05)
@@ -254,7 +260,7 @@ async def test_a_service_answers_a_request_only_from_those_allowed_to_ask(
         await msg.respond(b"answered")
 
     await tools.nc.subscribe("tools.lookup_lead", queue="tools.lookup_lead", cb=answer)
-    await tools.nc.flush()
+    await settle_subscriptions(tools.nc)
     dialogue = await as_(shipped, Identity.DIALOGUE)  # type: ignore[operator]
     reply = await dialogue.nc.request("tools.lookup_lead", b"{}", timeout=2)
     assert reply.data == b"answered"  # the reply reached the dialogue's own inbox

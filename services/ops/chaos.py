@@ -38,7 +38,14 @@ import psycopg
 from contracts import codec
 from contracts.access import Identity, identity_for
 from contracts.base import new_call_id
-from contracts.bus import BusUnavailable, connect, connect_once, ensure_streams, publish_event
+from contracts.bus import (
+    BusUnavailable,
+    connect,
+    connect_once,
+    ensure_streams,
+    publish_event,
+    settle_subscriptions,
+)
 from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
 from contracts.conversation import Speaker, TranscriptSegment
 from contracts.deadletter import DeadLetter
@@ -1039,12 +1046,12 @@ async def _attempt(rig: Rig, identity: Identity, how: str, subject: str) -> tupl
     try:
         if how == "pub":
             watch = await rig.nc.subscribe(subject, cb=got.put)
-            await rig.nc.flush()
+            await settle_subscriptions(rig.nc)
             await nc.publish(subject, b"{}")
             await nc.flush()
         else:
             watch = await nc.subscribe(subject, cb=got.put)
-            await nc.flush()
+            await settle_subscriptions(nc)
             await rig.nc.publish(sample, b"{}")
             await rig.nc.flush()
         kind = "publish" if how == "pub" else "subscription"

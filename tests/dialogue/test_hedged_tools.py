@@ -11,6 +11,7 @@ from typing import Any
 
 from contracts import codec
 from contracts.base import new_call_id
+from contracts.bus import settle_subscriptions
 from contracts.hotpath import HotPath
 from contracts.subjects import tool_queue, tool_subject
 from contracts.tools import (
@@ -45,7 +46,7 @@ async def _copy(nc: Any, swallow_first: int) -> list[str]:
 
     tool = ToolName.LOOKUP_LEAD
     await nc.subscribe(tool_subject(tool), queue=tool_queue(tool), cb=answer)
-    await nc.flush()
+    await settle_subscriptions(nc)
     return seen
 
 

@@ -22,7 +22,7 @@ from livekit.protocol import models, webhook
 from nats.aio.msg import Msg
 
 from contracts import codec
-from contracts.bus import connect, ensure_streams, publish_event
+from contracts.bus import connect, ensure_streams, publish_event, settle_subscriptions
 from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
 from contracts.runtime import Stats
 from contracts.subjects import call_subject
@@ -86,7 +86,7 @@ async def start_call(nc: Any, room_sid: str) -> str:
 async def endings(nc: Any) -> asyncio.Queue[Msg]:
     got: asyncio.Queue[Msg] = asyncio.Queue()
     await nc.subscribe("calls.*.ended", cb=got.put)
-    await nc.flush()
+    await settle_subscriptions(nc)
     return got
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-from contracts.bus import publish_event
+from contracts.bus import publish_event, settle_subscriptions
 from contracts.subjects import DLQ_STREAM
 from tests.persistence.conftest import eventually
 from tests.persistence.events import call_events, subject_of
@@ -101,7 +101,7 @@ async def test_an_oversized_dead_letter_is_replayed_from_its_stream_byte_for_byt
         await seen.put(msg.data)
 
     sub = await nc.subscribe(subject, cb=capture)
-    await nc.flush()
+    await settle_subscriptions(nc)
     replayed = ec(nats_url, db, "dlq", "replay")
     assert "replayed 1" in replayed.stdout, replayed.stdout + replayed.stderr
     again = await asyncio.wait_for(seen.get(), 5)
