@@ -1,4 +1,5 @@
-"""Call lifecycle and dialogue state: ``calls.<id>.started|state|outcome|ended|analyzed``."""
+"""Call lifecycle and dialogue state:
+``calls.<id>.started|state|outcome|ended|analyzed|recording``."""
 
 from __future__ import annotations
 
@@ -116,6 +117,25 @@ class CallEnded(CallEvent, kw_only=True, frozen=True):
     duration_ms: NonNegInt
     outcome: Outcome | None = None
     detail: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class RecordingStored(CallEvent, kw_only=True, frozen=True):
+    """The call's recording is in Storage (``calls.<id>.recording``, from the gateway, after
+    the upload; the call has usually ended by then).
+
+    Stereo Ogg/Opus: channel 0 the caller, channel 1 Barbara as played. ``offset_ms`` is where
+    the call's clock (a transcript segment's ``offset_ms``) is in the recording: a segment is
+    heard at ``segment.offset_ms - offset_ms`` into the audio (negative: recording started
+    after the call's clock). ``generated`` marks a simulated (text) call's stand-in audio."""
+
+    bucket: Annotated[str, msgspec.Meta(min_length=1, max_length=63)]
+    path: Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"^[A-Za-z0-9_./-]+$")]
+    content_type: Annotated[str, msgspec.Meta(max_length=100)] = "audio/ogg"
+    duration_ms: NonNegInt
+    offset_ms: int = 0
+    size_bytes: NonNegInt
+    sha256: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+    generated: bool = False
 
 
 Score = Annotated[int, msgspec.Meta(ge=0, le=10)]

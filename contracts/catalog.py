@@ -20,6 +20,7 @@ CALL_EVENTS: dict[CallEventName, type] = {
     CallEventName.OUTCOME: calls.OutcomeRecorded,
     CallEventName.ENDED: calls.CallEnded,
     CallEventName.ANALYZED: calls.CallAnalyzed,
+    CallEventName.RECORDING: calls.RecordingStored,
 }
 
 

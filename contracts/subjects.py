@@ -49,6 +49,7 @@ class CallEventName(StrEnum):
     OUTCOME = "outcome"
     ENDED = "ended"
     ANALYZED = "analyzed"
+    RECORDING = "recording"
 
 
 class StoreQuery(StrEnum):

@@ -124,7 +124,10 @@ def c(event: str) -> str:
 
 # (identity, subject) each identity must be able to publish, and some it must not
 PUBLISH_ALLOWED = [
-    *[(Identity.GATEWAY, c(e)) for e in ("started", "transcript", "turn", "interrupted", "ended")],
+    *[
+        (Identity.GATEWAY, c(e))
+        for e in ("started", "transcript", "turn", "interrupted", "ended", "recording")
+    ],
     (Identity.GATEWAY, "store.template"),
     (Identity.GATEWAY, "$JS.API.STREAM.MSG.GET.CALLS"),  # the room_finished webhook
     *[(Identity.DIALOGUE, c(e)) for e in ("reply", "state", "outcome")],
@@ -147,7 +150,7 @@ PUBLISH_DENIED = [
     (Identity.GATEWAY, "store.transcript"),
     *[
         (Identity.DIALOGUE, c(e))
-        for e in ("started", "turn", "transcript", "ended", "tool", "analyzed")
+        for e in ("started", "turn", "transcript", "ended", "tool", "analyzed", "recording")
     ],
     (Identity.DIALOGUE, "store.transcript"),
     (Identity.DIALOGUE, "$JS.API.STREAM.DELETE.CALLS"),
@@ -155,7 +158,10 @@ PUBLISH_DENIED = [
     *[(Identity.TOOLS, c(e)) for e in ("started", "turn", "reply", "outcome", "analyzed")],
     (Identity.TOOLS, "tools.book_appointment"),
     (Identity.TOOLS, "store.caller_context"),
-    *[(Identity.PERSISTENCE, c(e)) for e in ("started", "turn", "reply", "ended", "outcome")],
+    *[
+        (Identity.PERSISTENCE, c(e))
+        for e in ("started", "turn", "reply", "ended", "outcome", "recording")
+    ],
     (Identity.PERSISTENCE, "tools.lookup_lead"),
     (Identity.PERSISTENCE, "$JS.API.STREAM.PURGE.CALLS"),
     *[(Identity.ENGINEER, c(e)) for e in ("started", "turn", "reply", "tool")],

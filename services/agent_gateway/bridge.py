@@ -89,6 +89,11 @@ class CallBridge:
         self._seq = 0  # transcript order within the call
         self._turns = 0
         self.started_at = time.monotonic()
+        #: the same instant on the wall clock (where a recording's offset is measured from)
+        self.started_wall = time.time()
+        #: (speaker, offset_ms, characters) of each transcript line: a simulated call's
+        #: generated recording is laid out from these
+        self.spoken: list[tuple[Speaker, int, int]] = []
         self.outcome: OutcomeRecorded | None = None
         self.tools: list[ToolInvoked] = []
         self._outcome_seen = asyncio.Event()
@@ -175,10 +180,11 @@ class CallBridge:
         self, speaker: Speaker, text: str, *, heard: str | None = None, interrupted: bool = False
     ) -> None:
         seq, self._seq = self._seq, self._seq + 1
+        offset_ms = int((time.monotonic() - self.started_at) * 1000)
+        self.spoken.append((speaker, offset_ms, len(heard if heard is not None else text)))
         await self._publish("transcript", TranscriptSegment(
             call_id=self.call_id, seq=seq, speaker=speaker, text=text,
-            heard_text=heard, interrupted=interrupted,
-            offset_ms=int((time.monotonic() - self.started_at) * 1000),
+            heard_text=heard, interrupted=interrupted, offset_ms=offset_ms,
         ))  # fmt: skip
 
     async def interrupted(self, reply_id: str, heard: str) -> None:

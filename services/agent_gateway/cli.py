@@ -68,12 +68,16 @@ async def _call(
     # (the gateway's record outbox retries until JetStream acknowledges).
     nc = await connect_resilient(settings.nats_url, "simulated-call")
     # LiveKit's session code loads in about 2 s: only once the bus is known to answer
+    from services.agent_gateway.recording import recorder_for
     from services.agent_gateway.simulate import Printer, run_call
 
+    recorder = recorder_for(settings.recordings, settings.recording_spool, nc)
     try:
+        if recorder is not None:
+            await recorder.upload_spooled()  # what an earlier call could not upload
         result = await run_call(
             nc, caller, _lines(args.script), dialled=dialled, timing=settings.timing,
-            printer=Printer(stream=sys.stdout),
+            printer=Printer(stream=sys.stdout), recorder=recorder,
         )  # fmt: skip
     finally:
         try:
@@ -82,6 +86,8 @@ async def _call(
             await nc.close()
     print(f"\noutcome: {result.outcome or 'unknown'}  ({result.turns} caller turns, call "
           f"{result.call_id})")  # fmt: skip
+    if result.recorded is False:
+        print("recording: not uploaded yet (kept for a retry: equity-connect recordings retry)")
     if args.json:
         print(json.dumps(result.as_json()))
     return 0

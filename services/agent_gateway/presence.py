@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 SERVICE = "gateway"
 #: given the bus connection, serves LiveKit's webhooks; returns the port and ``stop()``
 WebhookStarter = Callable[[NATS], Awaitable[tuple[int, Callable[[], Awaitable[None]]]]]
+#: given the bus connection, starts background work of the main process; returns ``stop()``
+Background = Callable[[NATS], Awaitable[Callable[[], Awaitable[None]]]]
 
 
 @dataclass
@@ -62,13 +64,21 @@ class GatewayServer(AgentServer):
     """The LiveKit ``AgentServer``, present on the bus as service ``gateway``."""
 
     def __init__(
-        self, nats_url: str, *, webhooks: WebhookStarter | None = None, **options: Any
+        self,
+        nats_url: str,
+        *,
+        webhooks: WebhookStarter | None = None,
+        background: Background | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
         self.nats_url = nats_url
         #: starts LiveKit's webhook receiver on the bus connection (webhooks.py); None: none
         self._webhooks = webhooks
         self._unhook: Callable[[], Awaitable[None]] | None = None
+        #: e.g. the recordings spool sweep (recording.py); None: nothing
+        self._background = background
+        self._stop_background: Callable[[], Awaitable[None]] | None = None
         self.stats = WorkerStats(service=SERVICE, ready=False, worker=self)
         self._nc: NATS | None = None
         self._unobserve: Callable[[], Awaitable[None]] | None = None
@@ -120,6 +130,8 @@ class GatewayServer(AgentServer):
             if self._webhooks is not None:
                 port, self._unhook = await self._webhooks(nc)
                 log.info("gateway: LiveKit webhooks on port %d", port)
+            if self._background is not None:
+                self._stop_background = await self._background(nc)
             self.stats.health.started = True
         except BaseException:
             await nc.close()
@@ -134,6 +146,9 @@ class GatewayServer(AgentServer):
         unhook, self._unhook = self._unhook, None
         if unhook is not None:
             await unhook()
+        stop_background, self._stop_background = self._stop_background, None
+        if stop_background is not None:
+            await stop_background()
         unobserve, self._unobserve = self._unobserve, None
         if unobserve is not None:
             await unobserve()

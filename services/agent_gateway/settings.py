@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from contracts.recordings import RecordingSettings
 from contracts.settings import Env
 from services.agent_gateway.bridge import Timing
 
@@ -23,6 +26,12 @@ class Settings:
     #: without both the receiver is not started
     livekit_api_key: str = field(default="", repr=False)
     livekit_api_secret: str = field(default="", repr=False)
+    #: Supabase Storage for recordings (off without SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY)
+    recordings: RecordingSettings = field(default_factory=RecordingSettings)
+    #: where a recording waits until it is uploaded (survives a restart of the worker)
+    recording_spool: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "equity-connect-recordings"
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +47,9 @@ class Settings:
             webhook_port=e.integer("EC_GATEWAY_WEBHOOK_PORT", 9106, low=0, high=65535),
             livekit_api_key=e.text("LIVEKIT_API_KEY", ""),
             livekit_api_secret=e.text("LIVEKIT_API_SECRET", ""),
+            recordings=RecordingSettings.from_env(env),
+            recording_spool=Path(e.text("EC_RECORDING_SPOOL_DIR", "")
+                                 or Path(tempfile.gettempdir()) / "equity-connect-recordings"),
             timing=Timing(
                 filler_after_s=e.number(
                     "EC_GATEWAY_FILLER_MS", d.filler_after_s * 1000, low=1

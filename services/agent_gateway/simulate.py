@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from livekit.agents import AgentSession
@@ -19,6 +21,7 @@ from contracts.tools import ToolInvoked, ToolName
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import CallBridge, Reply, Timing
 from services.agent_gateway.control import carry_out
+from services.agent_gateway.recording import Recorder, Spoken, generated_audio
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class CallResult:
     #: from the OutcomeRecorded event (not in ``as_json``, whose keys are fixed)
     disqualification_reason: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    #: the generated recording went to Storage (None: recordings off; False: left spooled)
+    recorded: bool | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -107,8 +112,10 @@ async def run_call(
     timing: Timing | None = None,
     printer: Printer | None = None,
     outcome_wait_s: float = 5.0,
+    recorder: Recorder | None = None,
 ) -> CallResult:
-    """Place one simulated call; ``lines`` yields what the caller says, one turn at a time."""
+    """Place one simulated call; ``lines`` yields what the caller says, one turn at a time.
+    With a ``recorder``, a generated recording of it goes to Storage once it has ended."""
     printer = printer or Printer(quiet=True)
     call_id = new_call_id()
     result = CallResult(call_id=call_id)
@@ -176,9 +183,19 @@ async def run_call(
         outcome = await bridge.wait_outcome(outcome_wait_s)
         show_tools()
         _fill(result, outcome, bridge.tools)
-        await bridge.close()
+        await bridge.close()  # `ended` is out: the recording never holds up the end of a call
         await session.aclose()
+    if recorder is not None:
+        result.recorded = await _record(recorder, bridge)
     return result
+
+
+async def _record(recorder: Recorder, bridge: CallBridge) -> bool:
+    length_ms = int((time.monotonic() - bridge.started_at) * 1000)
+    lines = [Spoken(speaker, offset, chars) for speaker, offset, chars in bridge.spoken]
+    audio = await asyncio.to_thread(generated_audio, lines, length_ms)
+    started = datetime.fromtimestamp(bridge.started_wall, UTC)
+    return await recorder.keep(bridge.call_id, audio, started_at=started, generated=True)
 
 
 async def _until(check: Callable[[], bool], limit_s: float = 30.0) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from livekit import rtc
@@ -16,7 +17,7 @@ from contracts.base import new_call_id
 from contracts.bus import connect
 from contracts.calls import EndReason
 from contracts.telemetry import tracer_provider
-from services.agent_gateway import metadata, plugins, webhooks
+from services.agent_gateway import metadata, plugins, recording, webhooks
 from services.agent_gateway.agent import BusAgent, BusLLM
 from services.agent_gateway.bridge import APOLOGY, CallBridge, Reply
 from services.agent_gateway.control import LiveKitControl, carry_out
@@ -67,6 +68,7 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
         room_sid = ctx.job.room.sid
         call_id = metadata.call_id_for_room(room_sid) if room_sid else new_call_id()
         bridge = CallBridge(await _nats(settings.nats_url), call_id, settings.timing)
+        _bus["call"] = (call_id, bridge.started_wall)  # for session_ended (the recording)
         await bridge.open()
         template = await bridge.template(info.dialled_number) or plugins.DEFAULT_TEMPLATE
         pipeline = plugins.build(template)
@@ -101,7 +103,10 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
         await bridge.started(direction=info.direction, caller=info.caller_number,
                              dialled=info.dialled_number, room=ctx.room.name,
                              template_id=template.template_id)  # fmt: skip
-        await session.start(agent, room=ctx.room)
+        # the agent-side recorder (stereo Ogg/Opus: caller, Barbara as played) when Storage
+        # is configured; uploaded by session_ended, after the call has ended
+        record = _RECORD_AUDIO if settings.recordings.enabled else False
+        await session.start(agent, room=ctx.room, record=cast(Any, record))
         await ended.wait()
         if hung_up.is_set():
             await bridge.ended(EndReason.CALLER_HUNG_UP)
@@ -113,6 +118,34 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
     finally:
         if bridge is not None:
             await bridge.close()
+
+
+_RECORD_AUDIO = {"audio": True, "traces": False, "logs": False, "transcript": False}
+
+
+async def session_ended(ctx: JobContext, settings: Settings) -> None:
+    """LiveKit's ``on_session_end``: the session is closed and its recorder flushed (the call
+    has ended and ``ended`` is out), the job's temp directory not yet deleted. The recording
+    is spooled and uploaded (recording.py); a failure leaves it in the spool, never raises."""
+    call = _bus.pop("call", None)
+    if call is None or not settings.recordings.enabled:
+        return
+    call_id, started_wall = call
+    try:
+        report = ctx.make_session_report()
+        path, began = report.audio_recording_path, report.audio_recording_started_at
+        if path is None or not path.exists():
+            log.warning("recordings: %s has no recording", call_id)
+            return
+        recorder = recording.recorder_for(settings.recordings, settings.recording_spool,
+                                          await _nats(settings.nats_url))  # fmt: skip
+        if recorder is None:
+            return
+        offset_ms = int(((began or started_wall) - started_wall) * 1000)
+        await recorder.keep(call_id, path, offset_ms=offset_ms,
+                            started_at=datetime.fromtimestamp(started_wall, UTC))  # fmt: skip
+    except Exception:
+        log.exception("recordings: %s could not be kept", call_id)
 
 
 async def _fail(
@@ -141,9 +174,14 @@ def server(settings: Settings) -> GatewayServer:
         hooks = functools.partial(webhooks.start, api_key=settings.livekit_api_key,
                                   api_secret=settings.livekit_api_secret,
                                   port=settings.webhook_port)  # fmt: skip
-    app = GatewayServer(settings.nats_url, webhooks=hooks, **options)
+    sweep = None
+    if settings.recordings.enabled:
+        sweep = functools.partial(recording.sweep_spool, settings=settings.recordings,
+                                  spool=settings.recording_spool)  # fmt: skip
+    app = GatewayServer(settings.nats_url, webhooks=hooks, background=sweep, **options)
     # each call runs in a job process started by pickling the entrypoint: a module-level
     # function (with its settings), never a closure
     app.rtc_session(functools.partial(entrypoint, settings=settings),
-                    agent_name=settings.agent_name)  # fmt: skip
+                    agent_name=settings.agent_name,
+                    on_session_end=functools.partial(session_ended, settings=settings))  # fmt: skip
     return app

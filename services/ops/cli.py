@@ -117,12 +117,16 @@ DELEGATED = {
     "kb": "services.tools.cli",
     "calls": "services.persistence.cli",
     "dlq": "services.persistence.cli",
+    "retention": "services.persistence.cli",
+    "recordings": "services.agent_gateway.recordings_cli",
     "call": "services.agent_gateway.cli",
     "livekit": "services.agent_gateway.livekit_setup",
 }
 DELEGATED_HELP = {
     "call": "place a simulated (text) call through the gateway's session code",
-    "calls": "the call record: list, show ID",
+    "calls": "the call record: list, show ID, recording ID (a signed URL)",
+    "retention": "delete recordings and transcripts older than EC_RETENTION_DAYS",
+    "recordings": "recordings waiting in this machine's spool: list, retry",
     "dlq": "dead letters: list, replay",
     "kb": "the knowledge base: add FILE|DIR, embed, search QUERY",
     "livekit": "create or update the inbound SIP trunk and dispatch rule on LiveKit",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ import psycopg
 
 from contracts.access import Identity
 from contracts.bus import connect_resilient
+from services.agent_gateway.recording import recorder_for
+from services.agent_gateway.settings import Settings
 from services.agent_gateway.simulate import CallResult, Printer, run_call, script_lines
 from services.ops.migrate import service_url
 from services.ops.stack import resolve_urls
@@ -51,22 +54,31 @@ async def run() -> int:
     persistence_dsn = service_url(urls.database, "persistence")
     number = fresh_number(tools_dsn)
     nc = await connect_resilient(urls.nats, "demo", identity=Identity.GATEWAY)  # the caller side
+    settings = Settings.from_env()
+    recorder = recorder_for(settings.recordings, settings.recording_spool, nc)
     results: list[CallResult] = []
     try:
         for title, script in (("First call: a new caller", "first-call.txt"),
                               ("Second call: the same number, a returning caller",
                                "second-call.txt")):  # fmt: skip
             _heading(f"{title} (from …{number[-4:]})")
-            result = await run_call(nc, number, _lines(CALLS / script), printer=Printer())
+            result = await run_call(nc, number, _lines(CALLS / script), printer=Printer(),
+                                    recorder=recorder)  # fmt: skip
             print(f"→ outcome: {result.outcome}")
             results.append(result)
     finally:
         await nc.drain()
-    report(tools_dsn, persistence_dsn, number, results)
+    report(tools_dsn, persistence_dsn, number, results, recordings_on=recorder is not None)
     return 0 if results and results[0].outcome == "booked" else 1
 
 
-def report(tools_dsn: str, persistence_dsn: str, number: str, results: list[CallResult]) -> None:
+def report(
+    tools_dsn: str,
+    persistence_dsn: str,
+    number: str,
+    results: list[CallResult],
+    recordings_on: bool = False,
+) -> None:
     _heading("What was written")
     with psycopg.connect(tools_dsn) as conn:
         row = conn.execute(
@@ -102,6 +114,16 @@ def report(tools_dsn: str, persistence_dsn: str, number: str, results: list[Call
         calls = conn.execute(
             "SELECT count(*) FROM calls WHERE from_number = %s", (number,)
         ).fetchone()
+        uploaded = sum(1 for r in results if r.recorded)
+        for _ in range(30):  # the writer records `calls.<id>.recording` a moment after
+            recorded = conn.execute(
+                """SELECT count(*), coalesce(sum(recording_duration_ms), 0) FROM calls
+                   WHERE from_number = %s AND recording_path IS NOT NULL""",
+                (number,),
+            ).fetchone()
+            if recorded is None or recorded[0] >= uploaded:
+                break
+            time.sleep(0.1)
     if memory is not None:
         count, qualified, outcome, summary, durable = memory
         topics = ", ".join(durable.get("topics_discussed", [])) or "-"
@@ -111,6 +133,12 @@ def report(tools_dsn: str, persistence_dsn: str, number: str, results: list[Call
             print(f"                last summary: {summary}")
     print(f"call records    {calls[0] if calls else 0} calls with transcripts and tool audit; "
           f"see `equity-connect calls show {results[-1].call_id}`")  # fmt: skip
+    if not recordings_on:
+        print("recordings      off (no SUPABASE_URL)")
+    elif recorded is not None:
+        print(f"recordings      {recorded[0]} in Storage (generated audio of the text calls, "
+              f"{recorded[1] / 1000:.1f} s); a signed URL: "
+              f"`equity-connect calls recording {results[-1].call_id}`")  # fmt: skip
     print("\nTry a call yourself:   .venv/bin/equity-connect call --from +12065550199")
     print("Watch the bus live:    .venv/bin/equity-connect tap")
 

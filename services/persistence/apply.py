@@ -24,6 +24,7 @@ from contracts.calls import (
     CallStarted,
     CallStateChanged,
     OutcomeRecorded,
+    RecordingStored,
 )
 from contracts.conversation import TranscriptSegment
 from contracts.tools import ToolInvoked
@@ -296,6 +297,19 @@ async def _ended(conn: AsyncConnection, e: CallEnded) -> None:
     )
 
 
+async def _recording(conn: AsyncConnection, e: RecordingStored) -> None:
+    """The call's recording is in Storage: where, how long, where the call's clock is in it.
+    A later upload of the same call (a retry) overwrites the same object, so the last wins."""
+    await conn.execute(
+        """UPDATE calls SET recording_bucket = %s, recording_path = %s,
+               recording_duration_ms = %s, recording_offset_ms = %s, recording_bytes = %s,
+               recording_sha256 = %s, recording_generated = %s
+           WHERE call_id = %s""",
+        (e.bucket, e.path, e.duration_ms, e.offset_ms, e.size_bytes, e.sha256, e.generated,
+         e.call_id),
+    )  # fmt: skip
+
+
 def _uuid_or_none(value: str | None) -> str | None:
     """Ids from other services are UUIDs; anything else is not stored as a reference."""
     if not value:
@@ -311,4 +325,5 @@ _LIFECYCLE: dict[type, Any] = {
     CallStateChanged: _state,
     OutcomeRecorded: _outcome,
     CallEnded: _ended,
+    RecordingStored: _recording,
 }

@@ -12,6 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from contracts.hotpath import HotPath
 from contracts.observability.health import pool_check
+from contracts.recordings import store_from
 from contracts.runtime import Stats, Stop
 from contracts.sessions import StreamCalls
 from services.persistence.analysis.consumer import Analyzer
@@ -51,7 +52,15 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
     delivering: asyncio.Task[None] | None = None
     if settings.webhook_urls:
         policy = RetryPolicy(max_attempts=settings.webhook_max_attempts)
-        deliverer = Deliverer(connect, settings.webhook_secret, policy=policy)
+        store = store_from(settings.recordings)
+        expiry = settings.recordings.url_expiry_s
+
+        async def sign(path: str) -> str:
+            assert store is not None
+            return await store.signed_url(path, expiry)
+
+        deliverer = Deliverer(connect, settings.webhook_secret, policy=policy,
+                              sign_recording=sign if store is not None else None)  # fmt: skip
         delivering = asyncio.create_task(deliverer.run(stopping), name="persistence-webhooks")
 
     async def stop() -> None:

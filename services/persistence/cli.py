@@ -1,4 +1,5 @@
-"""``equity-connect calls list|show`` and ``equity-connect dlq list|replay``.
+"""``equity-connect calls list|show|recording``, ``equity-connect retention`` and
+``equity-connect dlq list|replay``.
 
 Engineers are authorised to see call content; phone numbers are still shortened in lists.
 """
@@ -11,7 +12,7 @@ import base64
 import hashlib
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import psycopg
 from nats.js import JetStreamContext
@@ -19,6 +20,7 @@ from nats.js import JetStreamContext
 from contracts import codec
 from contracts.bus import BusUnavailable, connect_once
 from contracts.deadletter import DeadLetter
+from contracts.recordings import RecordingSettings, StorageError, store_from
 from contracts.settings import Env
 from contracts.subjects import DLQ_STREAM, Header
 
@@ -35,6 +37,15 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     listing.add_argument("--limit", type=int, default=20)
     show = calls_sub.add_parser("show", help="one call: transcript, tools, outcome, timing")
     show.add_argument("call_id")
+    rec = calls_sub.add_parser("recording", help="a signed URL of one call's recording")
+    rec.add_argument("call_id")
+    rec.add_argument("--expires", type=int, help="seconds (default EC_RECORDING_URL_EXPIRY_S)")
+    keep = sub.add_parser(
+        "retention",
+        help="delete recordings and transcripts older than EC_RETENTION_DAYS (or --days)",
+    )
+    keep.add_argument("--days", type=int, help="keep this many days (default EC_RETENTION_DAYS)")
+    keep.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     dlq = sub.add_parser("dlq", help="dead letters")
     dlq_sub = dlq.add_subparsers(dest="action", required=True)
     dlq_list = dlq_sub.add_parser("list", help="dead letters with their reasons")
@@ -43,6 +54,8 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     replay.add_argument("seqs", nargs="*", type=int, help="DLQ sequence numbers (default: all)")
     args = parser.parse_args(argv)
     prepare()
+    if args.group == "retention" or (args.group == "calls" and args.action == "recording"):
+        return asyncio.run(_recordings(args))
     if args.group == "calls":
         dsn = Env().require("EC_PERSISTENCE_DATABASE_URL")
         try:
@@ -62,6 +75,53 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     except BusUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+
+
+async def _recordings(args: argparse.Namespace) -> int:
+    from services.persistence.recordings import NoRecording, apply_retention, signed_url
+
+    settings = RecordingSettings.from_env()
+    store = store_from(settings)
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            Env().require("EC_PERSISTENCE_DATABASE_URL"), autocommit=True, connect_timeout=2
+        )
+    except psycopg.OperationalError:
+        print("error: cannot connect to the database (is `equity-connect infra up` done?)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    async with conn:
+        if args.group == "calls":
+            if store is None:
+                print("error: recordings are off (set SUPABASE_URL and "
+                      "SUPABASE_SERVICE_ROLE_KEY)", file=sys.stderr)  # fmt: skip
+                return 1
+            try:
+                url = await signed_url(conn, store, args.call_id,
+                                       args.expires or settings.url_expiry_s)  # fmt: skip
+            except NoRecording as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 1
+            except StorageError as err:
+                print(f"error: Storage could not sign the URL ({err})", file=sys.stderr)
+                return 1
+            print(url)
+            return 0
+        days = args.days or settings.retention_days
+        if days < 1:
+            print("error: --days must be at least 1", file=sys.stderr)
+            return 2
+        report = await apply_retention(conn, store, days=days, now=datetime.now(UTC),
+                                       dry_run=args.dry_run)  # fmt: skip
+    verb = "would delete" if report.dry_run else "deleted"
+    print(f"retention {days} days (before {_when(report.cutoff)} UTC): {verb} "
+          f"{report.recordings_deleted} recordings and {report.transcript_lines_deleted} "
+          f"transcript lines of {report.calls} calls")  # fmt: skip
+    if report.recordings_left:
+        why = "Storage is not configured" if store is None else "Storage refused"
+        print(f"left {report.recordings_left} recordings ({why}); the next run tries again")
+        return 1
+    return 0
 
 
 def _short(phone: str | None) -> str:
@@ -108,6 +168,7 @@ def show_call(conn: psycopg.Connection, call_id: str) -> int:
     if summary and summary[0]:
         print(f"summary   {summary[0]}")
     show_analysis(conn, call_id)
+    show_recording(conn, call_id)
     print("\ntranscript")
     for seq, speaker, text, heard, interrupted in conn.execute(
         """SELECT seq, speaker, text, heard_text, interrupted FROM transcript_segments
@@ -127,6 +188,25 @@ def show_call(conn: psycopg.Connection, call_id: str) -> int:
         for tool, latency, failed, at in tools:
             print(f"  {_when(at)} {tool:<24} {latency:7.1f} ms{'  ERROR' if failed else ''}")
     return 0
+
+
+def show_recording(conn: psycopg.Connection, call_id: str) -> None:
+    row = conn.execute(
+        """SELECT recording_path, recording_duration_ms, recording_offset_ms, recording_bytes,
+                  recording_generated, retention_at FROM calls WHERE call_id = %s""",
+        (call_id,),
+    ).fetchone()
+    if row is None:
+        return
+    path, length, offset, size, generated, deleted = row
+    if path is None:
+        print("recording " + ("deleted by retention" if deleted else "none"))
+        return
+    kind = ", generated for a text call" if generated else ""
+    print(
+        f"recording {path}  ({(length or 0) / 1000:.1f}s, {(size or 0) / 1024:.0f} KB, "
+        f"offset {offset or 0} ms{kind}); URL: equity-connect calls recording {call_id}"
+    )
 
 
 def show_analysis(conn: psycopg.Connection, call_id: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from contracts.recordings import RecordingSettings
 from contracts.settings import Env, SettingsError
 from contracts.webhooks import secret_key
 
@@ -32,6 +33,8 @@ class Settings:
     analysis_llm_api_key: str = ""
     analysis_llm_timeout_s: float = 30.0
     llm_price_per_1k_tokens_cents: float = 0.0
+    #: Supabase Storage (signed recording URLs in webhooks; ``calls recording``, retention)
+    recordings: RecordingSettings = field(default_factory=RecordingSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,4 +74,5 @@ class Settings:
             llm_price_per_1k_tokens_cents=e.number(
                 "EC_LLM_PRICE_PER_1K_TOKENS_CENTS", d.llm_price_per_1k_tokens_cents, low=0
             ),
+            recordings=RecordingSettings.from_env(env),
         )  # fmt: skip

@@ -9,11 +9,16 @@ timeout) → retried with exponential backoff and jitter (longer if a 429/502/50
 ``Retry-After``) until ``max_attempts`` or ``max_age_s``, then dead. A call's webhooks reach
 an endpoint in order (started, ended, analyzed): a row waits while an earlier one of its call
 for that endpoint is pending. Endpoints go in parallel.
+
+A payload whose ``data.recording_path`` is set gets ``data.recording_url``, a Storage URL
+signed at each attempt (``sign_recording``), so it is fresh when the receiver reads it; while
+Storage cannot sign, the attempt counts as failed and is retried like any other.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 
 Connect = Callable[[], Awaitable[psycopg.AsyncConnection]]
 Clock = Callable[[], datetime]
+#: a recording's object path → a URL anyone may GET for a while
+SignRecording = Callable[[str], Awaitable[str]]
 TRANSIENT = (psycopg.OperationalError, psycopg.errors.AdminShutdown)
 #: answers whose ``Retry-After`` is honoured (the Standard Webhooks spec's throttling codes)
 THROTTLED = frozenset({429, 502, 503, 504})
@@ -83,6 +90,7 @@ class Deliverer(HeldConnection):
         idle_s: float = 0.5,
         timeout_s: float = 15.0,
         lease_s: float = 60.0,
+        sign_recording: SignRecording | None = None,
     ) -> None:
         webhooks.secret_key(secret)  # a bad secret fails at start, not at the first delivery
         self.connect = connect
@@ -95,6 +103,7 @@ class Deliverer(HeldConnection):
         self.idle_s = idle_s
         self.timeout_s = timeout_s
         self.lease_s = max(lease_s, timeout_s * 2)
+        self.sign_recording = sign_recording
         self.conn: psycopg.AsyncConnection | None = None
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -155,14 +164,31 @@ class Deliverer(HeldConnection):
             await self._record(row, answer, error)
 
     async def _attempt(self, row: Row) -> tuple[http.Answer | None, str | None]:
-        timestamp = int(self.clock().timestamp())
-        signed = webhooks.headers(self.secret, row.msg_id, timestamp, row.body)
         try:
-            return await self.post(row.endpoint, signed, row.body, self.timeout_s), None
+            body = await self._with_recording_url(row.body)
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:  # Storage could not sign: retried like a failed POST
+            return None, type(err).__name__
+        timestamp = int(self.clock().timestamp())
+        signed = webhooks.headers(self.secret, row.msg_id, timestamp, body)
+        try:
+            return await self.post(row.endpoint, signed, body, self.timeout_s), None
         except asyncio.CancelledError:
             raise
         except Exception as err:  # no answer: refused, reset, timed out, not HTTP
             return None, type(err).__name__
+
+    async def _with_recording_url(self, body: bytes) -> bytes:
+        if self.sign_recording is None or b'"recording_path"' not in body:
+            return body
+        message = json.loads(body)
+        data = message.get("data") or {}
+        path = data.get("recording_path")
+        if not path:
+            return body
+        data["recording_url"] = await self.sign_recording(path)
+        return json.dumps(message, separators=(",", ":")).encode()
 
     async def _record(self, row: Row, answer: http.Answer | None, error: str | None) -> None:
         now = self.clock()

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from psycopg import AsyncConnection
 
-from contracts.calls import CallAnalyzed, CallEnded, CallStarted
+from contracts.calls import CallAnalyzed, CallEnded, CallStarted, RecordingStored
 
 _CALL = ("direction", "call_type", "lead_id", "template_id", "prompt_version_id", "started_at")
 _END = ("ended_at", "end_reason", "duration_ms", "outcome", "outcome_reason")
@@ -33,13 +33,17 @@ class Hook:
     fields: tuple[str, ...] = ()
 
 
-#: event type → webhook. ``call.analyzed`` is one more line once ``CallAnalyzed`` is merged:
-#: ``CallAnalyzed: Hook("call.analyzed", _CALL, ("evaluator", "scores", "cost_cents")),``
+#: a payload whose ``data`` has ``recording_path`` set gets ``recording_url``, signed when it is
+#: delivered (``webhooks.deliver``): a URL that expires must not wait in the outbox
+_RECORDING = ("recording_path", "recording_duration_ms", "recording_offset_ms")
+
+#: event type → webhook
 HOOKS: dict[type, Hook] = {
     CallStarted: Hook("call.started", _CALL),
     CallEnded: Hook("call.ended", _CALL + _END),
     # written by the analysis (analysis/store.py), in the transaction that stores it
-    CallAnalyzed: Hook("call.analyzed", _CALL, ("evaluator", "scores", "cost_cents")),
+    CallAnalyzed: Hook("call.analyzed", _CALL + _RECORDING, ("evaluator", "scores", "cost_cents")),
+    RecordingStored: Hook("call.recorded", _CALL + _RECORDING),
 }
 
 
