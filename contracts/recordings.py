@@ -11,13 +11,11 @@ through :class:`RecordingStore`: :class:`SupabaseRecordingStore` is the real one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
-
-from contracts.settings import Env
 
 CONTENT_TYPE = "audio/ogg"
 DEFAULT_BUCKET = "recordings"
@@ -60,7 +58,9 @@ class RecordingStore(Protocol):
 
 @dataclass(frozen=True)
 class RecordingSettings:
-    """``SUPABASE_URL`` + ``SUPABASE_SERVICE_ROLE_KEY`` turn recordings on."""
+    """``SUPABASE_URL`` + ``SUPABASE_SERVICE_ROLE_KEY`` turn recordings on. Each service's
+    own settings read the variables it uses (the gateway uploads, persistence signs and
+    deletes), so a container is given only those."""
 
     supabase_url: str = ""
     service_key: str = field(default="", repr=False)
@@ -75,18 +75,6 @@ class RecordingSettings:
     @property
     def enabled(self) -> bool:
         return bool(self.supabase_url and self.service_key)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> RecordingSettings:
-        e = Env(env)
-        return cls(
-            supabase_url=e.text("SUPABASE_URL", ""),
-            service_key=e.text("SUPABASE_SERVICE_ROLE_KEY", ""),
-            bucket=e.text("EC_RECORDINGS_BUCKET", DEFAULT_BUCKET),
-            url_expiry_s=e.integer("EC_RECORDING_URL_EXPIRY_S", 3600, low=60, high=7 * 86400),
-            upload_attempts=e.integer("EC_RECORDING_UPLOAD_ATTEMPTS", 4, low=1, high=20),
-            retention_days=e.integer("EC_RETENTION_DAYS", 365, low=1, high=36500),
-        )
 
 
 def store_from(settings: RecordingSettings) -> RecordingStore | None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.recordings import RecordingSettings
+from contracts.recordings import DEFAULT_BUCKET, RecordingSettings
 from contracts.settings import Env
 from services.agent_gateway.bridge import Timing
 
@@ -47,7 +47,12 @@ class Settings:
             webhook_port=e.integer("EC_GATEWAY_WEBHOOK_PORT", 9106, low=0, high=65535),
             livekit_api_key=e.text("LIVEKIT_API_KEY", ""),
             livekit_api_secret=e.text("LIVEKIT_API_SECRET", ""),
-            recordings=RecordingSettings.from_env(env),
+            recordings=RecordingSettings(
+                supabase_url=e.text("SUPABASE_URL", ""),
+                service_key=e.text("SUPABASE_SERVICE_ROLE_KEY", ""),
+                bucket=e.text("EC_RECORDINGS_BUCKET", DEFAULT_BUCKET),
+                upload_attempts=e.integer("EC_RECORDING_UPLOAD_ATTEMPTS", 4, low=1, high=20),
+            ),
             recording_spool=Path(e.text("EC_RECORDING_SPOOL_DIR", "")
                                  or Path(tempfile.gettempdir()) / "equity-connect-recordings"),
             timing=Timing(

@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from contracts import codec
 from contracts.bus import BusUnavailable, connect_once
 from contracts.deadletter import DeadLetter
-from contracts.recordings import RecordingSettings, StorageError, store_from
+from contracts.recordings import StorageError, store_from
 from contracts.settings import Env
 from contracts.subjects import DLQ_STREAM, Header
 
@@ -79,8 +79,9 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
 
 async def _recordings(args: argparse.Namespace) -> int:
     from services.persistence.recordings import NoRecording, apply_retention, signed_url
+    from services.persistence.settings import recording_settings
 
-    settings = RecordingSettings.from_env()
+    settings = recording_settings(Env())
     store = store_from(settings)
     try:
         conn = await psycopg.AsyncConnection.connect(

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from contracts.recordings import RecordingSettings
+from contracts.recordings import DEFAULT_BUCKET, RecordingSettings
 from contracts.settings import Env, SettingsError
 from contracts.webhooks import secret_key
+
+
+def recording_settings(e: Env) -> RecordingSettings:
+    """Storage, as persistence uses it: signing URLs and deleting old recordings."""
+    return RecordingSettings(
+        supabase_url=e.text("SUPABASE_URL", ""),
+        service_key=e.text("SUPABASE_SERVICE_ROLE_KEY", ""),
+        bucket=e.text("EC_RECORDINGS_BUCKET", DEFAULT_BUCKET),
+        url_expiry_s=e.integer("EC_RECORDING_URL_EXPIRY_S", 3600, low=60, high=7 * 86400),
+        retention_days=e.integer("EC_RETENTION_DAYS", 365, low=1, high=36500),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,5 +85,5 @@ class Settings:
             llm_price_per_1k_tokens_cents=e.number(
                 "EC_LLM_PRICE_PER_1K_TOKENS_CENTS", d.llm_price_per_1k_tokens_cents, low=0
             ),
-            recordings=RecordingSettings.from_env(env),
+            recordings=recording_settings(e),
         )  # fmt: skip
