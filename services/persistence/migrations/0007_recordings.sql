@@ -3,7 +3,8 @@
 -- `retention_at` is when `equity-connect retention` deleted the recording and transcript.
 ALTER TABLE calls
     ADD COLUMN recording_bucket       text,
-    ADD COLUMN recording_path         text CHECK (recording_path ~ '^[A-Za-z0-9_./-]{1,300}$'),
+    ADD COLUMN recording_path         text
+        CHECK (recording_path ~ '^[A-Za-z0-9_./-]+$' AND length(recording_path) <= 300),
     ADD COLUMN recording_duration_ms  integer CHECK (recording_duration_ms >= 0),
     ADD COLUMN recording_offset_ms    integer,
     ADD COLUMN recording_bytes        bigint CHECK (recording_bytes >= 0),
