@@ -23,6 +23,10 @@ def _infra(args: argparse.Namespace) -> int:
         urls = stack.up()
         print(f"nats      {urls.nats}")
         print(f"postgres  {_redact(urls.database)}")
+        if urls.storage:
+            print(f"storage   {urls.storage} (fake Supabase Storage, local)")
+        else:
+            print("storage   external (SUPABASE_URL)")
     elif args.action == "down":
         stack.down()
         print("infrastructure stopped (data kept)")

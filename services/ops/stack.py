@@ -1,5 +1,7 @@
 """``equity-connect infra up|down|status``: the project's own NATS and Postgres, or the ones
-named by ``NATS_URL`` / ``DATABASE_URL``. Ports are recorded in ``<data dir>/infra.json``."""
+named by ``NATS_URL`` / ``DATABASE_URL``; and, when ``SUPABASE_URL`` is not set, a FAKE
+Supabase Storage server for call recordings (:mod:`services.ops.fake_storage`). Ports are
+recorded in ``<data dir>/infra.json``."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from contracts.bus import BusUnavailable, connect_once, ensure_streams
 from services.ops.infra import (
     PG_DATABASE,
     STATE_FILE,
+    FakeStorageProcess,
     InfraError,
     NatsServer,
     PostgresCluster,
@@ -29,6 +32,8 @@ from services.ops.paths import data_dir
 class Urls:
     nats: str
     database: str
+    #: the fake Storage's base URL; empty when ``SUPABASE_URL`` names a real one
+    storage: str = ""
 
 
 def _state_path(root: Path) -> Path:
@@ -51,10 +56,43 @@ def write_state(state: dict[str, int], root: Path | None = None) -> None:
     tmp.replace(path)
 
 
+def _fake_storage(root: Path | None = None) -> FakeStorageProcess:
+    return FakeStorageProcess((root or data_dir()) / "storage")
+
+
+def _local_storage_url(state: dict[str, int]) -> str:
+    port = state.get("storage_port")
+    return f"http://127.0.0.1:{port}" if port else ""
+
+
+def storage_is_external(state: dict[str, int] | None = None) -> bool:
+    """Whether ``SUPABASE_URL`` names a Storage other than the local fake (which
+    :func:`export_storage` may have put there itself)."""
+    given = (os.environ.get("SUPABASE_URL") or "").rstrip("/")
+    return bool(given) and given != _local_storage_url(read_state() if state is None else state)
+
+
+def export_storage(root: Path | None = None) -> None:
+    """The local fake Storage's URL and key as ``SUPABASE_URL`` / ``SUPABASE_SERVICE_ROLE_KEY``,
+    for this command and the service copies it starts. Nothing when ``SUPABASE_URL`` names
+    another Storage or the fake is not recorded as running."""
+    root = root or data_dir()
+    state = read_state(root)
+    if storage_is_external(state) or "storage_port" not in state:
+        return
+    fake = _fake_storage(root)
+    if not fake.running():
+        return
+    os.environ["SUPABASE_URL"] = _local_storage_url(state)
+    os.environ["SUPABASE_SERVICE_ROLE_KEY"] = fake.key()
+
+
 def export_credentials(server: NatsServer | None = None) -> None:
     """The local server's identities' passwords into the environment, for this command and
     the service copies it starts (``EC_NATS_PASSWORD_*`` set by hand are for a NATS_URL).
-    Nothing when NATS_URL names another server or no local one was ever started."""
+    Nothing when NATS_URL names another server or no local one was ever started. The local
+    fake Storage's URL and key too (:func:`export_storage`)."""
+    export_storage()
     if server is None:
         if os.environ.get("NATS_URL") or "nats_port" not in read_state():
             return
@@ -110,7 +148,26 @@ def up() -> Urls:
         db_url = cluster.admin_url(port)
     check_database(db_url)
     asyncio.run(declare_streams(nats_url))
-    return Urls(nats=nats_url, database=db_url)
+    return Urls(nats=nats_url, database=db_url, storage=start_storage(root))
+
+
+def start_storage(root: Path | None = None) -> str:
+    """The local fake Storage, started unless it runs or ``SUPABASE_URL`` names another one;
+    its base URL ('' for an external one), exported with its key (:func:`export_storage`)."""
+    root = root or data_dir()
+    state = read_state(root)
+    if storage_is_external(state):
+        return ""
+    fake = _fake_storage(root)
+    port = state.get("storage_port")
+    if not (fake.running() and port and accepts(port)):
+        fake.stop()
+        port = fake.start(choose_port("EC_STORAGE_PORT", port, "storage"))
+        state = read_state(root)
+        state["storage_port"] = port
+        write_state(state, root)
+    export_storage(root)
+    return _local_storage_url(state)
 
 
 def down() -> None:
@@ -119,6 +176,8 @@ def down() -> None:
         NatsServer(root / "nats").stop()
     if not os.environ.get("DATABASE_URL"):
         _cluster(root).stop()
+    if not storage_is_external(read_state(root)):
+        _fake_storage(root).stop()
 
 
 def status() -> dict[str, str]:
@@ -137,6 +196,14 @@ def status() -> dict[str, str]:
         port = state.get("postgres_port")
         alive = _cluster(root).running() and bool(port) and accepts(port or 0)
         out["postgres"] = f"running on 127.0.0.1:{port}" if alive else "stopped"
+    if storage_is_external(state):
+        out["storage"] = "external (SUPABASE_URL)"
+    else:
+        port = state.get("storage_port")
+        alive = _fake_storage(root).running() and bool(port) and accepts(port or 0)
+        out["storage"] = (
+            f"running on 127.0.0.1:{port} (fake Supabase Storage)" if alive else "stopped"
+        )
     out["data_dir"] = str(root)
     return out
 
