@@ -15,11 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.recordings import CONTENT_TYPE, RecordingSettings, StorageError, store_from
+from contracts.recordings import CONTENT_TYPE, StorageError, store_from
+from contracts.settings import Env
 from contracts.storage_supabase import SupabaseRecordingStore
 from services.ops import stack
 from services.ops.fake_storage import FakeStorage
 from services.ops.infra import FakeStorageProcess, free_port
+from services.persistence.settings import recording_settings
 
 KEY = "test-service-role-key"
 PATH = "calls/2026/11/call_abc123.ogg"
@@ -265,7 +267,7 @@ async def test_the_local_stack_runs_a_fake_storage_the_services_find(data_dir: P
     pid = FakeStorageProcess(data_dir / "storage").pid()
     assert "fake Supabase Storage" in stack.status()["storage"]
 
-    store = store_from(RecordingSettings.from_env())
+    store = store_from(recording_settings(Env()))  # what persistence reads
     assert isinstance(store, SupabaseRecordingStore)
     await store.upload(PATH, OGG)
     assert (await fetch(await store.signed_url(PATH, 60))).content == OGG

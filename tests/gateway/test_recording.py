@@ -39,7 +39,7 @@ class MemoryStore:
         if self.failures > 0:
             self.failures -= 1
             raise StorageError("Storage is unavailable", status=503)
-        self.objects[path] = data if isinstance(data, bytes) else data.read_bytes()
+        self.objects[path] = data if isinstance(data, bytes) else data.read_bytes()  # noqa: ASYNC240 (a test fake)
 
     async def signed_url(self, path: str, expires_in_s: int) -> str:
         return f"http://storage.invalid/{path}?expires={expires_in_s}"
@@ -175,6 +175,4 @@ async def test_a_call_id_that_is_not_an_id_never_becomes_a_path(
     tmp_path: Path, call_id: str
 ) -> None:
     with pytest.raises(ValueError):
-        await recorder(MemoryStore(), Published(), tmp_path).keep(
-            call_id, b"x", started_at=STARTED
-        )
+        await recorder(MemoryStore(), Published(), tmp_path).keep(call_id, b"x", started_at=STARTED)
