@@ -12,9 +12,13 @@ import pytest
 from nats.aio.msg import Msg
 
 from contracts import codec
+from contracts.bus import connect
 from contracts.calls import CallEnded
 from contracts.conversation import Action, CallerTurn, ReplyChunk, TranscriptSegment
+from contracts.runtime import Stats
 from contracts.subjects import call_subject, parse_call_subject
+from services.ops.migrate import service_url
+from services.ops.seeding import seed_all
 from tests.gateway.fake_livekit import FakeLiveKit
 
 
@@ -116,3 +120,50 @@ async def livekit() -> AsyncIterator[FakeLiveKit]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+def persistence_settings(nats_url: str, db: str) -> Any:
+    """The persistence service's settings for ``system`` (a test module may override it)."""
+    from services.persistence.settings import Settings
+
+    return Settings(nats_url=nats_url, database_url=service_url(db, "persistence"))
+
+
+@pytest.fixture
+async def system(nc: Any, nats_url: str, db: str, persistence_settings: Any) -> AsyncIterator[str]:
+    """Persistence, tools and dialogue, each with its own connection, as deployed."""
+    from services.dialogue import bootstrap as dialogue
+    from services.persistence import bootstrap as persistence
+    from services.tools import bootstrap as tools
+    from services.tools.settings import Settings as ToolsSettings
+
+    seed_all(db)
+    running: list[tuple[Any, Any]] = []
+    conn = await connect(nats_url, "persistence")
+    running.append(
+        (
+            await persistence.start(
+                conn,
+                Stats(service="persistence"),
+                persistence_settings,
+            ),
+            conn,
+        )
+    )
+    conn = await connect(nats_url, "tools")
+    service = await tools.start(
+        conn,
+        Stats(service="tools"),
+        ToolsSettings(nats_url=nats_url, database_url=service_url(db, "tools")),
+    )
+    running.append((service.stop, conn))
+    conn = await connect(nats_url, "dialogue")
+    settings = dialogue.Settings.from_env({"NATS_URL": nats_url, "EC_DIALOGUE_POLICY": "offline"})
+    running.append((await dialogue.start(conn, Stats(service="dialogue"), settings), conn))
+    try:
+        yield db
+    finally:
+        for stop, c in reversed(running):
+            await stop()
+            await c.drain()

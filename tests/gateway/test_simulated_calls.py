@@ -16,52 +16,10 @@ import pytest
 
 from contracts.bus import connect
 from contracts.calls import EndReason
-from contracts.runtime import Stats
 from services.agent_gateway.simulate import CallResult, run_call, script_lines
 from services.ops.migrate import service_url
-from services.ops.seeding import seed_all
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def system(nc: Any, nats_url: str, db: str) -> AsyncIterator[str]:
-    """Persistence, tools and dialogue, each with its own connection, as deployed."""
-    from services.dialogue import bootstrap as dialogue
-    from services.persistence import bootstrap as persistence
-    from services.persistence.settings import Settings as PersistenceSettings
-    from services.tools import bootstrap as tools
-    from services.tools.settings import Settings as ToolsSettings
-
-    seed_all(db)
-    running: list[tuple[Any, Any]] = []
-    conn = await connect(nats_url, "persistence")
-    running.append(
-        (
-            await persistence.start(
-                conn,
-                Stats(service="persistence"),
-                PersistenceSettings(nats_url=nats_url, database_url=service_url(db, "persistence")),
-            ),
-            conn,
-        )
-    )
-    conn = await connect(nats_url, "tools")
-    service = await tools.start(
-        conn,
-        Stats(service="tools"),
-        ToolsSettings(nats_url=nats_url, database_url=service_url(db, "tools")),
-    )
-    running.append((service.stop, conn))
-    conn = await connect(nats_url, "dialogue")
-    settings = dialogue.Settings.from_env({"NATS_URL": nats_url, "EC_DIALOGUE_POLICY": "offline"})
-    running.append((await dialogue.start(conn, Stats(service="dialogue"), settings), conn))
-    try:
-        yield db
-    finally:
-        for stop, c in reversed(running):
-            await stop()
-            await c.drain()
 
 
 async def lines(*said: str) -> AsyncIterator[str]:
