@@ -368,8 +368,10 @@ def test_redaction(text: str, secret: str) -> None:
 
 def test_redaction_keeps_what_operators_need() -> None:
     text = ("call call_3fa94c2b1e0d4d6f8a0b tool lookup_lead 12.5 ms attempt 2, "
-            "stream seq 1234, dlq.calls.call_3fa94c2b1e0d4d6f8a0b.turn")  # fmt: skip
+            "stream seq 1234, dlq.calls.call_3fa94c2b1e0d4d6f8a0b.turn, "
+            "nats://127.0.0.1:40647, http://localhost:54321/storage/v1, port 40648")  # fmt: skip
     assert logs.redact(text) == text
+    assert logs.redact("zip: 98103, zip:98104") == "zip: <zip>, zip:<zip>"
 
 
 # ---- a whole call at DEBUG: no PII in any service's log --------------------------------------

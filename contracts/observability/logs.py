@@ -117,8 +117,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ),
         "<phone>",
     ),
-    # ZIP codes (and any other bare five-digit number: logs have no need for one)
-    (re.compile(r"(?<![\w.-])\d{5}(?:-\d{4})?(?![\w.])"), "<zip>"),
+    # ZIP codes (and any other bare five-digit number: logs have no need for one) — but not a
+    # port: ``127.0.0.1:40647``, ``localhost:40647``, ``port 40647``
+    (
+        re.compile(
+            r"(?<![\w.-])(?<!\d:)(?<!localhost:)(?<!port )(?<!port=)\d{5}(?:-\d{4})?(?![\w.])",
+            re.IGNORECASE,
+        ),
+        "<zip>",
+    ),
     # a long run of digits (account, SSN, card numbers)
     (re.compile(r"(?<![\w.-])\d{3}-\d{2}-\d{4}(?!\w)|(?<![\w.])\d{9,}(?!\w)"), "<number>"),
 ]

@@ -280,12 +280,16 @@ async def _outcome(conn: AsyncConnection, e: OutcomeRecorded) -> None:
 
 
 async def _ended(conn: AsyncConnection, e: CallEnded) -> None:
+    # LiveKit's room_finished closes a call the gateway lost (webhooks.py); when the gateway's
+    # own `ended` comes too (it ended the call just as the webhook read the stream), the
+    # gateway's wins whichever is applied first: it knows why the call ended
     await conn.execute(
         """UPDATE calls SET ended_at = greatest(%s, started_at), end_reason = %s,
                duration_ms = %s, outcome = coalesce(outcome, %s)
-           WHERE call_id = %s""",
+           WHERE call_id = %s
+             AND (%s <> 'gateway_lost' OR ended_at IS NULL OR end_reason = 'gateway_lost')""",
         (e.occurred_at, e.reason.value, e.duration_ms, e.outcome.value if e.outcome else None,
-         e.call_id),
+         e.call_id, e.reason.value),
     )  # fmt: skip
     # completing is idempotent: only the call that is active is closed
     await conn.execute(

@@ -172,3 +172,29 @@ async def test_a_trickle_of_events_is_written_in_a_few_transactions(
     await eventually(lambda: query("SELECT count(*) FROM transcript_segments")[0][0] == 8)
     transactions = query("SELECT count(DISTINCT xmin::text) FROM processed_events")[0][0]
     assert transactions <= 3, f"9 events written in {transactions} transactions"
+
+
+async def test_the_gateways_own_end_wins_over_room_finished_in_either_order(
+    db: str, query: Any
+) -> None:
+    """LiveKit's room_finished can close a call (gateway_lost) just as the gateway ends it."""
+    import psycopg
+
+    from contracts.calls import CallEnded, EndReason
+    from services.ops.migrate import service_url
+    from services.persistence.apply import Event, apply_batch
+
+    async with await psycopg.AsyncConnection.connect(service_url(db, "persistence"),
+                                                     autocommit=True) as conn:  # fmt: skip
+        for lost_first in (True, False):
+            events = call_events()[:-1]
+            call_id = events[0][1].call_id
+            own = CallEnded(call_id=call_id, reason=EndReason.CALLER_HUNG_UP, duration_ms=9_000)
+            lost = CallEnded(call_id=call_id, reason=EndReason.GATEWAY_LOST, duration_ms=9_500,
+                             event_id=f"{call_id}.gateway_lost")  # fmt: skip
+            batch = [Event(subject_of(e, n), call_id, e) for n, e in events]
+            await apply_batch(conn, batch)
+            for end in (lost, own) if lost_first else (own, lost):
+                await apply_batch(conn, [Event(subject_of(end, "ended"), call_id, end)])
+            row = query("SELECT end_reason, duration_ms FROM calls WHERE call_id = %s", call_id)
+            assert row == [("caller_hung_up", 9_000)], f"lost first: {lost_first}"
