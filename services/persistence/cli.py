@@ -1,5 +1,5 @@
-"""``equity-connect calls list|show|recording``, ``equity-connect retention`` and
-``equity-connect dlq list|replay``.
+"""``equity-connect calls list|show|recording``, ``equity-connect retention``,
+``equity-connect webhooks list|retry`` and ``equity-connect dlq list|replay``.
 
 Engineers are authorised to see call content; phone numbers are still shortened in lists.
 """
@@ -46,6 +46,14 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     )
     keep.add_argument("--days", type=int, help="keep this many days (default EC_RETENTION_DAYS)")
     keep.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    hooks = sub.add_parser("webhooks", help="the webhook outbox")
+    hooks_sub = hooks.add_subparsers(dest="action", required=True)
+    hooks_list = hooks_sub.add_parser("list", help="recent webhooks and their state")
+    hooks_list.add_argument("--status", choices=("pending", "delivered", "dead"))
+    hooks_list.add_argument("--limit", type=int, default=50)
+    hooks_retry = hooks_sub.add_parser("retry", help="send dead webhooks again")
+    hooks_retry.add_argument("ids", nargs="*", type=int, help="outbox row ids")
+    hooks_retry.add_argument("--dead", action="store_true", help="every dead row")
     dlq = sub.add_parser("dlq", help="dead letters")
     dlq_sub = dlq.add_subparsers(dest="action", required=True)
     dlq_list = dlq_sub.add_parser("list", help="dead letters with their reasons")
@@ -56,7 +64,7 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     prepare()
     if args.group == "retention" or (args.group == "calls" and args.action == "recording"):
         return asyncio.run(_recordings(args))
-    if args.group == "calls":
+    if args.group in ("calls", "webhooks"):
         dsn = Env().require("EC_PERSISTENCE_DATABASE_URL")
         try:
             conn = psycopg.connect(dsn, connect_timeout=2)
@@ -65,6 +73,8 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
                   file=sys.stderr)  # fmt: skip
             return 1
         with conn:
+            if args.group == "webhooks":
+                return webhooks_command(conn, args)
             if args.action == "list":
                 return list_calls(conn, args.limit)
             return show_call(conn, args.call_id)
@@ -122,6 +132,26 @@ async def _recordings(args: argparse.Namespace) -> int:
         why = "Storage is not configured" if store is None else "Storage refused"
         print(f"left {report.recordings_left} recordings ({why}); the next run tries again")
         return 1
+    return 0
+
+
+def webhooks_command(conn: psycopg.Connection, args: argparse.Namespace) -> int:
+    from services.persistence.webhooks import admin
+
+    if args.action == "retry":
+        if not args.ids and not args.dead:
+            print("error: name outbox ids, or --dead for every dead row", file=sys.stderr)
+            return 2
+        n = admin.retry(conn, args.ids, all_dead=args.dead)
+        print(f"{n} dead webhooks are pending again (delivered by a running persistence copy)")
+        return 0
+    totals = admin.counts(conn)
+    print("outbox    " + (", ".join(f"{s} {n}" for s, n in sorted(totals.items())) or "empty"))
+    print(f"{'id':>6} {'type':<14} {'status':<9} {'tries':>5} {'next':<19} call / endpoint / last")
+    for row in admin.rows(conn, args.status, args.limit):
+        last = f"HTTP {row.last_status}" if row.last_status else (row.last_error or "-")
+        print(f"{row.id:>6} {row.event_type:<14} {row.status:<9} {row.attempts:>5} "
+              f"{_when(row.next_attempt_at)} {row.call_id} {row.endpoint} {last}")  # fmt: skip
     return 0
 
 

@@ -107,3 +107,95 @@ async def test_an_oversized_dead_letter_is_replayed_from_its_stream_byte_for_byt
     again = await asyncio.wait_for(seen.get(), 5)
     assert hashlib.sha256(again).digest() == hashlib.sha256(payload).digest()
     await sub.unsubscribe()
+
+
+async def test_dead_webhooks_can_be_listed_and_sent_again(
+    query: Any, nats_url: str, db: str
+) -> None:
+    import psycopg
+
+    from services.ops.migrate import service_url
+    from services.persistence.apply import Event, apply_batch
+
+    async with await psycopg.AsyncConnection.connect(service_url(db, "persistence"),
+                                                     autocommit=True) as conn:  # fmt: skip
+        events = call_events()
+        call_id = events[0][1].call_id
+        batch = [Event(subject_of(e, n), call_id, e) for n, e in events]
+        await apply_batch(conn, batch, ["http://127.0.0.1:9/hooks"])
+        await conn.execute(
+            """UPDATE webhook_outbox SET status = 'dead', attempts = 10, last_status = 500
+               WHERE event_type = 'call.ended'"""
+        )
+    listed = ec(nats_url, db, "webhooks", "list", "--status", "dead")
+    assert listed.returncode == 0, listed.stderr
+    assert "dead 1" in listed.stdout and "pending 1" in listed.stdout
+    assert "call.ended" in listed.stdout and "HTTP 500" in listed.stdout
+    assert "call.started" not in listed.stdout.split("\n", 2)[2]  # only the dead rows listed
+    assert "callback_scheduled" not in listed.stdout, "bodies are not printed"
+    refused = ec(nats_url, db, "webhooks", "retry")
+    assert refused.returncode == 2 and "--dead" in refused.stderr
+    retried = ec(nats_url, db, "webhooks", "retry", "--dead")
+    assert retried.returncode == 0 and retried.stdout.startswith("1 dead")
+    assert query("SELECT status::text, attempts FROM webhook_outbox ORDER BY id") == [
+        ("pending", 0), ("pending", 0)]  # fmt: skip
+    again = ec(nats_url, db, "webhooks", "retry", "--dead")
+    assert again.stdout.startswith("0 dead"), "delivered and pending rows are left alone"
+
+
+async def test_calls_recording_prints_a_url_that_serves_it_and_retention_deletes_it(
+    query: Any, nats_url: str, db: str, tmp_path: Any
+) -> None:
+    import urllib.request
+    from datetime import UTC, datetime, timedelta
+
+    import psycopg
+
+    from contracts.storage_supabase import SupabaseRecordingStore
+    from services.ops.fake_storage import FakeStorage
+    from services.ops.migrate import service_url
+    from services.persistence.apply import Event, apply_batch
+    from tests.persistence.test_recordings import AUDIO, recording_of
+
+    key = "local-key-for-the-cli-test"
+    storage = FakeStorage(tmp_path / "storage", key)
+    storage.start()
+    try:
+        events = call_events()
+        call_id = events[0][1].call_id
+        async with await psycopg.AsyncConnection.connect(service_url(db, "persistence"),
+                                                         autocommit=True) as conn:  # fmt: skip
+            batch = [Event(subject_of(e, n), call_id, e) for n, e in events]
+            batch.append(Event(f"calls.{call_id}.recording", call_id, recording_of(call_id)))
+            await apply_batch(conn, batch)
+        store = SupabaseRecordingStore(storage.url, key, "recordings")
+        await store.upload(recording_of(call_id).path, AUDIO)
+        await store.aclose()
+        os.environ["SUPABASE_URL"], os.environ["SUPABASE_SERVICE_ROLE_KEY"] = storage.url, key
+        try:
+            shown = ec(nats_url, db, "calls", "show", call_id)
+            assert "recording calls/" in shown.stdout and "65.0s" in shown.stdout
+            url = ec(nats_url, db, "calls", "recording", call_id, "--expires", "120")
+            assert url.returncode == 0, url.stderr
+            with urllib.request.urlopen(url.stdout.strip(), timeout=5) as got:
+                assert got.read() == AUDIO
+            young = ec(nats_url, db, "retention", "--days", "30")
+            assert young.returncode == 0 and "deleted 0 recordings" in young.stdout
+            old = datetime.now(UTC) - timedelta(days=40)
+            with psycopg.connect(service_url(db, "persistence"), autocommit=True) as c:
+                c.execute("UPDATE calls SET started_at = %s, ended_at = %s", (old, old))
+            dry = ec(nats_url, db, "retention", "--days", "30", "--dry-run")
+            assert "would delete 1 recordings and 2 transcript lines" in dry.stdout
+            assert storage.objects("recordings")
+            done = ec(nats_url, db, "retention", "--days", "30")
+            assert done.returncode == 0 and "deleted 1 recordings" in done.stdout, done.stdout
+            assert storage.objects("recordings") == []
+            gone = ec(nats_url, db, "calls", "recording", call_id)
+            assert gone.returncode == 1 and "deleted by retention" in gone.stderr
+        finally:
+            os.environ.pop("SUPABASE_URL")
+            os.environ.pop("SUPABASE_SERVICE_ROLE_KEY")
+    finally:
+        storage.stop()
+    off = ec(nats_url, db, "calls", "recording", call_id)
+    assert off.returncode == 1 and "recordings are off" in off.stderr
