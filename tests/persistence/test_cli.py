@@ -146,9 +146,9 @@ async def test_dead_webhooks_can_be_listed_and_sent_again(
 async def test_calls_recording_prints_a_url_that_serves_it_and_retention_deletes_it(
     query: Any, nats_url: str, db: str, tmp_path: Any
 ) -> None:
-    import urllib.request
     from datetime import UTC, datetime, timedelta
 
+    import httpx
     import psycopg
 
     from contracts.storage_supabase import SupabaseRecordingStore
@@ -177,8 +177,8 @@ async def test_calls_recording_prints_a_url_that_serves_it_and_retention_deletes
             assert "recording calls/" in shown.stdout and "65.0s" in shown.stdout
             url = ec(nats_url, db, "calls", "recording", call_id, "--expires", "120")
             assert url.returncode == 0, url.stderr
-            with urllib.request.urlopen(url.stdout.strip(), timeout=5) as got:
-                assert got.read() == AUDIO
+            async with httpx.AsyncClient() as http:
+                assert (await http.get(url.stdout.strip())).content == AUDIO
             young = ec(nats_url, db, "retention", "--days", "30")
             assert young.returncode == 0 and "deleted 0 recordings" in young.stdout
             old = datetime.now(UTC) - timedelta(days=40)
