@@ -138,6 +138,28 @@ class RecordingStored(CallEvent, kw_only=True, frozen=True):
     generated: bool = False
 
 
+LiveKitName = Annotated[str, msgspec.Meta(max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")]
+
+
+class LiveKitEventReceived(CallEvent, kw_only=True, frozen=True):
+    """A verified LiveKit webhook about the call's room (``calls.<id>.livekit``, from the
+    gateway's receiver; the event id ``lk_<LiveKit's id>`` dedupes copies and retries).
+    Only what is not personal: the event and LiveKit's ids and kinds — never a participant's
+    identity, name, attributes or metadata (a SIP caller's identity holds their number)."""
+
+    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+    livekit_event_id: LiveKitName
+    room_sid: LiveKitName = ""
+    #: when LiveKit made the event (unix seconds)
+    created_at: NonNegInt = 0
+    participant_sid: LiveKitName | None = None
+    participant_kind: LiveKitName | None = None  # SIP, AGENT, STANDARD, EGRESS …
+    track_type: LiveKitName | None = None  # AUDIO, VIDEO, DATA
+    egress_id: LiveKitName | None = None
+    egress_status: LiveKitName | None = None  # EGRESS_COMPLETE, EGRESS_FAILED …
+    room_end_reason: LiveKitName | None = None
+
+
 Score = Annotated[int, msgspec.Meta(ge=0, le=10)]
 
 

@@ -21,6 +21,7 @@ CALL_EVENTS: dict[CallEventName, type] = {
     CallEventName.ENDED: calls.CallEnded,
     CallEventName.ANALYZED: calls.CallAnalyzed,
     CallEventName.RECORDING: calls.RecordingStored,
+    CallEventName.LIVEKIT: calls.LiveKitEventReceived,
 }
 
 

@@ -50,6 +50,7 @@ class CallEventName(StrEnum):
     ENDED = "ended"
     ANALYZED = "analyzed"
     RECORDING = "recording"
+    LIVEKIT = "livekit"
 
 
 class StoreQuery(StrEnum):

@@ -126,7 +126,7 @@ def c(event: str) -> str:
 PUBLISH_ALLOWED = [
     *[
         (Identity.GATEWAY, c(e))
-        for e in ("started", "transcript", "turn", "interrupted", "ended", "recording")
+        for e in ("started", "transcript", "turn", "interrupted", "ended", "recording", "livekit")
     ],
     (Identity.GATEWAY, "store.template"),
     (Identity.GATEWAY, "$JS.API.STREAM.MSG.GET.CALLS"),  # the room_finished webhook
@@ -160,7 +160,7 @@ PUBLISH_DENIED = [
     (Identity.TOOLS, "store.caller_context"),
     *[
         (Identity.PERSISTENCE, c(e))
-        for e in ("started", "turn", "reply", "ended", "outcome", "recording")
+        for e in ("started", "turn", "reply", "ended", "outcome", "recording", "livekit")
     ],
     (Identity.PERSISTENCE, "tools.lookup_lead"),
     (Identity.PERSISTENCE, "$JS.API.STREAM.PURGE.CALLS"),

@@ -14,7 +14,13 @@
 - **Bus down** (not connected, or the read or publish fails) → ``503``, and the event id is not
   remembered, so LiveKit's retry is handled in full.
 
-Other events are verified, remembered and answered ``200`` without further work.
+- **Every event of a room is published** as ``LiveKitEventReceived`` on
+  ``calls.<id>.livekit`` (the room's call; event id ``lk_<LiveKit's id>``, so copies and
+  retries are stored once): the event name, LiveKit's sids, the participant's kind, the track
+  type, an egress's id and status, the room's end reason — never an identity, a name,
+  attributes or metadata. Persistence does not store them (they are in the CALLS stream, and
+  ``equity-connect tap`` shows them); a consumer that needs them (``egress_ended`` for
+  recordings made by Egress) subscribes.
 """
 
 from __future__ import annotations
@@ -29,12 +35,14 @@ from typing import Any, Protocol
 
 from aiohttp import web
 from livekit.api import TokenVerifier, WebhookReceiver
+from livekit.protocol.egress import EgressStatus
+from livekit.protocol.models import ParticipantInfo, RoomEndReason, TrackType
 from livekit.protocol.webhook import WebhookEvent
 
 from contracts.bus import publish_event
-from contracts.calls import CallEnded, EndReason
+from contracts.calls import CallEnded, EndReason, LiveKitEventReceived
 from contracts.sessions import Calls
-from contracts.subjects import call_subject
+from contracts.subjects import CallEventName, call_subject
 from services.agent_gateway.metadata import call_id_for_room
 
 log = logging.getLogger(__name__)
@@ -89,6 +97,41 @@ def gateway_lost(event: WebhookEvent, now_s: float | None = None) -> CallEnded:
     )
 
 
+def _enum_name(enum: Any, value: int) -> str | None:
+    try:
+        return str(enum.Name(value))
+    except ValueError:
+        return None
+
+
+def livekit_event(event: WebhookEvent) -> LiveKitEventReceived | None:
+    """``event`` as a call event of its room's call (None: no room to tie it to). Only LiveKit's
+    ids, kinds and states: never an identity, a name, attributes or metadata."""
+    room_sid = event.room.sid or (event.egress_info.room_id if event.HasField("egress_info")
+                                  else "")  # fmt: skip
+    if not room_sid or not event.event:
+        return None
+    participant = event.participant if event.HasField("participant") else None
+    track = event.track if event.HasField("track") else None
+    egress = event.egress_info if event.HasField("egress_info") else None
+    return LiveKitEventReceived(
+        call_id=call_id_for_room(room_sid),
+        event_id=f"lk_{event.id}"[:128],
+        kind=event.event,
+        livekit_event_id=event.id[:64],
+        room_sid=room_sid[:64],
+        created_at=max(0, int(event.created_at)),
+        participant_sid=participant.sid[:64] if participant and participant.sid else None,
+        participant_kind=_enum_name(ParticipantInfo.Kind, participant.kind) if participant
+        else None,
+        track_type=_enum_name(TrackType, track.type) if track else None,
+        egress_id=egress.egress_id[:64] if egress and egress.egress_id else None,
+        egress_status=_enum_name(EgressStatus, egress.status) if egress else None,
+        room_end_reason=(_enum_name(RoomEndReason, event.room_end_reason)
+                         if event.room_end_reason else None),
+    )  # fmt: skip
+
+
 class WebhookHandler:
     """What one webhook does; the HTTP layer only passes the body and header in."""
 
@@ -112,6 +155,11 @@ class WebhookHandler:
         try:
             if event.event == "room_finished" and event.room.sid:
                 await self._close_if_open(event)
+            received = livekit_event(event)
+            if received is not None:  # every event of a room, for whoever listens on calls.>
+                await publish_event(self._nc.jetstream(),
+                                    call_subject(received.call_id, CallEventName.LIVEKIT),
+                                    received, ack_timeout=PUBLISH_TIMEOUT_S)  # fmt: skip
         except Exception as err:
             log.warning("webhook %s not handled: %s", event.event, type(err).__name__)
             return Answer(503, "bus unavailable\n")

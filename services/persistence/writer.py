@@ -27,7 +27,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts import codec
 from contracts.bus import dead_letter, error_kind
-from contracts.calls import CallAnalyzed
+from contracts.calls import CallAnalyzed, LiveKitEventReceived
 from contracts.catalog import CALL_EVENTS
 from contracts.deadletter import DeadLetterKind
 from contracts.observability.metrics import count_restart
@@ -155,8 +155,9 @@ class Writer(HeldConnection):
         for msg in msgs:
             try:
                 event = decode(msg)
-                if isinstance(event.event, CallAnalyzed):
-                    # our own output (analysis/): already stored with its evaluation
+                if isinstance(event.event, CallAnalyzed | LiveKitEventReceived):
+                    # our own output (analysis/): already stored with its evaluation; LiveKit's
+                    # room events: in the stream for who needs them, not on the call record
                     await quietly(msg.ack())
                     continue
                 events.append(event)

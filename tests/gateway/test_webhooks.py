@@ -23,7 +23,13 @@ from nats.aio.msg import Msg
 
 from contracts import codec
 from contracts.bus import connect, ensure_streams, publish_event, settle_subscriptions
-from contracts.calls import CallDirection, CallEnded, CallStarted, EndReason
+from contracts.calls import (
+    CallDirection,
+    CallEnded,
+    CallStarted,
+    EndReason,
+    LiveKitEventReceived,
+)
 from contracts.runtime import Stats
 from contracts.subjects import call_subject
 from services.agent_gateway import webhooks
@@ -159,9 +165,44 @@ async def test_unsigned_tampered_or_foreign_webhooks_are_refused_without_detail(
     assert await stored_endings(nc, call_id) == 0
 
 
-async def test_other_events_are_acknowledged(nc: Any, receiver: Receiver) -> None:
-    body = event("participant_joined", "RM_other001")
+async def test_every_rooms_event_goes_on_the_bus_without_who_the_participant_is(
+    nc: Any, nats_url: str, receiver: Receiver
+) -> None:
+    got: asyncio.Queue[Msg] = asyncio.Queue()
+    await nc.subscribe("calls.*.livekit", cb=got.put)
+    await settle_subscriptions(nc)
+    caller = models.ParticipantInfo(
+        sid="PA_caller01", identity="sip_+12065550101", name="Margaret Holloway",
+        kind=models.ParticipantInfo.Kind.SIP, metadata='{"phone": "+12065550101"}',
+        attributes={"sip.phoneNumber": "+12065550101"},
+    )  # fmt: skip
+    message = webhook.WebhookEvent(
+        event="participant_joined", id="EV_joined0001", created_at=int(time.time()),
+        room=models.Room(sid="RM_other001", name="call-_+12065550101_0001"),
+        participant=caller,
+    )  # fmt: skip
+    body = MessageToJson(message)
     assert (await receiver.post(body, sign(body)))[0] == 200
+    raw = await asyncio.wait_for(got.get(), 5)
+    assert raw.subject == f"calls.{call_id_for_room('RM_other001')}.livekit"
+    assert b"+1206" not in raw.data and b"Holloway" not in raw.data, "no identity, no name"
+    received = codec.decode(raw.data, LiveKitEventReceived)
+    assert received.kind == "participant_joined" and received.room_sid == "RM_other001"
+    assert received.participant_sid == "PA_caller01" and received.participant_kind == "SIP"
+    assert received.event_id == "lk_EV_joined0001"
+    # another copy of the gateway gets LiveKit's retry: stored once
+    other = await connect(nats_url, "agent-gateway")
+    try:
+        port, stop = await webhooks.start(other, KEY, SECRET, port=0, host="127.0.0.1")
+        try:
+            assert (await Receiver(port).post(body, sign(body)))[0] == 200
+        finally:
+            await stop()
+    finally:
+        await other.close()
+    subject = call_subject(call_id_for_room("RM_other001"), "livekit")
+    info = await nc.jetstream().stream_info("CALLS", subjects_filter=subject)
+    assert sum((info.state.subjects or {}).values()) == 1
 
 
 @pytest.mark.slow

@@ -198,3 +198,21 @@ async def test_the_gateways_own_end_wins_over_room_finished_in_either_order(
                 await apply_batch(conn, [Event(subject_of(end, "ended"), call_id, end)])
             row = query("SELECT end_reason, duration_ms FROM calls WHERE call_id = %s", call_id)
             assert row == [("caller_hung_up", 9_000)], f"lost first: {lost_first}"
+
+
+async def test_livekit_room_events_are_not_call_records(
+    nc: Any, persistence: Any, query: Any
+) -> None:
+    from contracts.calls import LiveKitEventReceived
+
+    event = LiveKitEventReceived(call_id="call_lkroom0001", event_id="lk_EV_room0001",
+                                 kind="room_started", livekit_event_id="EV_room0001",
+                                 room_sid="RM_room0001")  # fmt: skip
+    js = nc.jetstream()
+    await publish_event(js, "calls.call_lkroom0001.livekit", event)
+    for name, later in call_events():  # a call after it: once written, the event was read
+        await publish_event(js, subject_of(later, name), later)
+    await eventually(lambda: query("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL")
+                     == [(1,)])  # fmt: skip
+    assert query("SELECT count(*) FROM calls") == [(1,)], "no call row for a room's event"
+    assert (await nc.jetstream().stream_info(DLQ_STREAM)).state.messages == 0
