@@ -227,3 +227,11 @@ async def test_an_llm_server_error_falls_back_too(
     await eventually(lambda: len(got) == 1)
     assert got[0].evaluator == "deterministic-v1" and got[0].llm_tokens == 0
     await sub.unsubscribe()
+
+
+async def test_the_analysis_consumer_counts_in_readiness(nc: Any, persistence: Any) -> None:
+    """Like the writer's, its fetches beat: a copy whose analysis stops fetching is unready
+    (the staleness rule itself: tests/test_health_lag.py)."""
+    await eventually(lambda: "persistence-analysis" in persistence.health.beats)
+    ready, report = await persistence.health.evaluate(nc)
+    assert ready and report["consumer:persistence-analysis"] == "ok", report

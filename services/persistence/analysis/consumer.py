@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 import nats.errors
@@ -93,15 +94,22 @@ class Analyzer(HeldConnection):
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
+            began = time.monotonic()
             try:
                 msgs = await self.sub.fetch(16, timeout=0.5)
             except (TimeoutError, nats.errors.TimeoutError):
+                # none for now — if the fetch waited (nats-py also raises it at once when the
+                # consumer is gone, which must make the copy unready)
+                if time.monotonic() - began >= 0.25:
+                    self.stats.health.beat(self.settings.analysis_consumer)
                 continue
             except Exception as err:
                 log.warning("analysis fetch failed (%s); retrying", type(err).__name__)
                 await asyncio.sleep(0.5)
                 continue
             for msg in msgs:
+                # working through what it fetched: ready (an LLM evaluation takes seconds)
+                self.stats.health.beat(self.settings.analysis_consumer)
                 try:
                     await quietly(msg.in_progress())  # its ack_wait starts now, not at fetch
                     await self.handle(msg)
