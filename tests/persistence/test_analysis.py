@@ -235,3 +235,20 @@ async def test_the_analysis_consumer_counts_in_readiness(nc: Any, persistence: A
     await eventually(lambda: "persistence-analysis" in persistence.health.beats)
     ready, report = await persistence.health.evaluate(nc)
     assert ready and report["consumer:persistence-analysis"] == "ok", report
+
+
+async def test_a_call_where_the_caller_said_nothing_is_skipped_without_the_llm(
+    nc: Any, llm: FakeOpenAI, with_llm: Any, query: Any
+) -> None:
+    js = nc.jetstream()
+    got, sub = await _analyzed(nc)
+    greeting_only = [(n, e) for n, e in call_events()
+                     if not (n == "transcript" and e.speaker.value == "caller")]  # fmt: skip
+    for name, event in greeting_only:
+        await publish_event(js, subject_of(event, name), event)
+    await eventually(lambda: len(got) == 1)
+    assert got[0].evaluator == "skipped-no-conversation"
+    assert got[0].llm_tokens == 0 and not llm.requests, "no LLM spent on an empty call"
+    assert query("SELECT evaluator, overall_flow FROM evaluations") == [
+        ("skipped-no-conversation", 0)]  # fmt: skip
+    await sub.unsubscribe()

@@ -26,7 +26,7 @@ from contracts.bus import publish_event
 from contracts.calls import CallEnded
 from contracts.runtime import Stats
 from contracts.subjects import CALLS_STREAM, CallEventName, call_subject, every_call
-from services.persistence.analysis.evaluate import Evaluation, evaluate
+from services.persistence.analysis.evaluate import Evaluation, evaluate, skipped
 from services.persistence.analysis.record import CallRecord, load
 from services.persistence.analysis.store import mark_published, save, stored
 from services.persistence.connection import HeldConnection, quietly
@@ -140,7 +140,7 @@ class Analyzer(HeldConnection):
                 else:
                     await msg.nak(delay=min(0.2 * tries, 5.0))
                 return
-            evaluation = await self.evaluator(call)
+            evaluation = skipped(call) or await self.evaluator(call)
             event = await save(conn, call, evaluation, self.settings.llm_price_per_1k_tokens_cents,
                               self.settings.webhook_urls)  # fmt: skip
             done = (event, False)

@@ -14,6 +14,9 @@ from contracts.calls import Scores
 from services.persistence.analysis.record import CallRecord
 
 DETERMINISTIC = "deterministic-v1"
+#: a call in which the caller said nothing: no evaluation to make, no LLM spent on it; named so
+#: comparisons of prompt versions by their scores leave it out
+SKIPPED = "skipped-no-conversation"
 
 PROPERTY_FACTS = frozenset({"age", "home_value", "property_value", "mortgage_balance",
                             "owns_home", "homeowner", "primary_residence", "property_zip",
@@ -38,6 +41,18 @@ class Evaluation:
 
 def _clamp(value: float) -> int:
     return max(0, min(10, round(value)))
+
+
+def skipped(call: CallRecord) -> Evaluation | None:
+    """The evaluation of a call with no conversation (the caller never said a word: hung up
+    during the greeting, a lost gateway, silence); None for any call worth evaluating."""
+    if any(speaker == "caller" and text.strip() for speaker, text in call.lines):
+        return None
+    zero = Scores(opening=0, property_discussion=0, objection_handling=0, booking_attempt=0,
+                  tone=0, overall_flow=0)  # fmt: skip
+    return Evaluation(evaluator=SKIPPED, scores=zero,
+                      summary="No conversation: the caller said nothing before the call ended.",
+                      facts=dict(call.facts))  # fmt: skip
 
 
 def evaluate(call: CallRecord) -> Evaluation:
