@@ -166,3 +166,16 @@ async def fake_openai() -> AsyncIterator[FakeOpenAI]:
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[object]:
+    """A local webhook receiver (tests/persistence/receiver.py), listening."""
+    from tests.persistence.receiver import Receiver
+
+    r = Receiver()
+    await r.start()
+    try:
+        yield r
+    finally:
+        await r.stop()

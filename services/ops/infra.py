@@ -150,8 +150,38 @@ def _given_passwords() -> dict[str, str]:
 AUTH_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "auth.conf"
 
 
+class PidFileProcess:
+    """A background process of ours known by its pid file: running? stop (SIGTERM, then
+    SIGKILL after ``timeout``)."""
+
+    @property
+    def pid_file(self) -> Path:
+        raise NotImplementedError
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        return pid_alive(self.pid())
+
+    def stop(self, timeout: float = 10) -> None:
+        pid = self.pid()
+        if not pid_alive(pid):
+            self.pid_file.unlink(missing_ok=True)
+            return
+        assert pid is not None
+        os.kill(pid, signal.SIGTERM)
+        if not _wait(lambda: not pid_alive(pid), timeout):
+            os.kill(pid, signal.SIGKILL)
+            _wait(lambda: not pid_alive(pid), 5)
+        self.pid_file.unlink(missing_ok=True)
+
+
 @dataclass
-class NatsServer:
+class NatsServer(PidFileProcess):
     """A nats-server with JetStream whose store lives in ``root``, running with the shipped
     permissions (``deploy/nats/auth.conf``); the identities' passwords are generated once into
     ``root/credentials.env`` (mode 0600) and given to the server in its environment."""
@@ -200,15 +230,6 @@ class NatsServer:
     @property
     def log_file(self) -> Path:
         return self.root / "nats-server.log"
-
-    def pid(self) -> int | None:
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-
-    def running(self) -> bool:
-        return pid_alive(self.pid())
 
     def start(self, port: int | None = None) -> int:
         """Start on ``port`` (None: any free port, race-free); returns the port."""
@@ -259,18 +280,6 @@ class NatsServer:
         actual = int(url.rsplit(":", 1)[1])
         self.pid_file.write_text(str(proc.pid))
         return actual
-
-    def stop(self, timeout: float = 10) -> None:
-        pid = self.pid()
-        if not pid_alive(pid):
-            self.pid_file.unlink(missing_ok=True)
-            return
-        assert pid is not None
-        os.kill(pid, signal.SIGTERM)
-        if not _wait(lambda: not pid_alive(pid), timeout):
-            os.kill(pid, signal.SIGKILL)
-            _wait(lambda: not pid_alive(pid), 5)
-        self.pid_file.unlink(missing_ok=True)
 
     def kill(self) -> None:
         """SIGKILL, for fault tests."""
@@ -504,7 +513,7 @@ STORAGE_KEY_FILE = "service.key"
 
 
 @dataclass
-class FakeStorageProcess:
+class FakeStorageProcess(PidFileProcess):
     """The FAKE Supabase Storage server (:mod:`services.ops.fake_storage`) as a background
     process, for a local stack without ``SUPABASE_URL``: objects under ``root/objects``, its key
     generated once into ``root/service.key`` (mode 0600)."""
@@ -544,15 +553,6 @@ class FakeStorageProcess:
         tmp.replace(self.key_file)
         return key
 
-    def pid(self) -> int | None:
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-
-    def running(self) -> bool:
-        return pid_alive(self.pid())
-
     def start(self, port: int | None = None) -> int:
         """Start on ``port`` (None: any free port); returns the port it listens on."""
         self.key()
@@ -580,15 +580,3 @@ class FakeStorageProcess:
             ) from None
         self.pid_file.write_text(str(proc.pid))
         return actual
-
-    def stop(self, timeout: float = 10) -> None:
-        pid = self.pid()
-        if not pid_alive(pid):
-            self.pid_file.unlink(missing_ok=True)
-            return
-        assert pid is not None
-        os.kill(pid, signal.SIGTERM)
-        if not _wait(lambda: not pid_alive(pid), timeout):
-            os.kill(pid, signal.SIGKILL)
-            _wait(lambda: not pid_alive(pid), 5)
-        self.pid_file.unlink(missing_ok=True)

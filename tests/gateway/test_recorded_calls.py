@@ -52,16 +52,6 @@ def storage(tmp_path: Path) -> Iterator[FakeStorage]:
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    r = Receiver()
-    await r.start()
-    try:
-        yield r
-    finally:
-        await r.stop()
-
-
-@pytest.fixture
 def recordings(storage: FakeStorage) -> RecordingSettings:
     return RecordingSettings(supabase_url=storage.url, service_key=KEY, upload_attempts=2)
 

@@ -46,3 +46,13 @@ def call_events(call_id: str | None = None, caller: str = CALLER) -> list[tuple[
 
 def subject_of(event: Any, name: str) -> str:
     return f"calls.{event.call_id}.{CallEventName(name).value}"
+
+
+async def publish_call(js: Any, events: list[tuple[str, Any]] | None = None) -> str:
+    """Publish a whole call's events (``call_events()`` by default); returns its call id."""
+    from contracts.bus import publish_event
+
+    events = events or call_events()
+    for name, event in events:
+        await publish_event(js, subject_of(event, name), event)
+    return str(events[0][1].call_id)

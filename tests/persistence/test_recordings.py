@@ -16,7 +16,6 @@ import psycopg
 import pytest
 
 from contracts import codec
-from contracts.bus import publish_event
 from contracts.calls import RecordingStored
 from contracts.deadletter import DeadLetter
 from contracts.recordings import StorageError
@@ -28,7 +27,7 @@ from services.persistence.recordings import NoRecording, apply_retention, signed
 from services.persistence.webhooks.delivery import Deliverer
 from tests.gateway.test_recording import MemoryStore
 from tests.persistence.conftest import eventually
-from tests.persistence.events import call_events, subject_of
+from tests.persistence.events import call_events, publish_call, subject_of
 from tests.persistence.receiver import Receiver
 
 SECRET = new_secret()
@@ -72,11 +71,8 @@ async def a_call(
 async def test_the_recording_lands_on_the_call_row_once(
     nc: Any, persistence: Any, query: Any
 ) -> None:
-    js = nc.jetstream()
     events = call_events()
-    call_id = events[0][1].call_id
-    for name, event in events:
-        await publish_event(js, subject_of(event, name), event)
+    call_id = await publish_call(nc.jetstream(), events)
     stored = recording_of(call_id)
     for _ in range(2):  # a repeat without the stream's dedupe: the writer's own
         await nc.publish(f"calls.{call_id}.recording", codec.encode(stored))

@@ -44,16 +44,6 @@ class Clock:
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    r = Receiver()
-    await r.start()
-    try:
-        yield r
-    finally:
-        await r.stop()
-
-
-@pytest.fixture
 def settings(nats_url: str, db: str, receiver: Receiver) -> Settings:
     """The persistence service with the receiver as its one endpoint."""
     return Settings(nats_url=nats_url, database_url=service_url(db, "persistence"),

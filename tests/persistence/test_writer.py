@@ -15,7 +15,7 @@ from contracts.conversation import Speaker, TranscriptSegment
 from contracts.deadletter import DeadLetter
 from contracts.subjects import DLQ_STREAM
 from tests.persistence.conftest import eventually
-from tests.persistence.events import CALLER, call_events, subject_of
+from tests.persistence.events import CALLER, call_events, publish_call, subject_of
 
 TABLES = ["calls", "transcript_segments", "tool_invocations", "dialogue_state_changes",
           "interactions", "conversation_state"]  # fmt: skip
@@ -210,8 +210,7 @@ async def test_livekit_room_events_are_not_call_records(
                                  room_sid="RM_room0001")  # fmt: skip
     js = nc.jetstream()
     await publish_event(js, "calls.call_lkroom0001.livekit", event)
-    for name, later in call_events():  # a call after it: once written, the event was read
-        await publish_event(js, subject_of(later, name), later)
+    await publish_call(js)  # a call after it: once written, the event was read
     await eventually(lambda: query("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL")
                      == [(1,)])  # fmt: skip
     assert query("SELECT count(*) FROM calls") == [(1,)], "no call row for a room's event"
