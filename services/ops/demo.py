@@ -106,6 +106,17 @@ def report(
     else:
         print("appointment     none")
     with psycopg.connect(persistence_dsn) as conn:
+        uploaded = sum(1 for r in results if r.recorded)
+        for _ in range(50):  # the writer records the last call's end and recording just after
+            done = conn.execute(
+                """SELECT count(*) FILTER (WHERE ended_at IS NOT NULL),
+                          count(*) FILTER (WHERE recording_path IS NOT NULL)
+                   FROM calls WHERE from_number = %s""",
+                (number,),
+            ).fetchone()
+            if done is None or (done[0] >= len(results) and done[1] >= uploaded):
+                break
+            time.sleep(0.1)
         memory = conn.execute(
             """SELECT call_count, qualified, last_outcome, last_summary, durable
                FROM conversation_state WHERE caller_phone = %s""",
@@ -114,16 +125,11 @@ def report(
         calls = conn.execute(
             "SELECT count(*) FROM calls WHERE from_number = %s", (number,)
         ).fetchone()
-        uploaded = sum(1 for r in results if r.recorded)
-        for _ in range(30):  # the writer records `calls.<id>.recording` a moment after
-            recorded = conn.execute(
-                """SELECT count(*), coalesce(sum(recording_duration_ms), 0) FROM calls
-                   WHERE from_number = %s AND recording_path IS NOT NULL""",
-                (number,),
-            ).fetchone()
-            if recorded is None or recorded[0] >= uploaded:
-                break
-            time.sleep(0.1)
+        recorded = conn.execute(
+            """SELECT count(*), coalesce(sum(recording_duration_ms), 0) FROM calls
+               WHERE from_number = %s AND recording_path IS NOT NULL""",
+            (number,),
+        ).fetchone()
     if memory is not None:
         count, qualified, outcome, summary, durable = memory
         topics = ", ".join(durable.get("topics_discussed", [])) or "-"
