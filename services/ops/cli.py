@@ -129,7 +129,7 @@ DELEGATED = {
 }
 DELEGATED_HELP = {
     "call": "place a simulated (text) call through the gateway's session code",
-    "calls": "the call record: list, show ID, recording ID (a signed URL)",
+    "calls": "the call record: list, show ID, scores, recording ID (a signed URL)",
     "retention": "delete recordings and transcripts older than EC_RETENTION_DAYS",
     "webhooks": "the webhook outbox: list, retry dead rows",
     "recordings": "recordings waiting in this machine's spool: list, retry",

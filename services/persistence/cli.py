@@ -1,4 +1,4 @@
-"""``equity-connect calls list|show|recording``, ``equity-connect retention``,
+"""``equity-connect calls list|show|scores|recording``, ``equity-connect retention``,
 ``equity-connect webhooks list|retry`` and ``equity-connect dlq list|replay``.
 
 Engineers are authorised to see call content; phone numbers are still shortened in lists.
@@ -37,6 +37,10 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
     listing.add_argument("--limit", type=int, default=20)
     show = calls_sub.add_parser("show", help="one call: transcript, tools, outcome, timing")
     show.add_argument("call_id")
+    scores = calls_sub.add_parser(
+        "scores", help="average evaluation scores per prompt version (calls with a conversation)"
+    )
+    scores.add_argument("--days", type=int, default=30, help="calls of the last N days")
     rec = calls_sub.add_parser("recording", help="a signed URL of one call's recording")
     rec.add_argument("call_id")
     rec.add_argument("--expires", type=int, help="seconds (default EC_RECORDING_URL_EXPIRY_S)")
@@ -77,6 +81,8 @@ def main(argv: list[str], prepare: Callable[[], None] = lambda: None) -> int:
                 return webhooks_command(conn, args)
             if args.action == "list":
                 return list_calls(conn, args.limit)
+            if args.action == "scores":
+                return prompt_scores(conn, args.days)
             return show_call(conn, args.call_id)
     try:
         if args.action == "list":
@@ -218,6 +224,34 @@ def show_call(conn: psycopg.Connection, call_id: str) -> int:
         print("\ntools")
         for tool, latency, failed, at in tools:
             print(f"  {_when(at)} {tool:<24} {latency:7.1f} ms{'  ERROR' if failed else ''}")
+    return 0
+
+
+def prompt_scores(conn: psycopg.Connection, days: int) -> int:
+    """Per prompt version: how many calls, the six average scores, how many booked — to compare
+    versions. Calls with no conversation (``skipped-no-conversation``) are left out."""
+    rows = conn.execute(
+        """SELECT p.call_type::text, pv.version, pv.status::text, count(*),
+                  avg(e.opening), avg(e.property_discussion), avg(e.objection_handling),
+                  avg(e.booking_attempt), avg(e.tone), avg(e.overall_flow),
+                  count(*) FILTER (WHERE c.outcome = 'booked'),
+                  string_agg(DISTINCT e.evaluator, ',')
+           FROM evaluations e
+           JOIN calls c USING (call_id)
+           LEFT JOIN prompt_versions pv ON pv.id = e.prompt_version_id
+           LEFT JOIN prompts p ON p.id = pv.prompt_id
+           WHERE e.evaluator <> 'skipped-no-conversation'
+             AND c.started_at > now() - make_interval(days => %s)
+           GROUP BY 1, 2, 3 ORDER BY 1 NULLS LAST, 2""",
+        (days,),
+    ).fetchall()
+    print(f"last {days} days, calls with a conversation")
+    print(f"{'prompt':<22} {'ver':>3} {'status':<8} {'calls':>5}  open  prop  objn  book  "
+          "tone  flow  booked  evaluators")  # fmt: skip
+    for call_type, version, status, n, *averages, booked, evaluators in rows:
+        scores = "  ".join(f"{float(a):4.1f}" for a in averages)
+        print(f"{call_type or '(none)':<22} {version or '-':>3} {status or '-':<8} {n:>5}  "
+              f"{scores}  {booked:>6}  {evaluators}")  # fmt: skip
     return 0
 
 

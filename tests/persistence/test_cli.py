@@ -199,3 +199,20 @@ async def test_calls_recording_prints_a_url_that_serves_it_and_retention_deletes
         storage.stop()
     off = ec(nats_url, db, "calls", "recording", call_id)
     assert off.returncode == 1 and "recordings are off" in off.stderr
+
+
+async def test_calls_scores_compares_prompt_versions_without_empty_calls(
+    nc: Any, persistence: Any, query: Any, nats_url: str, db: str
+) -> None:
+    from tests.persistence.events import publish_call
+
+    js = nc.jetstream()
+    await publish_call(js)
+    silent = [(n, e) for n, e in call_events()
+              if not (n == "transcript" and e.speaker.value == "caller")]  # fmt: skip
+    await publish_call(js, silent)
+    await eventually(lambda: query("SELECT count(*) FROM evaluations")[0][0] == 2)
+    out = ec(nats_url, db, "calls", "scores").stdout
+    (row,) = [line for line in out.splitlines() if line.startswith("(none)")]
+    assert row.split()[3] == "1", "one call with a conversation; the silent one left out"
+    assert row.split()[-1] == "deterministic-v1"
