@@ -24,6 +24,7 @@ BENCHES = [
     # 10 minutes on 2 cores; `python bench/tools_bench.py` alone runs 30
     ("tools", ["bench/tools_bench.py", "--requests", "15"]),
     ("stack", ["bench/stack_bench.py"]),
+    ("recording", ["bench/recording_bench.py"]),
 ]
 GOALS = {
     "turn_overhead_1call": "p50 ≤ 1, p99 ≤ 3",
@@ -39,6 +40,7 @@ GOALS = {
     "turn_e2e_inprocess": "",
     "bus_vs_inprocess_ratio": "≤ 1.02",
     "capacity": "≥ 1,000 calls (p99 ≤ 20, none lost)",
+    "recording_keep_5min": "after the call: off the caller's path",
 }
 
 
@@ -49,6 +51,7 @@ def load(name: str) -> dict[str, Any]:
 
 def collect() -> dict[str, Any]:
     p, t, st = load("persistence"), load("tools"), load("stack")
+    rec = load("recording").get("figures", {})
     pf, tf, sf = p.get("figures", {}), t.get("figures", {}), st.get("figures", {})
     capacity = sf.get("capacity")
     return {
@@ -68,6 +71,7 @@ def collect() -> dict[str, Any]:
         "kb_search_10k": tf.get("kb_search"),
         "nats_round_trip_floor": sf.get("nats_round_trip_floor"),
         "capacity_profile": sf.get("capacity_profile"),
+        "recording_keep_5min": rec.get("recording_keep_5min"),
     }
 
 
