@@ -23,8 +23,8 @@ from typing import Any
 
 from common import infrastructure, summary, unwind_on_sigterm, write
 
-from contracts.base import new_call_id
 from contracts.access import Identity
+from contracts.base import new_call_id
 from contracts.bus import connect, ensure_streams
 from contracts.conversation import Speaker
 from contracts.recordings import RecordingSettings
@@ -64,9 +64,7 @@ async def measure(nats_url: str, count: int) -> dict[str, Any]:
                     ok = await recorder.keep(new_call_id(), audio, started_at=datetime.now(UTC))
                     assert ok, "an upload to the local fake failed"
                     samples.append((time.perf_counter() - began) * 1000)
-                figures[f"recording_keep_{minutes}min"] = summary(samples) | {
-                    "bytes": len(audio)
-                }
+                figures[f"recording_keep_{minutes}min"] = summary(samples) | {"bytes": len(audio)}
         finally:
             await nc.drain()
             storage.stop()
