@@ -104,9 +104,10 @@ async def entrypoint(ctx: JobContext, settings: Settings) -> None:
                              dialled=info.dialled_number, room=ctx.room.name,
                              template_id=template.template_id)  # fmt: skip
         # the agent-side recorder (stereo Ogg/Opus: caller, Barbara as played) when Storage
-        # is configured; uploaded by session_ended, after the call has ended
-        record = _RECORD_AUDIO if settings.recordings.enabled else False
-        await session.start(agent, room=ctx.room, record=cast(Any, record))
+        # is configured; uploaded by session_ended, after the call has ended. Without Storage,
+        # LiveKit's own setting decides (the job's enable_recording: LiveKit Cloud insights)
+        record = {"record": cast(Any, _RECORD_AUDIO)} if settings.recordings.enabled else {}
+        await session.start(agent, room=ctx.room, **record)
         await ended.wait()
         if hung_up.is_set():
             await bridge.ended(EndReason.CALLER_HUNG_UP)
