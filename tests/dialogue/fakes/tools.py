@@ -17,6 +17,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from contracts import codec
+from contracts.bus import settle_subscriptions
 from contracts.calls import DisqualificationReason
 from contracts.subjects import tool_queue, tool_subject
 from contracts.tools import (
@@ -363,4 +364,5 @@ async def serve_fake_tools(nc: NATS, tools: FakeTools) -> list[Any]:
         subs.append(
             await nc.subscribe(tool_subject(name.value), queue=tool_queue(name.value), cb=answer)
         )
+    await settle_subscriptions(nc)  # the dialogue's first request comes on its own connection
     return subs
