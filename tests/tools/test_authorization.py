@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from contracts import codec
+from contracts.calls import CallEnded, EndReason
+from contracts.subjects import call_subject
 from contracts.tools import (
     AvailabilityResult,
     BookAppointment,
@@ -158,4 +161,15 @@ async def test_a_session_naming_another_number_than_the_call_came_from_is_refuse
 async def test_a_call_that_has_ended_gets_no_new_session(nc: Any, tools: Any) -> None:
     c = Call(nc=nc, caller_number=MARGARET, started=True)
     await start_call(nc, c.call_id, MARGARET, ended=True)
+    assert refused(await c.ask(LookupLead)).code is ToolErrorCode.NOT_AUTHORIZED
+
+
+async def test_a_bound_call_that_has_ended_reveals_nothing_more(nc: Any, tools: Any) -> None:
+    """The dialogue looked the caller up during the call; once it has ended, a lookup naming
+    the same call and number (a replayed or forged request) is refused all the same."""
+    c = Call(nc=nc, caller_number=MARGARET, started=True)
+    await start_call(nc, c.call_id, MARGARET)
+    assert ok(await c.ask(LookupLead), LeadLookupResult).lead_id  # bound, while on the line
+    ended = CallEnded(call_id=c.call_id, reason=EndReason.CALLER_HUNG_UP, duration_ms=1000)
+    await nc.jetstream().publish(call_subject(c.call_id, "ended"), codec.encode(ended))
     assert refused(await c.ask(LookupLead)).code is ToolErrorCode.NOT_AUTHORIZED

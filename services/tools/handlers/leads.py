@@ -51,6 +51,8 @@ async def lookup_lead(req: LookupLead, deps: Deps) -> LeadLookupResult:
     call = await deps.calls.started(req.session.call_id)
     if call is None:
         raise not_authorized("no call was started with this call_id")
+    if call.ended:  # bound or not: nobody is on the line any more to be told about the lead
+        raise not_authorized("this call has ended")
     if phone is not None and call.caller_phone is not None and phone != call.caller_phone:
         raise not_authorized("session.caller_number is not the number this call came from")
     phone = call.caller_phone  # the number the gateway saw, never a claim
@@ -63,8 +65,6 @@ async def lookup_lead(req: LookupLead, deps: Deps) -> LeadLookupResult:
             binding, lead = loaded
             if binding.caller_phone != phone:
                 raise not_authorized("this call is bound to another caller")
-        elif call.ended:
-            raise not_authorized("this call has ended")
         else:
             lead, created = await leads.create_for_caller(conn, phone)
             binding = await bindings.bind(conn, req.session.call_id, lead.id, phone, created)
