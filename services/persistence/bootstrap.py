@@ -60,6 +60,7 @@ async def start(nc: NATS, stats: Stats, settings: Settings) -> Stop:
             return await store.signed_url(path, expiry)
 
         deliverer = Deliverer(connect, settings.webhook_secret, policy=policy,
+                              endpoint_secrets=settings.webhook_endpoint_secrets,
                               sign_recording=sign if store is not None else None)  # fmt: skip
         delivering = asyncio.create_task(deliverer.run(stopping), name="persistence-webhooks")
 

@@ -37,6 +37,8 @@ class Settings:
     #: webhooks out: endpoints (none = off), their ``whsec_`` secret, how many attempts
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    #: an endpoint's own secret (``EC_WEBHOOK_SECRETS``), else ``webhook_secret``
+    webhook_endpoint_secrets: dict[str, str] = field(default_factory=dict)
     webhook_max_attempts: int = 10
     analysis_consumer: str = "persistence-analysis"
     analysis_llm_model: str = ""  # empty: the deterministic evaluator
@@ -56,6 +58,19 @@ class Settings:
             if not url.startswith(("http://", "https://")):
                 raise SettingsError("EC_WEBHOOK_URLS", f"not an http(s) URL: {url!r}")
         secret = e.text("EC_WEBHOOK_SECRET")
+        own = [s.strip() for s in e.text("EC_WEBHOOK_SECRETS").split(",")]
+        if own == [""]:
+            own = []
+        if own and len(own) != len(urls):
+            raise SettingsError("EC_WEBHOOK_SECRETS", f"{len(own)} secrets for {len(urls)} "
+                                "endpoints: one per EC_WEBHOOK_URLS entry, in order")  # fmt: skip
+        for one in own:
+            try:
+                secret_key(one)
+            except ValueError as err:
+                raise SettingsError("EC_WEBHOOK_SECRETS", str(err)) from None
+        if own and not secret:
+            secret = own[0]  # every endpoint has its own: the shared one is not needed
         if urls:
             try:
                 secret_key(secret)
@@ -74,6 +89,7 @@ class Settings:
             memory_cache_s=e.number("EC_PERSISTENCE_MEMORY_CACHE_S", d.memory_cache_s, low=0),
             webhook_urls=urls,
             webhook_secret=secret,
+            webhook_endpoint_secrets=dict(zip(urls, own, strict=False)),  # own: [] or one each
             webhook_max_attempts=e.integer("EC_WEBHOOK_MAX_ATTEMPTS", d.webhook_max_attempts,
                                            low=1),
             analysis_llm_model=e.text("EC_ANALYSIS_LLM_MODEL"),

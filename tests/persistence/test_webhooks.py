@@ -311,3 +311,39 @@ async def test_the_http_client_times_out_and_refuses_what_is_not_http() -> None:
             server.close()
     with pytest.raises(ValueError):
         await http.post("ftp://127.0.0.1/h", {}, b"{}", 0.3)
+
+
+def test_each_endpoint_may_have_its_own_secret() -> None:
+    base = {"NATS_URL": "nats://x", "EC_PERSISTENCE_DATABASE_URL": "postgresql://x",
+            "EC_WEBHOOK_URLS": "http://a.example/h,http://b.example/h"}  # fmt: skip
+    a, b = new_secret(), new_secret()
+    s = Settings.from_env({**base, "EC_WEBHOOK_SECRETS": f"{a}, {b}"})
+    assert s.webhook_endpoint_secrets == {"http://a.example/h": a, "http://b.example/h": b}
+    with pytest.raises(SettingsError, match="one per EC_WEBHOOK_URLS entry"):
+        Settings.from_env({**base, "EC_WEBHOOK_SECRETS": a})
+    with pytest.raises(SettingsError, match="EC_WEBHOOK_SECRETS"):
+        Settings.from_env({**base, "EC_WEBHOOK_SECRETS": f"{a},not-a-secret"})
+
+
+async def test_each_receiver_verifies_with_its_own_secret(connect: Any) -> None:
+    crm, broker = Receiver(), Receiver()
+    await crm.start()
+    await broker.start()
+    crm_secret, broker_secret = new_secret(), new_secret()
+    crm_url = crm.url.replace("barbara", "crm")
+    deliverer = Deliverer(connect, SECRET, endpoint_secrets={crm_url: crm_secret})
+    try:
+        events = events_of()[:1]  # call.started
+        await apply_batch(await connect(), events, [crm_url, broker.url])
+        assert await deliverer.deliver_due() == 2
+    finally:
+        await deliverer.close()
+        await crm.stop()
+        await broker.stop()
+    (to_crm,), (to_broker,) = crm.received, broker.received
+    verify(crm_secret, to_crm.body, to_crm.headers)
+    verify(SECRET, to_broker.body, to_broker.headers)  # no secret of its own: the shared one
+    with pytest.raises(WebhookVerificationError):
+        verify(broker_secret, to_crm.body, to_crm.headers)
+    with pytest.raises(WebhookVerificationError):
+        verify(SECRET, to_crm.body, to_crm.headers)

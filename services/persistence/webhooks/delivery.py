@@ -21,7 +21,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -91,8 +91,13 @@ class Deliverer(HeldConnection):
         timeout_s: float = 15.0,
         lease_s: float = 60.0,
         sign_recording: SignRecording | None = None,
+        endpoint_secrets: Mapping[str, str] | None = None,
     ) -> None:
-        webhooks.secret_key(secret)  # a bad secret fails at start, not at the first delivery
+        # a bad secret fails at start, not at the first delivery
+        for one in (secret, *(endpoint_secrets or {}).values()):
+            webhooks.secret_key(one)
+        #: an endpoint's own ``whsec_`` secret; any other endpoint's webhooks use ``secret``
+        self.endpoint_secrets = dict(endpoint_secrets or {})
         self.connect = connect
         self.secret = secret
         self.policy = policy or RetryPolicy()
@@ -171,7 +176,8 @@ class Deliverer(HeldConnection):
         except Exception as err:  # Storage could not sign: retried like a failed POST
             return None, type(err).__name__
         timestamp = int(self.clock().timestamp())
-        signed = webhooks.headers(self.secret, row.msg_id, timestamp, body)
+        secret = self.endpoint_secrets.get(row.endpoint, self.secret)
+        signed = webhooks.headers(secret, row.msg_id, timestamp, body)
         try:
             return await self.post(row.endpoint, signed, body, self.timeout_s), None
         except asyncio.CancelledError:
