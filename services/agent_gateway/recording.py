@@ -156,7 +156,10 @@ class Recorder:
         self.attempts = attempts
         self.backoff_s = backoff_s
         self.sleep = sleep
-        self._lock = asyncio.Lock()  # one upload of a spool entry at a time in this process
+        # one upload of a spool entry at a time in this process; across processes (a job and
+        # the worker's sweep share the spool) a second upload overwrites the same object and
+        # its announcement is dropped by the stream (the same event id)
+        self._lock = asyncio.Lock()
 
     async def keep(
         self,
@@ -213,6 +216,8 @@ class Recorder:
             if not sidecar.exists():
                 return True  # uploaded meanwhile
             for attempt in range(1, self.attempts + 1):
+                if not sidecar.exists():
+                    return True  # another process (a job, the sweep) uploaded it meanwhile
                 try:
                     event = await self._upload_once(entry, ogg)
                     await self.publish(event)
