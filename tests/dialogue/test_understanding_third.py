@@ -92,6 +92,9 @@ def test_a_corrected_balance_stays_a_balance(
         "Okay, I think I understand it better now. I'm not ready to meet with anybody. Thank you.",
         "we're not ready to set anything up, thanks for the information",
         "I'm just not ready to sign anything. Thanks anyway.",
+        # heldout4/h414: a meeting turned down in other words
+        "Thanks, that answers it. I don't want to meet with anyone right now.",
+        "I don't really want to set anything up, thank you.",
     ],
 )
 @pytest.mark.parametrize("expect", [E.ZIP, E.BOOKING_OFFER, E.ANYTHING_ELSE])
@@ -107,6 +110,9 @@ def test_not_ready_to_meet_is_a_no(said: str, expect: Expect) -> None:
         "I'm not ready to talk to anybody yet. Can you just email me some information?",
         "I'm not ready to book anything, can you email me some information first",
         "not ready to meet yet, maybe after the holidays",
+        # not a no: a condition (heldout2/g043: the wife handles the money)
+        "But I don't want to set anything up without her.",
+        "I don't want to book anything until I talk to my son",
     ],
 )
 def test_not_ready_with_another_way_forward_is_not_a_no(said: str) -> None:

@@ -38,8 +38,10 @@ _OWN = re.compile(
     r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
     r"it|my|our|by|with)\b)|(?:my|our) (?:wife|husband|spouse|partner) "
     r"(?:and i )?owns?\b|\bown(?:s|ed)? (?:a|the|this|that) (?:house|home|place|condo|property)|"
-    r"\b(?:i|we)(?:'ve| have)? got (?:a|the|our|my) (?:house|home|condo|place)\b|\b(?:i|we) have "
-    r"(?:a|the) (?:house|home|condo)\b(?! (?:to|for|that i|that we) rent)|"
+    # "I've got a paid-off house", "we have a little place"
+    r"\b(?:i|we)(?:'ve| have)? got (?:a|the|our|my) (?:[a-z]+(?:-[a-z]+)? )?(?:house|home|condo|"
+    r"place)\b|\b(?:i|we) have (?:a|the) (?:[a-z]+(?:-[a-z]+)? )?(?:house|home|condo)\b(?! (?:to|"
+    r"for|that i|that we) rent)|\bpaid-off (?:house|home|condo|place)\b|"
     # a mortgage on their own house: "I still owe about 180 on my house"
     r"\b(?:owe|mortgage|loan|balance)\b[^.?!]{0,40}\bon (?:my|our) (?:house|home|condo|place)\b|"
     # "I live alone in my house": their own, and they live there

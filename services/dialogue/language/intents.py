@@ -180,7 +180,11 @@ _NOT_READY = re.compile(
     r"\bnot (?:really |quite )?ready (?:to|for) (?:meet|talk|speak|sit down|sign|commit|book|"
     r"schedul|set (?:anything|something|it) up|make an? (?:appointment|decision)|an? "
     r"(?:appointment|meeting|consultation)|any(?:thing|body|one)|do (?:anything|this|that|it|"
-    r"one))(?![^.?!]*\byet\b)"
+    r"one))(?![^.?!]*\byet\b)|"
+    # "I don't want to meet with anyone right now" (not "I don't want to talk to a machine")
+    r"\b(?:don'?t|do not) (?:really )?(?:want|wish|need) to (?:meet|sit down|book|schedul|set "
+    r"(?:anything|something|it) up|make an? (?:appointment|decision)|have an? (?:appointment|"
+    r"meeting|consultation))(?![^.?!]*\b(?:yet|without|until|till|before|unless)\b)"
 )
 
 

@@ -42,7 +42,8 @@ _OTHER_LOAN = re.compile(
 )
 _PAID_OFF = re.compile(
     r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
-    r"whole thing )?off|\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
+    r"whole thing )?off|\bpaid-off (?:house|home|condo|place)\b|"
+    r"\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
     r"was|all|been) paid for\b|\bno (?:more )?(?:mortgage|home loan|loan|liens?|balance|debt)\b(?!"
     r" (?:broker|company|lender|guy|person|officer))|(?:don'?t|do not|doesn'?t|does not) (?:have|"
     r"got|carry) (?:a|any|an?y?) ?(?:mortgage|home loan|loan|balance|lien)|(?:don'?t|do not|"
