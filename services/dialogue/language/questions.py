@@ -156,7 +156,10 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
             r"(?:property )?(?:taxes|tax|insurance))|pay (?:it|anything) "
             r"back|repay"
         ),
-        "do I have to make monthly payments or repay",
+        # worded like the answer (no monthly payment; repaid when the home is sold): worded like
+        # the question it found the term-payment payout chunk (heldout4/h414)
+        "without making a monthly mortgage payment; the loan is repaid when the home is sold or "
+        "the borrower moves out",
     ),
     "benefits": (
         re.compile(r"social security|medicare|medicaid|\bssi\b|pension|benefits"),
@@ -203,7 +206,9 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
             r"taxes|\bkeep(?:ing)? up (?:with )?(?:the |my |our )?(?:house |home )?(?:insurance|"
             r"taxes|payments on the insurance)|\b(?:house|home|fire|hazard|flood) insurance\b"
         ),
-        "do I still pay property taxes, homeowners insurance and upkeep",
+        # worded like the answer: worded like the question it found the set-aside chunk
+        "the borrower must keep paying property taxes and homeowners insurance and keep the "
+        "home in repair",
     ),
 }
 _QUESTION_START = re.compile(
