@@ -129,7 +129,10 @@ class RecordingStored(CallEvent, kw_only=True, frozen=True):
     after the call's clock). ``generated`` marks a simulated (text) call's stand-in audio."""
 
     bucket: Annotated[str, msgspec.Meta(min_length=1, max_length=63)]
-    path: Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"^[A-Za-z0-9_./-]+$")]
+    #: ``contracts.recordings.object_path``: nothing else (no ``..``, no other folder)
+    path: Annotated[
+        str, msgspec.Meta(pattern=r"^calls/[0-9]{4}/[0-9]{2}/[A-Za-z0-9_-]{1,80}\.ogg$")
+    ]
     content_type: Annotated[str, msgspec.Meta(max_length=100)] = "audio/ogg"
     duration_ms: NonNegInt
     offset_ms: int = 0

@@ -73,12 +73,14 @@ async def _call(
 
     recorder = recorder_for(settings.recordings, settings.recording_spool, nc)
     try:
-        if recorder is not None:
-            await recorder.upload_spooled()  # what an earlier call could not upload
         result = await run_call(
             nc, caller, _lines(args.script), dialled=dialled, timing=settings.timing,
             printer=Printer(stream=sys.stdout), recorder=recorder,
         )  # fmt: skip
+        if recorder is not None and result.recorded:
+            # Storage answers again: what an earlier call could not upload, one try each (the
+            # call is over; a caller never waits on this)
+            await recorder.upload_spooled(attempts=1)
     finally:
         try:
             await asyncio.wait_for(nc.drain(), 10)

@@ -13,8 +13,9 @@ call, from :func:`generated_audio` (a stand-in: tones where each side spoke; the
    repeat is dropped by the stream) and the spool entry is deleted.
 
 What could not be uploaded stays in the spool; :meth:`Recorder.upload_spooled` retries it (the
-worker's main process every few minutes, ``equity-connect recordings retry``, and every
-simulated call before its own). Nothing here logs a phone number or what was said.
+worker's main process every few minutes, ``equity-connect recordings retry``, and a
+simulated call whose own upload went through, once, after it). Nothing here logs a phone
+number or what was said.
 """
 
 from __future__ import annotations
@@ -178,8 +179,9 @@ class Recorder:
         await asyncio.to_thread(self._spool, entry, audio)
         return await self._upload(entry)
 
-    async def upload_spooled(self) -> int:
-        """Upload what earlier attempts left in the spool; returns how many went up."""
+    async def upload_spooled(self, attempts: int | None = None) -> int:
+        """Upload what earlier attempts left in the spool; returns how many went up.
+        ``attempts`` per entry (default: the recorder's)."""
         done = 0
         for sidecar in sorted(self.spool.glob("*.json")) if self.spool.exists() else []:
             try:
@@ -187,7 +189,7 @@ class Recorder:
             except (OSError, ValueError, KeyError):
                 log.error("recordings: unreadable spool entry %s left in place", sidecar.name)
                 continue
-            if await self._upload(entry):
+            if await self._upload(entry, attempts):
                 done += 1
         return done
 
@@ -210,12 +212,13 @@ class Recorder:
                 tmp.replace(ogg)
         entry.write(sidecar)
 
-    async def _upload(self, entry: Spooled) -> bool:
+    async def _upload(self, entry: Spooled, attempts: int | None = None) -> bool:
+        tries = attempts or self.attempts
         async with self._lock:
             ogg, sidecar = self._files(entry.call_id)
             if not sidecar.exists():
                 return True  # uploaded meanwhile
-            for attempt in range(1, self.attempts + 1):
+            for attempt in range(1, tries + 1):
                 if not sidecar.exists():
                     return True  # another process (a job, the sweep) uploaded it meanwhile
                 try:
@@ -226,9 +229,9 @@ class Recorder:
                 except Exception as err:
                     log.warning(
                         "recordings: %s upload attempt %d/%d failed (%s)",
-                        entry.call_id, attempt, self.attempts, type(err).__name__,
+                        entry.call_id, attempt, tries, type(err).__name__,
                     )  # fmt: skip
-                    if attempt < self.attempts:
+                    if attempt < tries:
                         await self.sleep(self.backoff_s * 2 ** (attempt - 1))
                     continue
                 ogg.unlink(missing_ok=True)

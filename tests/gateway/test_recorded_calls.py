@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +27,11 @@ from contracts import codec
 from contracts.bus import connect, settle_subscriptions
 from contracts.calls import RecordingStored
 from contracts.conversation import Speaker
-from contracts.recordings import RecordingSettings
+from contracts.recordings import RecordingSettings, StorageError
 from contracts.storage_supabase import SupabaseRecordingStore
 from contracts.webhooks import new_secret, verify
 from services.agent_gateway import worker
-from services.agent_gateway.recording import Spoken, generated_audio, recorder_for
+from services.agent_gateway.recording import Spoken, generated_audio, recorder_for, sweep_spool
 from services.agent_gateway.settings import Settings as GatewaySettings
 from services.agent_gateway.simulate import HANGUP, CallResult, run_call
 from services.ops.fake_storage import FakeStorage
@@ -217,3 +221,57 @@ async def test_recordings_off_records_nothing(tmp_path: Path, nats_url: str) -> 
     await worker.session_ended(ctx, settings)  # type: ignore[arg-type]
     assert not (tmp_path / "spool").exists()
     assert recorder_for(settings.recordings, tmp_path, None) is None  # type: ignore[arg-type]
+
+
+async def spool_one(tmp_path: Path, recordings: RecordingSettings, nats_url: str) -> Path:
+    """A recording left in the spool: Storage refused every attempt."""
+    spool = tmp_path / "spool"
+    nc = await connect(nats_url, "gateway-recordings")
+    try:
+        recorder = recorder_for(recordings, spool, nc)
+        assert recorder is not None
+        recorder.backoff_s = 0.01
+
+        async def refuse(*_: Any) -> None:
+            raise StorageError("Storage is unavailable", status=503)
+
+        recorder.store.upload = refuse  # type: ignore[method-assign]
+        audio = generated_audio([Spoken(Speaker.CALLER, 0, 10)], 1000)
+        assert not await recorder.keep("call_spool0001", audio, started_at=datetime.now(UTC))
+    finally:
+        await nc.drain()
+    return spool
+
+
+async def test_the_workers_sweep_uploads_what_the_spool_holds(
+    nc: Any, nats_url: str, storage: FakeStorage, recordings: RecordingSettings, tmp_path: Path
+) -> None:
+    spool = await spool_one(tmp_path, recordings, nats_url)
+    stop = await sweep_spool(nc, settings=recordings, spool=spool, every_s=0.05)
+    try:
+        await until(lambda: not list(spool.glob("*.json")))
+    finally:
+        await stop()
+    assert [p.rsplit("/", 1)[-1] for p in storage.objects("recordings")] == ["call_spool0001.ogg"]
+
+
+def test_recordings_list_and_retry_from_the_command_line(
+    nats_url: str, storage: FakeStorage, recordings: RecordingSettings, tmp_path: Path
+) -> None:
+    spool = asyncio.run(spool_one(tmp_path, recordings, nats_url))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")}  # fmt: skip
+    env |= {"NATS_URL": nats_url, "EC_RECORDING_SPOOL_DIR": str(spool),
+            "SUPABASE_URL": storage.url, "SUPABASE_SERVICE_ROLE_KEY": KEY}  # fmt: skip
+
+    def ec(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "services.ops.cli", "recordings", *args],
+                              env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    listed = ec("list")
+    assert listed.returncode == 0 and "1 waiting" in listed.stdout
+    assert "call_spool0001.ogg" in listed.stdout
+    retried = ec("retry")
+    assert retried.returncode == 0 and "uploaded 1 of 1" in retried.stdout, retried.stderr
+    assert "0 waiting" in ec("list").stdout
+    assert len(storage.objects("recordings")) == 1

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 import psycopg
 import pytest
 
@@ -87,17 +88,23 @@ async def test_the_recording_lands_on_the_call_row_once(
                  stored.event_id) == [(1,)]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "path", ["calls/2026/11/../../secrets.ogg", "other/2026/11/call_badrec01.ogg", ""]
+)
 async def test_a_recording_that_breaks_the_contract_is_dead_lettered(
-    nc: Any, persistence: Any, query: Any
+    nc: Any, persistence: Any, query: Any, path: str
 ) -> None:
+    """Everything else valid: only the path is hostile (it would be signed and deleted)."""
     js = nc.jetstream()
-    await nc.publish("calls.call_badrec01.recording", b'{"call_id":"call_badrec01","path":"../x"}')
+    body = msgspec.json.decode(codec.encode(recording_of("call_badrec01")))
+    await nc.publish("calls.call_badrec01.recording", msgspec.json.encode({**body, "path": path}))
     for _ in range(200):
         if (await js.stream_info(DLQ_STREAM)).state.messages >= 1:
             break
         await asyncio.sleep(0.05)
     letter = codec.decode((await js.get_msg(DLQ_STREAM, 1)).data, DeadLetter)
-    assert letter.original_subject == "calls.call_badrec01.recording" and letter.reason
+    assert letter.original_subject == "calls.call_badrec01.recording"
+    assert "path" in letter.reason
     assert query("SELECT count(*) FROM calls WHERE recording_path IS NOT NULL") == [(0,)]
 
 
