@@ -6,12 +6,16 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from contracts.bus import publish_event, settle_subscriptions
 from contracts.subjects import DLQ_STREAM
 from tests.persistence.conftest import eventually
 from tests.persistence.events import call_events, subject_of
+
+_EMPTY_DATA_DIR = Path(tempfile.gettempdir()) / "ec-test-cli-no-stack"
 
 
 def ec(nats_url: str, db: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -20,7 +24,8 @@ def ec(nats_url: str, db: str, *args: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if not k.startswith("EC_") or k.startswith("EC_NATS_PASSWORD_")
     }
-    env |= {"NATS_URL": nats_url, "DATABASE_URL": db}
+    # a data dir of its own: never the developer's running stack (its fake Storage, say)
+    env |= {"NATS_URL": nats_url, "DATABASE_URL": db, "EC_DATA_DIR": str(_EMPTY_DATA_DIR)}
     return subprocess.run([sys.executable, "-m", "services.ops.cli", *args], env=env,
                           capture_output=True, text=True, timeout=60)  # fmt: skip
 
