@@ -93,6 +93,13 @@ class PartOfDay(StrEnum):
 
 
 Days = Annotated[list[Weekday], msgspec.Meta(description="Preferred weekdays; empty means any.")]
+LocalTime = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$",
+        description="A time of day on the caller's own clock, 24-hour HH:MM.",
+    ),
+]
 
 
 class ToolErrorCode(StrEnum):
@@ -219,14 +226,19 @@ class FindBroker(ToolRequest, kw_only=True, frozen=True):
 class GetAvailability(ToolRequest, kw_only=True, frozen=True):
     """Open consultation times over the next 14 days, soonest first.
 
-    Honours the caller's preferred weekdays and morning/afternoon (in the caller's own
-    time) across all 14 days. Each slot has a ``slot_id`` to pass to book_appointment and a
+    Honours the caller's preferred weekdays, morning/afternoon and hours (``starts_from`` /
+    ``starts_before``: "after lunch", "not before ten") in the caller's own time across all 14
+    days. Each slot has a ``slot_id`` to pass to book_appointment and a
     ``caller_local`` text to read to the caller. Offer one or two of them.
     """
 
     broker_id: BrokerId | None = None
     days: Days = msgspec.field(default_factory=list)
     part_of_day: PartOfDay = PartOfDay.ANY
+    #: the slot starts at or after this time of the caller's day
+    starts_from: LocalTime | None = None
+    #: the slot starts before this time of the caller's day
+    starts_before: LocalTime | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=10)] = 5
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.tools import Weekday
+from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
@@ -238,6 +238,22 @@ def _note_preference(turn: Turn, heard: Heard) -> None:
         s.preference_days = days
     if heard.part_of_day:
         s.preference_part = heard.part_of_day.value
+    note_window(turn, heard)
+
+
+def note_window(turn: Turn, heard: Heard) -> None:
+    """The hours said ("after three", "late mornings") replace those said before; a part of
+    the day said alone that the old hours do not fit clears them."""
+    s = turn.state
+    if heard.starts_from is not None or heard.starts_before is not None:
+        s.preference_from, s.preference_before = heard.starts_from, heard.starts_before
+    elif heard.part_of_day in (PartOfDay.MORNING, PartOfDay.AFTERNOON):
+        noon = 12 * 60
+        morning = heard.part_of_day == PartOfDay.MORNING
+        if (morning and (s.preference_from or 0) >= noon) or (
+            not morning and (s.preference_before or 24 * 60) <= noon
+        ):
+            s.preference_from = s.preference_before = None
 
 
 def preferred_days(turn: Turn, heard: Heard) -> list[str]:

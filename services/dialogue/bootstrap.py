@@ -3,6 +3,7 @@ Tests and the benchmark call :func:`start` in-process with fakes where they need
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from services.dialogue.adapters.openai_llm import OpenAiLlm
 from services.dialogue.context import Deps, Tuning
 from services.dialogue.handlers import Dialogue
 from services.dialogue.intake import Intake, IntakeConfig
+from services.dialogue.language.meaning import shared_reader
 from services.dialogue.ports import Clock, Llm, Publisher, Store, Tools
 
 #: Environment variables that configure the LLM (keys are never logged).
@@ -124,6 +126,7 @@ async def start(
         publisher=over.publisher or BusPublisher(hot, js),
         clock=over.clock or SystemClock(),
         llm=llm,
+        meaning=await asyncio.to_thread(shared_reader),
         llm_env=dict(settings.llm_env),
         tuning=settings.tuning,
     )

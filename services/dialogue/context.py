@@ -26,6 +26,7 @@ from contracts.tools import (
     UpdateLead,
     VerifyCaller,
 )
+from services.dialogue.language.meaning import MeaningReader
 from services.dialogue.ports import Clock, Llm, Publisher, States, Store, Tools
 from services.dialogue.reply import ReplyStream, safe_token
 from services.dialogue.state import CallState
@@ -73,6 +74,8 @@ class Deps:
     publisher: Publisher
     clock: Clock
     llm: Llm | None = None
+    #: the learned reading of what callers mean (none: the rules alone)
+    meaning: MeaningReader | None = None
     llm_env: dict[str, str] = field(default_factory=dict)
     tuning: Tuning = field(default_factory=Tuning)
     #: process-wide LLM health: monotonic time until which the LLM is skipped

@@ -178,6 +178,11 @@ class CallState(msgspec.Struct, kw_only=True):
     broker: Broker | None = None
     preference_days: list[str] = msgspec.field(default_factory=list)
     preference_part: str | None = None
+    #: the hours the caller will take (minutes after midnight, their clock): from / before
+    preference_from: int | None = None
+    #: a call-ending intent Barbara was unsure of and asked about (``Intent`` value)
+    unsure_of: str | None = None
+    preference_before: int | None = None
     offered: list[OfferedSlot] = msgspec.field(default_factory=list)
     appointment: Appointment | None = None
     callback_at: datetime | None = None

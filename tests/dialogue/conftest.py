@@ -37,6 +37,7 @@ from services.dialogue import bootstrap as dialogue_bootstrap
 from services.dialogue.context import Deps, Tuning
 from services.dialogue.handlers import Delivery, Dialogue
 from services.dialogue.intake import IntakeConfig
+from services.dialogue.language.meaning import shared_reader
 from services.dialogue.state import CallState
 from services.ops.migrate import service_url
 from tests.dialogue.fakes.memory import (
@@ -141,7 +142,7 @@ class Talk:
     def deps(self) -> Deps:
         return Deps(tools=self.tools, store=self.store, states=self.states,
                     publisher=self.publisher, clock=self.clock, llm=self.llm,
-                    llm_env=dict(self.llm_env),
+                    meaning=shared_reader(), llm_env=dict(self.llm_env),
                     tuning=Tuning(filler_after=0.05, llm_retry_delay=0.0))  # fmt: skip
 
     def call(self, deps: Deps | None = None) -> Conversation:

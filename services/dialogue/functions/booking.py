@@ -17,6 +17,7 @@ from contracts.tools import (
     FindBroker,
     GetAvailability,
     LeadLookupResult,
+    LocalTime,
     LookupLead,
     PartOfDay,
     RescheduleAppointment,
@@ -80,13 +81,20 @@ async def find_broker(
 
 @llm_function
 async def get_availability(
-    turn: Turn, days: list[Weekday] | None = None, part_of_day: PartOfDay | None = None
+    turn: Turn,
+    days: list[Weekday] | None = None,
+    part_of_day: PartOfDay | None = None,
+    starts_from: LocalTime | None = None,
+    starts_before: LocalTime | None = None,
 ) -> Result:
     """Open consultation times, honouring the caller's preference.
 
-    The two best of the broker's open times are offered.
+    The two best of the broker's open times are offered; ``starts_from`` / ``starts_before``
+    are the hours the caller said ("after lunch": 13:00), on their own clock.
     """
     s = turn.state
+    if starts_from is not None or starts_before is not None:
+        s.preference_from, s.preference_before = _minutes(starts_from), _minutes(starts_before)
     if days is not None:
         s.preference_days = [str(d) for d in days if d in Weekday._value2member_map_]
     if part_of_day is not None and part_of_day in PartOfDay._value2member_map_:
@@ -102,6 +110,8 @@ async def get_availability(
             broker_id=s.broker.broker_id,
             days=[Weekday(d) for d in s.preference_days],
             part_of_day=PartOfDay(s.preference_part or "any"),
+            starts_from=_clock(s.preference_from),
+            starts_before=_clock(s.preference_before),
             limit=5,
         )
     )
@@ -115,6 +125,20 @@ async def get_availability(
         "ok": True,
         "slots": [{"slot_id": o.slot_id, "when": o.caller_local} for o in s.offered],
     }
+
+
+def _minutes(clock: str | None) -> int | None:
+    if not clock or len(clock) != 5 or clock[2] != ":" or not clock.replace(":", "").isdigit():
+        return None
+    return int(clock[:2]) * 60 + int(clock[3:])
+
+
+def _clock(minutes: int | None) -> str | None:
+    """Minutes after midnight as ``HH:MM`` (``None`` stays ``None``; past midnight is 23:59)."""
+    if minutes is None:
+        return None
+    minutes = max(0, min(minutes, 23 * 60 + 59))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _two_choices(slots: list[Slot], *, single_day: bool) -> list[Slot]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from contracts.tools import PartOfDay, Weekday
+from services.dialogue.language.meaning.acts import Reading
 
 
 class Expect(StrEnum):
@@ -34,6 +35,8 @@ class Expect(StrEnum):
     IDENTITY = "identity"
     APPOINTMENT_ACTION = "appointment_action"  # keep, move or cancel the upcoming appointment
     CANCEL_CONFIRM = "cancel_confirm"
+    #: Barbara was not sure the caller meant to end the call (``CallState.unsure_of``): yes/no
+    CONFIRM_INTENT = "confirm_intent"
 
 
 class Intent(StrEnum):
@@ -96,6 +99,12 @@ class Heard:
     days: list[Weekday] = field(default_factory=list)
     part_of_day: PartOfDay | None = None
     hour: int | None = None
+    #: the hours the caller will take, minutes after midnight on their own clock: an offered
+    #: time starts at or after ``starts_from`` and before ``starts_before``
+    starts_from: int | None = None
+    starts_before: int | None = None
+    #: a time named to the minute ("half past ten": 630), for a call back or the nearest slot
+    exact_minute: int | None = None
     choice: int | None = None
     choice_rejected: bool = False
     callback: CallbackWhen | None = None
@@ -112,6 +121,8 @@ class Heard:
     borrower_ages: list[int] = field(default_factory=list)
     #: the caller mentioned a reverse mortgage (also through mishearings: "reverse mort gauge")
     reverse_mortgage: bool = False
+    #: the learned reading of the turn (:mod:`.meaning`), when one was made
+    meaning: Reading | None = None
 
     @property
     def silent(self) -> bool:

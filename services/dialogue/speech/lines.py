@@ -171,6 +171,19 @@ NO_ANSWER = (
     "That's a great question for the broker, and I'll make sure it's covered in your consultation."
 )
 LEGAL_TAX = "For your own situation, a tax professional or an attorney is the best person to ask."
+#: a question about Equity Connect itself: who is calling, why, the letters
+ABOUT_US = (
+    "This is Equity Connect; we help homeowners sixty-two and older learn about reverse "
+    "mortgages, and yes, we do send letters about them."
+)
+#: a question that is not about reverse mortgages, and not one Barbara can answer
+OFF_TOPIC = "I'm afraid I can't help with that one."
+#: Barbara was not sure the caller meant to end the call: she asks (yes/no)
+CONFIRM = {
+    "stop_calling": "Just to be sure, would you like us not to contact you again?",
+    "not_interested": "Just so I understand, would you rather not go any further with this?",
+    "other_lender": "Just to be sure, are you already working with another lender on this?",
+}
 SORRY_AGAIN = "I'm sorry, I didn't quite catch that."
 STILL_THERE = "Are you still there?"
 HUMAN_CALLBACK = "I can't transfer you right now, but I can have a person call you back."

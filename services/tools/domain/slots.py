@@ -51,13 +51,32 @@ class BrokerSchedule:
 class Preference:
     days: frozenset[int] = field(default_factory=frozenset)  # ISO weekdays, caller's time
     part_of_day: PartOfDay = PartOfDay.ANY
+    #: the caller's hours: a slot starts at or after ``starts_from`` and before ``starts_before``
+    starts_from: time | None = None
+    starts_before: time | None = None
 
     @classmethod
-    def of(cls, days: Sequence[Weekday], part_of_day: PartOfDay) -> Preference:
-        return cls(frozenset(ISO_WEEKDAYS[d] for d in days), part_of_day)
+    def of(
+        cls,
+        days: Sequence[Weekday],
+        part_of_day: PartOfDay,
+        starts_from: str | None = None,
+        starts_before: str | None = None,
+    ) -> Preference:
+        return cls(
+            frozenset(ISO_WEEKDAYS[d] for d in days),
+            part_of_day,
+            time.fromisoformat(starts_from) if starts_from else None,
+            time.fromisoformat(starts_before) if starts_before else None,
+        )
 
     def accepts(self, local_start: datetime) -> bool:
         if self.days and local_start.isoweekday() not in self.days:
+            return False
+        at = local_start.time().replace(tzinfo=None)
+        if self.starts_from is not None and at < self.starts_from:
+            return False
+        if self.starts_before is not None and at >= self.starts_before:
             return False
         if self.part_of_day is PartOfDay.MORNING:
             return local_start.hour < NOON

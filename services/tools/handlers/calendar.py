@@ -209,7 +209,7 @@ async def get_availability(req: GetAvailability, deps: Deps) -> AvailabilityResu
     authorization with the broker's busy times, then the offer, sent as the pipeline closes."""
     earliest, latest = _window(deps, deps.clock.now())
     wanted = _uuid(req.broker_id, "broker_id")
-    preference = Preference.of(req.days, req.part_of_day)
+    preference = Preference.of(req.days, req.part_of_day, req.starts_from, req.starts_before)
     async with deps.pool.connection() as conn:
         async with conn.pipeline():
             pending = await begin(conn, req.session)

@@ -7,6 +7,8 @@ import re
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Heard, Intent
+from services.dialogue.language.meaning.acts import Act
+from services.dialogue.language.meaning.weigh import for_the_kb
 from services.dialogue.language.questions import kb_query
 from services.dialogue.language.vocabulary import STATES
 from services.dialogue.speech import lines
@@ -44,6 +46,10 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
         return await _where_we_work(turn, heard)
     if only_topics and not heard.topic:
         return None
+    if heard.meaning and heard.meaning.sure(Act.LEGAL_TAX) and not (heard.topic or heard.objection):
+        return lines.LEGAL_TAX  # taxes, benefits, the law: a professional's, never a passage
+    if heard.question and not for_the_kb(heard):
+        return _not_for_the_kb(heard)
     query = kb_query(heard)
     if query is None:
         if heard.has(Intent.LEGAL_TAX):
@@ -83,6 +89,15 @@ async def _where_we_work(turn: Turn, heard: Heard) -> str:
         if where
         else "Yes, we work with licensed brokers who help homeowners in your area."
     )
+
+
+def _not_for_the_kb(heard: Heard) -> str | None:
+    """A question that is not about reverse mortgages: about us, or nothing to answer (the
+    node's own question follows)."""
+    assert heard.meaning is not None
+    if heard.meaning.likely(Act.ABOUT_US):
+        return lines.ABOUT_US
+    return None
 
 
 def _first_sentence(passage: str) -> str:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from contracts.calls import Node
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
-from services.dialogue.absorb import preferred_days
+from services.dialogue.absorb import note_window, preferred_days
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
 from services.dialogue.speech import lines
@@ -35,6 +35,7 @@ async def note_preference(turn: Turn, heard: Heard) -> None:
         s.preference_days = days
     if heard.part_of_day:
         s.preference_part = heard.part_of_day.value
+    note_window(turn, heard)
 
 
 async def offer_slots_now(turn: Turn, heard: Heard) -> str | None:
@@ -48,6 +49,14 @@ async def offer_slots_now(turn: Turn, heard: Heard) -> str | None:
     result = await fn.get_availability(turn)
     if not result.get("ok"):
         return await booking_trouble(turn)
+    if not s.offered and (s.preference_from is not None or s.preference_before is not None):
+        # nothing inside the hours they gave: the same days, any hour, and say so
+        s.preference_from = s.preference_before = None
+        result = await fn.get_availability(turn)
+        if not result.get("ok"):
+            return await booking_trouble(turn)
+        if s.offered:
+            return "The broker doesn't have an opening at those hours, but here's what's closest."
     asked_days, asked_part = list(s.preference_days), s.preference_part
     nearest: tuple[tuple[list[str], str | None], ...] = (
         ([], asked_part),

@@ -38,6 +38,9 @@ def ask(turn: Turn) -> str | None:
 def _next_question(turn: Turn) -> str | None:
     s, f = turn.state, turn.state.flags
     node = s.node
+    if s.unsure_of:
+        s.expect = Expect.CONFIRM_INTENT
+        return lines.CONFIRM[s.unsure_of]
     if f.email_pending and not f.email_requested:
         s.expect = Expect.EMAIL
         return lines.ASK["email"]

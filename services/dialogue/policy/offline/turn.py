@@ -9,8 +9,10 @@ from contracts.tools import PartOfDay
 from services.dialogue.absorb import absorb
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
+from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.meaning.weigh import weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
@@ -26,6 +28,13 @@ async def offline_turn(turn: Turn) -> None:
     waiting for; route; speak."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
+    doubt = weigh(heard, await meaning.read(turn.deps.meaning, turn.text), s.expect)
+    confirmed = settle_doubt(s, heard)
+    if doubt is not None and confirmed is None:
+        s.unsure_of = doubt.value  # ask() asks whether they meant it; nothing ends on a guess
+        await absorb(turn, heard)
+        await speak(turn, None)
+        return
     note_sentiment(turn, heard)
     if s.flags.capped and heard.intents & DECISIVE:
         s.flags.capped = None  # the caller decided this very turn: that decides the outcome
@@ -55,6 +64,21 @@ async def offline_turn(turn: Turn) -> None:
         said = trouble or said
     move(turn.state, route(turn.state))
     await speak(turn, said)
+
+
+def settle_doubt(s: CallState, heard: Heard) -> bool | None:
+    """The answer to "just to be sure, …?": yes takes the intent asked about, no drops it;
+    anything else is read as it comes. ``None`` when nothing was being confirmed."""
+    if s.expect != Expect.CONFIRM_INTENT or s.unsure_of is None:
+        return None
+    intent, s.unsure_of = Intent(s.unsure_of), None
+    if heard.yes and not heard.no:
+        heard.intents.add(intent)
+        return True
+    if heard.no:
+        heard.intents.discard(intent)
+        return False
+    return None
 
 
 def _ready_for_slots(s: CallState) -> bool:

@@ -1,0 +1,33 @@
+"""What the caller means, learned: sentence vectors (:mod:`.encoder`), a nearest-neighbour
+reader over labelled utterances (:mod:`.acts`, data in ``acts.toml``), and how its reading is
+weighed with the rules' (:mod:`.weigh`)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from services.dialogue.language.meaning.acts import NOTHING, Act, MeaningReader, Reading
+
+
+@functools.cache
+def shared_reader() -> MeaningReader:
+    """One reader per process (the model and the examples' vectors, built on first use)."""
+    from services.dialogue.language.meaning.acts import load_examples
+    from services.dialogue.language.meaning.encoder import MiniLM
+
+    return MeaningReader(MiniLM(), load_examples())
+
+
+async def read(reader: MeaningReader | None, text: str, timeout: float = 1.0) -> Reading:
+    """The reading of one turn, off the event loop; nothing (rules only) without a reader or
+    when the model has not answered within ``timeout`` seconds."""
+    if reader is None or not text.strip():
+        return NOTHING
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(reader.read, text), timeout)
+    except TimeoutError:
+        return NOTHING
+
+
+__all__ = ["NOTHING", "Act", "MeaningReader", "Reading", "read", "shared_reader"]

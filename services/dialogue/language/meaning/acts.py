@@ -1,0 +1,147 @@
+"""What the caller means, learned from labelled utterances: a nearest-neighbour reader over
+sentence vectors.
+
+Each caller turn is split into its sentences; each sentence (and the whole turn) is compared
+with every labelled utterance in ``acts.toml``; the ``K`` nearest vote for their act, weighted
+by similarity. A :class:`Reading` gives, per act, the best confidence any part of the turn
+reached (its vote share, damped when even the nearest example is far away), so "Hm. It sounds
+like more debt to me. I'd just as soon your people not phone me anymore" reads as
+``stop_calling`` from its last sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from services.dialogue.language.meaning.encoder import Encoder, Vectors
+
+ACTS_FILE = Path(__file__).resolve().parent / "acts.toml"
+K = 7
+#: a reading at or above this is taken as what the caller meant
+SURE = 0.62
+#: between LIKELY and SURE Barbara checks before acting on it; below LIKELY it is ignored
+LIKELY = 0.42
+#: nearest-example cosine at which a vote counts in full; far below it the reading fades
+CLOSE = 0.62
+FAR = 0.35
+
+
+class Act(StrEnum):
+    STOP_CALLING = "stop_calling"
+    NOT_INTERESTED = "not_interested"
+    SEND_INFO = "send_info"
+    CALLBACK = "callback"
+    BAD_TIMING = "bad_timing"
+    OTHER_LENDER = "other_lender"
+    WRONG_PERSON = "wrong_person"
+    BOOK = "book"
+    LINE_TROUBLE = "line_trouble"
+    ABOUT_US = "about_us"
+    LEGAL_TAX = "legal_tax"
+    HOLD_ON = "hold_on"
+    RESUME = "resume"
+    RM_QUESTION = "rm_question"
+    GOODBYE = "goodbye"
+    STATEMENT = "statement"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Confidence (0–1) per act: the best any sentence of the turn reached."""
+
+    scores: Mapping[Act, float] = field(default_factory=dict)
+
+    def of(self, act: Act) -> float:
+        return self.scores.get(act, 0.0)
+
+    @property
+    def top(self) -> tuple[Act, float]:
+        if not self.scores:
+            return Act.STATEMENT, 0.0
+        act = max(self.scores, key=lambda a: self.scores[a])
+        return act, self.scores[act]
+
+    def sure(self, act: Act) -> bool:
+        return self.of(act) >= SURE
+
+    def likely(self, act: Act) -> bool:
+        return self.of(act) >= LIKELY
+
+
+NOTHING = Reading()
+
+
+def load_examples(path: Path = ACTS_FILE) -> dict[Act, list[str]]:
+    """The labelled utterances: ``[act] examples = [...]``; an unknown act is an error."""
+    data = tomllib.loads(path.read_text())
+    out: dict[Act, list[str]] = {}
+    for name, table in data.items():
+        act = Act(name)  # ValueError names the unknown act
+        out[act] = [str(e).strip() for e in table["examples"] if str(e).strip()]
+    return out
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def parts(text: str) -> list[str]:
+    """The turn and, when it has several, each of its sentences (of three words or more)."""
+    whole = text.strip()
+    if not whole:
+        return []
+    sentences = [s for s in _SENTENCE.split(whole) if len(s.split()) >= 3]
+    return [whole, *sentences] if len(sentences) > 1 else [whole]
+
+
+class MeaningReader:
+    """Nearest neighbours over the labelled utterances' vectors (built once, at start)."""
+
+    def __init__(self, encoder: Encoder, examples: Mapping[Act, Sequence[str]], k: int = K):
+        self._encoder = encoder
+        self._k = k
+        self._labels: list[Act] = []
+        texts: list[str] = []
+        for act, said in examples.items():
+            for text in said:
+                self._labels.append(act)
+                texts.append(text.lower())
+        self._acts = sorted(set(self._labels))
+        self._label_index = np.array([self._acts.index(a) for a in self._labels])
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), 32):  # like lengths together: little padding
+            batch = order[start : start + 32]
+            vectors[batch] = encoder.encode([texts[i] for i in batch])
+        self._vectors: Vectors = vectors
+
+    def read(self, text: str) -> Reading:
+        """Blocking (a model run, a few milliseconds): call it off the event loop."""
+        pieces = parts(text)
+        if not pieces:
+            return NOTHING
+        return self.read_vectors(self._encoder.encode([p.lower() for p in pieces]))
+
+    def read_vectors(self, vectors: Vectors) -> Reading:
+        best: dict[Act, float] = {}
+        sims = vectors @ self._vectors.T
+        for row in sims:
+            nearest = np.argsort(-row)[: self._k]
+            weights = np.maximum(row[nearest], 0.0) ** 3
+            total = float(weights.sum()) or 1.0
+            votes = np.zeros(len(self._acts))
+            np.add.at(votes, self._label_index[nearest], weights)
+            for i in np.nonzero(votes)[0]:
+                act = self._acts[i]
+                closest = float(row[nearest][self._label_index[nearest] == i].max())
+                fade = min(1.0, max(0.0, (closest - FAR) / (CLOSE - FAR)))
+                score = float(votes[i]) / total * fade
+                if score > best.get(act, 0.0):
+                    best[act] = score
+        return Reading(best)

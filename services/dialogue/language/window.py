@@ -1,0 +1,129 @@
+"""The hours a caller will take, in their own time: "after lunch", "not before eight our time",
+"around half past ten", "late mornings", "after three o'clock", "before noon".
+
+Sets ``Heard.starts_from`` / ``Heard.starts_before`` (minutes after midnight, the caller's
+clock): an offered time must start at or after the one and before the other. Hours without
+"am"/"pm" are read as a business day reads them: one to seven are in the afternoon.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contracts.tools import PartOfDay
+from services.dialogue.language.heard import Heard
+from services.dialogue.speech.numbers import words_to_number
+
+_HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+#: an hour: "3", "3:30", "three", "three thirty", "half past ten", "quarter past eleven",
+#: "noon", with an optional "am"/"pm"/"o'clock"/"-ish"
+_AT = (
+    rf"(?:(?P<half>half|quarter) (?:past|after) )?(?P<h>\d{{1,2}}|{_HOUR_WORDS}|noon|midday)"
+    rf"(?::(?P<m>\d{{2}})|[\s-]+(?P<mw>thirty|fifteen|forty[\s-]?five))?"
+    r"(?:\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?|o'?clock|in the (?:morning|afternoon|evening)))?"
+    r"(?P<ish>-?ish)?"
+)
+_FROM = re.compile(
+    rf"\b(?:after|not before|no earlier than|nothing before|not till|not until|anytime after|"
+    rf"any time after|from|starting at|later than) (?:about |around )?{_AT}\b"
+)
+_OR_LATER = re.compile(rf"\b{_AT} or (?:later|after)\b")
+_BEFORE = re.compile(
+    rf"\b(?:before|by|no later than|not after|nothing after|until|till|up to) (?:about |around )?"
+    rf"{_AT}\b"
+)
+_AROUND = re.compile(rf"\b(?:around|about|near|close to|somewhere around|roughly|at) {_AT}\b")
+_ISH = re.compile(rf"\b{_AT.replace('(?P<ish>-?ish)?', '(?P<ish>-?ish)')}")
+_AT_RE = re.compile(rf"\b{_AT}")
+#: words for parts of the day, as (from, before) in minutes
+_PARTS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = (
+    (re.compile(r"\bafter (?:lunch|lunchtime|my lunch)\b"), 13 * 60, None),
+    (re.compile(r"\bbefore (?:lunch|lunchtime)\b"), None, 12 * 60),
+    (re.compile(r"\blate(?:r)?(?: in the)? mornings?\b|\bmid-?mornings?\b"), 10 * 60, 12 * 60),
+    (re.compile(r"\bearly(?: in the)? mornings?\b|\bfirst thing in the morning\b"), None, 10 * 60),
+    (re.compile(r"\bearly(?: in the)? afternoons?\b|\bright after lunch\b"), 12 * 60, 15 * 60),
+    (re.compile(r"\blate(?:r)?(?: in the)? afternoons?\b"), 15 * 60, None),
+    (re.compile(r"\bmid-?afternoons?\b"), 13 * 60 + 30, 16 * 60),
+)
+
+
+def _minutes(match: re.Match[str]) -> int | None:
+    g = match.groupdict()
+    said = g.get("h")
+    if said is None:
+        return None
+    if said in ("noon", "midday"):
+        return 12 * 60
+    hour = int(said) if said.isdigit() else int(words_to_number(said) or 0)
+    if not 1 <= hour <= 12:
+        return None
+    minute = int(g.get("m") or 0)
+    words = g.get("mw") or ""
+    if words:
+        minute = {"thirty": 30, "fifteen": 15}.get(words, 45)
+    if g.get("half"):
+        minute = 30 if g["half"] == "half" else 15
+    ampm = (g.get("ampm") or "").replace(".", "").replace(" ", "")
+    if ampm.startswith("p") or "afternoon" in ampm or "evening" in ampm:
+        hour = hour % 12 + 12
+    elif ampm.startswith("a") or "morning" in ampm:
+        hour = hour % 12
+    elif hour <= 7:
+        hour += 12  # "after three" on a business day is the afternoon
+    return hour * 60 + minute
+
+
+def _bare(text: str) -> bool:
+    """A number that is not an hour: money, ages, years ("after sixty", "by two hundred")."""
+    return bool(
+        re.match(r"\s*(?:hundred|thousand|grand|million|k\b|dollars|years|percent|%)", text)
+    )
+
+
+def hour_window(heard: Heard, low: str) -> None:
+    """Read the window of hours said in ``low`` into ``heard``."""
+    starts_from: int | None = None
+    starts_before: int | None = None
+    for pattern, lo, hi in _PARTS:
+        if pattern.search(low):
+            starts_from = lo if lo is not None else starts_from
+            starts_before = hi if hi is not None else starts_before
+    for match in [*_FROM.finditer(low), *_OR_LATER.finditer(low)]:
+        if _bare(low[match.end() :]):
+            continue
+        at = _minutes(match)
+        if at is not None:
+            starts_from = at
+            heard.exact_minute = at
+    for match in _BEFORE.finditer(low):
+        if _bare(low[match.end() :]) or low[max(0, match.start() - 4) : match.start()].strip() in (
+            "not",
+        ):
+            continue
+        at = _minutes(match)
+        if at is not None:
+            starts_before = at
+    if starts_from is None and starts_before is None:
+        for match in [*_ISH.finditer(low), *_AROUND.finditer(low)]:
+            if _bare(low[match.end() :]):
+                continue
+            at = _minutes(match)
+            if at is not None and (match.group("ish") or not match.group(0).startswith("at ")):
+                starts_from, starts_before = max(0, at - 60), at + 61
+                heard.exact_minute = at
+                break
+            if at is not None:
+                heard.exact_minute = at
+        for match in _AT_RE.finditer(low):
+            at = _minutes(match) if match.group("half") else None
+            if at is not None:  # "quarter past eleven if you have it": about then
+                starts_from, starts_before = max(0, at - 60), at + 61
+                heard.exact_minute = at
+                break
+    if starts_from is not None and starts_before is not None and starts_before <= starts_from:
+        starts_before = None  # "after two, before noon" cannot both hold: keep the start
+    heard.starts_from, heard.starts_before = starts_from, starts_before
+    if starts_from is not None and starts_from >= 12 * 60:
+        heard.part_of_day = PartOfDay.AFTERNOON  # "after lunch, I have church in the mornings"
+    elif starts_before is not None and starts_before <= 12 * 60:
+        heard.part_of_day = PartOfDay.MORNING
