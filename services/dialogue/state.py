@@ -26,6 +26,8 @@ class Flags(msgspec.Struct, kw_only=True):
 
     identified: bool = False
     verified: bool = False
+    #: asked twice for the ZIP code without one: not asked again
+    zip_declined: bool = False
     located: bool = False
     verify_attempts: int = 0
     #: a known lead matched on part of who they are (a first name): what the tools said would

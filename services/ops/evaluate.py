@@ -36,6 +36,7 @@ from psycopg.rows import dict_row
 from contracts.subjects import TOOLS
 from contracts.tools import ToolName
 from services.agent_gateway.simulate import Printer, run_call
+from services.ops.quality import asked_three_times, deflections, slot_failures
 from services.ops.scripts import Call, Check, CheckKind, ScriptError, find_scripts, parse
 
 BUS_SERVICES = ("persistence", "tools", "dialogue")
@@ -232,6 +233,7 @@ class Suite:
         tools = await self.tools.of(result.call_id)
         failures = expect_failures(call, result.outcome, result.disqualification_reason)
         agent = [t["text"] for t in result.transcript if t["role"] == "agent"]
+        failures += quality_failures(result.transcript, agent)
         for check in call.checks:
             problem = await check_failure(db, number, check, result.outcome, agent, tools)
             if problem:
@@ -246,6 +248,14 @@ class Suite:
         return CallReport(result.call_id, str(call.expect), result.outcome,
                           result.disqualification_reason, result.turns, tuple(failures),
                           tuple(tools), printout.getvalue(), llm)  # fmt: skip
+
+
+def quality_failures(transcript: Sequence[dict[str, str]], agent: Sequence[str]) -> list[str]:
+    """What every call is held to, whatever its script says: no question asked three times,
+    no "great question for the broker" to a line that asked nothing."""
+    out = [f"asked three times: {q!r}" for q in asked_three_times(agent)]
+    out += [f"deflected a non-question: {line!r}" for line in deflections(transcript)]
+    return out
 
 
 def _as_read(line: str) -> str:
@@ -277,6 +287,8 @@ async def check_failure(
 ) -> str | None:  # fmt: skip
     """Why ``check`` does not hold after the call, or ``None`` when it does."""
     kind = check.kind
+    if kind is CheckKind.SLOTS:
+        return slot_failures(check.arg, agent_lines)
     if kind in (CheckKind.SAID, CheckKind.NOT_SAID):
         said = any(check.arg.lower() in _as_read(line) for line in agent_lines)
         if said != (kind is CheckKind.SAID):

@@ -54,11 +54,13 @@ class CheckKind(StrEnum):
     NOT_SAID = "not said"
     TOOL = "tool"
     NO_TOOL = "no tool"
+    #: every time offered fits: ``slots afternoon``, ``slots thu after 13:00``, ``slots not mon``
+    SLOTS = "slots"
 
 
 #: Checks that take an argument, longest prefix first (``not said`` before ``said``).
 _WITH_ARGUMENT = (CheckKind.NOT_SAID, CheckKind.NO_TOOL, CheckKind.SAID, CheckKind.TOOL,
-                  CheckKind.FACT)  # fmt: skip
+                  CheckKind.FACT, CheckKind.SLOTS)  # fmt: skip
 _BARE = {k.value: k for k in CheckKind if k not in _WITH_ARGUMENT}
 
 
@@ -139,6 +141,11 @@ def _with_argument(kind: CheckKind, arg: str) -> Check:
             raise ScriptError(f"check fact wants FIELD=VALUE, not {arg!r}")
         field = match.group(1).lower()
         return Check(kind, FACT_ALIASES.get(field, field), _unquote(match.group(2).strip()))
+    if kind is CheckKind.SLOTS:
+        from services.ops.quality import parse_slots
+
+        parse_slots(arg)  # a bad spec fails the script when it is read
+        return Check(kind, arg)
     if kind in (CheckKind.TOOL, CheckKind.NO_TOOL):
         names = {t.value for t in ToolName}
         if arg.lower() not in names:

@@ -13,6 +13,8 @@ and callers correct themselves ("sixty... no, seventy-one": the later value coun
 
 from __future__ import annotations
 
+import re
+
 from services.dialogue.language.ages import _age
 from services.dialogue.language.corrections import _take_back
 from services.dialogue.language.email import _email
@@ -36,6 +38,9 @@ from services.dialogue.language.text import _HAS_NUMBER, _blank, _clean, normali
 from services.dialogue.language.when import _choice, _when
 from services.dialogue.language.window import hour_window
 from services.dialogue.speech.numbers import find_numbers
+
+#: an age said as one: "I'm seventy", "seventy years old", "age 70"
+_OWN_AGE = re.compile(r"\b(?:i'?m|i am|age|aged|years? old|turned|turning)\b")
 
 
 def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2026) -> Heard:
@@ -79,6 +84,8 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     _choice(heard, said, expect)
     if "@" in low or " at " in low:
         _email(heard, low)
+    if heard.email and heard.age is not None and not _OWN_AGE.search(low):
+        heard.age, heard.borrower_ages = None, []  # "w greer fifty-one at example dot com"
     _purpose(heard, said)
     _topic(heard, said)
     _after_reading(heard, low, own_age)

@@ -123,6 +123,8 @@ class Heard:
     reverse_mortgage: bool = False
     #: the learned reading of the turn (:mod:`.meaning`), when one was made
     meaning: Reading | None = None
+    #: surnames said after a title ("Mrs. Abernathy"), lowercased: never a first name
+    surnames_said: set[str] = field(default_factory=set)
 
     @property
     def silent(self) -> bool:

@@ -6,7 +6,13 @@ import re
 
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.language.patterns import _CARE_FOR, _INTENT_PATTERNS
-from services.dialogue.language.vocabulary import _BIG_CITY_RE, _NOT_NAMES, RELATIONS, STATES
+from services.dialogue.language.vocabulary import (
+    _BIG_CITY_RE,
+    _NOT_NAMES,
+    NAMES_TOO,
+    RELATIONS,
+    STATES,
+)
 from services.dialogue.speech.numbers import is_number_word
 
 #: "I'm calling for my mom": someone else's home; the one who owns it is the one to hear
@@ -65,6 +71,8 @@ _DOING_AFTER = (
 #: lowercase name after "this is" is a name ("yeah hello this is earl, earl whitfield")
 _NAME_ASKED = (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
+#: a title and the name after it: "Mrs. Abernathy", "Mister Kowalski" (a surname)
+_TITLED = re.compile(r"\b(?:mr|mrs|ms|mister|missus)\.?\s+([A-Za-z][A-Za-z'’-]+)", re.IGNORECASE)
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
     r"^[a-z]+(?: [a-z]+)?[.!]?$"
@@ -96,6 +104,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         # "this is Bud, I'm calling for my neighbor, Mrs. Lund": the caller is not the one
         heard.relation = _RELATIVE_OF.get(behalf.group(1), behalf.group(1))
         return
+    heard.surnames_said = {m.group(1).lower() for m in _TITLED.finditer(raw)}
     text = _HONORIFICS.sub("", raw)
     # properly cased text (not lowercase speech-to-text): a lowercase word is no name
     cased = any(
@@ -192,7 +201,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         caps = [w for w in candidates if w[0].isupper()]
         pick = caps or (candidates if len(words) <= 3 else [])
         pick = [w for i, w in enumerate(pick) if i == 0 or w.lower() != pick[i - 1].lower()]
-        if pick and (caps or text.islower()) and not _is_place_name(" ".join(pick[:2])):
+        place = _is_place_name(" ".join(pick[:2])) and not (
+            expect == Expect.NAME and len(pick) == 1 and pick[0].lower() not in STATES
+        )  # asked for a name, "eugene" alone is one
+        if pick and (caps or text.islower()) and not place:
             heard.first_name = _title(pick[0])
             if len(pick) > 1:
                 heard.last_name = _title(pick[1])
@@ -200,6 +212,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
 
 def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, text: str,
               expect: Expect) -> None:  # fmt: skip
+    if first.lower() in heard.surnames_said:
+        # "this is Mrs. Abernathy": a title and a surname, no first name
+        heard.last_name = _title(first)
+        return
     fuller = re.match(rf"[,.]?\s*({re.escape(first)}[a-z]+)\b(?!')(?:\s+([A-Za-z][A-Za-z'’-]+))?",
                       text[match.end(1) :], re.IGNORECASE)  # fmt: skip
     if fuller and not last and not _not_a_name(fuller.group(1)):
@@ -237,6 +253,8 @@ def _title(word: str) -> str:
 
 
 def _not_a_name(word: str) -> bool:
+    if word in {w.title() for w in NAMES_TOO}:
+        return False  # "Dot", capitalised: her name
     low = word.lower().strip(".,")
     parts = re.split(r"[-']", low)
     return (

@@ -59,6 +59,17 @@ _NOT_NAMES = {
     "something", "nothing", "everything", "writing", "name", "sounds", "works", "perfect",
 }  # fmt: skip
 _NOT_NAMES |= set(RELATIONS) | set(_WEEKDAYS)
+#: what a caller may call Barbara, or be called: a term of endearment or a title is no name
+ENDEARMENTS = frozenset({
+    "sweetie", "sweetheart", "sweety", "honey", "hon", "hun", "dear", "dearie", "deary",
+    "darling", "darlin", "sugar", "love", "lovey", "doll", "dollface", "babe", "baby", "missy",
+    "ma'am", "maam", "madam", "madame", "sir", "buddy", "pal", "friend", "kiddo", "young",
+    "lady", "fella", "fellow", "gal", "sunshine", "angel", "child", "chief", "boss", "mate",
+})  # fmt: skip
+_NOT_NAMES |= ENDEARMENTS
+#: words that are names when said as one, capitalised ("It's Dot, short for Dorothy"), and
+#: something else in other words ("at example dot com")
+NAMES_TOO = frozenset({"dot"})
 #: words for a role or an office: never a caller's name ("this is the administrator")
 ROLE_WORDS = frozenset({
     "supervisor", "admin", "administrator", "sysadmin", "manager", "it", "i.t.", "department",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from contracts.tools import PartOfDay
-from services.dialogue.language.heard import Heard
+from services.dialogue.language.heard import CallbackWhen, Heard
 from services.dialogue.speech.numbers import words_to_number
 
 _HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
@@ -123,6 +123,13 @@ def hour_window(heard: Heard, low: str) -> None:
     if starts_from is not None and starts_before is not None and starts_before <= starts_from:
         starts_before = None  # "after two, before noon" cannot both hold: keep the start
     heard.starts_from, heard.starts_before = starts_from, starts_before
+    if heard.exact_minute is not None:
+        # "call me around half past ten": the call back at that very time
+        hour, minute = divmod(heard.exact_minute, 60)
+        if heard.callback is None:
+            heard.callback = CallbackWhen(hour=hour, minute=minute, part_of_day=heard.part_of_day)
+        else:
+            heard.callback.hour, heard.callback.minute = hour, minute
     if starts_from is not None and starts_from >= 12 * 60:
         heard.part_of_day = PartOfDay.AFTERNOON  # "after lunch, I have church in the mornings"
     elif starts_before is not None and starts_before <= 12 * 60:

@@ -170,7 +170,10 @@ WHO = "Yes, you've reached Equity Connect; we help homeowners learn about revers
 NO_ANSWER = (
     "That's a great question for the broker, and I'll make sure it's covered in your consultation."
 )
-LEGAL_TAX = "For your own situation, a tax professional or an attorney is the best person to ask."
+LEGAL_TAX = (
+    "For your own situation, a tax professional, a benefits counselor or an attorney is the "
+    "best person to ask."
+)
 #: a question about Equity Connect itself: who is calling, why, the letters
 ABOUT_US = (
     "This is Equity Connect; we help homeowners sixty-two and older learn about reverse "

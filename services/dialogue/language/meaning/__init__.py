@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
+from pathlib import Path
 
 from services.dialogue.language.meaning.acts import NOTHING, Act, MeaningReader, Reading
 
@@ -13,10 +15,11 @@ from services.dialogue.language.meaning.acts import NOTHING, Act, MeaningReader,
 @functools.cache
 def shared_reader() -> MeaningReader:
     """One reader per process (the model and the examples' vectors, built on first use)."""
-    from services.dialogue.language.meaning.acts import load_examples
+    from services.dialogue.language.meaning.acts import training_examples
     from services.dialogue.language.meaning.encoder import MiniLM
 
-    return MeaningReader(MiniLM(), load_examples())
+    cache = Path(os.environ.get("EC_DATA_DIR") or ".data") / "cache"
+    return MeaningReader(MiniLM(), training_examples(), cache=cache)
 
 
 async def read(reader: MeaningReader | None, text: str, timeout: float = 1.0) -> Reading:

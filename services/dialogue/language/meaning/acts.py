@@ -11,9 +11,11 @@ like more debt to me. I'd just as soon your people not phone me anymore" reads a
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -23,14 +25,16 @@ import numpy as np
 from services.dialogue.language.meaning.encoder import Encoder, Vectors
 
 ACTS_FILE = Path(__file__).resolve().parent / "acts.toml"
+#: the encoder the cached vectors came from (another model, another cache file)
+MODEL_ID = "minilm-l6-int8"
 K = 7
 #: a reading at or above this is taken as what the caller meant
 SURE = 0.62
 #: between LIKELY and SURE Barbara checks before acting on it; below LIKELY it is ignored
 LIKELY = 0.42
 #: nearest-example cosine at which a vote counts in full; far below it the reading fades
-CLOSE = 0.62
-FAR = 0.35
+CLOSE = 0.5
+FAR = 0.3
 
 
 class Act(StrEnum):
@@ -88,6 +92,17 @@ def load_examples(path: Path = ACTS_FILE) -> dict[Act, list[str]]:
     return out
 
 
+def training_examples() -> dict[Act, list[str]]:
+    """``acts.toml`` (written by hand) and ``suite.toml`` (the suite's lines, labelled by the
+    rules; see :mod:`.harvest`), together."""
+    out = load_examples()
+    suite = ACTS_FILE.with_name("suite.toml")
+    if suite.exists():
+        for act, said in load_examples(suite).items():
+            out.setdefault(act, []).extend(said)
+    return out
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -103,7 +118,15 @@ def parts(text: str) -> list[str]:
 class MeaningReader:
     """Nearest neighbours over the labelled utterances' vectors (built once, at start)."""
 
-    def __init__(self, encoder: Encoder, examples: Mapping[Act, Sequence[str]], k: int = K):
+    def __init__(
+        self,
+        encoder: Encoder,
+        examples: Mapping[Act, Sequence[str]],
+        k: int = K,
+        cache: Path | None = None,
+    ):
+        """``cache``: a folder where the examples' vectors are kept between starts (named by a
+        hash of the examples; any failure to read or write it only costs the time)."""
         self._encoder = encoder
         self._k = k
         self._labels: list[Act] = []
@@ -114,12 +137,13 @@ class MeaningReader:
                 texts.append(text.lower())
         self._acts = sorted(set(self._labels))
         self._label_index = np.array([self._acts.index(a) for a in self._labels])
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), 32):  # like lengths together: little padding
-            batch = order[start : start + 32]
-            vectors[batch] = encoder.encode([texts[i] for i in batch])
-        self._vectors: Vectors = vectors
+        self._vectors: Vectors = _cached(
+            cache, texts, self._labels, lambda: _encode(encoder, texts)
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self._labels)
 
     def read(self, text: str) -> Reading:
         """Blocking (a model run, a few milliseconds): call it off the event loop."""
@@ -145,3 +169,37 @@ class MeaningReader:
                 if score > best.get(act, 0.0):
                     best[act] = score
         return Reading(best)
+
+
+def _encode(encoder: Encoder, texts: list[str]) -> Vectors:
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), 384), dtype=np.float32)
+    for start in range(0, len(order), 32):  # like lengths together: little padding
+        batch = order[start : start + 32]
+        vectors[batch] = encoder.encode([texts[i] for i in batch])
+    return vectors
+
+
+def _cached(
+    folder: Path | None, texts: list[str], labels: list[Act], build: Callable[[], Vectors]
+) -> Vectors:
+    if folder is None:
+        return build()
+    digest = hashlib.sha256("\n".join(f"{a}\t{t}" for a, t in zip(labels, texts, strict=True))
+                            .encode()).hexdigest()[:16]  # fmt: skip
+    path = folder / f"meaning-{MODEL_ID}-{digest}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape == (len(texts), 384):
+            return cached.astype(np.float32)
+    except (OSError, ValueError):
+        pass
+    vectors = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(partial, vectors)
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return vectors

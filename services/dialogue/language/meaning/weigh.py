@@ -9,8 +9,10 @@ ending the call, or the learned reading is only likely, Barbara asks instead of 
 
 from __future__ import annotations
 
+import re
+
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.acts import Act, Reading
+from services.dialogue.language.meaning.acts import SURE, Act, Reading
 
 #: what each act means to the conversation
 INTENT_OF: dict[Act, Intent] = {
@@ -29,62 +31,71 @@ INTENT_OF: dict[Act, Intent] = {
 ACT_OF = {intent: act for act, intent in INTENT_OF.items()}
 #: intents that end the call: never taken on a guess
 ENDING = (Intent.STOP_CALLING, Intent.NOT_INTERESTED, Intent.OTHER_LENDER)
-#: intents the caller decides with; a turn holding one of these is not topped up
-DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.BOOK,
-                      Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
-                      Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY})  # fmt: skip
 #: answers about when to meet: "Wednesday at eleven" there is a time, not a call back
 TIME_ANSWERS = (Expect.PREFERENCE, Expect.SLOT, Expect.BOOKING_OFFER, Expect.CALLBACK_TIME,
                 Expect.CALLBACK_OFFER, Expect.ZIP)  # fmt: skip
+#: a "no" to selling or leaving the home, which a reverse mortgage is not
+NOT_A_SALE = re.compile(
+    r"\b(?:not|never) (?:interested in|going to|gonna|looking to|about to) (?:sell|selling|"
+    r"move|moving|leav(?:e|ing)|giv(?:e|ing) up) (?:my|our|the) (?:house|home|place)|"
+    r"\b(?:don'?t|do not) (?:want|plan|intend) to (?:sell|move out of|leave|give up) (?:my|our|"
+    r"the) (?:house|home|place)"
+)
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
 
 
-def weigh(heard: Heard, reading: Reading, expect: Expect) -> Intent | None:
-    """Put the learned reading into ``heard``; the call-ending intent to confirm, if any."""
+def weigh(heard: Heard, reading: Reading, expect: Expect, *, facts: bool = False) -> Intent | None:
+    """Put the learned reading into ``heard``; the call-ending intent to confirm, if any.
+
+    ``facts``: the rules read facts in the turn (an age, a name, amounts): it answers a
+    question, and the learned reading adds no request to it.
+    """
     heard.meaning = reading
     top, confidence = reading.top
+    sure_top = top if confidence >= SURE else None
     doubt: Intent | None = None
+    if Intent.NOT_INTERESTED in heard.intents and NOT_A_SALE.search(heard.text.lower()):
+        # "I'm not interested in selling my house": it is not a sale; said so, not a goodbye
+        heard.intents.discard(Intent.NOT_INTERESTED)
+        heard.objection = "lose_home"
     for intent in ENDING:
-        if intent not in heard.intents:
-            continue
-        act = ACT_OF[intent]
-        if reading.likely(act) or top == act:
+        if intent not in heard.intents or reading.likely(ACT_OF[intent]) or top == ACT_OF[intent]:
             continue
         if reading.sure(Act.SEND_INFO):
             heard.intents.discard(intent)  # "not ready to sit down; something I can read"
             heard.intents.add(Intent.EMAIL)
-        elif heard.question or reading.sure(Act.ABOUT_US) or reading.sure(Act.RM_QUESTION):
-            heard.intents.discard(intent)  # "not interested in selling; is that what this is?"
+        elif "?" in heard.text and (
+            reading.likely(Act.ABOUT_US) or reading.likely(Act.RM_QUESTION)
+        ):
+            heard.intents.discard(intent)  # "…, is that what this is?": a question first
             heard.question = True
-        elif confidence >= 0.5 and top not in (Act.GOODBYE,):
-            heard.intents.discard(intent)
+        elif sure_top in (Act.BOOK, Act.CALLBACK, Act.BAD_TIMING):
+            heard.intents.discard(intent)  # the rules heard a goodbye, the reader a request
             doubt = doubt or intent
     if reading.sure(Act.RESUME) or (reading.sure(Act.STATEMENT) and expect in TIME_ANSWERS):
         # "okay, I'm back, go ahead"; "Wednesday at eleven is fine": no call back asked for
         for intent in (Intent.CALLBACK, Intent.BAD_TIMING, Intent.HOLD_ON):
             if not reading.likely(ACT_OF[intent]):
                 heard.intents.discard(intent)
-    if heard.intents & DECIDING:
+    if heard.intents - {Intent.THANKS} or facts:
+        return doubt  # the rules heard something of their own: the reader adds nothing
+    if top == Act.STOP_CALLING and reading.likely(top):
+        return Intent.STOP_CALLING  # never ended on the reader's word alone: asked
+    if sure_top is None:
         return doubt
-    for act, intent in INTENT_OF.items():
-        if not reading.sure(act) or act != top:
-            continue
-        if intent == Intent.CALLBACK and expect in TIME_ANSWERS:
-            continue
-        if intent == Intent.BOOK and heard.no:
-            continue
-        if intent in ENDING and heard.question:
-            return doubt or intent  # a question said with it: ask before ending
-        heard.intents.add(intent)
-    if not heard.intents & DECIDING and doubt is None:
-        for intent in ENDING:
-            if top == ACT_OF[intent] and not reading.sure(top) and reading.likely(top):
-                return intent  # likely, not sure: confirm
-    if top == Act.ABOUT_US and reading.sure(top) and heard.question:
+    intent = INTENT_OF.get(sure_top)
+    if intent in ENDING:
+        return intent
+    if sure_top == Act.ABOUT_US and heard.question:
         heard.intents.add(Intent.WHO_ARE_YOU)
-    if top == Act.RM_QUESTION and reading.likely(top):
-        heard.question = heard.question or "?" in heard.text
+    if intent is None:
+        return doubt
+    if intent == Intent.CALLBACK and expect in TIME_ANSWERS:
+        return doubt
+    if intent == Intent.BOOK and heard.no:
+        return doubt
+    heard.intents.add(intent)
     return doubt
 
 
@@ -95,6 +106,8 @@ def for_the_kb(heard: Heard) -> bool:
     if reading is None or heard.topic or heard.objection:
         return True
     top, _ = reading.top
-    return reading.likely(Act.RM_QUESTION) or reading.likely(Act.LEGAL_TAX) or (
-        top not in NOT_FOR_THE_KB
+    return (
+        reading.likely(Act.RM_QUESTION)
+        or reading.likely(Act.LEGAL_TAX)
+        or (top not in NOT_FOR_THE_KB)
     )

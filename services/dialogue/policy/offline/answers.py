@@ -47,7 +47,7 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
     if only_topics and not heard.topic:
         return None
     if heard.meaning and heard.meaning.sure(Act.LEGAL_TAX) and not (heard.topic or heard.objection):
-        return lines.LEGAL_TAX  # taxes, benefits, the law: a professional's, never a passage
+        return await _legal_or_tax(turn, heard)
     if heard.question and not for_the_kb(heard):
         return _not_for_the_kb(heard)
     query = kb_query(heard)
@@ -89,6 +89,28 @@ async def _where_we_work(turn: Turn, heard: Heard) -> str:
         if where
         else "Yes, we work with licensed brokers who help homeowners in your area."
     )
+
+
+#: the subject of a legal, tax or benefits question; a passage answers it only if it names it
+LEGAL_TERMS = re.compile(
+    r"\b(medicaid|medi-?cal|medicare|ssi|supplemental security|social security|snap|food "
+    r"stamps|pension|veterans?|va benefits|irs|income tax|taxes|tax|capital gains|estate tax|"
+    r"will|trust|probate|attorney|lawyer|divorce|power of attorney|bankruptcy|lien|judgment)\b",
+    re.IGNORECASE,
+)
+
+
+async def _legal_or_tax(turn: Turn, heard: Heard) -> str:
+    """Taxes, benefits, the law: the knowledge base's answer when it speaks of the very thing
+    asked about (back taxes owed to the IRS), else a professional's question — never a
+    neighbouring passage (a Medicaid question is not answered with Social Security)."""
+    terms = {t.lower() for t in LEGAL_TERMS.findall(heard.text)}
+    result = await fn.search_knowledge(turn, kb_query(heard) or heard.text, topic=None)
+    if terms and result.get("answered"):
+        passage = result["passages"][0]
+        if terms & {t.lower() for t in LEGAL_TERMS.findall(passage)}:
+            return _first_sentence(passage)
+    return lines.LEGAL_TAX
 
 
 def _not_for_the_kb(heard: Heard) -> str | None:

@@ -6,7 +6,7 @@ from contracts.calls import Node
 from contracts.conversation import EndCall
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
-from services.dialogue.graph import terminal
+from services.dialogue.graph import move, route, terminal
 from services.dialogue.language.heard import Expect
 from services.dialogue.policy.offline.booking import (
     appointment_to_discuss,
@@ -29,10 +29,42 @@ def ask(turn: Turn) -> str | None:
         return line
     key = s.expect.value
     count = s.asks.get(key, 0)
+    if count >= 2 and key in GIVE_UP:
+        # asked twice already: never a third time; go on without the answer
+        GIVE_UP[key](turn)
+        move(s, route(s))
+        line = _next_question(turn)
+        if line is None or s.expect in (Expect.NOTHING, Expect.WAITING, Expect.ANYTHING_ELSE):
+            return line
+        key = s.expect.value
+        count = s.asks.get(key, 0)
     s.asks[key] = count + 1
     if count >= 1 and key in lines.REPHRASE:
         return lines.REPHRASE[key]
     return line
+
+
+def _no_call_back_time(turn: Turn) -> None:
+    """No time for a call back after two asks: no call back pushed; the call goes on."""
+    f = turn.state.flags
+    f.wants_callback = False
+    f.bad_timing = False
+
+
+def _no_zip(turn: Turn) -> None:
+    """No ZIP after two asks: the city, the area code's state or the default broker will do;
+    a new caller is taken on their name and number."""
+    s = turn.state
+    s.flags.zip_declined = True
+    if not s.lead_found:
+        s.flags.verified = True
+
+
+#: what Barbara does instead of asking a third time
+GIVE_UP = {
+    Expect.CALLBACK_TIME.value: _no_call_back_time,
+    Expect.ZIP.value: _no_zip,
+}
 
 
 def _next_question(turn: Turn) -> str | None:

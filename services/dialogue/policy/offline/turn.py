@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from contracts.calls import Node
 from contracts.tools import PartOfDay
-from services.dialogue.absorb import absorb
+from services.dialogue.absorb import absorb, carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
@@ -28,8 +29,11 @@ async def offline_turn(turn: Turn) -> None:
     waiting for; route; speak."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
-    doubt = weigh(heard, await meaning.read(turn.deps.meaning, turn.text), s.expect)
+    reading = await meaning.read(turn.deps.meaning, turn.text)
+    doubt = weigh(heard, reading, s.expect, facts=carries_facts(heard))
     confirmed = settle_doubt(s, heard)
+    if s.node == Node.WRONG_PERSON:
+        doubt = None  # not the homeowner: their "no" is not the homeowner's
     if doubt is not None and confirmed is None:
         s.unsure_of = doubt.value  # ask() asks whether they meant it; nothing ends on a guess
         await absorb(turn, heard)
@@ -66,13 +70,22 @@ async def offline_turn(turn: Turn) -> None:
     await speak(turn, said)
 
 
+#: a yes that answers "just to be sure, …?" ("okay, I'll tell him" is not one)
+PLAIN_YES = re.compile(
+    r"^\W*(?:oh,? |well,? )?(?:yes|yeah|yep|yup|ya|correct|right|that'?s right|that'?s correct|"
+    r"exactly|absolutely|definitely|please|i do|we do|i am|we are|i would|that'?s it|uh[- ]?huh|"
+    r"mm[- ]?hmm|sure|of course)\b",
+    re.IGNORECASE,
+)
+
+
 def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     """The answer to "just to be sure, …?": yes takes the intent asked about, no drops it;
     anything else is read as it comes. ``None`` when nothing was being confirmed."""
     if s.expect != Expect.CONFIRM_INTENT or s.unsure_of is None:
         return None
     intent, s.unsure_of = Intent(s.unsure_of), None
-    if heard.yes and not heard.no:
+    if heard.yes and not heard.no and PLAIN_YES.search(heard.text):
         heard.intents.add(intent)
         return True
     if heard.no:
