@@ -106,13 +106,18 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
         _note_preference(turn, heard)
     if f.verified and not was_verified and s.lead_found:
         await fn.refresh_memory(turn)  # what we remember, now that they proved who they are
-    if f.qualified and not was_qualified:
-        return "Good news, it sounds like you meet the basic requirements."
+    if f.qualified and not was_qualified and s.facts.home_value is None:
+        f.good_news_due = True  # qualified on "it's paid off": the value is asked first
+        return said or _noted(heard, s)
+    if f.qualified and (not was_qualified or f.good_news_due) and s.facts.home_value is not None:
+        f.good_news_due = False
+        return GOOD_NEWS
     if gates and f.qualified is None:
         return said or _noted(heard, s)
     return said
 
 
+GOOD_NEWS = "Good news, it sounds like you meet the basic requirements."
 #: intents that make "I'm not…" a sentence about something else, not an answer to a gate
 _NOT_AN_ANSWER = frozenset({Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.HUMAN,
                             Intent.NOT_INTERESTED, Intent.BOOK, Intent.OTHER_LENDER})  # fmt: skip

@@ -98,6 +98,9 @@ class Turn:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: the acknowledgement of what code understood this turn (LLM path), if any
     noted: str | None = None
+    #: this turn's reply asks nothing new: Barbara's last words said again ("what was that?"),
+    #: or she waits ("hold on, let me get a pen")
+    ask_nothing: bool = False
     _keys: dict[str, int] = field(default_factory=dict)
     _answers: dict[bytes, ToolResult] = field(default_factory=dict)
 

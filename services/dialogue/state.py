@@ -28,6 +28,10 @@ class Flags(msgspec.Struct, kw_only=True):
     verified: bool = False
     #: asked twice for the ZIP code without one: not asked again
     zip_declined: bool = False
+    #: the caller asked Barbara to hold on ("let me get a pen"): she waits, asks nothing
+    holding: bool = False
+    #: qualified before the home's value was said: "good news" waits until it is
+    good_news_due: bool = False
     located: bool = False
     verify_attempts: int = 0
     #: a known lead matched on part of who they are (a first name): what the tools said would

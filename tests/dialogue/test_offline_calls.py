@@ -4,6 +4,8 @@ Each test is one caller; every reply is checked to be one or two speakable sente
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -370,15 +372,16 @@ async def test_endless_questions_reach_the_visit_cap_and_end_gracefully(talk: Ta
     await call.start(caller="+12065550231")
     await call.say("This is Margaret")
     await call.say("no, not yet")
-    for _ in range(9):
+    for _ in range(18):
         await call.say("what about the costs?")
+        if (await call.state()).node == Node.EXIT:
+            break
     state = await call.state()
-    # a qualified caller is never hung up on at a cap: Barbara offers a call back instead
-    assert state.node == Node.BOOK and state.flags.wants_callback and state.flags.capped is None
-    assert "call you back" in call.replies[-1] or "call back" in call.replies[-1]
-    for _ in range(9):
-        await call.say("what about the costs?")
-    state = await call.state()
+    # a qualified caller is not hung up on at once: a call back is offered first; no question
+    # is put a third time, and the loop ends kindly
+    assert any("call you back" in r or "call back" in r for r in call.replies)
+    asked = [q for r in call.replies for q in re.findall(r"[^.?!]*\?", r)]
+    assert max(asked.count(q) for q in asked) <= 2, asked
     assert state.node == Node.EXIT and state.flags.capped is not None
     assert isinstance(call.final().action, EndCall)
 

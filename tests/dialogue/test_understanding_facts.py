@@ -1011,7 +1011,7 @@ def test_does_that_count_asks_about_eligibility(expect: Expect, said: str) -> No
         ("Monday... no, wait, actually Tuesday", [Weekday.TUE]),
         ("Thursday, not Tuesday. T-H-U-R-S-day", [Weekday.THU]),
         ("Friday, sorry, my mistake, I meant Saturday", [Weekday.SAT]),
-        ("I can do Monday, so Tuesday is out", [Weekday.MON, Weekday.TUE]),
+        ("I can do Monday, so Tuesday is out", [Weekday.MON]),
     ],
 )
 def test_a_corrected_day(said: str, days: list[Weekday]) -> None:

@@ -124,6 +124,17 @@ def test_weekday_preference_reaches_across_the_whole_window() -> None:
     assert len(found) == 10
 
 
+def test_the_callers_hours_are_kept_on_their_own_clock() -> None:
+    # "not before eight, our time" in Honolulu: a Pacific broker's 10:00 is 8 AM there
+    pref = Preference.of([], PartOfDay.ANY, "08:00", "09:00")
+    found = slots_for(schedule(), "Pacific/Honolulu", preference=pref, limit=10)
+    local = [(s.start - timedelta(hours=10)).time() for s in found]  # HST = UTC-10
+    assert found and all(time(8) <= t < time(9) for t in local), local
+    after_three = Preference.of([Weekday.TUE], PartOfDay.ANY, "15:00")
+    found = slots_for(schedule(), "America/Chicago", preference=after_three, limit=4)
+    assert found and all((s.start - timedelta(hours=6)).time() >= time(15) for s in found)
+
+
 def test_a_wall_time_that_does_not_exist_is_skipped() -> None:
     night = [WorkingHours(7, time(2), time(4))]  # Sunday 02:00-04:00; 8 March 2026 springs ahead
     found = open_slots(

@@ -34,6 +34,10 @@ def _email(heard: Heard, low: str) -> None:
     """The address said last (a caller who corrects it says the right one last): written,
     spoken ("janet dot marsh at example dot com") or spelled ("M-A-V-I-S at …")."""
     low = re.sub(r"\b[a-z0-9](?:-[a-z0-9]\b)+", lambda m: m.group().replace("-", ""), low)
+    # a word, then its spelling: "beatriz, b-e-a-t-r-i-z, dot ocampo, o-c-a-m-p-o, at …"
+    low = re.sub(r"\b([a-z0-9]{2,})((?:,?\s+)\1\b)+", r"\1", low)
+    low = re.sub(r"(?<=[a-z0-9]),\s+(?=(?:dot|at|underscore|dash)\b)", " ", low)
+    low = re.sub(r"\b(dot|underscore|dash)\s+([a-z0-9]{2,}),\s+(?=at\b)", r"\1 \2 ", low)
     written = list(_EMAIL_RE.finditer(low))
     if written:
         heard.email = written[-1].group(0).rstrip(".")

@@ -76,6 +76,13 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     own_age = _age(heard, said, expect, this_year, numbers, used, raw)
     _amounts(heard, said, expect, numbers, used)
     _location(heard, raw, said, expect)
+    if (
+        expect == Expect.NAME
+        and heard.first_name
+        and heard.city
+        and heard.city.lower() == heard.first_name.lower()
+    ):
+        heard.city = None  # asked for a name, "eugene" is Eugene, not the city
     if not heard.has(Intent.AUTHORITY):
         last_name(heard, raw, low, expect)
     _gates(heard, said, expect)

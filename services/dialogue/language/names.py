@@ -72,7 +72,9 @@ _DOING_AFTER = (
 _NAME_ASKED = (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
 _HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
 #: a title and the name after it: "Mrs. Abernathy", "Mister Kowalski" (a surname)
-_TITLED = re.compile(r"\b(?:mr|mrs|ms|mister|missus)\.?\s+([A-Za-z][A-Za-z'’-]+)", re.IGNORECASE)
+_TITLED = re.compile(
+    r"\b(?i:mr|mrs|ms|mister|missus)\.?\s+([A-Za-z][A-Za-z'’-]+)(?!\s+[A-Z][a-z])"
+)  # (not "Mrs. Margaret Holloway": a first and a last name)
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
     r"^[a-z]+(?: [a-z]+)?[.!]?$"

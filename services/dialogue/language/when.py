@@ -25,8 +25,18 @@ _DAY = (
 _EXCLUDED = re.compile(
     r"\b(?:any ?(?:day|time|weekday)|anything|whenever|every ?day|all week|weekdays?|the rest)"
     r"(?: of the week)?(?: is fine| works| is good)?,?\s+(?:but|except|other than|besides|apart "
-    rf"from|save)\s+(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
+    rf"from|save)\s+(?:not\s+)?(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
     rf"(?:on\s+)?{_DAY})*)\b"
+)
+#: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
+_NOT_DAY = re.compile(
+    rf"\b(?:not|never|except|but|can'?t do|cannot do|can'?t make|won'?t work on|busy)\s+"
+    rf"(?:on\s+)?(?:a\s+)?({_DAY})\b"
+)
+#: "Monday's no good", "Tuesdays are out", "Friday doesn't work"
+_DAY_IS_OUT = re.compile(
+    rf"\b({_DAY})(?:'s| is| are)?\s+(?:no good|out|bad|not good|don'?t work|doesn'?t work|won'?t "
+    r"work|(?:is |are )?(?:taken|booked))\b"
 )
 _CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
 _MORNING = re.compile(
@@ -101,6 +111,11 @@ _REJECT = re.compile(
 )
 
 
+def _day(word: str) -> Weekday:
+    """ "monday", "mondays", "tues" as the weekday."""
+    return _WEEKDAYS.get(word) or _WEEKDAYS[word[:-1]]
+
+
 def _when(heard: Heard, low: str, expect: Expect) -> None:
     low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
     low = _PAST_TIME.sub(" ", low)  # "I set it up this morning": a time gone by
@@ -115,6 +130,12 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         days = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
     elif re.search(r"\bweekends?\b", low):
         days = [Weekday.SAT, Weekday.SUN]
+    ruled_out = {_day(m.group(1)) for m in (*_NOT_DAY.finditer(low), *_DAY_IS_OUT.finditer(low))}
+    if ruled_out:
+        # "not Monday, I have the doctor. Tuesday afternoon?": Monday is out, not wanted
+        days = [d for d in days if d not in ruled_out] or [
+            d for d in _WORKDAYS if d not in ruled_out
+        ]
     excluded = list(_EXCLUDED.finditer(low))
     if excluded:
         # "any day but Monday… no, Wednesday. Any day but Wednesday": the days said last are

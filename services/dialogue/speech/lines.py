@@ -184,8 +184,11 @@ OFF_TOPIC = "I'm afraid I can't help with that one."
 #: Barbara was not sure the caller meant to end the call: she asks (yes/no)
 CONFIRM = {
     "stop_calling": "Just to be sure, would you like us not to contact you again?",
-    "not_interested": "Just so I understand, would you rather not go any further with this?",
-    "other_lender": "Just to be sure, are you already working with another lender on this?",
+    "not_interested": (
+        "I understand; would you like some information by email to read, or shall we leave it "
+        "there for now?"
+    ),
+    "other_lender": "Just to be sure, is someone else already helping you with a reverse mortgage?",
 }
 SORRY_AGAIN = "I'm sorry, I didn't quite catch that."
 STILL_THERE = "Are you still there?"

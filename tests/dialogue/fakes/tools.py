@@ -309,6 +309,11 @@ class FakeTools:
                 if r.part_of_day.value == "afternoon" and hour < 12:
                     continue
                 begin = datetime(date.year, date.month, date.day, hour, tzinfo=zone)
+                local = begin.astimezone(caller_zone).strftime("%H:%M")
+                if (r.starts_from and local < r.starts_from) or (
+                    r.starts_before and local >= r.starts_before
+                ):
+                    continue  # outside the hours the caller said (their clock)
                 slot_id = f"{broker.broker_id}@{begin.astimezone(UTC).strftime('%Y%m%dT%H%M')}"
                 if slot_id in self.booked_slots or slot_id in self.taken:
                     continue

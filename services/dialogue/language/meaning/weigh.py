@@ -41,15 +41,28 @@ NOT_A_SALE = re.compile(
     r"\b(?:don'?t|do not) (?:want|plan|intend) to (?:sell|move out of|leave|give up) (?:my|our|"
     r"the) (?:house|home|place)"
 )
+#: what the caller wants, heard by the rules: the reader does not second-guess it
+DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.BOOK,
+                      Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
+                      Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY, Intent.ROBOT,
+                      Intent.PRIVACY, Intent.ANGRY})  # fmt: skip
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
 
 
-def weigh(heard: Heard, reading: Reading, expect: Expect, *, facts: bool = False) -> Intent | None:
+def weigh(
+    heard: Heard,
+    reading: Reading,
+    expect: Expect,
+    *,
+    facts: bool = False,
+    homeowner_speaking: bool = True,
+) -> Intent | None:
     """Put the learned reading into ``heard``; the call-ending intent to confirm, if any.
 
     ``facts``: the rules read facts in the turn (an age, a name, amounts): it answers a
-    question, and the learned reading adds no request to it.
+    question, and the learned reading adds no request to it. ``homeowner_speaking``: false
+    when someone else has the phone — the reader then adds nothing that would end the call.
     """
     heard.meaning = reading
     top, confidence = reading.top
@@ -62,7 +75,7 @@ def weigh(heard: Heard, reading: Reading, expect: Expect, *, facts: bool = False
     for intent in ENDING:
         if intent not in heard.intents or reading.likely(ACT_OF[intent]) or top == ACT_OF[intent]:
             continue
-        if reading.sure(Act.SEND_INFO):
+        if reading.likely(Act.SEND_INFO):
             heard.intents.discard(intent)  # "not ready to sit down; something I can read"
             heard.intents.add(Intent.EMAIL)
         elif "?" in heard.text and (
@@ -73,30 +86,65 @@ def weigh(heard: Heard, reading: Reading, expect: Expect, *, facts: bool = False
         elif sure_top in (Act.BOOK, Act.CALLBACK, Act.BAD_TIMING):
             heard.intents.discard(intent)  # the rules heard a goodbye, the reader a request
             doubt = doubt or intent
+    if (
+        Intent.BOOK in heard.intents
+        and reading.sure(Act.SEND_INFO)
+        and not reading.likely(Act.BOOK)
+    ):
+        heard.intents.discard(Intent.BOOK)  # "before I speak to a broker, mail me the papers"
+        heard.intents.add(Intent.EMAIL)
+    if (
+        heard.relation
+        and Intent.WRONG_PERSON not in heard.intents
+        and reading.likely(Act.WRONG_PERSON)
+        and not heard.intents & DECIDING
+        and heard.age is None
+        and not heard.borrower_ages
+    ):
+        heard.intents.add(Intent.WRONG_PERSON)  # "this is her son, she's out at the store"
     if reading.sure(Act.RESUME) or (reading.sure(Act.STATEMENT) and expect in TIME_ANSWERS):
         # "okay, I'm back, go ahead"; "Wednesday at eleven is fine": no call back asked for
         for intent in (Intent.CALLBACK, Intent.BAD_TIMING, Intent.HOLD_ON):
             if not reading.likely(ACT_OF[intent]):
                 heard.intents.discard(intent)
-    if heard.intents - {Intent.THANKS} or facts:
-        return doubt  # the rules heard something of their own: the reader adds nothing
-    if top == Act.STOP_CALLING and reading.likely(top):
+    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking or heard.question:
+        # the rules heard what the caller wants, or it is a question (never a decline): the
+        # reader adds no ending
+        if heard.question and doubt is None:
+            _top_up(heard, reading, expect, facts)
+        return doubt
+    # a sentence of the turn may end the call though another is a plain statement: "it still
+    # sounds like more debt to me. I'd just as soon your people not phone me anymore"
+    if (reading.likely(Act.STOP_CALLING) and Intent.GOODBYE not in heard.intents) or (
+        reading.sure(Act.STOP_CALLING)
+    ):
         return Intent.STOP_CALLING  # never ended on the reader's word alone: asked
-    if sure_top is None:
-        return doubt
-    intent = INTENT_OF.get(sure_top)
-    if intent in ENDING:
-        return intent
-    if sure_top == Act.ABOUT_US and heard.question:
+    if reading.sure(Act.OTHER_LENDER) and not heard.question:
+        heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
+        return None
+    if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
+        return Intent.OTHER_LENDER
+    if reading.sure(Act.NOT_INTERESTED) and top == Act.NOT_INTERESTED:
+        return Intent.NOT_INTERESTED  # asked: information to read, or leave it there?
+    return _top_up(heard, reading, expect, facts)
+
+
+def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
+    """A request the rules did not hear, when the reader is sure of it and the rules heard
+    nothing else (never one that ends the call)."""
+    top, confidence = reading.top
+    if heard.intents - {Intent.THANKS, Intent.WHO_ARE_YOU} or facts or confidence < SURE:
+        return
+    if top == Act.ABOUT_US and heard.question:
         heard.intents.add(Intent.WHO_ARE_YOU)
-    if intent is None:
-        return doubt
+    intent = INTENT_OF.get(top)
+    if intent is None or intent in ENDING:
+        return
     if intent == Intent.CALLBACK and expect in TIME_ANSWERS:
-        return doubt
+        return
     if intent == Intent.BOOK and heard.no:
-        return doubt
+        return
     heard.intents.add(intent)
-    return doubt
 
 
 def for_the_kb(heard: Heard) -> bool:

@@ -53,6 +53,10 @@ CANCEL_ANYWAY = re.compile(
 
 async def global_intents(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
+    if heard.silent and s.flags.holding:
+        s.flags.holding = False  # one quiet turn while they fetch something: still waiting
+        turn.ask_nothing = True
+        return "Take your time; I'm right here."
     if heard.silent:
         s.flags.silences += 1
         if s.flags.silences >= 3 and s.expect != Expect.WAITING:
@@ -63,6 +67,19 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
             return lines.ASK["waiting"]
         return lines.STILL_THERE
     s.flags.silences = 0
+    s.flags.holding = False
+    if (
+        heard.has(Intent.HOLD_ON)
+        and s.node != Node.WRONG_PERSON
+        and not heard.intents & {Intent.WRONG_PERSON, Intent.STOP_CALLING, Intent.BOOK}
+        and heard.choice is None
+        and not carries_facts(heard)
+        and s.flags.identified
+    ):
+        # "hold on, let me get a pen": wait for them, and ask nothing now
+        s.flags.holding = True
+        turn.ask_nothing = True
+        return "Of course, take your time."
     if s.expect == Expect.GOOD_TIME and not heard.has(Intent.STOP_CALLING):
         if heard.no or heard.has(Intent.BAD_TIMING):
             return await _call_back_later(turn, heard)
@@ -132,6 +149,7 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
         if last:
             await turn.reply.say(last)
+            turn.ask_nothing = True  # the question in it is still the one asked
             return ""
     if WRONG_NUMBER.search(heard.text) and not s.flags.verified:
         await fn.note_wrong_person(turn, "wrong number")

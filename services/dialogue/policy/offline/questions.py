@@ -33,6 +33,10 @@ def ask(turn: Turn) -> str | None:
         # asked twice already: never a third time; go on without the answer
         GIVE_UP[key](turn)
         move(s, route(s))
+        if s.node == Node.EXIT:
+            closing, action = closing_line(turn)
+            turn.action = turn.action or action
+            return closing
         line = _next_question(turn)
         if line is None or s.expect in (Expect.NOTHING, Expect.WAITING, Expect.ANYTHING_ELSE):
             return line
@@ -45,25 +49,54 @@ def ask(turn: Turn) -> str | None:
 
 
 def _no_call_back_time(turn: Turn) -> None:
-    """No time for a call back after two asks: no call back pushed; the call goes on."""
-    f = turn.state.flags
+    """No time for a call back after two asks: no call back pushed; the call goes on (or,
+    with someone other than the homeowner, ends kindly)."""
+    s, f = turn.state, turn.state.flags
     f.wants_callback = False
     f.bad_timing = False
+    if s.node == Node.WRONG_PERSON:
+        f.ended = True
+    elif not f.verified and f.verify_declined:
+        f.capped = s.node.value  # nothing left to ask and nothing we may do: a kind goodbye
+
+
+def _no_call_back_offer(turn: Turn) -> None:
+    """Someone else answered and twice did not say whether to call back: ask when instead,
+    or, when that was asked twice too, leave it there."""
+    f = turn.state.flags
+    if turn.state.asks.get(Expect.CALLBACK_TIME.value, 0) >= 2:
+        f.ended = True
+    else:
+        f.wants_callback = True
+
+
+def _no_booking_answer(turn: Turn) -> None:
+    """The consultation offered twice with no answer: not offered a third time."""
+    turn.state.flags.booking_declined = True
 
 
 def _no_zip(turn: Turn) -> None:
     """No ZIP after two asks: the city, the area code's state or the default broker will do;
     a new caller is taken on their name and number."""
     s = turn.state
+    if s.facts.zip:
+        return  # a ZIP was said, and did not match: asked again until the lockout, not a loop
     s.flags.zip_declined = True
     if not s.lead_found:
         s.flags.verified = True
+    elif not s.flags.verified:
+        # a known caller who cannot confirm the home: helped as they are, a call back from
+        # the team offered, nothing on file shared
+        s.flags.verify_declined = True
+        s.flags.wants_callback = True
 
 
 #: what Barbara does instead of asking a third time
 GIVE_UP = {
     Expect.CALLBACK_TIME.value: _no_call_back_time,
     Expect.ZIP.value: _no_zip,
+    Expect.CALLBACK_OFFER.value: _no_call_back_offer,
+    Expect.BOOKING_OFFER.value: _no_booking_answer,
 }
 
 
@@ -106,6 +139,9 @@ def _next_question(turn: Turn) -> str | None:
         if s.lead_found:
             return "Just to be sure I have the right file, what's the ZIP code of your home?"
         return lines.ASK["zip_verify"]
+    if f.good_news_due and s.facts.home_value is None and asked(turn, Expect.VALUE) < 2:
+        s.expect = Expect.VALUE  # qualified on "paid off": what it is worth, before good news
+        return lines.ASK["value"]
     if appointment_to_discuss(turn):
         s.expect = Expect.APPOINTMENT_ACTION
         return lines.ASK["appointment_action"].format(when=fn.upcoming_when(turn))

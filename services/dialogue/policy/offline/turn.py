@@ -13,7 +13,7 @@ from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.weigh import weigh
+from services.dialogue.language.meaning.weigh import ACT_OF, weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
@@ -30,7 +30,13 @@ async def offline_turn(turn: Turn) -> None:
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
     reading = await meaning.read(turn.deps.meaning, turn.text)
-    doubt = weigh(heard, reading, s.expect, facts=carries_facts(heard))
+    doubt = weigh(
+        heard,
+        reading,
+        s.expect,
+        facts=carries_facts(heard),
+        homeowner_speaking=s.node != Node.WRONG_PERSON,
+    )
     confirmed = settle_doubt(s, heard)
     if s.node == Node.WRONG_PERSON:
         doubt = None  # not the homeowner: their "no" is not the homeowner's
@@ -40,8 +46,12 @@ async def offline_turn(turn: Turn) -> None:
         await speak(turn, None)
         return
     note_sentiment(turn, heard)
-    if s.flags.capped and heard.intents & DECISIVE:
-        s.flags.capped = None  # the caller decided this very turn: that decides the outcome
+    if s.flags.capped and (
+        heard.intents & DECISIVE or carries_facts(heard) or _new_question(s, heard)
+    ):
+        # the caller decided, told us something or asked something new this very turn: not
+        # a loop; that decides what comes next
+        s.flags.capped = None
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
     if READ_IT.search(heard.text):
@@ -79,13 +89,56 @@ PLAIN_YES = re.compile(
 )
 
 
+def _new_question(s: CallState, heard: Heard) -> bool:
+    """A question the caller has not asked before in this call (the same one again is a
+    loop)."""
+    if not heard.question:
+        return False
+    said = heard.text.strip().lower()
+    earlier = [h.text.strip().lower() for h in s.history if h.role == "caller"][:-1]
+    return said not in earlier
+
+
 def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     """The answer to "just to be sure, …?": yes takes the intent asked about, no drops it;
     anything else is read as it comes. ``None`` when nothing was being confirmed."""
     if s.expect != Expect.CONFIRM_INTENT or s.unsure_of is None:
         return None
     intent, s.unsure_of = Intent(s.unsure_of), None
-    if heard.yes and not heard.no and PLAIN_YES.search(heard.text):
+    if intent == Intent.NOT_INTERESTED:
+        # "information by email, or leave it there?": whatever else they want, else a no
+        if (
+            heard.intents
+            & {
+                Intent.EMAIL,
+                Intent.BOOK,
+                Intent.CALLBACK,
+                Intent.BAD_TIMING,
+                Intent.HUMAN,
+                Intent.STOP_CALLING,
+            }
+            or heard.email
+            or heard.question
+        ):
+            return False  # fmt: skip
+        if heard.yes and not heard.no and PLAIN_YES.search(heard.text):
+            heard.intents.add(Intent.EMAIL)  # "yes, please": the information
+            return False
+        heard.intents.add(intent)
+        return True
+    meant = heard.meaning is not None and heard.meaning.likely(ACT_OF[intent])
+    if (
+        intent == Intent.OTHER_LENDER
+        and heard.no
+        and heard.intents & {Intent.THANKS, Intent.GOODBYE}
+        and not heard.intents & {Intent.BOOK, Intent.EMAIL, Intent.CALLBACK}
+        and not heard.question
+    ):
+        meant = True  # "no thank you, I'll let her see it through": staying with them
+    plain_yes = heard.yes and not heard.no and PLAIN_YES.search(heard.text)
+    if plain_yes and carries_facts(heard) and not meant:
+        return None  # "yeah, I live there, 62704": answering the question before, not this
+    if plain_yes or meant:
         heard.intents.add(intent)
         return True
     if heard.no:
@@ -131,6 +184,10 @@ def _absorb_first(s: CallState, heard: Heard) -> bool:
 async def speak(turn: Turn, said: str | None) -> None:
     """An acknowledgement or answer (if any), then what the current node asks next — at most
     two sentences: the question (or the goodbye) always, the rest if it fits."""
+    if turn.ask_nothing:
+        if said:
+            await turn.reply.say(said)
+        return  # the question still open is the one asked before
     closing, action = closing_line(turn)
     if closing is not None:
         turn.action = turn.action or action
