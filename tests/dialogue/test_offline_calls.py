@@ -5,7 +5,6 @@ Each test is one caller; every reply is checked to be one or two speakable sente
 from __future__ import annotations
 
 import re
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 

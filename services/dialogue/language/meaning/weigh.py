@@ -126,7 +126,8 @@ def weigh(
         return Intent.OTHER_LENDER
     if reading.sure(Act.NOT_INTERESTED) and top == Act.NOT_INTERESTED:
         return Intent.NOT_INTERESTED  # asked: information to read, or leave it there?
-    return _top_up(heard, reading, expect, facts)
+    _top_up(heard, reading, expect, facts)
+    return None
 
 
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
