@@ -106,10 +106,11 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
         _note_preference(turn, heard)
     if f.verified and not was_verified and s.lead_found:
         await fn.refresh_memory(turn)  # what we remember, now that they proved who they are
-    if f.qualified and not was_qualified and s.facts.home_value is None:
-        f.good_news_due = True  # qualified on "it's paid off": the value is asked first
+    paid_off_value_unknown = s.facts.mortgage_balance == 0 and s.facts.home_value is None
+    if f.qualified and not was_qualified and paid_off_value_unknown:
+        f.good_news_due = True  # qualified on "it's paid off": what it is worth is asked first
         return said or _noted(heard, s)
-    if f.qualified and (not was_qualified or f.good_news_due) and s.facts.home_value is not None:
+    if f.qualified and (not was_qualified or f.good_news_due) and not paid_off_value_unknown:
         f.good_news_due = False
         return GOOD_NEWS
     if gates and f.qualified is None:

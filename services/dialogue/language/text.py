@@ -75,5 +75,15 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _short_year(low: str, start: int, end: int) -> bool:
-    """ "'51", "'88": a year said with its century left off."""
-    return low[start - 1 : start] in ("'", "’") and bool(re.fullmatch(r"\d\d", low[start:end]))
+    """ "'51", "'88", "in oh-nine", "back in ninety-eight": a year said with its century
+    left off."""
+    if low[start - 1 : start] in ("'", "’") and re.fullmatch(r"\d\d", low[start:end]):
+        return True
+    said = low[start:end]
+    before = low[:start]
+    if re.match(r"oh[\s-]", said):
+        before, said = before + "oh ", said[3:]
+    return bool(
+        re.search(r"\b(?:in|since|from|back in|around|year)\s+oh[\s-]*$", before)
+        and re.fullmatch(r"[a-z]+|\d", said.strip())
+    )

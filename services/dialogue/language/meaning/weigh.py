@@ -46,6 +46,11 @@ DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING,
                       Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
                       Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY, Intent.ROBOT,
                       Intent.PRIVACY, Intent.ANGRY})  # fmt: skip
+#: something to read, asked for in so many words
+TO_READ = re.compile(
+    r"\b(?:read|look (?:it |that |them )?over|go over|e-?mail|mail|send|brochure|pamphlet|"
+    r"paper(?:s|work)?|in writing|written|website|booklet|packet|literature)\b"
+)
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
 
@@ -75,7 +80,9 @@ def weigh(
     for intent in ENDING:
         if intent not in heard.intents or reading.likely(ACT_OF[intent]) or top == ACT_OF[intent]:
             continue
-        if reading.likely(Act.SEND_INFO):
+        if reading.sure(Act.SEND_INFO) or (
+            reading.likely(Act.SEND_INFO) and TO_READ.search(heard.text.lower())
+        ):
             heard.intents.discard(intent)  # "not ready to sit down; something I can read"
             heard.intents.add(Intent.EMAIL)
         elif "?" in heard.text and (

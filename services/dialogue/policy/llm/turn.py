@@ -27,12 +27,14 @@ from contracts.calls import Node
 from contracts.conversation import EndCall
 from contracts.observability.metrics import LLM_FAILED_ATTEMPTS
 from services.dialogue import functions as fn
-from services.dialogue.absorb import absorb
+from services.dialogue.absorb import absorb, carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.functions import call_function, clean_args, tool_specs
 from services.dialogue.graph import GRAPH, move, route, terminal
+from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.meaning.weigh import weigh
 from services.dialogue.policy.llm.prompt import history_messages, system_prompt
 from services.dialogue.policy.offline import speak
 from services.dialogue.ports import (
@@ -81,6 +83,10 @@ async def take_facts(turn: Turn) -> Heard:
     recorded by code through the functions, and the graph moves, before the model speaks."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
+    # the learned reading too (what the caller meant in words the rules never saw); what to
+    # do about it the model decides, within the node's functions
+    weigh(heard, await meaning.read(turn.deps.meaning, turn.text), s.expect,
+          facts=carries_facts(heard), homeowner_speaking=s.node != Node.WRONG_PERSON)  # fmt: skip
     turn.noted = await absorb(turn, heard)
     move(s, route(s))
     return heard

@@ -146,9 +146,14 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         or heard.choice is not None
         or heard.has(Intent.BOOK)
     ):  # "say that again? oh, yes, mornings": the yes is the answer
-        last = next((h.text for h in reversed(s.history) if h.role == "agent"), None)
+        said = [h.text for h in s.history if h.role == "agent"]
+        last = said[-1] if said else None
         if last:
-            await turn.reply.say(last)
+            again = len(said) >= 2 and said[-2] == last and s.expect.value in lines.REPHRASE
+            # said once more as it was; asked yet again, shorter and in other words
+            await turn.reply.say(
+                f"Sorry about the line. {lines.REPHRASE[s.expect.value]}" if again else last
+            )
             turn.ask_nothing = True  # the question in it is still the one asked
             return ""
     if WRONG_NUMBER.search(heard.text) and not s.flags.verified:

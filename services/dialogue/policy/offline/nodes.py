@@ -135,6 +135,10 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
             # unsure about meeting (not "I don't know the zip"): a call back, no pressure
             s.flags.wants_callback = True
             return "Of course, there's no rush at all."
+        if heard.no and _no_about_the_home(heard):
+            # "No mortgage. Paid it off in oh-nine.": about the loan, not the consultation;
+            # taken (absorb) and the offer stands
+            return None
         if heard.no:
             s.flags.booking_declined = True
             answer = await inline_answer(turn, heard)
@@ -144,6 +148,18 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
         return None
     answer = await inline_answer(turn, heard)
     return answer
+
+
+def _no_about_the_home(heard: Heard) -> bool:
+    """A "no" that tells a fact of the home ("no mortgage", "no, it's paid off") rather than
+    turning the meeting down."""
+    return (
+        heard.mortgage_balance == 0
+        or heard.home_value is not None
+        or heard.age is not None
+        or heard.homeowner is not None
+        or heard.primary_residence is not None
+    ) and not heard.intents & {Intent.NOT_INTERESTED, Intent.STOP_CALLING}
 
 
 async def on_objections(turn: Turn, heard: Heard) -> str | None:
