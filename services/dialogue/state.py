@@ -30,6 +30,8 @@ class Flags(msgspec.Struct, kw_only=True):
     zip_declined: bool = False
     #: the caller asked Barbara to hold on ("let me get a pen"): she waits, asks nothing
     holding: bool = False
+    #: a call back was set for a caller who gave no name: asked once whom to ask for
+    callback_name_asked: bool = False
     #: qualified before the home's value was said: "good news" waits until it is
     good_news_due: bool = False
     located: bool = False

@@ -132,7 +132,11 @@ _PRIMARY = re.compile(
     r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)|"
     # one unit of their own two-family: "I live downstairs, my nephew rents upstairs"
     r"\b(?:i|we) live (?:downstairs|upstairs|in the (?:front|back|other|upper|lower|basement) "
-    r"(?:unit|half|side|floor|apartment)|on the (?:first|second|ground|top|bottom|main) floor)"
+    r"(?:unit|half|side|floor|apartment)|on the (?:first|second|third|ground|top|bottom|main|"
+    r"upper|lower)(?: (?:two|three|\d))? floors?)|"
+    # "been living in it since '82", "I've been in it since the kids were little"
+    r"\b(?:been|'ve been|have been|has been) (?:living )?(?:in it|there|here|in the (?:house|"
+    r"home|place))\b(?! (?:before|once|twice))|\bliving (?:in it|there|here) (?:since|for)\b"
 )
 _DONT_RENT = re.compile(r"(?:don'?t|do not|never) rent\b")
 

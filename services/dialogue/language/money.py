@@ -10,6 +10,8 @@ from services.dialogue.language.text import _overlaps, _short_year
 
 _VALUE_WORDS = re.compile(
     r"(?<!fort )(?<!ft )(?<!ft\. )worth|value|valued|apprais|sell (?:it )?for|market|zillow|"
+    # "the neighbor's sold for about five fifty, so I suppose mine's around that"
+    r"\b(?:sold|went|gone|going|listed|selling) for\b|"
     r"estimat|the (?:house|home) is|"
     r"it'?s (?:about|around|maybe|probably)|priced|"
     # "the house, probably four-twenty-five"; "she'd bring about two-seventy-five"; "goes for"
@@ -93,8 +95,8 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             said.append((value, start, end))
         elif _NOT_MONEY_AFTER.match(low[end:]) or re.fullmatch(r"(?:19|20)\d\d", low[start:end]):
             continue  # "40 years", "in 1985"
-        elif _near_money_word(low, start):
-            said.append((value, start, end))
+        elif _near_money_word(low, start) or _BALANCE_AFTER.match(low[end:]):
+            said.append((value, start, end))  # "worth 400", "a hundred and ten left on it"
         elif money_context or (money_talk and value >= 100):
             bare.append((value, start, end))
     balance_end = None  # where the balance said last ended: a second loan adds to it

@@ -115,8 +115,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
     )
     patterns: tuple[str, ...] = (
-        r"(?:my name is|my name'?s|name is|this is|it'?s|it is|i'?m|i am|call me|you'?re "
-        r"speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
+        r"(?:my name is|my name'?s|(?<![\w'])name'?s|name is|this is|it'?s|it is|i'?m|i am|"
+        r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name

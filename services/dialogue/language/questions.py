@@ -18,7 +18,8 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
             r"lose (?:my|the|our) (?:house|home)|take (?:my|the|our) (?:house|home)|bank "
             r"(?:owns?|will own|gets?|takes?|would own)|kick (?:me|us) out|foreclos|"
             r"keep (?:the|my|our) (?:house|home|title)|have to leave (?:my|the|our) (?:house|home)|"
-            r"who owns the (?:house|home)|still own"
+            r"who owns the (?:house|home)|still own|sign(?:ing)? (?:my|the|our) (?:house|home) "
+            r"over|sign(?:ing)? over (?:my|the|our) (?:house|home)|(?:house|home) over to"
         ),
         "will I lose my home, who keeps the title",
     ),

@@ -67,6 +67,13 @@ ENDEARMENTS = frozenset({
     "lady", "fella", "fellow", "gal", "sunshine", "angel", "child", "chief", "boss", "mate",
 })  # fmt: skip
 _NOT_NAMES |= ENDEARMENTS
+#: what follows "I'm" that is a state, not a name: "when I'm gone", "I'm stuck"
+_NOT_NAMES |= {
+    "gone", "stuck", "dead", "broke", "alone", "ok", "okey", "set", "new", "old", "late",
+    "early", "out", "away", "off", "through", "over", "behind", "ahead", "next", "last",
+    "afraid", "worried", "scared", "nervous", "certain", "positive", "unsure", "lost",
+    "retiring", "disabled", "blind", "deaf", "hard", "deciding", "leaning", "inclined",
+}  # fmt: skip
 #: words that are names when said as one, capitalised ("It's Dot, short for Dorothy"), and
 #: something else in other words ("at example dot com")
 NAMES_TOO = frozenset({"dot"})

@@ -44,6 +44,9 @@ _PARTS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = (
     (re.compile(r"\bearly(?: in the)? afternoons?\b|\bright after lunch\b"), 12 * 60, 15 * 60),
     (re.compile(r"\blate(?:r)?(?: in the)? afternoons?\b"), 15 * 60, None),
     (re.compile(r"\bmid-?afternoons?\b"), 13 * 60 + 30, 16 * 60),
+    # "before noon but not too early": from nine; "not too late": before five
+    (re.compile(r"\bnot (?:too|real|very|so) early\b"), 9 * 60, None),
+    (re.compile(r"\bnot (?:too|real|very|so) late\b"), None, 17 * 60),
 )
 
 

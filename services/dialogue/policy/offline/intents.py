@@ -10,6 +10,7 @@ from services.dialogue import functions as fn
 from services.dialogue.absorb import carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.meaning.acts import Act
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
     asked,
@@ -137,6 +138,14 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         # an explicit goodbye ends the call politely from any node, never another question
         await fn.end_call(turn, "goodbye")
         return ""
+    if (
+        heard.meaning is not None
+        and heard.meaning.sure(Act.RESUME)
+        and not carries_facts(heard)
+        and not heard.intents - {Intent.THANKS, Intent.REPEAT, Intent.HOLD_ON}
+    ):
+        # "sorry about that, it was the UPS man. Where were we?": the open question again
+        return "No problem at all."
     if heard.has(Intent.REPEAT) and not (
         heard.yes
         or heard.no

@@ -228,6 +228,11 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
         return f"Thank you so much{name}, and take care. Goodbye!", end
     if f.callback:
         when = local_when(turn, s.callback_at) if s.callback_at else "soon"
+        if _ask_who_to_call(turn):
+            # the call back is set, but for whom: asked once before goodbye
+            f.callback_name_asked = True
+            s.expect = Expect.NAME
+            return f"I've scheduled a call back for {when}. And who should we ask for?", None
         return f"I've scheduled a call back for {when}. Thank you{name}, and take care!", end
     if f.qualified is False:
         reason = f.disqualification_reason or "insufficient_equity"
@@ -239,6 +244,20 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
     if f.wrong_person or (s.facts.relation and not f.identified):
         return lines.WRONG_PERSON_BYE, end
     return f"Thank you for calling{name}; take care, and goodbye!", end
+
+
+def _ask_who_to_call(turn: Turn) -> bool:
+    """A call back for someone who never said their name (and is the homeowner, as far as we
+    know): whom to ask for is worth one question."""
+    s, f = turn.state, turn.state.flags
+    return not (
+        s.facts.first_name
+        or s.facts.last_name
+        or f.callback_name_asked
+        or f.wrong_person
+        or s.facts.relation
+        or s.lead_found
+    )
 
 
 def _outbound_needs_good_time(turn: Turn) -> bool:

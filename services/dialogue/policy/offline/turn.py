@@ -167,8 +167,9 @@ WANTS_PERSON = re.compile(
 SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon as|whatever'?s open",
                      re.IGNORECASE)  # fmt: skip
 READ_IT = re.compile(
-    r"\b(?:read|got|received|saw|looked (?:at|over)|went through) (?:your|the|that) "
-    r"(?:e-?mail|information|info|brochure|letter|packet)",
+    r"\b(?:read|got|received|saw|looked (?:at|over)|went through|calling (?:about|regarding)|"
+    r"call(?:ed)? about) (?:your|the|that|a) (?:e-?mail|information|info|brochure|letter|"
+    r"packet|mailer|postcard|flyer|card|pamphlet)",
     re.IGNORECASE,
 )
 #: what the caller decides in a turn outranks a visit cap reached in that turn
