@@ -81,7 +81,29 @@ _NAME_CUE = re.compile(
 )
 
 
+#: a household answering its line: "Torres residence", "Helen's phone" — the house's name,
+#: not the caller's
+_HOUSEHOLD = re.compile(
+    r"^\W*(?:(?:hello|hi|good (?:morning|afternoon|evening))[,.!]?\s+)?(?:the\s+)?[A-Za-z]+(?:'s)?"
+    r"\s+(?:residence|household|house|home|phone|line)\b[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+#: someone who helps the homeowner, or lives by: not the homeowner
+_HELPER = re.compile(
+    r"\b(?:i'?m|i am|this is) (?:his|her|their) (?:[\w-]+ ){0,2}(aide|caregiver|nurse|helper|"
+    r"housekeeper|companion)\b|\bfrom next door\b"
+)
+
+
 def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
+    if _HOUSEHOLD.match(raw):
+        return
+    helper = _HELPER.search(low)
+    if helper:  # "I'm her home health aide", "this is Doris from next door"
+        heard.relation = helper.group(1) or "neighbor"
+        return
     for rel in RELATIONS:
         if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:(?:his|her|their|the) {rel}\b|an? {rel} "
                      rf"of\b)", low):  # fmt: skip
@@ -116,7 +138,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     )
     patterns: tuple[str, ...] = (
         r"(?:my name is|my name'?s|(?<![\w'])name'?s|name is|this is|it'?s|it is|i'?m|i am|"
-        r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|this here is)\s+"
+        r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
+        r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name

@@ -119,7 +119,11 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"without my (?:son|daughter|husband|wife|kids|children|family)|call (?:me |us )?back|"
         r"callback|call (?:me|us) (?:later|tomorrow|next|on|in|at|this|then)|"
         r"try (?:me |us |him |her )?again|reach (?:me|him|her) (?:later|tomorrow)|have (?:him|her"
-        r"|someone|the broker) call"
+        r"|someone|the broker) call|"
+        # "could you try me Friday, around eleven?", "I'd try her Monday"
+        r"\btry (?:me|us|him|her|them)(?: back)? (?:on |again |later|tomorrow|next|this|around|"
+        r"at |in |after |before |monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"(?:some )?other)|\b(?:i'?d|you could|you can|you might|better) try (?:her|him|them)\b"
     ),
     Intent.WRONG_PERSON: re.compile(
         r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy|"
@@ -136,6 +140,14 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         # "I'm a neighbor of Mr. Alvarez, he asked me to call"
         r"(?:i'?m|i am) (?:a|an|the) (?:" + "|".join(RELATIONS) + r") of\b|(?:he|she) asked me to "
         r"(?:call|phone|ring)|"
+        # "I'm her home health aide", "this is Doris from next door, I'm feeding her cat"
+        r"\b(?:i'?m|i am|this is) (?:his|her|their) (?:[\w-]+ ){0,2}(?:aide|caregiver|nurse|"
+        r"helper|housekeeper|companion)\b|\bfrom next door\b|\b(?:feeding|watching|looking after|"
+        r"minding) (?:his|her|their) (?:cat|cats|dog|dogs|house|place|plants|mail)\b|"
+        # "Mrs. Torres is lying down", "she's at her sister's till Sunday"
+        r"\b(?:he|she|mrs?\.? \w+|ms\.? \w+)(?:'?s| is) (?:lying down|laying down|asleep|in bed|"
+        r"visiting|out of town|on vacation|traveling|travelling|not feeling well|feeling poorly|"
+        r"at (?:her|his) (?:sister|brother|daughter|son|friend)'?s?)\b|"
         # "I'm a home health aide for one of my clients", "I'm her caregiver"
         + _CARE_FOR
         + r"|\b(?:calling|here) (?:for|on behalf of|about) (?:one of )?my (?:clients?|patients?)\b|"

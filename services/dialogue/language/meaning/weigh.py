@@ -90,6 +90,11 @@ def weigh(
         ):
             heard.intents.discard(intent)  # "…, is that what this is?": a question first
             heard.question = True
+        elif intent == Intent.NOT_INTERESTED and reading.likely(Act.STOP_CALLING):
+            # "I don't need any loans. And I'd thank you not to ring me about it again": a
+            # no, and maybe a do-not-call: asked
+            heard.intents.discard(intent)
+            doubt = doubt or Intent.STOP_CALLING
         elif sure_top in (Act.BOOK, Act.CALLBACK, Act.BAD_TIMING):
             heard.intents.discard(intent)  # the rules heard a goodbye, the reader a request
             doubt = doubt or intent
@@ -114,9 +119,10 @@ def weigh(
         for intent in (Intent.CALLBACK, Intent.BAD_TIMING, Intent.HOLD_ON):
             if not reading.likely(ACT_OF[intent]):
                 heard.intents.discard(intent)
-    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking or heard.question:
-        # the rules heard what the caller wants, or it is a question (never a decline): the
-        # reader adds no ending
+    asks = heard.text.rstrip().endswith("?")
+    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking or asks:
+        # the rules heard what the caller wants, or the turn ends on a question (never a
+        # decline): the reader adds no ending
         if heard.question and doubt is None:
             _top_up(heard, reading, expect, facts)
         return doubt

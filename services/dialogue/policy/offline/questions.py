@@ -238,6 +238,10 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
         reason = f.disqualification_reason or "insufficient_equity"
         return lines.NOT_QUALIFIED.get(reason, lines.NOT_QUALIFIED["insufficient_equity"]), end
     if f.email_requested:
+        if _ask_who_to_call(turn):
+            f.callback_name_asked = True
+            s.expect = Expect.NAME
+            return "We'll send some information by email. And whose name should I put on it?", None
         return f"We'll send some information by email. Thank you{name}, and take care!", end
     if f.capped:
         return lines.CAPPED + " " + lines.GOODBYE, end
@@ -247,8 +251,8 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
 
 
 def _ask_who_to_call(turn: Turn) -> bool:
-    """A call back for someone who never said their name (and is the homeowner, as far as we
-    know): whom to ask for is worth one question."""
+    """A call back (or information by email) for someone who never said their name (and is
+    the homeowner, as far as we know): whom to ask for is worth one question."""
     s, f = turn.state, turn.state.flags
     return not (
         s.facts.first_name
