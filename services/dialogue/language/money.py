@@ -45,7 +45,10 @@ _OTHER_LOAN = re.compile(
 _PAID_OFF = re.compile(
     r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
     r"whole thing )?off|\bpaid-off (?:house|home|condo|place)\b|"
-    r"\b(?:all|fully|completely) paid\b|paid in full|\b(?:it'?s|it is|is|"
+    r"\b(?:all|fully|completely) paid\b|paid in full|"
+    # "it's mine, paid for and everything" (not "I paid for the roof")
+    r"\bpaid for\b(?! (?:it|the|by|with|a|an|my|our|his|her|them|this|that|in|out|\w+ing)\b)|"
+    r"\b(?:it'?s|it is|is|"
     r"was|all|been) paid for\b|\bno (?:more )?(?:mortgage|home loan|loan|liens?|balance|debt)\b(?!"
     r" (?:broker|company|lender|guy|person|officer))|(?:don'?t|do not|doesn'?t|does not) (?:have|"
     r"got|carry) (?:a|any|an?y?) ?(?:mortgage|home loan|loan|balance|lien)|(?:don'?t|do not|"
@@ -90,6 +93,8 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue
         if _short_year(low, start, end) or re.match(r"'?s\b", low[end:]):
             continue  # "bought it in '88", "in the 60s": a year or a decade, no money
+        if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
+            continue  # "number two, please": a choice, no money
         span = low[max(0, start - 1) : end + 12]
         if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
             said.append((value, start, end))

@@ -147,6 +147,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
+        # "Pat. Patricia Holloway, that's me."
+        r"([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:that'?s|that is|it'?s|this is) (?i:me)\b",
     )
     if expect == Expect.NAME:
         # asked for the name: "Deb Novak, sixty-three, homeowner…"

@@ -18,8 +18,14 @@ _CARE_FOR = (
 )
 _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
-        r"stop (?:calling|contacting|phoning|bothering)|don'?t (?:ever )?(?:call|contact|phone)"
-        r" (?:me|us|here|this number)|do not (?:call|contact)|take (?:me|us|my (?:name|number))"
+        # "told me to tell you folks not to phone this house anymore", "nobody should ring here
+        # again"
+        r"\b(?:not|never|no ?(?:body|one)) (?:to |should |(?:will |would |'ll )?)?(?:ever )?"
+        r"(?:call|phone|ring|contact|bother)(?:s|ed|ing)? (?:me|us|her|him|them|here|this "
+        r"(?:house|number|home|line|phone))\b[^.?!]{0,20}\b(?:again|anymore|any more|ever)\b|"
+        r"stop (?:calling|contacting|phoning|bothering|ringing)|"
+        r"don'?t (?:ever )?(?:call|contact|phone) (?:me|us|here|this number)|do not (?:call|"
+        r"contact)|take (?:me|us|my (?:name|number))"
         r" off|remove (?:me|us|my (?:name|number))|off (?:your|the) (?:list|calling list|"
         r"call list)|quit calling|never call|no more calls|unsubscribe|do.?not.?call list|"
         r"leave (?:me|us) alone"

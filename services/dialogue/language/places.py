@@ -85,6 +85,9 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
         if word is not None and word.group() in _DIGIT_WORDS and len(run) < 5:
             run.append(word)
             continue
+        if word is not None and word.group() in _HOMOPHONES and 3 <= len(run) < 5:
+            run.append(word)  # speech-to-text: "three three one three for"
+            continue
         bounded = word is None or word.group() not in _DIGIT_WORDS
         if (
             len(run) == 5
@@ -97,13 +100,17 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
                 or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
             )
         ):
-            heard.zip = "".join(_DIGIT_WORDS[w.group()] for w in run)
+            heard.zip = "".join(
+                _DIGIT_WORDS.get(w.group()) or _HOMOPHONES[w.group()] for w in run
+            )
             used.append((run[0].start(), run[-1].end()))
             return
         run = [word] if word is not None and word.group() in _DIGIT_WORDS else []
     _grouped_zip(heard, low, expect, used, raw)
 
 
+#: digits as speech-to-text hears them, taken only inside a run of digits
+_HOMOPHONES = {"for": "4", "fore": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
           "eighteen", "nineteen")  # fmt: skip

@@ -67,8 +67,10 @@ ENDEARMENTS = frozenset({
     "lady", "fella", "fellow", "gal", "sunshine", "angel", "child", "chief", "boss", "mate",
 })  # fmt: skip
 _NOT_NAMES |= ENDEARMENTS
-#: what follows "I'm" that is a state, not a name: "when I'm gone", "I'm stuck"
+#: what follows "I'm" that is a state, not a name: "when I'm gone", "I'm stuck"; and what
+#: follows "it's": "it's mine"
 _NOT_NAMES |= {
+    "mine", "yours", "ours", "theirs", "hers", "myself", "himself", "herself", "paid",
     "gone", "stuck", "dead", "broke", "alone", "ok", "okey", "set", "new", "old", "late",
     "early", "out", "away", "off", "through", "over", "behind", "ahead", "next", "last",
     "afraid", "worried", "scared", "nervous", "certain", "positive", "unsure", "lost",

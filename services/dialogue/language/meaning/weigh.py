@@ -46,6 +46,8 @@ DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING,
                       Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
                       Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY, Intent.ROBOT,
                       Intent.PRIVACY, Intent.ANGRY})  # fmt: skip
+#: being contacted, in so many words
+CONTACT = re.compile(r"\b(?:call|phone|ring|contact|bother|mail|write|reach)")
 #: something to read, asked for in so many words
 TO_READ = re.compile(
     r"\b(?:read|look (?:it |that |them )?over|go over|e-?mail|mail|send|brochure|pamphlet|"
@@ -77,6 +79,16 @@ def weigh(
         # "I'm not interested in selling my house": it is not a sale; said so, not a goodbye
         heard.intents.discard(Intent.NOT_INTERESTED)
         heard.objection = "lose_home"
+    if (
+        Intent.NOT_INTERESTED in heard.intents
+        and Intent.STOP_CALLING not in heard.intents
+        and reading.likely(Act.STOP_CALLING)
+        and CONTACT.search(heard.text.lower())
+    ):
+        # "I don't need any loans. And I'd thank you not to ring me about it again": a no, and
+        # maybe a do-not-call: asked
+        heard.intents.discard(Intent.NOT_INTERESTED)
+        doubt = Intent.STOP_CALLING
     for intent in ENDING:
         if intent not in heard.intents or reading.likely(ACT_OF[intent]) or top == ACT_OF[intent]:
             continue
@@ -90,11 +102,6 @@ def weigh(
         ):
             heard.intents.discard(intent)  # "…, is that what this is?": a question first
             heard.question = True
-        elif intent == Intent.NOT_INTERESTED and reading.likely(Act.STOP_CALLING):
-            # "I don't need any loans. And I'd thank you not to ring me about it again": a
-            # no, and maybe a do-not-call: asked
-            heard.intents.discard(intent)
-            doubt = doubt or Intent.STOP_CALLING
         elif sure_top in (Act.BOOK, Act.CALLBACK, Act.BAD_TIMING):
             heard.intents.discard(intent)  # the rules heard a goodbye, the reader a request
             doubt = doubt or intent

@@ -126,7 +126,9 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
             return False
         heard.intents.add(intent)
         return True
-    meant = heard.meaning is not None and heard.meaning.likely(ACT_OF[intent])
+    meant = intent in heard.intents or (
+        heard.meaning is not None and heard.meaning.likely(ACT_OF[intent])
+    )  # "no, take me off for good": the rules hear it in the answer itself
     if (
         intent == Intent.OTHER_LENDER
         and heard.no
