@@ -43,6 +43,15 @@ from services.dialogue.speech.numbers import find_numbers
 _OWN_AGE = re.compile(r"\b(?:i'?m|i am|age|aged|years? old|turned|turning)\b")
 
 
+#: "three-quarters of a million", "a quarter million": said as the thousands they are
+_QUARTERS = re.compile(r"\b(a|one|three)[\s-]+quarters?(?:\s+of)?(?:\s+a)?\s+(million|mil)\b")
+
+
+def _quarters(match: re.Match[str]) -> str:
+    amount = 750 if match.group(1) == "three" else 250
+    return f"{amount} thousand"
+
+
 def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2026) -> Heard:
     """Every fact, intent and question in one caller turn. ``expect`` only breaks ties for bare
     answers ("yes", "seventy"): a fact said out of turn is read all the same."""
@@ -64,7 +73,8 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
         if pattern.search(low):
             heard.intents.add(intent)
     _refine_intents(heard, low, expect)
-    said = _take_back(low)  # what the caller settled on: corrected values blanked out
+    # what the caller settled on: corrected values blanked out
+    said = _take_back(_QUARTERS.sub(_quarters, low))
     if not heard.has(Intent.AUTHORITY) and (
         expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low)
     ):

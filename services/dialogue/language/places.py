@@ -100,9 +100,7 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
                 or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
             )
         ):
-            heard.zip = "".join(
-                _DIGIT_WORDS.get(w.group()) or _HOMOPHONES[w.group()] for w in run
-            )
+            heard.zip = "".join(_DIGIT_WORDS.get(w.group()) or _HOMOPHONES[w.group()] for w in run)
             used.append((run[0].start(), run[-1].end()))
             return
         run = [word] if word is not None and word.group() in _DIGIT_WORDS else []

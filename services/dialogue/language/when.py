@@ -33,6 +33,11 @@ _NOT_DAY = re.compile(
     rf"\b(?:not|never|except|but|can'?t do|cannot do|can'?t make|won'?t work on|busy)\s+"
     rf"(?:on\s+)?(?:a\s+)?({_DAY})\b"
 )
+#: what comes after the reasons: "so Monday or Friday", "that leaves Wednesday"
+_CONCLUSION = re.compile(
+    r"(?:^|[.,;!?]\s*|\s)(?:so|that leaves|which leaves|how about|what about|make it|better "
+    r"make it|best would be)\b"
+)
 #: "Monday's no good", "Tuesdays are out", "Friday doesn't work"
 _DAY_IS_OUT = re.compile(
     rf"\b({_DAY})(?:'s| is| are)?\s+(?:no good|out|bad|not good|don'?t work|doesn'?t work|won'?t "
@@ -131,6 +136,17 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     elif re.search(r"\bweekends?\b", low):
         days = [Weekday.SAT, Weekday.SUN]
     ruled_out = {_day(m.group(1)) for m in (*_NOT_DAY.finditer(low), *_DAY_IS_OUT.finditer(low))}
+    concluded = _CONCLUSION.split(low)
+    if len(concluded) > 1:
+        # "Sunday is church, Tuesday and Thursday I'm at dialysis. So Monday, Wednesday or
+        # Friday": the days said after the reasons are the days
+        last = [
+            d
+            for d in (_day(m.group(1)) for m in _WEEKDAY_RE.finditer(concluded[-1]))
+            if d not in ruled_out
+        ]
+        if last:
+            days = [d for d in days if d in last] or last
     if ruled_out:
         # "not Monday, I have the doctor. Tuesday afternoon?": Monday is out, not wanted
         days = [d for d in days if d not in ruled_out] or [

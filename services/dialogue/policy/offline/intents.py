@@ -142,6 +142,8 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         heard.meaning is not None
         and heard.meaning.sure(Act.RESUME)
         and not carries_facts(heard)
+        and heard.choice is None
+        and not (heard.days or heard.part_of_day or heard.yes or heard.no)
         and not heard.intents - {Intent.THANKS, Intent.REPEAT, Intent.HOLD_ON}
     ):
         # "sorry about that, it was the UPS man. Where were we?": the open question again
