@@ -213,3 +213,73 @@ def test_the_summary_counts_by_expected_outcome() -> None:
     assert summary["passed"] == 2 and summary["total"] == 4 and summary["failed"] == ["b", "d"]
     assert reports[3].failures == ["d: no '# from:'"] and reports[3].got == "error"
     assert reports[1].as_json()["failures"] == ["expected booked, got error"]
+
+
+# ---- quality: slots, questions asked three times, deflections ----------------------------
+
+OFFER = (
+    "Thank you. I have Tuesday, December eighth at twelve fifteen PM or Wednesday, December "
+    "ninth at three PM; which works better for you?"
+)
+
+
+def test_the_times_offered_are_read_from_barbaras_words() -> None:
+    from services.ops.quality import Offered, slots_offered
+
+    booked = "You're all set for Tuesday, December eighth at twelve fifteen PM with Daniel Okafor."
+    assert slots_offered([OFFER, booked]) == [Offered(1, 12 * 60 + 15), Offered(2, 15 * 60)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ("afternoon", None),
+        ("tue wed", None),
+        ("after 12:00 before 15:01", None),
+        ("after 15:00", "tue 12:15 starts too early"),
+        ("morning", "tue 12:15 starts too late; wed 15:00 starts too late"),
+        ("not wed", "wed 15:00 is on a day ruled out"),
+        ("thu", "tue 12:15 is not on thu; wed 15:00 is not on thu"),
+    ],
+)
+def test_a_slots_check_holds_every_time_offered_to_the_spec(spec: str, problem: str) -> None:
+    from services.ops.quality import slot_failures
+
+    assert slot_failures(spec, [OFFER]) == problem
+
+
+def test_a_slots_check_fails_when_nothing_was_offered() -> None:
+    from services.ops.quality import slot_failures
+
+    assert slot_failures("afternoon", ["May I ask how old you are?"]) == "no times were offered"
+
+
+def test_a_bad_slots_spec_is_an_error_when_the_script_is_read() -> None:
+    assert parse_check("slots thu after 13:00") == Check(CheckKind.SLOTS, "thu after 13:00")
+    with pytest.raises(ScriptError, match="not morning, afternoon"):
+        parse_check("slots teatime")
+    with pytest.raises(ScriptError, match="HH:MM"):
+        parse_check("slots after three")
+
+
+def test_a_question_said_three_times_is_found() -> None:
+    from services.ops.quality import asked_three_times
+
+    zip_q = "If you know it, what's the ZIP code of the home? If not, that's fine too."
+    assert asked_three_times([zip_q, zip_q]) == []
+    assert asked_three_times([zip_q, zip_q, "Thank you. " + zip_q]) == [
+        "if you know it, what's the zip code of the home?"
+    ]
+
+
+def test_the_broker_deflection_after_a_line_that_asked_nothing_is_found() -> None:
+    from services.ops.quality import deflections
+
+    said = "That's a great question for the broker, and I'll make sure it's covered."
+    transcript = [
+        {"role": "caller", "text": "Is this the outfit that keeps mailing me."},
+        {"role": "agent", "text": said},
+        {"role": "caller", "text": "How much would I get?"},
+        {"role": "agent", "text": said},
+    ]
+    assert deflections(transcript) == ["Is this the outfit that keeps mailing me."]

@@ -1,0 +1,78 @@
+"""Whole calls where the caller says what they mean in words no rule was written for: the
+learned reading, the confirmation when Barbara is unsure, the hours kept, the waits."""
+
+from __future__ import annotations
+
+from contracts.calls import Outcome
+from contracts.tools import GetAvailability, RecordDoNotCall, ScheduleCallback
+
+from .conftest import Talk
+
+QUALIFIED = (
+    "I'm Ada Lind, seventy-one, I own my house in Seattle and live in it, it's worth about six "
+    "hundred and I owe about fifty."
+)
+
+
+async def test_an_indirect_do_not_call_is_asked_about_then_recorded(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550181")
+    await call.say("Hi, I had a question about those letters.")
+    unsure = await call.say(
+        "Well, it still sounds like more debt to me. Please see to it that nobody from your "
+        "company gets in touch again."
+    )
+    assert "just to be sure" in unsure.lower()
+    assert not talk.tools.calls_to("record_do_not_call")  # nothing ended on a guess
+    await call.say("Yes, please.")
+    assert talk.tools.calls_to("record_do_not_call")
+    assert isinstance(talk.tools.calls_to("record_do_not_call")[0], RecordDoNotCall)
+    assert (await call.hang_up()).outcome == Outcome.DO_NOT_CALL
+
+
+async def test_a_no_to_the_confirmation_carries_the_call_on(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550182")
+    unsure = await call.say("Whatever list I'm on over there, I'd like to be off it.")
+    assert "just to be sure" in unsure.lower()
+    reply = await call.say("No, no, I didn't mean that. I'm Ada Lind.")
+    assert not talk.tools.calls_to("record_do_not_call")
+    assert "?" in reply  # the conversation goes on with its next question
+
+
+async def test_hours_said_are_the_hours_offered(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550183")
+    await call.say(QUALIFIED)
+    offer = await call.say("Yes. Thursday after lunch, I have church in the mornings.")
+    asked = talk.tools.calls_to("get_availability")[-1]
+    assert isinstance(asked, GetAvailability)
+    assert asked.starts_from == "13:00" and [d.value for d in asked.days] == ["thu"]
+    assert "PM" in offer and "AM" not in offer
+
+
+async def test_hold_on_is_waited_for_without_a_question(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550184")
+    await call.say(QUALIFIED)
+    await call.say("Yes, Wednesday afternoon.")
+    wait = await call.say("Hold on, let me get a pen.")
+    assert "take your time" in wait.lower() and "?" not in wait
+    still = await call.say("")
+    assert "?" not in still
+    booked = await call.say("Okay, I'm back. The second one.")
+    assert "all set" in booked
+
+
+async def test_a_call_back_for_a_caller_who_gave_no_name_asks_whom_to_ask_for(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550185")
+    set_up = await call.say("I'm driving right now. Could someone call me back Thursday at ten?")
+    assert talk.tools.calls_to("schedule_callback")
+    assert isinstance(talk.tools.calls_to("schedule_callback")[0], ScheduleCallback)
+    assert "who should we ask for" in set_up.lower()
+    bye = await call.say("It's Arlene, Arlene Moss.")
+    assert "Arlene" in bye
+    assert (await call.hang_up()).outcome == Outcome.CALLBACK_SCHEDULED
