@@ -95,6 +95,22 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue  # "bought it in '88", "in the 60s": a year or a decade, no money
         if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
             continue  # "number two, please": a choice, no money
+        if re.search(
+            r"\b(?:after|before|around|until|till|by|at|past)\s+(?:about\s+)?$", low[:start]
+        ) and (
+            re.match(
+                r"\s*(?:o'?clock|a\.?m\b|p\.?m\b|in the (?:morning|afternoon|evening)|"
+                r"(?:my|our|your) time)",
+                low[end:],
+            )
+            or (
+                value <= 12
+                and not re.match(
+                    r"\s*(?:thousand|grand|k\b|hundred|million|mil\b|dollars)", low[end:]
+                )
+            )
+        ):
+            continue  # "it'll need to be after two in the afternoon": a time, no money
         span = low[max(0, start - 1) : end + 12]
         if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
             said.append((value, start, end))

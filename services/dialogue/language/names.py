@@ -70,7 +70,11 @@ _DOING_AFTER = (
 #: when a name is what Barbara waits for (asked for, or someone is coming to the phone): a
 #: lowercase name after "this is" is a name ("yeah hello this is earl, earl whitfield")
 _NAME_ASKED = (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
-_HONORIFICS = re.compile(r"\b(?:mr|mrs|ms|miss|mister|missus|dr)\.?\s+", re.IGNORECASE)
+_HONORIFICS = re.compile(
+    r"\b(?:mr|mrs|ms|miss|mister|missus|dr|reverend|rev|pastor|deacon|do[ñn]a|se[ñn]ora|sra)\.?"
+    r"\s+",
+    re.IGNORECASE,
+)
 #: a title and the name after it: "Mrs. Abernathy", "Mister Kowalski" (a surname)
 _TITLED = re.compile(
     r"\b(?i:mr|mrs|ms|mister|missus)\.?\s+([A-Za-z][A-Za-z'’-]+)(?!\s+[A-Z][a-z])"

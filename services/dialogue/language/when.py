@@ -33,6 +33,17 @@ _NOT_DAY = re.compile(
     rf"\b(?:not|never|except|but|can'?t do|cannot do|can'?t make|won'?t work on|busy)\s+"
     rf"(?:on\s+)?(?:a\s+)?({_DAY})\b"
 )
+#: a part of the day ruled out: "I'm no good in the mornings", "mornings are bad for me"
+_NOT_MORNING = re.compile(
+    r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
+    r"\bmornings?\b|\bmornings? (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
+    r"\bnot (?:before|till|until) (?:noon|lunch|the afternoon)\b"
+)
+_NOT_AFTERNOON = re.compile(
+    r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
+    r"\b(?:afternoons?|evenings?)\b|\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|"
+    r"not good|tough|hard|rough)\b"
+)
 #: what comes after the reasons: "so Monday or Friday", "that leaves Wednesday"
 _CONCLUSION = re.compile(
     r"(?:^|[.,;!?]\s*|\s)(?:so|that leaves|which leaves|how about|what about|make it|better "
@@ -81,7 +92,7 @@ _TIME_OF_DAY = re.compile(
 _WORD_HOUR = re.compile(
     r"\b(?:at|around|about|after|before|by|till|until)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
-    r"dollars|bucks|years|percent|of (?:them|us|those)|people|times))"
+    r"dollars|bucks|years|percent|of\b|people|times|more\b|other\b|thing|ways?\b|days?\b))"
 )
 #: an hour in words said with "o'clock", whatever comes before: "closer to two o'clock"
 _OCLOCK = re.compile(
@@ -159,7 +170,11 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         out = {_WEEKDAYS[d] for d in _WEEKDAY_RE.findall(excluded[-1].group(1))}
         days = [d for d in _WORKDAYS if d not in out]
     heard.days = days
-    if _MORNING.search(low):
+    if _NOT_MORNING.search(low):
+        heard.part_of_day = PartOfDay.AFTERNOON  # "I'm no good in the mornings"
+    elif _NOT_AFTERNOON.search(low):
+        heard.part_of_day = PartOfDay.MORNING
+    elif _MORNING.search(low):
         heard.part_of_day = PartOfDay.MORNING
     elif _AFTERNOON.search(low):
         heard.part_of_day = PartOfDay.AFTERNOON

@@ -79,7 +79,12 @@ def _minutes(match: re.Match[str]) -> int | None:
 def _bare(text: str) -> bool:
     """A number that is not an hour: money, ages, years ("after sixty", "by two hundred")."""
     return bool(
-        re.match(r"\s*(?:hundred|thousand|grand|million|k\b|dollars|years|percent|%)", text)
+        re.match(
+            r"\s*(?:hundred|thousand|grand|million|k\b|dollars|years|percent|%|of\b|more\b|"
+            r"other\b|thing|ways?\b|days?\b|times?\b|people|person|reasons?\b|kids?\b|"
+            r"children|grand\w+|at a time|another|or (?:two|three|so)\b)",
+            text,
+        )
     )
 
 
