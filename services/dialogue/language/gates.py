@@ -123,7 +123,8 @@ _LIVES_AWAY = re.compile(
     + _KIN
 )
 _PRIMARY = re.compile(
-    r"live (?:there|in it|here|in the (?:house|home))|full.?time|year.?round|all year|primary|"
+    r"live (?:there|in it|here|in the (?:house|home))|(?:live|lived|living) their\b|full.?time|"
+    r"year.?round|all year|primary|"
     r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"
     r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
     r"\blive (?:alone|by (?:myself|ourselves)|on (?:my|our) own) in\b|"

@@ -109,7 +109,8 @@ _ORDINAL_RE = re.compile(
 )
 #: "last year", "first of all": an ordinal that picks no slot
 _NOT_A_CHOICE = (
-    r"\s+(?:year|week|month|night|time (?:i|we|you)|of all|thing|name|mortgage|husband|wife|"
+    r"\s+(?:year|week|month|night|time (?:i|we|you)(?! (?:said|say|mentioned|offered|gave|"
+    r"named|read))|of all|thing|name|mortgage|husband|wife|"
     r"loan|house|home|payment|visit|call)"
 )
 _EARLIER = re.compile(r"earlier|sooner|first available|soonest|early one|the one before")

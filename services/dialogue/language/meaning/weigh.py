@@ -126,19 +126,21 @@ def weigh(
         for intent in (Intent.CALLBACK, Intent.BAD_TIMING, Intent.HOLD_ON):
             if not reading.likely(ACT_OF[intent]):
                 heard.intents.discard(intent)
-    asks = heard.text.rstrip().endswith("?")
-    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking or asks:
-        # the rules heard what the caller wants, or the turn ends on a question (never a
-        # decline): the reader adds no ending
-        if heard.question and doubt is None:
-            _top_up(heard, reading, expect, facts)
-        return doubt
+    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking:
+        return doubt  # the rules heard what the caller wants: the reader adds no ending
+    # a do-not-call the reader hears is always asked about, a question or not ("I'd like this
+    # to be the last time anyone rings this house. Can you make a note of that?")
     # a sentence of the turn may end the call though another is a plain statement: "it still
     # sounds like more debt to me. I'd just as soon your people not phone me anymore"
     if (reading.likely(Act.STOP_CALLING) and Intent.GOODBYE not in heard.intents) or (
         reading.sure(Act.STOP_CALLING)
     ):
         return Intent.STOP_CALLING  # never ended on the reader's word alone: asked
+    if heard.text.rstrip().endswith("?"):
+        # a turn that ends on a question is never read as a decline: "why do you need that?"
+        if heard.question:
+            _top_up(heard, reading, expect, facts)
+        return None
     if reading.sure(Act.OTHER_LENDER) and not heard.question:
         heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
         return None
