@@ -17,6 +17,7 @@ from typing import Any
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
+from services.dialogue.language.gates import lives_elsewhere
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.state import CallState
 
@@ -83,6 +84,9 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     if heard.zip or heard.state or heard.city:
         await _place(turn, heard)
         said = said or "Thank you."
+    if heard.homeowner is False and s.facts.is_homeowner and lives_elsewhere(heard.text.lower()):
+        # they said they own it; "I live with my daughter in Lakewood now": not where they live
+        heard.homeowner, heard.primary_residence = None, False
     gates = gate_args(heard)
     if _bare_answer_misread(heard, s, gates):
         gates = {}

@@ -176,6 +176,11 @@ def _same_place(said: str, city: str) -> bool:
     return said.lower().startswith(city.lower()) or city.lower().startswith(said.lower())
 
 
+def lives_elsewhere(low: str) -> bool:
+    """ "I live with my daughter down in Lakewood now": the caller lives somewhere else."""
+    return bool(_LIVES_ELSEWHERE.search(low) or _LIVES_AWAY.search(low))
+
+
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
     rent_out = re.search(
         r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|rental "

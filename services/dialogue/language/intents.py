@@ -149,6 +149,10 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.BOOK)
     if re.search(r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment)", low):
         intents.discard(Intent.BOOK)
+    if Intent.BOOK in intents and _THEIR_APPOINTMENT.search(low):
+        # "I'm about to head out for a doctor's appointment": theirs, not one to book
+        if not _INTENT_PATTERNS[Intent.BOOK].search(_THEIR_APPOINTMENT.sub(" ", low)):
+            intents.discard(Intent.BOOK)
     if Intent.BOOK in intents and _BOOKED_BEFORE.search(low):
         # "I made an appointment earlier today": one they have, not one to make
         if not _INTENT_PATTERNS[Intent.BOOK].search(_BOOKED_BEFORE.sub(" ", low)):
@@ -174,6 +178,11 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
             intents.discard(Intent.GOODBYE)
 
 
+#: an appointment of the caller's own elsewhere
+_THEIR_APPOINTMENT = re.compile(
+    r"\b(?:doctor'?s?|doctors|dentist'?s?|hair|medical|hospital|eye|dialysis|clinic|therapy|vet'?s?|"
+    r"lawyer'?s?|bank|church|physical therapy|chemo|foot|heart|skin) (?:appointment|appt|visit)s?\b"
+)
 #: a meeting turned down for now: "I'm not ready to meet with anybody", "not ready to sign
 #: anything" ("… yet" leaves the door open: unsure, not a no)
 _NOT_READY = re.compile(

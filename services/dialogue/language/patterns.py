@@ -47,6 +47,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"[^?]{0,80}\bthat'?s (?:all|it)\b"
     ),
     Intent.BAD_TIMING: re.compile(
+        r"\b(?:about to|just about to|fixing to|getting ready to) (?:head|go|leave|step|run) "
+        r"(?:out|off)\b|\bheading out\b|\b(?:have|got|gotta) to (?:run|go) (?:now|soon)\b|"
         r"not a good time|bad time|busy right now|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
         r"(?:back )?later|another time|i'?m driving|can'?t talk|at work|on my way out|"
         r"not right now|not now|isn'?t a good time|not (?:a )?good time|not this (?:year|month)|"
@@ -126,6 +128,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:can|could|would|will) (?:someone|somebody|a person|you|the broker|he|she|they)"
         r"(?: [\w']+){0,6} call (?:me|us|him|her|them)\b(?! (?:yourself|himself|herself))|"
         r"without my (?:son|daughter|husband|wife|kids|children|family)|call (?:me |us )?back|"
+        r"\b(?:ring|phone|buzz) (?:me |us )?back\b|\bgive (?:me|us) a (?:call|ring|buzz) (?:back|"
+        r"later|tomorrow|next|on|at|in|this|monday|tuesday|wednesday|thursday|friday|saturday)|"
         r"callback|call (?:me|us) (?:later|tomorrow|next|on|in|at|this|then)|"
         r"try (?:me |us |him |her )?again|reach (?:me|him|her) (?:later|tomorrow)|have (?:him|her"
         r"|someone|the broker) call|"
