@@ -45,6 +45,12 @@ _LOWER_NAME = re.compile(
     r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
     r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of)\b|[.!]?$)"
 )
+#: lowercase speech-to-text that opens with who is calling: "its clement odum could you …"
+_LOWER_INTRO = re.compile(
+    r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay)[,.!]?\s+)*(?:its|it'?s|this is|my name is|"
+    r"my names|my name'?s|names|name'?s)\s+([a-z][a-z'-]+)\s+([a-z][a-z'-]+)(?=[,.]?\s+(?:could|"
+    r"would|can|and|i|im|i'm|please|calling|here|speaking|from|in|about)\b|[.!?]?$)"
+)
 #: a name taken back right after it is said: "Junior, I mean, Harlan Pruitt"
 _NAME_FIXED = re.compile(
     r"(?:\s+[A-Za-z][A-Za-z'’-]+)?[,.]?\s*(?:no,?\s+|sorry,?\s+|well,?\s+)*(?:i mean|i meant|"
@@ -213,6 +219,14 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             return
     if nickname:
         _set_name(heard, nickname, nickname.group(1), nickname.group(2), text, expect)
+        return
+    intro = _LOWER_INTRO.match(text) if text.islower() else None
+    if (
+        intro
+        and not any(_not_a_name(w) for w in intro.groups())
+        and not _is_place_name(" ".join(intro.groups()))
+    ):  # "its clement odum could you ring me back tomorrow": introduced, whatever was asked
+        heard.first_name, heard.last_name = _title(intro.group(1)), _title(intro.group(2))
         return
     if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
         said = _LOWER_NAME.match(text) if text.islower() else None

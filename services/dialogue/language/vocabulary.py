@@ -71,6 +71,7 @@ _NOT_NAMES |= ENDEARMENTS
 #: follows "it's": "it's mine"
 _NOT_NAMES |= {
     "mine", "yours", "ours", "theirs", "hers", "myself", "himself", "herself", "paid",
+    "same", "number", "phone", "cell", "landline", "line", "house", "home",
     "gone", "stuck", "dead", "broke", "alone", "ok", "okey", "set", "new", "old", "late",
     "early", "out", "away", "off", "through", "over", "behind", "ahead", "next", "last",
     "afraid", "worried", "scared", "nervous", "certain", "positive", "unsure", "lost",
