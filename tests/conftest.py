@@ -26,6 +26,16 @@ from services.ops.stack import create_database
 os.environ.setdefault("EC_HTTP_PORT", "0")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def meaning_vectors() -> None:
+    """The dialogue's learned reader, built once for the run: its examples' vectors land in the
+    user's cache, so every dialogue a test starts (in-process or a subprocess with a private
+    data dir) loads them instead of embedding ~1,500 lines again."""
+    from services.dialogue.language.meaning import shared_reader
+
+    shared_reader()
+
+
 @pytest.fixture(scope="session")
 def infra_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("infra")

@@ -22,7 +22,7 @@ from services.dialogue.adapters.openai_llm import OpenAiLlm
 from services.dialogue.context import Deps, Tuning
 from services.dialogue.handlers import Dialogue
 from services.dialogue.intake import Intake, IntakeConfig
-from services.dialogue.language.meaning import shared_reader
+from services.dialogue.language.meaning import MeaningReader, shared_reader
 from services.dialogue.ports import Clock, Llm, Publisher, Store, Tools
 
 #: Environment variables that configure the LLM (keys are never logged).
@@ -109,6 +109,20 @@ def build_llm(env: Mapping[str, str]) -> Llm:
     return OpenAiLlm()
 
 
+#: building the learned reader: loading the model and, on a cold cache, embedding its examples
+MEANING_BUILD_S = 180.0
+
+
+async def _meaning_reader() -> MeaningReader:
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(shared_reader), MEANING_BUILD_S)
+    except TimeoutError:
+        raise RuntimeError(
+            f"the dialogue's meaning reader was not built within {MEANING_BUILD_S:.0f} s "
+            "(the MiniLM model and the labelled examples' vectors)"
+        ) from None
+
+
 async def start(
     nc: NATS, stats: Stats, settings: Settings, overrides: Overrides | None = None
 ) -> Stop:
@@ -126,7 +140,7 @@ async def start(
         publisher=over.publisher or BusPublisher(hot, js),
         clock=over.clock or SystemClock(),
         llm=llm,
-        meaning=await asyncio.to_thread(shared_reader),
+        meaning=await _meaning_reader(),
         llm_env=dict(settings.llm_env),
         tuning=settings.tuning,
     )

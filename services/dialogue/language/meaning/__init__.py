@@ -18,8 +18,17 @@ def shared_reader() -> MeaningReader:
     from services.dialogue.language.meaning.acts import training_examples
     from services.dialogue.language.meaning.encoder import MiniLM
 
-    cache = Path(os.environ.get("EC_DATA_DIR") or ".data") / "cache"
-    return MeaningReader(MiniLM(), training_examples(), cache=cache)
+    return MeaningReader(MiniLM(), training_examples(), cache=cache_dir())
+
+
+def cache_dir() -> Path:
+    """Where the examples' vectors are kept between starts: ``EC_MEANING_CACHE``, else the
+    user's cache folder (shared by every data dir, so a test's private stack starts fast)."""
+    configured = os.environ.get("EC_MEANING_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "equity-connect"
 
 
 async def read(reader: MeaningReader | None, text: str, timeout: float = 1.0) -> Reading:
