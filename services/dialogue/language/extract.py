@@ -47,6 +47,25 @@ _OWN_AGE = re.compile(r"\b(?:i'?m|i am|age|aged|years? old|turned|turning)\b")
 _QUARTERS = re.compile(r"\b(a|one|three)[\s-]+quarters?(?:\s+of)?(?:\s+a)?\s+(million|mil)\b")
 
 
+#: "I'll hit the big six-oh come April": "I'll be sixty come April"
+_DECADE_BIRTHDAY = re.compile(
+    r"\b(?:(i'?ll|i will|i'?m going to|gonna) (?:hit|turn|reach|be hitting|be turning) )?(?:the )?"
+    r"(?:big )?(five|six|seven|eight|nine)[\s-]+oh\b"
+)
+_TENS_OF = {
+    "five": "fifty",
+    "six": "sixty",
+    "seven": "seventy",
+    "eight": "eighty",
+    "nine": "ninety",
+}
+
+
+def _decade(match: re.Match[str]) -> str:
+    age = _TENS_OF[match.group(2)]
+    return f"i'll be {age}" if match.group(1) else age
+
+
 def _quarters(match: re.Match[str]) -> str:
     amount = 750 if match.group(1) == "three" else 250
     return f"{amount} thousand"
@@ -74,7 +93,7 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
             heard.intents.add(intent)
     _refine_intents(heard, low, expect)
     # what the caller settled on: corrected values blanked out
-    said = _take_back(_QUARTERS.sub(_quarters, low))
+    said = _take_back(_DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low)))
     if not heard.has(Intent.AUTHORITY) and (
         expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low)
     ):

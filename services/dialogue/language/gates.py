@@ -33,6 +33,7 @@ _RENT = re.compile(
 )
 _OWN = re.compile(
     r"\b(?:we|i) (?:do )?own\b|own (?:it|the (?:house|home|place)|our|my)|"
+    r"\b(?:it'?s|it is|the (?:house|home|place) is|that'?s) (?:all )?(?:mine|ours)\b|"
     r"homeowners?\b(?!'?s? (?:insurance|association|policy|exemption))|"
     r"in (?:my|our) name|paid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) )?"
     r"off|we bought|i bought|owned it|\boutright\b|free and clear|\bpaid for\b(?! (?:the|a|an|"
@@ -61,6 +62,8 @@ _MONTH = (
     r"december)"
 )
 _NOT_PRIMARY = re.compile(
+    # "down here from Thanksgiving till Easter, then back up to Toledo for the rest of the year"
+    r"\bback (?:up |down |over |home )?to [\w' ]{2,30}? for the rest of the year\b|"
     r"vacation|second home|summer (?:home|place|house)|winter (?:home|place)|rental propert|"
     r"it'?s a rental|a rental|rent (?:it|the (?:house|home|place)|them) out|investment|cabin|"
     r"don'?t live (?:there|in it)|do not live (?:there|in it)|snowbird|half (?:the|of the) year|"
@@ -135,6 +138,10 @@ _PRIMARY = re.compile(
     r"\b(?:i|we) live (?:downstairs|upstairs|in the (?:front|back|other|upper|lower|basement) "
     r"(?:unit|half|side|floor|apartment)|on the (?:first|second|third|ground|top|bottom|main|"
     r"upper|lower)(?: (?:two|three|\d))? floors?)|"
+    # "I live right here in it", "still living in the same house my dad built"
+    r"\b(?:i|we)(?:'m|'re| am| are)? (?:still )?liv(?:e|ing) (?:right )?(?:here |there )?in (?:it|"
+    r"the (?:same )?(?:house|home|place))\b|\bstill living in (?:it|the (?:same )?(?:house|home|"
+    r"place))\b|"
     # "been living in it since '82", "I've been in it since the kids were little"
     r"\b(?:been|'ve been|have been|has been) (?:living )?(?:in it|there|here|in the (?:house|"
     r"home|place))\b(?! (?:before|once|twice))|\bliving (?:in it|there|here) (?:since|for)\b"
@@ -216,7 +223,9 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         heard.homeowner = True
     elif _OWN_POSSESSIVE.search(low) and heard.primary_residence and not heard.question:
         heard.homeowner = True  # "our house is in Aurora, we live there"
-    if expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
+    if expect == Expect.HOMEOWNER and heard.homeowner is None and heard.mortgage_balance == 0:
+        heard.homeowner = True  # "nope, nothin' owed on it": the "no" is to owing, not owning
+    elif expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
         heard.homeowner = heard.yes and not heard.no
     if expect == Expect.PRIMARY and heard.primary_residence is None and (heard.yes or heard.no):
         heard.primary_residence = heard.yes and not heard.no

@@ -92,7 +92,9 @@ _NEVER_MIND = re.compile(
 _TAKEN_BACK = (Intent.EMAIL, Intent.CALLBACK, Intent.BOOK, Intent.HUMAN, Intent.RESCHEDULE,
                Intent.CANCEL, Intent.APPOINTMENT_QUERY)  # fmt: skip
 #: words that close a call when Barbara did not ask if there was more
-_CLOSING = re.compile(r"that'?s (?:all|it|everything)|nothing else|have a \w+ (?:day|one)")
+_CLOSING = re.compile(
+    r"that'?s (?:all(?! right)|it|everything)|nothing else|have a \w+ (?:day|one)"
+)
 #: the caller, not Barbara, will make the next call
 _CALLER_WILL_CALL = re.compile(
     r"\b(?:i'?ll|we'?ll|i will|we will|i'?m going to|we'?re going to) (?:call|reach out|get back|"

@@ -93,6 +93,17 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue
         if _short_year(low, start, end) or re.match(r"'?s\b", low[end:]):
             continue  # "bought it in '88", "in the 60s": a year or a decade, no money
+        if re.search(
+            r"\b(?:paid|bought (?:it|the (?:house|home|place))?(?: for)?)\s+(?:about |around |only "
+            r"|just )?$",
+            low[:start],
+        ) and re.match(
+            r"\s*(?:thousand|grand|k\b)?\s*(?:dollars\s*)?(?:for (?:it|the (?:house|home|place))|"
+            r"back (?:in|then|when)|in (?:'|19|20|nineteen|the (?:sixties|seventies|eighties|"
+            r"nineties)))",
+            low[end:],
+        ):
+            continue  # "we paid a hundred and ten for it back in '84": the price then, not now
         if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
             continue  # "number two, please": a choice, no money
         if re.search(

@@ -147,7 +147,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
     )
     patterns: tuple[str, ...] = (
-        r"(?:my name is|my name'?s|(?<![\w'])name'?s|name is|this is|it'?s|it is|i'?m|i am|"
+        r"(?<![\w'’])(?:my name is|my name'?s|name'?s|name is|this is|it'?s|it is|i'?m|i am|"
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",

@@ -20,10 +20,16 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
         # "told me to tell you folks not to phone this house anymore", "nobody should ring here
         # again"
-        r"\b(?:not|never|no ?(?:body|one)) (?:to |should |(?:will |would |'ll )?)?(?:ever )?"
+        r"\b(?:not|never|no ?(?:body|one))(?: from (?:your|that|the|this) \w+(?: over there)?)? "
+        r"(?:to |should |(?:will |would |'ll )?)?(?:ever )?"
         r"(?:call|phone|ring|contact|bother)(?:s|ed|ing)? (?:me|us|her|him|them|here|this "
         r"(?:house|number|home|line|phone))\b[^.?!]{0,20}\b(?:again|anymore|any more|ever)\b|"
         r"stop (?:calling|contacting|phoning|bothering|ringing)|"
+        # "whoever's got my number can go ahead and lose it", "I don't care to hear from y'all"
+        r"\blose (?:my|this|the) (?:number|phone number)\b|"
+        r"\b(?:got|has|have) my number\b[^.?!]{0,40}\blose it\b|"
+        r"\b(?:don'?t|do not) (?:care|want|wish|need) to hear from (?:you|y'?all|your \w+|anyone|"
+        r"anybody)\b[^.?!]{0,20}\b(?:again|anymore|any more|ever)\b|"
         # "I'd like this to be the last time anyone from your outfit rings this house"
         r"\blast time (?:anyone|anybody|someone|somebody|you|y'?all|your \w+)\b[^.?!]{0,30}\b"
         r"(?:calls?|rings?|phones?|contacts?|bothers?)\b|"
@@ -113,15 +119,16 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"days|openings|slots) (?:do you have|are (?:open|available|there))"
     ),
     Intent.GOODBYE: re.compile(
-        r"\b(?:bye|goodbye|good bye|bye bye|that'?s (?:all|it|everything)|that is (?:all|it)|"
+        r"\b(?:bye|goodbye|good bye|bye bye|that'?s (?:all(?! right)|it|everything)|"
+        r"that is (?:all(?! right)|it)|"
         r"nothing else|have a (?:good|nice|great|lovely|blessed) (?:day|one|evening|night)|"
         r"talk (?:to you )?(?:later|soon)|i'?m (?:all )?set|we'?re (?:all )?set|all good|"
         r"no more questions|i'?m good|we'?re good)\b"
     ),
     Intent.THANKS: re.compile(r"\bthank|\bappreciate"),
     Intent.EMAIL: re.compile(
-        r"\be-?mail\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|info|"
-        r"details|brochure|packet)|it)|in writing|brochure|mail (?:me|us) (?:something|some)|"
+        r"\be-?mail(?:ed)?\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|"
+        r"info|details|brochure|packet)|it)|in writing|brochure|mail (?:me|us) (?:something|some)|"
         r"read (?:about|up on) it first|look it over"
     ),
     Intent.CALLBACK: re.compile(

@@ -71,7 +71,9 @@ _NOT_NAMES |= ENDEARMENTS
 #: follows "it's": "it's mine"
 _NOT_NAMES |= {
     "mine", "yours", "ours", "theirs", "hers", "myself", "himself", "herself", "paid",
-    "same", "number", "phone", "cell", "landline", "line", "house", "home",
+    "same", "number", "phone", "cell", "landline", "line", "house", "home", "auntie", "aunty",
+    "uncle", "unc", "granny", "grandma", "grandpa", "nana", "papa", "mama", "pops", "gotta",
+    "gonna", "wanna", "fixing", "fixin", "rung", "reckon",
     "gone", "stuck", "dead", "broke", "alone", "ok", "okey", "set", "new", "old", "late",
     "early", "out", "away", "off", "through", "over", "behind", "ahead", "next", "last",
     "afraid", "worried", "scared", "nervous", "certain", "positive", "unsure", "lost",

@@ -50,8 +50,8 @@ DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING,
 CONTACT = re.compile(r"\b(?:call|phone|ring|contact|bother|mail|write|reach)")
 #: something to read, asked for in so many words
 TO_READ = re.compile(
-    r"\b(?:read|look (?:it |that |them )?over|go over|e-?mail|mail|send|brochure|pamphlet|"
-    r"paper(?:s|work)?|in writing|written|website|booklet|packet|literature)\b"
+    r"\b(?:read|look (?:it |that |them )?over|go over|e-?mail(?:ed)?|mail(?:ed)?|send|brochure|"
+    r"pamphlet|paper(?:s|work)?|in writing|written|website|booklet|packet|literature)\b"
 )
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
@@ -106,6 +106,24 @@ def weigh(
             heard.intents.discard(intent)  # the rules heard a goodbye, the reader a request
             doubt = doubt or intent
     if (
+        heard.intents & {Intent.BOOK, Intent.CALLBACK}
+        and Intent.STOP_CALLING not in heard.intents
+        and reading.sure(Act.STOP_CALLING)
+        and not reading.likely(Act.BOOK)
+        and not reading.likely(Act.CALLBACK)
+    ):
+        # "whoever's got my number can go ahead and lose it": not "go ahead and book"
+        heard.intents -= {Intent.BOOK, Intent.CALLBACK}
+        doubt = doubt or Intent.STOP_CALLING
+    if (
+        Intent.OTHER_LENDER in heard.intents
+        and not reading.likely(Act.OTHER_LENDER)
+        and (heard.home_value is not None or heard.mortgage_balance is not None)
+    ):
+        # "I did a cash-out refinance a couple years back … I still owe the bank six hundred":
+        # a loan they have, not another lender helping them now
+        heard.intents.discard(Intent.OTHER_LENDER)
+    if (
         Intent.BOOK in heard.intents
         and reading.sure(Act.SEND_INFO)
         and not reading.likely(Act.BOOK)
@@ -155,8 +173,9 @@ def weigh(
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
     """A request the rules did not hear, when the reader is sure of it and the rules heard
     nothing else (never one that ends the call)."""
-    top, confidence = reading.top
-    if heard.intents - {Intent.THANKS, Intent.WHO_ARE_YOU} or facts or confidence < SURE:
+    asked = {a: v for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)}
+    top = max(asked, key=lambda a: asked[a]) if asked else Act.STATEMENT
+    if heard.intents - {Intent.THANKS, Intent.WHO_ARE_YOU} or facts or not reading.sure(top):
         return
     if top == Act.ABOUT_US and heard.question:
         heard.intents.add(Intent.WHO_ARE_YOU)

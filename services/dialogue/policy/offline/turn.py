@@ -42,8 +42,13 @@ async def offline_turn(turn: Turn) -> None:
         doubt = None  # not the homeowner: their "no" is not the homeowner's
     if doubt is not None and confirmed is None:
         s.unsure_of = doubt.value  # ask() asks whether they meant it; nothing ends on a guess
-        await absorb(turn, heard)
-        await speak(turn, None)
+        said = await absorb(turn, heard)
+        if not terminal(s):
+            await speak(turn, None)
+            return
+        s.unsure_of = None  # what they said ends the call anyway (a gate failed): no question
+        move(s, route(s))
+        await speak(turn, said)
         return
     note_sentiment(turn, heard)
     if s.flags.capped and (
