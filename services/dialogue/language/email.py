@@ -34,16 +34,24 @@ def _email(heard: Heard, low: str) -> None:
     """The address said last (a caller who corrects it says the right one last): written,
     spoken ("janet dot marsh at example dot com") or spelled ("M-A-V-I-S at …")."""
     low = re.sub(r"\b[a-z0-9](?:-[a-z0-9]\b)+", lambda m: m.group().replace("-", ""), low)
+    # letters said one by one: "j, o, a, n, n, e", "n a n a"
+    low = re.sub(
+        r"(?<![\w'’])[a-z](?:,?\s+[a-z]\b){2,}", lambda m: re.sub(r"[,\s]", "", m.group()), low
+    )
+    low = re.sub(r"\b([a-z0-9]{2,}),?\s+(?:that'?s|that is|spelled|spelt)\s+(?=\1\b)", "", low)
     # what is said about the letters, not letters: "k, like the letter k", "then the numbers
     # four one", "that's m-c-a-l-l-i-s-t-e-r"
     low = re.sub(r",?\s*(?:like|as in) (?:the )?(?:letter )?([a-z])\b", "", low)
+    # "nana, then the letter g": the letter belongs to the word before it
+    low = re.sub(r"\b([a-z0-9]+),?\s+(?:and )?(?:then )?the letter ([a-z])\b", r"\1\2", low)
     low = re.sub(
         r",?\s*\b(?:and )?then (?:the )?(?:numbers?|digits?|letters?)\b,?|"
         r",?\s*\bthe (?:numbers?|digits?)\b,?",
         " ",
         low,
     )
-    low = re.sub(r"\b([a-z0-9]{2,}),?\s+(?:that'?s|that is|spelled|spelt)\s+(?=\1\b)", "", low)
+    low = re.sub(r",?\s*\bthen\b,?", " ", low)  # "nana, then the letter g, then nineteen fifty"
+    low = re.sub(r"(?<=[a-z]),\s+(?=" + _NUMBER_WORD + r"\b|\d)", " ", low)  # "wexler, four seven"
     # a word, then its spelling: "beatriz, b-e-a-t-r-i-z, dot ocampo, o-c-a-m-p-o, at …"
     low = re.sub(r"\b([a-z0-9]{2,})((?:,?\s+)\1\b)+", r"\1", low)
     low = re.sub(r"\b(dot|underscore|dash|hyphen|at),\s+", r"\1 ", low)

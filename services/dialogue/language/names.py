@@ -157,6 +157,9 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
+        # "Dorothy. Dorothy Hagen." / "Frances DiNapoli. Listen, can somebody call me back"
+        r"^([A-Z][a-z'’-]+)[.,]\s+\1\s+([A-Z][A-Za-z'’-]+)\b",
+        r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)\.\s+[A-Z]",
         # "Pat. Patricia Holloway, that's me."
         r"([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:that'?s|that is|it'?s|this is) (?i:me)\b",
     )
@@ -258,7 +261,12 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
 def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, text: str,
               expect: Expect) -> None:  # fmt: skip
     if first.lower() in heard.surnames_said:
-        # "this is Mrs. Abernathy": a title and a surname, no first name
+        # "this is Mrs. Abernathy": a title and a surname, no first name — unless the whole
+        # name follows: "Mrs. Fitzgerald, Maureen Fitzgerald"
+        whole = re.search(rf"\b([A-Z][a-z'’-]+)\s+{re.escape(first)}\b", text[match.end(1) :])
+        if whole and not _not_a_name(whole.group(1)):
+            heard.first_name, heard.last_name = _title(whole.group(1)), _title(first)
+            return
         heard.last_name = _title(first)
         return
     fuller = re.match(rf"[,.]?\s*({re.escape(first)}[a-z]+)\b(?!')(?:\s+([A-Za-z][A-Za-z'’-]+))?",

@@ -44,6 +44,14 @@ _NOT_AFTERNOON = re.compile(
     r"\b(?:afternoons?|evenings?)\b|\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|"
     r"not good|tough|hard|rough)\b"
 )
+#: a day they are busy, given as the reason: "I get my hair done on Fridays", "Sunday is church"
+_BUSY_ON = re.compile(
+    r"\b(?:i|we) (?:get my hair done|go to (?:church|bingo|dialysis|the doctor|therapy)|have "
+    r"(?:church|bingo|dialysis|choir|therapy|(?:the )?doctor|(?:my )?(?:physical )?therapy|an? "
+    r"appointments?|appointments?)|play \w+|volunteer|work|babysit|watch (?:the|my) grand\w+)"
+    rf"[^.,;!?]{{0,20}}\bon ({_DAY})\b|\b({_DAY})(?:'s| is| are) (?:church|bingo|dialysis|choir|"
+    r"(?:my )?hair day|(?:my )?doctor day|therapy)\b"
+)
 #: what comes after the reasons: "so Monday or Friday", "that leaves Wednesday"
 _CONCLUSION = re.compile(
     r"(?:^|[.,;!?]\s*|\s)(?:so|that leaves|which leaves|how about|what about|make it|better "
@@ -147,7 +155,10 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         days = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
     elif re.search(r"\bweekends?\b", low):
         days = [Weekday.SAT, Weekday.SUN]
-    ruled_out = {_day(m.group(1)) for m in (*_NOT_DAY.finditer(low), *_DAY_IS_OUT.finditer(low))}
+    ruled_out = {
+        _day(next(g for g in m.groups() if g))
+        for m in (*_NOT_DAY.finditer(low), *_DAY_IS_OUT.finditer(low), *_BUSY_ON.finditer(low))
+    }
     concluded = _CONCLUSION.split(low)
     if len(concluded) > 1:
         # "Sunday is church, Tuesday and Thursday I'm at dialysis. So Monday, Wednesday or
