@@ -144,6 +144,8 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.BOOK)
     if intents & {Intent.CANCEL, Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.RESCHEDULE}:
         intents.discard(Intent.BOOK)  # "appointment" is said, but nothing new is booked
+    if Intent.OTHER_LENDER in intents and _PAST_LOAN.search(low) and not _LENDER_NOW.search(low):
+        intents.discard(Intent.OTHER_LENDER)  # "I did a cash-out refinance a couple years back"
     if Intent.OTHER_LENDER in intents:
         intents.discard(Intent.BAD_TIMING)
         intents.discard(Intent.BOOK)  # "my credit union already set it up for us"
@@ -184,6 +186,16 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
 _THEIR_APPOINTMENT = re.compile(
     r"\b(?:doctor'?s?|doctors|dentist'?s?|hair|medical|hospital|eye|dialysis|clinic|therapy|vet'?s?|"
     r"lawyer'?s?|bank|church|physical therapy|chemo|foot|heart|skin) (?:appointment|appt|visit)s?\b"
+)
+#: a loan taken out in the past: the mortgage they have, not a lender helping them now
+_PAST_LOAN = re.compile(
+    r"\b(?:did|got|had|took out|took)\b[^.?!]{0,30}\b(?:refinanc\w*|refi|loan|heloc|home equity)"
+    r"\b[^.?!]{0,40}\b(?:ago|back|last year|in (?:19|20)\d\d)\b|\brefinanced\b[^.?!]{0,40}\b(?:ago|"
+    r"back|last year|in (?:19|20)\d\d)\b"
+)
+_LENDER_NOW = re.compile(
+    r"\b(?:already|currently|right now|now) (?:working|talking|dealing|applying|going)|"
+    r"\b(?:handling|helping|processing|putting)\b.{0,30}\b(?:reverse|hecm|application)"
 )
 #: a meeting turned down for now: "I'm not ready to meet with anybody", "not ready to sign
 #: anything" ("… yet" leaves the door open: unsure, not a no)

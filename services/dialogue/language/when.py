@@ -37,12 +37,17 @@ _NOT_DAY = re.compile(
 _NOT_MORNING = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
     r"\bmornings?\b|\bmornings? (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
-    r"\bnot (?:before|till|until) (?:noon|lunch|the afternoon)\b"
+    r"\bnot (?:before|till|until) (?:noon|lunch|the afternoon)\b|"
+    # busy then: "afternoons, we bowl in the mornings" (not "we're free in the mornings")
+    r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
+    r"the mornings?\b"
 )
 _NOT_AFTERNOON = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
     r"\b(?:afternoons?|evenings?)\b|\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|"
-    r"not good|tough|hard|rough)\b"
+    r"not good|tough|hard|rough)\b|"
+    r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
+    r"the (?:afternoons?|evenings?)\b"
 )
 #: a day they are busy, given as the reason: "I get my hair done on Fridays", "Sunday is church"
 _BUSY_ON = re.compile(

@@ -46,6 +46,8 @@ DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING,
                       Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
                       Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY, Intent.ROBOT,
                       Intent.PRIVACY, Intent.ANGRY})  # fmt: skip
+#: how far apart two readings must be for the first to count alone
+MARGIN = 0.1
 #: being contacted, in so many words
 CONTACT = re.compile(r"\b(?:call|phone|ring|contact|bother|mail|write|reach)")
 #: something to read, asked for in so many words
@@ -164,6 +166,17 @@ def weigh(
         return None
     if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
         return Intent.OTHER_LENDER
+    ranked = sorted(
+        ((v, a) for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)),
+        reverse=True,
+    )
+    if len(ranked) >= 2 and ranked[0][0] - ranked[1][0] < MARGIN and reading.likely(ranked[0][1]):
+        # two readings as likely as each other ("he's putting one of these together for me"):
+        # one that would end the call is asked about; nothing is added on a coin toss
+        for _, act in ranked[:2]:
+            if INTENT_OF.get(act) in ENDING and reading.likely(act):
+                return INTENT_OF[act]
+        return None
     if reading.sure(Act.NOT_INTERESTED) and top == Act.NOT_INTERESTED:
         return Intent.NOT_INTERESTED  # asked: information to read, or leave it there?
     _top_up(heard, reading, expect, facts)
