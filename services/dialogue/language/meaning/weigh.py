@@ -161,9 +161,12 @@ def weigh(
         if heard.question:
             _top_up(heard, reading, expect, facts)
         return None
-    if reading.sure(Act.OTHER_LENDER) and not heard.question:
+    money_talk = heard.home_value is not None or heard.mortgage_balance is not None
+    if reading.sure(Act.OTHER_LENDER) and not heard.question and not money_talk:
         heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
         return None
+    if reading.sure(Act.OTHER_LENDER) and money_talk:
+        return Intent.OTHER_LENDER  # "a refinance years back … I owe the bank six hundred": asked
     if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
         return Intent.OTHER_LENDER
     ranked = sorted(

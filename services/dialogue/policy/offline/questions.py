@@ -29,6 +29,10 @@ def ask(turn: Turn) -> str | None:
         return line
     key = s.expect.value
     count = s.asks.get(key, 0)
+    if count >= 2 and key in GATE_KEYS and turn.state.history and _asked_a_question(turn):
+        # a caller asking question after question: answered, and the gate question rests
+        # this time (it comes back when they have no more)
+        return None
     if count >= 2 and key in GIVE_UP:
         # asked twice already: never a third time; go on without the answer
         GIVE_UP[key](turn)
@@ -46,6 +50,16 @@ def ask(turn: Turn) -> str | None:
     if count >= 1 and key in lines.REPHRASE:
         return lines.REPHRASE[key]
     return line
+
+
+GATE_KEYS = frozenset(
+    e.value for e in (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
+)
+
+
+def _asked_a_question(turn: Turn) -> bool:
+    last = next((h.text for h in reversed(turn.state.history) if h.role == "caller"), "")
+    return last.rstrip().endswith("?")
 
 
 def _no_call_back_time(turn: Turn) -> None:

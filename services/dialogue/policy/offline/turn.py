@@ -13,6 +13,7 @@ from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.meaning.acts import Act
 from services.dialogue.language.meaning.weigh import ACT_OF, weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
@@ -59,8 +60,10 @@ async def offline_turn(turn: Turn) -> None:
         s.flags.capped = None
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
-    if READ_IT.search(heard.text):
-        heard.intents.discard(Intent.EMAIL)  # "I read your email": not asking for another
+    if READ_IT.search(heard.text) and not reading.likely(Act.SEND_INFO):
+        # "I read your email": not asking for another (but "I got your brochure; can you send
+        # me something I can read over?" is)
+        heard.intents.discard(Intent.EMAIL)
     if NO_CALLBACK.search(heard.text):
         heard.intents -= {Intent.CALLBACK, Intent.BOOK}  # "don't put me down for a call back"
     if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
