@@ -49,9 +49,10 @@ _QUARTERS = re.compile(r"\b(a|one|three)[\s-]+quarters?(?:\s+of)?(?:\s+a)?\s+(mi
 
 #: "I'll hit the big six-oh come April": "I'll be sixty come April"
 _DECADE_BIRTHDAY = re.compile(
-    r"\b(?:(i'?ll|i will|i'?m going to|gonna) (?:hit|turn|reach|be hitting|be turning) )?(?:the )?"
-    r"(?:big )?(five|six|seven|eight|nine)[\s-]+oh\b"
-)
+    r"\b(?:(i'?ll|i will|i'?m going to|gonna) (?:hit|turn|reach|be hitting|be turning) (?:the )?"
+    r"(?:big )?|(?:the )?big )(five|six|seven|eight|nine)[\s-]+oh\b(?![\s-]+(?:oh|zero|one|two|"
+    r"three|four|five|six|seven|eight|nine|\d))"
+)  # (only with "big" or a birthday ahead: "six oh six three oh" is a ZIP)
 _TENS_OF = {
     "five": "fifty",
     "six": "sixty",

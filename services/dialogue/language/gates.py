@@ -10,8 +10,8 @@ from services.dialogue.language.heard import Expect, Heard
 _NOT_OWN = re.compile(
     # "I signed it over to my daughter a few years back, so it's in her name now"
     r"\bsigned (?:it|the (?:house|home|place|deed)) over to\b|"
-    r"\b(?:it'?s|it is|the (?:house|home|deed|place) is) (?:all )?in (?:her|his|their|my (?:son|"
-    r"daughter|kids?|children)'?s?) names?\b|"
+    r"\b(?:it'?s|it is|the (?:house|home|deed|place) is) (?:all )?in my (?:son|daughter|kids?|"
+    r"children)'?s? names?\b|"
     r"(?:don'?t|do not|doesn'?t|does not|never) own\b|\bnot (?:the |a )?(?:home ?)?owners?\b|"
     r"\b(?:i|we) (?:just |only )?rent (?:my|our|an?|the|this|a little) (?:apartment|place|house|"
     r"home|unit|condo|room|trailer|duplex|townhouse|mobile|space|flat)|\b(?:we'?re|i'?m|we are|i"

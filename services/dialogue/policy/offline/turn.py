@@ -13,7 +13,6 @@ from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.acts import Act
 from services.dialogue.language.meaning.weigh import ACT_OF, weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
@@ -60,7 +59,7 @@ async def offline_turn(turn: Turn) -> None:
         s.flags.capped = None
     if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference
-    if READ_IT.search(heard.text) and not reading.likely(Act.SEND_INFO):
+    if READ_IT.search(heard.text) and not ASKS_FOR_IT.search(heard.text):
         # "I read your email": not asking for another (but "I got your brochure; can you send
         # me something I can read over?" is)
         heard.intents.discard(Intent.EMAIL)
@@ -180,6 +179,12 @@ READ_IT = re.compile(
     r"\b(?:read|got|received|saw|looked (?:at|over)|went through|calling (?:about|regarding)|"
     r"call(?:ed)? about) (?:your|the|that|a) (?:e-?mail|information|info|brochure|letter|"
     r"packet|mailer|postcard|flyer|card|pamphlet)",
+    re.IGNORECASE,
+)
+#: information asked for in so many words: "can you send me something I can read over?"
+ASKS_FOR_IT = re.compile(
+    r"\b(?:send|mail|e-?mail) (?:me|us)\b|\b(?:can|could|would|will) you (?:please )?(?:send|mail|"
+    r"e-?mail)\b",
     re.IGNORECASE,
 )
 #: what the caller decides in a turn outranks a visit cap reached in that turn
