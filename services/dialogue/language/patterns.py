@@ -127,7 +127,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.THANKS: re.compile(r"\bthank|\bappreciate"),
     Intent.EMAIL: re.compile(
-        r"\be-?mail(?:ed)?\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|"
+        r"\be-?mail\b|\b(?:like|want|have|get) (?:it|them|that|those) e-?mailed\b|\be-?mailed,? "
+        r"please\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|"
         r"info|details|brochure|packet)|it)|in writing|brochure|mail (?:me|us) (?:something|some)|"
         r"read (?:about|up on) it first|look it over"
     ),

@@ -154,6 +154,11 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         day = _WEEKDAYS[match.group(1)]
         if _PAST_DAY.search(re.split(r"[,.;!?]", low[: match.start()])[-1]):
             continue  # "we had the party Sunday", "last Tuesday": no day to meet
+        if re.match(
+            r"s?\s+(?:school|best|paper|papers|service|mass|dinner|brunch|night football)\b",
+            low[match.end(1) :],
+        ) or re.search(r"\bsince\s*$", low[: match.start()]):
+            continue  # "since Sunday school": a thing, not a day to meet  # fmt: skip
         if day not in days:
             days.append(day)
     if re.search(r"\bweekdays?\b|during the week", low):
