@@ -27,8 +27,7 @@ def cache_dir() -> Path:
     configured = os.environ.get("EC_MEANING_CACHE")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "equity-connect"
+    return Path.home() / ".cache" / "equity-connect"
 
 
 async def read(reader: MeaningReader | None, text: str, timeout: float = 1.0) -> Reading:
