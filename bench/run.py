@@ -19,6 +19,8 @@ from typing import Any
 from common import RESULTS, ROOT, machine
 
 BENCHES = [
+    # the dialogue's learned reader, in-process (≈1 min): what reading a turn costs
+    ("meaning", ["bench/meaning_bench.py"]),
     ("persistence", ["bench/persistence_bench.py"]),
     # 15 requests per caller and phase (750 samples per figure) keeps `make bench` under
     # 10 minutes on 2 cores; `python bench/tools_bench.py` alone runs 30
@@ -41,6 +43,8 @@ GOALS = {
     "bus_vs_inprocess_ratio": "≤ 1.02",
     "capacity": "≥ 1,000 calls (p99 ≤ 20, none lost)",
     "recording_keep_5min": "after the call: off the caller's path",
+    "meaning_read": "",
+    "understand_turn": "",
 }
 
 
@@ -51,6 +55,7 @@ def load(name: str) -> dict[str, Any]:
 
 def collect() -> dict[str, Any]:
     p, t, st = load("persistence"), load("tools"), load("stack")
+    mf = load("meaning").get("figures", {})
     rec = load("recording").get("figures", {})
     pf, tf, sf = p.get("figures", {}), t.get("figures", {}), st.get("figures", {})
     capacity = sf.get("capacity")
@@ -72,6 +77,8 @@ def collect() -> dict[str, Any]:
         "nats_round_trip_floor": sf.get("nats_round_trip_floor"),
         "capacity_profile": sf.get("capacity_profile"),
         "recording_keep_5min": rec.get("recording_keep_5min"),
+        "meaning_read": mf.get("read"),
+        "understand_turn": mf.get("understand_as_the_turn_does"),
     }
 
 

@@ -46,6 +46,8 @@ DECIDING = frozenset({*ENDING, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING,
                       Intent.WRONG_PERSON, Intent.HUMAN, Intent.CANCEL, Intent.RESCHEDULE,
                       Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.AUTHORITY, Intent.ROBOT,
                       Intent.PRIVACY, Intent.ANGRY})  # fmt: skip
+#: a turn this short that the rules read as a plain answer is not read again
+SHORT_ANSWER = 8
 #: how far apart two readings must be for the first to count alone
 MARGIN = 0.1
 #: being contacted, in so many words
@@ -189,7 +191,9 @@ def weigh(
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
     """A request the rules did not hear, when the reader is sure of it and the rules heard
     nothing else (never one that ends the call)."""
-    asked = {a: v for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)}
+    asked: dict[Act, float] = {
+        a: v for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)
+    }
     top = max(asked, key=lambda a: asked[a]) if asked else Act.STATEMENT
     if heard.intents - {Intent.THANKS, Intent.WHO_ARE_YOU} or facts or not reading.sure(top):
         return
@@ -203,6 +207,16 @@ def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None
     if intent == Intent.BOOK and heard.no:
         return
     heard.intents.add(intent)
+
+
+def needs_reading(heard: Heard, facts: bool) -> bool:
+    """Whether the learned reader has anything to add: not to a short plain answer the rules
+    read whole ("Sixty-eight.", "98115", "Yes, we own it."), where it would only cost time."""
+    short = len(heard.text.split()) <= SHORT_ANSWER
+    return not (short and not heard.intents - {Intent.THANKS} and not heard.question and (
+        facts or heard.yes or heard.no or heard.choice is not None or heard.days
+        or heard.part_of_day
+    ))  # fmt: skip
 
 
 def for_the_kb(heard: Heard) -> bool:

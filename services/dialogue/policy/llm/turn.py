@@ -34,7 +34,7 @@ from services.dialogue.graph import GRAPH, move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.weigh import weigh
+from services.dialogue.language.meaning.weigh import needs_reading, weigh
 from services.dialogue.policy.llm.prompt import history_messages, system_prompt
 from services.dialogue.policy.offline import speak
 from services.dialogue.ports import (
@@ -85,8 +85,10 @@ async def take_facts(turn: Turn) -> Heard:
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
     # the learned reading too (what the caller meant in words the rules never saw); what to
     # do about it the model decides, within the node's functions
-    weigh(heard, await meaning.read(turn.deps.meaning, turn.text), s.expect,
-          facts=carries_facts(heard), homeowner_speaking=s.node != Node.WRONG_PERSON)  # fmt: skip
+    facts = carries_facts(heard)
+    reader = turn.deps.meaning if needs_reading(heard, facts) else None
+    weigh(heard, await meaning.read(reader, turn.text), s.expect, facts=facts,
+          homeowner_speaking=s.node != Node.WRONG_PERSON)  # fmt: skip
     turn.noted = await absorb(turn, heard)
     move(s, route(s))
     return heard

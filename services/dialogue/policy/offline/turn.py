@@ -13,7 +13,7 @@ from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.weigh import ACT_OF, weigh
+from services.dialogue.language.meaning.weigh import ACT_OF, needs_reading, weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
@@ -29,7 +29,8 @@ async def offline_turn(turn: Turn) -> None:
     waiting for; route; speak."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
-    reading = await meaning.read(turn.deps.meaning, turn.text)
+    reader = turn.deps.meaning if needs_reading(heard, carries_facts(heard)) else None
+    reading = await meaning.read(reader, turn.text)
     doubt = weigh(
         heard,
         reading,
