@@ -26,8 +26,6 @@ class Flags(msgspec.Struct, kw_only=True):
 
     identified: bool = False
     verified: bool = False
-    #: asked twice for the ZIP code without one: not asked again
-    zip_declined: bool = False
     #: the caller asked Barbara to hold on ("let me get a pen"): she waits, asks nothing
     holding: bool = False
     #: a call back was set for a caller who gave no name: asked once whom to ask for

@@ -113,3 +113,28 @@ def test_only_questions_about_reverse_mortgages_go_to_the_knowledge_base(
     heard = understand(said, Expect.NAME)
     heard.meaning = shared_reader().read(said)
     assert for_the_kb(heard) is for_kb
+
+
+class _SlowReader:
+    def read(self, text: str) -> Reading:
+        import time
+
+        time.sleep(0.3)
+        return Reading({Act.STOP_CALLING: 1.0})
+
+
+async def test_a_reader_too_slow_leaves_the_turn_to_the_rules_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from services.dialogue.language.meaning import read
+
+    reading = await read(_SlowReader(), "take me off your list", timeout=0.05)  # type: ignore[arg-type]
+    assert reading.scores == {}
+    assert "no reading within 0.1 s" in caplog.text
+
+
+async def test_nothing_is_read_without_a_reader_or_words() -> None:
+    from services.dialogue.language.meaning import read
+
+    assert (await read(None, "hello")).scores == {}
+    assert (await read(shared_reader(), "   ")).scores == {}

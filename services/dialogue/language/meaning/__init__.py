@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 from pathlib import Path
 
 from services.dialogue.language.meaning.acts import NOTHING, Act, MeaningReader, Reading
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -38,6 +41,8 @@ async def read(reader: MeaningReader | None, text: str, timeout: float = 1.0) ->
     try:
         return await asyncio.wait_for(asyncio.to_thread(reader.read, text), timeout)
     except TimeoutError:
+        log.warning("the meaning reader gave no reading within %.1f s: the rules alone read "
+                    "this turn", timeout)  # fmt: skip
         return NOTHING
 
 

@@ -148,7 +148,9 @@ def weigh(
         for intent in (Intent.CALLBACK, Intent.BAD_TIMING, Intent.HOLD_ON):
             if not reading.likely(ACT_OF[intent]):
                 heard.intents.discard(intent)
-    if heard.intents & DECIDING or doubt is not None or not homeowner_speaking:
+    if not homeowner_speaking:
+        return None  # someone else has the phone: their "no" is not the homeowner's
+    if heard.intents & DECIDING or doubt is not None:
         return doubt  # the rules heard what the caller wants: the reader adds no ending
     # a do-not-call the reader hears is always asked about, a question or not ("I'd like this
     # to be the last time anyone rings this house. Can you make a note of that?")

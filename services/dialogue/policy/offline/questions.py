@@ -29,7 +29,7 @@ def ask(turn: Turn) -> str | None:
         return line
     key = s.expect.value
     count = s.asks.get(key, 0)
-    if count >= 2 and key in GATE_KEYS and turn.state.history and _asked_a_question(turn):
+    if count >= 2 and key in GATE_KEYS and _asked_a_question(turn):
         # a caller asking question after question: answered, and the gate question rests
         # this time (it comes back when they have no more)
         return None
@@ -95,7 +95,6 @@ def _no_zip(turn: Turn) -> None:
     s = turn.state
     if s.facts.zip:
         return  # a ZIP was said, and did not match: asked again until the lockout, not a loop
-    s.flags.zip_declined = True
     if not s.lead_found:
         s.flags.verified = True
     elif not s.flags.verified:

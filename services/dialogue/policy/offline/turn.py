@@ -29,18 +29,13 @@ async def offline_turn(turn: Turn) -> None:
     waiting for; route; speak."""
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
-    reader = turn.deps.meaning if needs_reading(heard, carries_facts(heard)) else None
+    facts = carries_facts(heard)
+    reader = turn.deps.meaning if needs_reading(heard, facts) else None
     reading = await meaning.read(reader, turn.text)
     doubt = weigh(
-        heard,
-        reading,
-        s.expect,
-        facts=carries_facts(heard),
-        homeowner_speaking=s.node != Node.WRONG_PERSON,
+        heard, reading, s.expect, facts=facts, homeowner_speaking=s.node != Node.WRONG_PERSON
     )
     confirmed = settle_doubt(s, heard)
-    if s.node == Node.WRONG_PERSON:
-        doubt = None  # not the homeowner: their "no" is not the homeowner's
     if doubt is not None and confirmed is None:
         s.unsure_of = doubt.value  # ask() asks whether they meant it; nothing ends on a guess
         said = await absorb(turn, heard)
@@ -128,7 +123,7 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
             or heard.email
             or heard.question
         ):
-            return False  # fmt: skip
+            return False
         if heard.yes and not heard.no and PLAIN_YES.search(heard.text):
             heard.intents.add(Intent.EMAIL)  # "yes, please": the information
             return False
