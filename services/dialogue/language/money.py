@@ -30,16 +30,18 @@ _NONE = re.compile(
 #: words after an amount that make it what is owed: "forty thousand left on the mortgage"
 _BALANCE_AFTER = re.compile(
     r"\s*(?:dollars\s*)?(?:(?:left|owed|owing|remaining|outstanding|still owed)\b|(?:on|against) "
-    r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage)\b)"
+    r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage|first|"
+    r"1st|second|2nd)\b)"
 )
 #: between the two ends of a guess: "three-fifty, three seventy-five", "300 to 350"
 _RANGE_GAP = re.compile(
-    r"\s*(?:,\s*|,?\s*(?:or|to|-|–|through|maybe|or maybe|or so,?|,? or)\s+)(?:maybe |even |"
+    r"\s*(?:[,?]\s*|,?\s*(?:or|to|-|–|through|maybe|or maybe|or so,?|,? or)\s+)(?:maybe |even |"
     r"possibly |perhaps |about |around |up to )?"
 )
 #: a loan besides the first mortgage, whose balance adds to it
 _OTHER_LOAN = re.compile(
-    r"\b(?:second|2nd|other|another|separate) (?:mortgage|loan|lien)|\bhome equity (?:line|loan)|"
+    r"\b(?:second|2nd|other|another|separate) (?:mortgage|loan|lien)|\bon (?:a|the) (?:second|2nd)"
+    r"\b|\bhome equity (?:line|loan)|"
     r"\bequity line|\bheloc\b|\bline of credit\b"
 )
 _PAID_OFF = re.compile(
@@ -78,6 +80,43 @@ _NOT_MONEY_AFTER = re.compile(
     r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
     r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
 )
+
+
+_DIGIT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9}  # fmt: skip
+_PARTS = {"quarter": 25, "half": 50, "three quarters": 75, "three-quarters": 75}
+#: "four and a quarter", "three and a half million": hundreds of thousands (or millions) and a
+#: part, said as the amount they are
+_AND_A_PART = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|[2-9])\s+and\s+(?:a\s+)?(quarter|half|"
+    r"three[\s-]quarters)\b(?:\s+(million|mil)\b)?"
+)
+#: "worth to fifty maybe to sixty": speech-to-text's "to" for "two" before the tens of a
+#: guessed amount (not "close to fifty", "up to sixty")
+_TO_FOR_TWO = re.compile(
+    r"\b(worth|maybe|about|around|like|or|is|it'?s|be|say|owe|at|for|guess|think)\s+(?:to|too)\s+"
+    r"(?=(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)"
+)
+
+
+def amounts_said(low: str, expect: Expect) -> str:
+    """``low`` with amounts said in words the number reader does not know written as numbers:
+    "four and a quarter" (425 thousand), "to fifty" (two fifty) — where money is the talk."""
+    if not (
+        expect in (Expect.VALUE, Expect.BALANCE)
+        or _VALUE_WORDS.search(low)
+        or _BALANCE_WORDS.search(low)
+    ):
+        return low
+
+    def part(match: re.Match[str]) -> str:
+        whole = _DIGIT_WORDS.get(match.group(1)) or int(match.group(1))
+        share = _PARTS[re.sub(r"\s+", " ", match.group(2))]
+        if match.group(3):
+            return f"{whole}.{share} million"
+        return f"{whole * 100 + share} thousand"
+
+    return _TO_FOR_TWO.sub(r"\1 two ", _AND_A_PART.sub(part, low))
 
 
 def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],

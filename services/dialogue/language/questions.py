@@ -224,6 +224,27 @@ _NOT_A_QUESTION = re.compile(
 )
 #: a "hello?" down the line, which asks nothing: "Hello? Yes, this is Pat"
 _PHONE_HELLO = re.compile(r"(?:^|(?<=[.!?,]\s))(?:hello|hi|hey|yes|yeah|hello there|hi there)\?+")
+#: a short guess at a number said rising, not asked: "two-ninety?", "worth maybe four-eighty?"
+_GUESS = re.compile(r"(?:^|(?<=[.!?,]))([^.!?,]{1,60})\?")
+_NUMBER_WORD = re.compile(
+    r"\d|\b(?:[a-z]+ty|[a-z]+teen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|hundred|thousand|million|grand)\b"
+)
+
+
+_HEDGE = re.compile(r"(?:maybe|i (?:guess|think|suppose|reckon)|or so|probably|roughly|give or take)")
+
+
+def _rising_guess(match: re.Match[str]) -> str:
+    clause = match.group(1).strip()
+    guess = (
+        len(clause.split()) <= 5
+        and _NUMBER_WORD.search(clause)
+        and not _QUESTION_START.search(clause)
+    ) or _HEDGE.fullmatch(clause)
+    return match.group(1) + ("." if guess else "?")
+
+
 _CLAUSE_SPLIT = re.compile(r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b")
 #: intents answered by the policy itself: no knowledge-base search for them
 _POLICY_INTENTS = {
@@ -240,6 +261,7 @@ _WORRY = re.compile(
 def _is_question(low: str) -> bool:
     """A question anywhere in the turn: "I'm 67 — wait, do I still pay property taxes?"."""
     low = _PHONE_HELLO.sub(" ", low)  # "Hello? Yes, this is Pat": picking up the phone
+    low = _GUESS.sub(_rising_guess, low)  # "worth maybe four-eighty? four-ninety?": a guess
     if "?" in low:
         return True
     return any(

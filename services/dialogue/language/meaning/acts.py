@@ -3,7 +3,9 @@ sentence vectors.
 
 Each caller turn is split into its sentences; each sentence (and the whole turn) is compared
 with every labelled utterance in ``acts.toml``; the ``K`` nearest vote for their act, weighted
-by similarity. A :class:`Reading` gives, per act, the best confidence any part of the turn
+by similarity. Two readings are made: what the caller asks for (the requests, among their own
+examples) and what they say about the home (:data:`GATE_ACTS`, among every example, the others
+voting for none). A :class:`Reading` gives, per act, the best confidence any part of the turn
 reached (its vote share, damped when even the nearest example is far away), so "Hm. It sounds
 like more debt to me. I'd just as soon your people not phone me anymore" reads as
 ``stop_calling`` from its last sentence.
@@ -21,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from services.dialogue.language.meaning.encoder import Encoder, Vectors
 
@@ -54,6 +57,19 @@ class Act(StrEnum):
     RM_QUESTION = "rm_question"
     GOODBYE = "goodbye"
     STATEMENT = "statement"
+    # the gates, in the caller's words (read apart from the requests above)
+    OWNS = "owns"
+    NOT_OWNER = "not_owner"
+    LIVES_THERE = "lives_there"
+    LIVES_ELSEWHERE = "lives_elsewhere"
+
+
+#: what the caller says about the home, one family per gate: each read over every example,
+#: those of other acts voting for none of the family's, so a request never reads as a gate nor
+#: a gate as a request, and "we own it and live there" reads fully as both
+OWNERSHIP = frozenset({Act.OWNS, Act.NOT_OWNER})
+RESIDENCE = frozenset({Act.LIVES_THERE, Act.LIVES_ELSEWHERE})
+GATE_ACTS = OWNERSHIP | RESIDENCE
 
 
 @dataclass(frozen=True)
@@ -67,9 +83,11 @@ class Reading:
 
     @property
     def top(self) -> tuple[Act, float]:
-        if not self.scores:
+        """The request read most surely (the gates aside)."""
+        asked = [a for a in self.scores if a not in GATE_ACTS]
+        if not asked:
             return Act.STATEMENT, 0.0
-        act = max(self.scores, key=lambda a: self.scores[a])
+        act = max(asked, key=lambda a: self.scores[a])
         return act, self.scores[act]
 
     def sure(self, act: Act) -> bool:
@@ -137,6 +155,7 @@ class MeaningReader:
                 texts.append(text.lower())
         self._acts = sorted(set(self._labels))
         self._label_index = np.array([self._acts.index(a) for a in self._labels])
+        self._families = _families(texts, self._labels)
         self._vectors: Vectors = _cached(
             cache, texts, self._labels, lambda: _encode(encoder, texts)
         )
@@ -155,20 +174,46 @@ class MeaningReader:
     def read_vectors(self, vectors: Vectors) -> Reading:
         best: dict[Act, float] = {}
         sims = vectors @ self._vectors.T
-        for row in sims:
-            nearest = np.argsort(-row)[: self._k]
-            weights = np.maximum(row[nearest], 0.0) ** 3
-            total = float(weights.sum()) or 1.0
-            votes = np.zeros(len(self._acts))
-            np.add.at(votes, self._label_index[nearest], weights)
-            for i in np.nonzero(votes)[0]:
-                act = self._acts[i]
-                closest = float(row[nearest][self._label_index[nearest] == i].max())
-                fade = min(1.0, max(0.0, (closest - FAR) / (CLOSE - FAR)))
-                score = float(votes[i]) / total * fade
-                if score > best.get(act, 0.0):
-                    best[act] = score
+        for family, mask in self._families:
+            if not mask.any():
+                continue
+            rows = np.flatnonzero(mask)
+            for row in sims[:, rows]:
+                order = np.argsort(-row)[: self._k]
+                near, labels = row[order], self._label_index[rows[order]]
+                weights = np.maximum(near, 0.0) ** 3
+                total = float(weights.sum()) or 1.0
+                votes = np.zeros(len(self._acts))
+                np.add.at(votes, labels, weights)
+                for i in np.nonzero(votes)[0]:
+                    act = self._acts[i]
+                    if act not in family:
+                        continue  # another family's act: a vote for none of this one's
+                    closest = float(near[labels == i].max())
+                    fade = min(1.0, max(0.0, (closest - FAR) / (CLOSE - FAR)))
+                    score = float(votes[i]) / total * fade
+                    if score > best.get(act, 0.0):
+                        best[act] = score
         return Reading(best)
+
+
+def _families(
+    texts: list[str], labels: list[Act]
+) -> list[tuple[frozenset[Act], npt.NDArray[np.bool_]]]:
+    """Each family of acts and the examples read for it: the requests among their own
+    examples; a gate's acts among theirs and one row of every other text (voting for none)."""
+    requests = frozenset(Act) - GATE_ACTS
+    out = [(requests, np.array([a in requests for a in labels], dtype=bool))]
+    for family in (OWNERSHIP, RESIDENCE):
+        own = {t for t, a in zip(texts, labels, strict=True) if a in family}
+        seen: set[str] = set()
+        mask = []
+        for text, act in zip(texts, labels, strict=True):
+            neutral = text not in own and text not in seen
+            seen.add(text)
+            mask.append(act in family or neutral)
+        out.append((family, np.array(mask, dtype=bool)))
+    return out
 
 
 def _encode(encoder: Encoder, texts: list[str]) -> Vectors:

@@ -4,7 +4,8 @@ reader: ``python -m services.dialogue.language.meaning.harvest tests/conversatio
 Writes ``suite.toml`` beside ``acts.toml`` (same format). A line the rules read as exactly one
 of the acts gets that act; a line with no intent and no question is a ``statement`` (this is
 what teaches the reader what is *not* a request — names, ages, amounts, authority claims);
-anything else is left out. The batches written to measure generalisation (folders named
+anything else is left out. What the rules heard about the home (owns it or not, lives there
+or not) labels the line for the gates as well. The batches written to measure generalisation (folders named
 ``heldout*``) are never read: they stay unseen.
 """
 
@@ -54,11 +55,22 @@ def harvest(root: Path) -> dict[Act, list[str]]:
             text = line.strip()
             if not text or text.startswith(("#", "<")) or text.lower() in known:
                 continue
-            act = label(understand(text))
-            if act is not None:
+            heard = understand(text)
+            act = label(heard)
+            for each in ([act] if act is not None else []) + gate_labels(heard):
                 known.add(text.lower())
-                out.setdefault(act, []).append(text)
+                out.setdefault(each, []).append(text)
     return out
+
+
+def gate_labels(heard: Heard) -> list[Act]:
+    """What the rules heard about the home in the line, with no question asked."""
+    out = []
+    if heard.homeowner is not None:
+        out.append(Act.OWNS if heard.homeowner else Act.NOT_OWNER)
+    if heard.primary_residence is not None:
+        out.append(Act.LIVES_THERE if heard.primary_residence else Act.LIVES_ELSEWHERE)
+    return out if not heard.question else []
 
 
 def write(examples: dict[Act, list[str]], path: Path = SUITE_FILE) -> None:

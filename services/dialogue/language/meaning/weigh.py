@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.acts import SURE, Act, Reading
+from services.dialogue.language.meaning.acts import GATE_ACTS, SURE, Act, Reading
 
 #: what each act means to the conversation
 INTENT_OF: dict[Act, Intent] = {
@@ -76,6 +76,8 @@ def weigh(
     when someone else has the phone — the reader then adds nothing that would end the call.
     """
     heard.meaning = reading
+    if homeowner_speaking:
+        read_gates(heard, reading, expect)
     top, confidence = reading.top
     sure_top = top if confidence >= SURE else None
     doubt: Intent | None = None
@@ -174,7 +176,8 @@ def weigh(
     if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
         return Intent.OTHER_LENDER
     ranked = sorted(
-        ((v, a) for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)),
+        ((v, a) for a, v in reading.scores.items()
+         if a not in (Act.STATEMENT, Act.RESUME) and a not in GATE_ACTS),
         reverse=True,
     )
     if len(ranked) >= 2 and ranked[0][0] - ranked[1][0] < MARGIN and reading.likely(ranked[0][1]):
@@ -190,11 +193,49 @@ def weigh(
     return None
 
 
+#: how far ahead of its opposite a reading about the home must be to count
+GATE_MARGIN = 0.3
+#: each gate: the reading that says yes, the one that says no, the question that asks it
+GATES = (
+    ("homeowner", Act.OWNS, Act.NOT_OWNER, Expect.HOMEOWNER),
+    ("primary_residence", Act.LIVES_THERE, Act.LIVES_ELSEWHERE, Expect.PRIMARY),
+)
+
+
+def read_gates(heard: Heard, reading: Reading, expect: Expect) -> None:
+    """What the caller said about the home, where the rules heard nothing of it ("it's just
+    me living there now") or heard the opposite of what the reader is sure of ("it's my
+    house … but my son put it in his name"). A "no" is taken when the reader is sure of it,
+    a "yes" when sure or likely in answer to its own question; either only well ahead of the
+    other (:data:`GATE_MARGIN`). A lone question ("do I have to own it outright?") says
+    nothing of the home."""
+    if heard.question and len(_SENTENCES.split(heard.text.strip())) < 2:
+        return
+    for field, yes, no, asked in GATES:
+        said: bool | None = getattr(heard, field)
+        lead = reading.of(yes) - reading.of(no)
+        says_no = reading.sure(no) and lead <= -GATE_MARGIN
+        says_yes = (reading.sure(yes) or (expect == asked and reading.likely(yes))) and (
+            lead >= GATE_MARGIN
+        )
+        if says_no and said is not False:
+            setattr(heard, field, False)
+        elif says_yes and said is None:
+            setattr(heard, field, True)
+    if heard.homeowner is False and heard.primary_residence is True:
+        heard.primary_residence = None  # a tenant: no owned home to live in or not
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
     """A request the rules did not hear, when the reader is sure of it and the rules heard
     nothing else (never one that ends the call)."""
     asked: dict[Act, float] = {
-        a: v for a, v in reading.scores.items() if a not in (Act.STATEMENT, Act.RESUME)
+        a: v
+        for a, v in reading.scores.items()
+        if a not in (Act.STATEMENT, Act.RESUME) and a not in GATE_ACTS
     }
     top = max(asked, key=lambda a: asked[a]) if asked else Act.STATEMENT
     if heard.intents - {Intent.THANKS, Intent.WHO_ARE_YOU} or facts or not reading.sure(top):

@@ -99,6 +99,16 @@ async def _rest_of_identity(turn: Turn, heard: Heard) -> str | None:
 WHY = re.compile(r"\bwhy\b|what (?:do you need|is) (?:it|that|this) for|what for\b", re.I)
 
 
+def states_preference(heard: Heard) -> bool:
+    """The turn says when the caller would like to meet."""
+    return bool(
+        heard.days
+        or heard.part_of_day
+        or heard.starts_from is not None
+        or heard.starts_before is not None
+    )
+
+
 async def on_qualify(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
     if not gate_args(heard) and not s.flags.gates and s.lead_id and s.flags.verified:
@@ -107,6 +117,10 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
         # absorb() recorded them and acknowledged; answer a question said in the same breath
         return await inline_answer(turn, heard, only_topics=True)
     answer = await inline_answer(turn, heard)
+    if not answer and states_preference(heard):
+        # "anytime but Mondays" while a gate is asked: kept for the booking (absorb noted
+        # it), the question asked again
+        return "Thank you, I'll keep that in mind for when we set up the call."
     if not answer and asked(turn, s.expect) >= 2 and s.expect in GATE_QUESTIONS:
         # asked twice, still no answer: no third time — the broker can go over it on a call
         s.flags.wants_callback = True
