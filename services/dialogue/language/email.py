@@ -33,6 +33,9 @@ _EMAIL_LEAD_WORDS = {
 def _email(heard: Heard, low: str) -> None:
     """The address said last (a caller who corrects it says the right one last): written,
     spoken ("janet dot marsh at example dot com") or spelled ("M-A-V-I-S at …")."""
+    low = _COMMENTARY.sub(" ", low)
+    low = _AFTER_DOMAIN.sub(r"\1", low)
+    low = _EXPLAINED.sub(" ", low)
     low = re.sub(r"\b[a-z0-9](?:-[a-z0-9]\b)+", lambda m: m.group().replace("-", ""), low)
     # letters said one by one: "j, o, a, n, n, e", "n a n a"
     low = re.sub(
@@ -41,9 +44,11 @@ def _email(heard: Heard, low: str) -> None:
     low = re.sub(r"\b([a-z0-9]{2,}),?\s+(?:that'?s|that is|spelled|spelt)\s+(?=\1\b)", "", low)
     # what is said about the letters, not letters: "k, like the letter k", "then the numbers
     # four one", "that's m-c-a-l-l-i-s-t-e-r"
-    low = re.sub(r",?\s*(?:like|as in) (?:the )?(?:letter )?([a-z])\b", "", low)
+    low = re.sub(r",?\s*(?:like|as in|for) (?:the )?(?:letter )?[a-z]+\b", "", low)
     # "nana, then the letter g": the letter belongs to the word before it
-    low = re.sub(r"\b([a-z0-9]+),?\s+(?:and )?(?:then )?the letter ([a-z])\b", r"\1\2", low)
+    low = re.sub(
+        r"\b([a-z0-9]+),?\s+(?:and )?(?:then )?(?:just )?the letter ([a-z])\b", r"\1\2", low
+    )
     low = re.sub(
         r",?\s*\b(?:and )?then (?:the )?(?:numbers?|digits?|letters?)\b,?|"
         r",?\s*\bthe (?:numbers?|digits?)\b,?",
@@ -57,6 +62,8 @@ def _email(heard: Heard, low: str) -> None:
     low = re.sub(r"\b(dot|underscore|dash|hyphen|at),\s+", r"\1 ", low)
     low = re.sub(r"(?<=[a-z0-9]),\s+(?=(?:dot|at|underscore|dash)\b)", " ", low)
     low = re.sub(r"\b(dot|underscore|dash)\s+([a-z0-9]{2,}),\s+(?=at\b)", r"\1 \2 ", low)
+    low = _restated(low)
+    low = _ONE_WORD.sub(lambda m: " " + _joined(m.group(1)), low)
     written = list(_EMAIL_RE.finditer(low))
     if written:
         heard.email = written[-1].group(0).rstrip(".")
@@ -70,6 +77,62 @@ def _email(heard: Heard, low: str) -> None:
         user, host = _spoken_address(words), _spoken_address(spoken.group(2).split())
         if user and host:
             heard.email = f"{user}@{host}"
+
+
+#: what is said about an address, not part of it: "all one word", "no spaces", "all small
+#: letters", "no dashes in that one, just the dot between"
+_COMMENTARY = re.compile(
+    r",?\s*\b(?:(?:it'?s |that'?s )?all (?:lower ?case|small(?: letters)?|in lower ?case)|"
+    r"(?:with )?no (?:dashes|dots|caps|capitals)(?: in (?:it|that|between|that one))?(?:,? just "
+    r"the \w+ between)?|(?:all )?(?:in )?(?:small|lower ?case|capital) letters|no capitals)\b[,.]?"
+)
+#: "… at example dot net, all one word": said of the whole address, after it
+_AFTER_DOMAIN = re.compile(
+    r"(\bdot [a-z]{2,4})[,.]?\s+(?:it'?s |that'?s )?(?:all )?(?:one word|together|no spaces?)"
+    r"(?:,?\s+(?:all )?(?:one word|together|no spaces?))*\b"
+)
+#: the words before it are one: "lillian cho, all one word", "luis ferreira 1950 all together
+#: no spaces"
+_ONE_WORD = re.compile(
+    r"(?<![\w'])((?:(?!(?:at|dot)\b)[a-z0-9]+,? ){1,3}(?!(?:at|dot|all)\b)[a-z0-9]+),?\s+(?:(?:it'?s |that'?s )?"
+    r"(?:all )?(?:one word|together)|all one|(?:with )?no spaces?)(?:,?\s+(?:all )?(?:one word|"
+    r"together|no spaces?))*\b[,.]?"
+)
+#: a sentence explaining a sign: "that's the little line down low, shift and minus."
+_EXPLAINED = re.compile(
+    r"[.!?]\s*(?:that'?s|that is|which is|it'?s) (?:the|a|an) (?:little |small |low )?"
+    r"(?:line|dash|mark|key|sign|symbol|thing|squiggle|one)\b[^.!?@]*[.!?]"
+)
+
+
+def _joined(words: str) -> str:
+    """The words of an address said to be one: the lead words ("it's", "email") stay apart."""
+    parts = words.replace(",", " ").split()
+    lead = []
+    while parts and parts[0] in _EMAIL_LEAD_WORDS:
+        lead.append(parts.pop(0))
+    return " ".join([*lead, "".join(parts)])
+
+
+def _restated(low: str) -> str:
+    """The address said again, as the caller settled it: words whose letters a later word
+    spells out ("luis ferreira 1950 … luisferreira 1950") or a run of words said twice
+    ("w pruitt. w pruitt", "lillian cho, lillian, cho") are said once, the later way."""
+    out: list[str] = []
+    for word in low.split():
+        bare = word.strip(".,")
+        for n in range(min(4, len(out)), 1, -1):
+            if len(bare) > 3 and "".join(w.strip(".,") for w in out[-n:]) == bare:
+                del out[-n:]
+                break
+        out.append(word)
+        for n in range(1, 5):
+            if len(out) >= 2 * n and [w.strip(".,") for w in out[-2 * n : -n]] == [
+                w.strip(".,") for w in out[-n:]
+            ]:
+                del out[-2 * n : -n]
+                break
+    return " ".join(out)
 
 
 def _email_digits(low: str) -> str:

@@ -30,7 +30,7 @@ from services.dialogue.language.intents import (
     _refine_intents,
 )
 from services.dialogue.language.money import _amounts, _purpose, amounts_said
-from services.dialogue.language.names import _NAME_CUE, _names
+from services.dialogue.language.names import _NAME_CUE, _NAME_SENTENCE, _names
 from services.dialogue.language.patterns import _INTENT_PATTERNS
 from services.dialogue.language.places import _location, _zip
 from services.dialogue.language.questions import _is_question, _topic
@@ -98,7 +98,9 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
         amounts_said(_DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low)), expect)
     )
     if not heard.has(Intent.AUTHORITY) and (
-        expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING) or _NAME_CUE.search(low)
+        expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
+        or _NAME_CUE.search(low)
+        or _NAME_SENTENCE.search(raw)
     ):
         _names(heard, raw, low, expect)
     used: list[tuple[int, int]] = []  # number spans already read as a fact

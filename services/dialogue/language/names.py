@@ -43,7 +43,8 @@ _RELATIVE_OF = {
 #: a lowercase first and last name, then what follows it: "lorenzo diaz im 70"
 _LOWER_NAME = re.compile(
     r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
-    r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of)\b|[.!]?$)"
+    r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of|that'?s|"
+    r"thats|spelled|spelt)\b|[.!]?$|[,.]?\s+(?:[a-z][\s-]){3,}[a-z]\b)"
 )
 #: lowercase speech-to-text that opens with who is calling: "its clement odum could you …"
 _LOWER_INTRO = re.compile(
@@ -87,7 +88,21 @@ _TITLED = re.compile(
 )  # (not "Mrs. Margaret Holloway": a first and a last name)
 _NAME_CUE = re.compile(
     r"\bname|\bthis is\b|\bi'?m\b|\bi am\b|\bit'?s\b|\bspeaking\b|\bhere\b|\bcall me\b|"
-    r"^[a-z]+(?: [a-z]+)?[.!]?$"
+    r"^[a-z]+(?: [a-z]+)?[.!]?$|"
+    # spelled out: "yolanda baptiste thats b a p t i s t e", "Kavanagh. K-A-V-A-N-A-G-H."
+    r"\b(?:[a-z][\s-]){3,}[a-z]\b"
+)
+#: a sentence that is only a first and last name, anywhere in the turn, and what may follow
+#: it: "Theresa Mancuso, in Levittown.", "Dorothea Kavanagh. K-A-V-A-N-A-G-H."
+_NAME_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?]\s))([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*(?:[.!?;]|$|,\s*(?:in|from|"
+    r"out of|over in|up in|down in|here|speaking|calling|that'?s|spelled|[A-Z][\s-][A-Z])\b))"
+)
+#: the name on the papers, said after the one they go by: "Patricia on the paperwork",
+#: "Salvatore, technically"
+_LEGAL_NAME = re.compile(
+    r"\b([A-Z][a-z'’-]+),?\s+(?:on (?:the |my )?(?:paperwork|papers?|deed|license|licence|"
+    r"forms?|birth certificate)|technically|officially|legally|formally|for the record)\b"
 )
 
 
@@ -172,9 +187,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             r"hello)[,.!]?\s+)*([A-Z][a-z'’-]+)\s+(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
             r"(?=\s*[,.!?;]|\s*$)",
         )
-    elif expect not in (Expect.LOCATION, Expect.ZIP):
-        # a first and last name said on their own, whatever was asked: "Marisol Ferrer."
-        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$",)
+    if expect not in (Expect.LOCATION, Expect.ZIP):
+        # a first and last name said on their own, whatever was asked: "Marisol Ferrer.",
+        # "… said I should call. Theresa Mancuso, in Levittown."
+        patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$", _NAME_SENTENCE.pattern)
     nickname: re.Match[str] | None = None  # "folks just call me Junior": if no other name
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
@@ -231,6 +247,15 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     ):  # "its clement odum could you ring me back tomorrow": introduced, whatever was asked
         heard.first_name, heard.last_name = _title(intro.group(1)), _title(intro.group(2))
         return
+    alone = re.fullmatch(r"\s*([a-z][a-z'-]+)\s+([a-z][a-z'-]+)[.!]?\s*", text)
+    if (
+        alone
+        and expect not in (Expect.LOCATION, Expect.ZIP)
+        and not any(_not_a_name(w) or len(w) < 3 for w in alone.groups())
+        and not _is_place_name(" ".join(alone.groups()))
+    ):  # "luis ferreira", when an e-mail address was asked: a name, whatever was asked
+        heard.first_name, heard.last_name = _title(alone.group(1)), _title(alone.group(2))
+        return
     if expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING):
         said = _LOWER_NAME.match(text) if text.islower() else None
         if (
@@ -286,6 +311,12 @@ def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, 
                      text[match.end(1) :], re.IGNORECASE)  # fmt: skip
     if heard.last_name is None and again and not _not_a_name(again.group(1)):
         heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
+    legal = _LEGAL_NAME.search(text, match.end(1))
+    if legal and not _not_a_name(legal.group(1)) and legal.group(1) != first:
+        heard.first_name = _title(legal.group(1))  # "It's Trish. Well, Patricia on the paperwork"
+        surname = re.match(r"[.,]?\s+(?:[A-Za-z]+\s+)?([A-Z][A-Za-z'’-]+)", text[legal.end() :])
+        if heard.last_name is None and surname and not _not_a_name(surname.group(1)):
+            heard.last_name = _title(surname.group(1))
 
 
 def _is_place_name(words: str) -> bool:
