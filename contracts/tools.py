@@ -28,7 +28,7 @@ from contracts.calls import DisqualificationReason
 Dollars = Annotated[
     int, msgspec.Meta(ge=0, le=100_000_000, description="Whole dollars, e.g. 400000.")
 ]
-Age = Annotated[int, msgspec.Meta(ge=18, le=120, description="Age of the youngest borrower.")]
+Age = Annotated[int, msgspec.Meta(ge=18, le=120, description="An age in years.")]
 Zip = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{5}$", description="Five-digit ZIP code.")]
 State = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$", description="Two-letter state code.")]
 ShortText = Annotated[str, msgspec.Meta(max_length=500)]
@@ -188,13 +188,16 @@ class UpdateLead(ToolRequest, kw_only=True, frozen=True):
 class RecordQualification(ToolRequest, kw_only=True, frozen=True):
     """Record the caller's answers to the four qualification questions; unknown stays empty.
 
-    The gates: age 62 or older (youngest borrower), owns the home, it is their primary
+    The gates: age 62 or older (the youngest borrower), owns the home, it is their primary
     residence, and enough equity (home value and mortgage balance, rough numbers are fine).
-    Answers already on record are kept when left out. The result says which gates passed,
-    which are still missing, and the reason when a gate failed.
+    ``age`` is the caller's own; ``co_borrower_age`` the other owner's who lives there (a
+    spouse or partner), if any: the age gate is on the younger. Answers already on record are
+    kept when left out. The result says which gates passed, which are still missing, and the
+    reason when a gate failed.
     """
 
     age: Age | None = None
+    co_borrower_age: Age | None = None
     is_homeowner: bool | None = None
     primary_residence: PrimaryResidence | None = None
     property_value: Dollars | None = None

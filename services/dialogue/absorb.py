@@ -61,10 +61,25 @@ def carries_facts(heard: Heard) -> bool:
     )
 
 
-def gate_args(heard: Heard) -> dict[str, Any]:
-    return {
+def gate_args(heard: Heard, own_age_known: bool = False) -> dict[str, Any]:
+    """The gate answers in ``heard``, as ``record_qualification`` takes them. An age said only
+    for someone else ("he's seventy-six") is the other owner's once the caller's own is known
+    (``own_age_known``); before that it is the age on record (a relative speaking for the
+    homeowner: "she's eighty-six")."""
+    args = {
         arg: getattr(heard, field) for field, arg in _GATE_ARGS if getattr(heard, field) is not None
     }
+    others = [a for a in heard.borrower_ages if a != heard.own_age] if heard.own_age else []
+    if heard.own_age is not None:
+        # "I'm sixty-seven, she's sixty-four": the caller's own age on their record, the
+        # other owner's apart (the age gate is on the younger)
+        args["age"] = heard.own_age
+        if others or len(heard.borrower_ages) > 1:
+            args["co_borrower_age"] = min(others) if others else heard.own_age
+    elif own_age_known and heard.age is not None and len(heard.borrower_ages) == 1:
+        args.pop("age", None)  # only someone else's age ("he's seventy-six"): the other owner's
+        args["co_borrower_age"] = heard.age
+    return args
 
 
 async def absorb(turn: Turn, heard: Heard) -> str | None:
@@ -87,13 +102,16 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     if heard.homeowner is False and s.facts.is_homeowner and lives_elsewhere(heard.text.lower()):
         # they said they own it; "I live with my daughter in Lakewood now": not where they live
         heard.homeowner, heard.primary_residence = None, False
-    gates = gate_args(heard)
+    gates = gate_args(heard, own_age_known=s.facts.age is not None)
     if _bare_answer_misread(heard, s, gates):
         gates = {}
     _drop_restated_amount(gates, s)
     if "is_homeowner" not in gates and "mortgage_balance" in gates and "property_value" in gates:
         gates["is_homeowner"] = True  # what it's worth and what's owed on it: it's theirs
     fn.hold_qualification(turn, **gates)
+    if gates and f.gate_deferred and not f.callback:
+        # the call back was offered only because a question went unanswered; they answer now
+        f.wants_callback = f.gate_deferred = False
     if f.verified and s.lead_id and (gates or not was_verified) and fn.holds_gate_facts(turn):
         await fn.record_qualification(turn)
     elif gates and not f.verified and f.qualified is None:
@@ -166,8 +184,9 @@ def _fails_before_verified(s: CallState) -> None:
     record gates only for a verified caller); the outcome carries the reason. The equity gate
     needs the tools' ratio, so it waits for verification."""
     facts, f = s.facts, s.flags
+    youngest = fn.youngest_age(facts)
     reason = (
-        "age_below_62" if facts.age is not None and facts.age < 62
+        "age_below_62" if youngest is not None and youngest < 62
         else "not_homeowner" if facts.is_homeowner is False
         else "not_primary_residence" if facts.primary_residence is False
         else None

@@ -53,6 +53,9 @@ class Flags(msgspec.Struct, kw_only=True):
     booked: bool = False
     existing_appointment: bool = False
     wants_callback: bool = False
+    #: a gate question went unanswered twice and a call back was offered instead: answers
+    #: given after all take the call back to the questions
+    gate_deferred: bool = False
     callback: bool = False
     email_requested: bool = False
     do_not_call: bool = False
@@ -95,7 +98,9 @@ class Facts(msgspec.Struct, kw_only=True):
     state: str | None = None
     zip: str | None = None
     address: str | None = None
+    #: the caller's own age, and the other owner's who lives there (the age gate: the younger)
     age: int | None = None
+    co_borrower_age: int | None = None
     is_homeowner: bool | None = None
     primary_residence: bool | None = None
     home_value: int | None = None
@@ -174,6 +179,8 @@ class CallState(msgspec.Struct, kw_only=True):
     expect: Expect = Expect.NAME
     #: how often each question (an ``Expect`` value) was asked: twice at most, then move on
     asks: dict[str, int] = msgspec.field(default_factory=dict)
+    #: how often each question was said, whatever the answers (its wording alternates)
+    said_asks: dict[str, int] = msgspec.field(default_factory=dict)
     lead_id: str | None = None
     lead_found: bool = False
     lead_status: str | None = None

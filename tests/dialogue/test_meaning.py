@@ -138,3 +138,41 @@ async def test_nothing_is_read_without_a_reader_or_words() -> None:
 
     assert (await read(None, "hello")).scores == {}
     assert (await read(shared_reader(), "   ")).scores == {}
+
+
+def test_what_is_said_about_the_home_is_read_apart_from_requests() -> None:
+    said = (
+        "It's my bungalow. My husband and I bought it in seventy-two, he passed, so it's just me "
+        "living there now."
+    )
+    heard = understand(said, Expect.HOMEOWNER)
+    assert heard.primary_residence is None  # the rules alone miss it
+    weigh(heard, shared_reader().read(said), Expect.HOMEOWNER)
+    assert heard.primary_residence is True
+    assert heard.intents == set()  # and it asks for nothing
+
+
+def test_a_gate_reading_counts_only_well_ahead_of_its_opposite() -> None:
+    heard = understand("The deed went to my son a few years back.", Expect.HOMEOWNER)
+    heard.homeowner = None
+    weigh(heard, reading(not_owner=0.8, owns=0.2), Expect.HOMEOWNER)
+    assert heard.homeowner is False
+    heard = understand("We bought it, but the kids pay the taxes.", Expect.HOMEOWNER)
+    heard.homeowner = None
+    weigh(heard, reading(not_owner=0.65, owns=0.5), Expect.HOMEOWNER)
+    assert heard.homeowner is None  # too close to call: asked again, not ended on
+
+
+def test_a_lone_question_says_nothing_of_the_home() -> None:
+    heard = understand("Do I have to own it outright?", Expect.HOMEOWNER)
+    heard.homeowner = None
+    weigh(heard, reading(owns=0.9), Expect.HOMEOWNER)
+    assert heard.homeowner is None
+
+
+def test_what_the_rules_heard_about_the_home_stands() -> None:
+    said = "It's a two-family, I own it, I live downstairs and my grandson rents the upstairs."
+    heard = understand(said, Expect.HOMEOWNER)
+    assert heard.homeowner is True
+    weigh(heard, reading(not_owner=0.9), Expect.HOMEOWNER)
+    assert heard.homeowner is True

@@ -135,6 +135,17 @@ def test_the_callers_hours_are_kept_on_their_own_clock() -> None:
     assert found and all((s.start - timedelta(hours=6)).time() >= time(15) for s in found)
 
 
+def test_slots_stay_inside_the_hours_a_caller_may_be_called() -> None:
+    # an Eastern broker's day (10-5) is 5-12 in Honolulu: nothing before 8 AM there
+    found = slots_for(schedule("America/New_York"), "Pacific/Honolulu", limit=20)
+    local = [(s.start - timedelta(hours=10)).time() for s in found]  # HST = UTC-10
+    assert found and all(t >= time(8) for t in local), local
+    # a Pacific broker's evening (5-7 PM) is 8-10 PM in New York: only what ends by 9 PM there
+    late = [WorkingHours(d, time(17), time(19)) for d in range(1, 6)]
+    found = slots_for(schedule(hours=late), "America/New_York", limit=20)
+    assert found and {(s.end - timedelta(hours=5)).time() for s in found} == {time(20, 45)}
+
+
 def test_a_wall_time_that_does_not_exist_is_skipped() -> None:
     night = [WorkingHours(7, time(2), time(4))]  # Sunday 02:00-04:00; 8 March 2026 springs ahead
     found = open_slots(
@@ -211,6 +222,15 @@ def test_unknown_answers_are_missing_not_failed() -> None:
         "mortgage_balance",
     ]
     assert assess(Answers(66, True, True, None, 0)).qualified is True  # paid off
+
+
+def test_the_age_gate_is_on_the_younger_owner() -> None:
+    # "I'm sixty-seven, she's sixty": the caller's own age on the record, the gate on hers
+    result = assess(Answers(67, True, True, 400_000, 0, co_borrower_age=60))
+    assert result.qualified is False and result.reason is DisqualificationReason.AGE_BELOW_62
+    assert assess(Answers(67, True, True, 400_000, 0, co_borrower_age=64)).qualified is True
+    merged = Answers(age=67).merged_over(Answers(co_borrower_age=64))
+    assert (merged.age, merged.co_borrower_age, merged.youngest) == (67, 64, 64)
 
 
 def test_new_answers_override_stored_ones_and_unknown_keeps_them() -> None:

@@ -26,6 +26,7 @@ from services.dialogue.functions.facts import (
     next_gate,
     record_qualification,
     update_lead,
+    youngest_age,
 )
 from services.dialogue.functions.identity import (
     bind_lead,
@@ -97,4 +98,5 @@ __all__ = [
     "upcoming_when",
     "update_lead",
     "verify_caller",
+    "youngest_age",
 ]

@@ -19,6 +19,7 @@ from services.dialogue.functions.common import (
     location_facts,
 )
 from services.dialogue.functions.registry import Result, llm_function
+from services.dialogue.state import Facts
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +68,22 @@ async def update_lead(
 async def record_qualification(
     turn: Turn,
     age: int | None = None,
+    co_borrower_age: int | None = None,
     is_homeowner: bool | None = None,
     primary_residence: bool | None = None,
     property_value: int | None = None,
     mortgage_balance: int | None = None,
 ) -> Result:
-    """Record the caller's answers for the four checks; leave unknown ones out."""
+    """Record the caller's answers for the four checks; leave unknown ones out. ``age`` is
+    the caller's own, ``co_borrower_age`` the other owner's who lives there (if any)."""
     s, f = turn.state, turn.state.facts
     hold_qualification(turn, age, is_homeowner, primary_residence, property_value,
-                       mortgage_balance)  # fmt: skip
+                       mortgage_balance, co_borrower_age)  # fmt: skip
     result = await turn.tool(
         RecordQualification(
             session=turn.session(),
             age=f.age,
+            co_borrower_age=f.co_borrower_age,
             is_homeowner=f.is_homeowner,
             primary_residence=f.primary_residence,
             property_value=f.home_value,
@@ -112,12 +116,15 @@ def hold_qualification(
     primary_residence: bool | None = None,
     property_value: int | None = None,
     mortgage_balance: int | None = None,
+    co_borrower_age: int | None = None,
 ) -> None:
     """Keep what the caller said about the gates in the call's facts (recorded with the tools
     by :func:`record_qualification`, at once or once the caller is verified)."""
     f = turn.state.facts
     if age is not None and 18 <= int(age) <= 120:
         f.age = int(age)
+    if co_borrower_age is not None and 18 <= int(co_borrower_age) <= 120:
+        f.co_borrower_age = int(co_borrower_age)
     if is_homeowner is not None:
         f.is_homeowner = bool(is_homeowner)
     if primary_residence is not None:
@@ -132,7 +139,14 @@ def holds_gate_facts(turn: Turn) -> bool:
     f = turn.state.facts
     return any(
         v is not None
-        for v in (f.age, f.is_homeowner, f.primary_residence, f.home_value, f.mortgage_balance)
+        for v in (
+            f.age,
+            f.co_borrower_age,
+            f.is_homeowner,
+            f.primary_residence,
+            f.home_value,
+            f.mortgage_balance,
+        )
     )
 
 
@@ -156,6 +170,12 @@ def hold_lead_facts(
         f.timeline = timeline[:200]
 
 
+def youngest_age(f: Facts) -> int | None:
+    """The younger borrower's age, as far as the call knows it (the age gate)."""
+    known = [a for a in (f.age, f.co_borrower_age) if a is not None]
+    return min(known) if known else None
+
+
 def next_gate(turn: Turn) -> str | None:
     """The first gate still open (age, homeowner, primary_residence, equity)."""
     gates = turn.state.flags.gates
@@ -163,7 +183,7 @@ def next_gate(turn: Turn) -> str | None:
     for gate in GATE_NAMES:
         if gates.get(gate) is not None:
             continue
-        if gate == "age" and f.age is None:
+        if gate == "age" and youngest_age(f) is None:
             return gate
         if gate == "homeowner" and f.is_homeowner is None:
             return gate

@@ -208,6 +208,7 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
     heard.borrower_ages = [latest[w] for w in ("self", "spouse", "other") if w in latest]
     if heard.borrower_ages:
         heard.age = min(heard.borrower_ages)
+    heard.own_age = latest.get("self")
     return "self" in latest
 
 

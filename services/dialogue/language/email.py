@@ -94,7 +94,8 @@ _AFTER_DOMAIN = re.compile(
 #: the words before it are one: "lillian cho, all one word", "luis ferreira 1950 all together
 #: no spaces"
 _ONE_WORD = re.compile(
-    r"(?<![\w'])((?:(?!(?:at|dot)\b)[a-z0-9]+,? ){1,3}(?!(?:at|dot|all)\b)[a-z0-9]+),?\s+(?:(?:it'?s |that'?s )?"
+    r"(?<![\w'])((?:(?!(?:at|dot)\b)[a-z0-9]+,? ){1,3}(?!(?:at|dot|all)\b)[a-z0-9]+),?\s+"
+    r"(?:(?:it'?s |that'?s )?"
     r"(?:all )?(?:one word|together)|all one|(?:with )?no spaces?)(?:,?\s+(?:all )?(?:one word|"
     r"together|no spaces?))*\b[,.]?"
 )

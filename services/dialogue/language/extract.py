@@ -126,7 +126,7 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     if "@" in low or " at " in low:
         _email(heard, low)
     if heard.email and heard.age is not None and not _OWN_AGE.search(low):
-        heard.age, heard.borrower_ages = None, []  # "w greer fifty-one at example dot com"
+        heard.age, heard.borrower_ages, heard.own_age = None, [], None  # "w greer fifty-one at …"
     _purpose(heard, said)
     _topic(heard, said)
     _after_reading(heard, low, own_age)

@@ -119,6 +119,8 @@ class Heard:
     #: every age stated for a borrower (the caller, the spouse/partner), caller first, each
     #: person once with the value they settled on; ``age`` is the youngest of them
     borrower_ages: list[int] = field(default_factory=list)
+    #: the caller's own age, when it was said as theirs (``age`` may be a spouse's)
+    own_age: int | None = None
     #: the caller mentioned a reverse mortgage (also through mishearings: "reverse mort gauge")
     reverse_mortgage: bool = False
     #: the learned reading of the turn (:mod:`.meaning`), when one was made

@@ -71,6 +71,13 @@ _BARE_WORD = re.compile(
 _SPELLED = re.compile(r"\b(?:[a-z](?:[\s.,-]+|$)){3,}", re.IGNORECASE)
 
 
+#: a word, then its letters: "Lindqvist, L-I-N-D-Q-V-I-S-T", "Szymanski. That's S-Z-Y-…"
+_WORD_SPELLED = re.compile(
+    r"\b([A-Za-z][a-z'’-]{2,})[,.]?\s+(?:(?:that'?s|that is|spelled|spelt|it'?s)\s+)?"
+    r"((?:[A-Za-z][\s.,-]+){2,}[A-Za-z])\b"
+)
+
+
 def last_name(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     """The last name, said as such anywhere; and, when Barbara asked for the last name or the
     ZIP code, a name said on its own ("Holloway.", "it's holloway", "H-O-L-L-O-W-A-Y"): one
@@ -81,7 +88,20 @@ def last_name(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             heard.first_name = None  # "my last name is Holloway": not a first name
         heard.last_name = _title(said.group(1))
         return
-    if expect != Expect.IDENTITY or heard.last_name or heard.relation:
+    if heard.last_name or heard.relation:
+        return
+    echoed = _WORD_SPELLED.search(raw)
+    if echoed and expect != Expect.EMAIL and not _not_a_name(echoed.group(1)):
+        letters = re.sub(r"[^A-Za-z]", "", echoed.group(2)).lower()
+        if (
+            letters == echoed.group(1).lower()
+            and echoed.group(1).lower() != (heard.first_name or "").lower()
+        ):
+            # "Lindqvist, L-I-N-D-Q-V-I-S-T": a name spelled out after it is said, whatever
+            # was asked — the surname, unless it is the first name just given
+            heard.last_name = _title(echoed.group(1))
+            return
+    if expect != Expect.IDENTITY:
         return
     if heard.first_name:  # "it's Ostrander": the one name asked for
         heard.first_name, heard.last_name = None, heard.first_name

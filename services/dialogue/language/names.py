@@ -117,7 +117,8 @@ _HOUSEHOLD = re.compile(
 
 #: someone who helps the homeowner, or lives by: not the homeowner
 _HELPER = re.compile(
-    r"\b(?:i'?m|i am|this is) (?:his|her|their) (?:[\w-]+ ){0,2}(aide|caregiver|nurse|helper|"
+    r"\b(?:i'?m|i am|this is)(?: [a-z]+,?)? (?:his|her|their) (?:[\w-]+ ){0,2}(aide|caregiver|"
+    r"nurse|helper|"
     r"housekeeper|companion)\b|\bfrom next door\b"
 )
 

@@ -39,6 +39,13 @@ _CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-zA-Z'’-]+)"
 _CITY_AFTER_IN = re.compile(
     rf"\b(?:in|near|outside(?: of)?)\s+({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
 )
+#: words before a place that make it another place than the home: a move, family who live
+#: there, a visit, where one grew up
+_ELSEWHERE_BEFORE = re.compile(
+    r"\b(?:move|moving|moved|relocat\w*|visit\w*|daughter|son|kids|children|sister|brother|"
+    r"grand\w+|niece|nephew|cousin|friend|vacation|trip|grew up|born|originally|used to live)"
+    r"\b[^.;!?]{0,25}$"
+)
 _CITY_AFTER_FROM = re.compile(
     rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
     rf"(?:\s+{_CITY_WORD}){{0,2}})"
@@ -240,6 +247,10 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
     """A city without a state: "in Phoenix", "Seattle, 98118", "from tucson"."""
     for pattern in (_CITY_AFTER_IN, _CITY_BEFORE_ZIP, _CITY_AFTER_FROM):
         for match in pattern.finditer(raw):
+            if pattern is not _CITY_BEFORE_ZIP and _ELSEWHERE_BEFORE.search(
+                raw[: match.start()].lower()
+            ):
+                continue  # "move up near our daughter in Boise": another place than the home
             words: list[str] = []
             for word in match.group(1).split():
                 if (
@@ -251,14 +262,17 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
                 words.append(word)
             if words:
                 return _city(" ".join(words))
-    big = _BIG_CITY_RE.search(low)
-    if big and (
-        expect == Expect.LOCATION
-        or re.search(r"\b(?:in|from|near|outside(?: of)?|around)\s*$", low[: big.start()])
-        or re.match(r",?\s*(?:zip(?: ?code)?\s*)?\d{5}\b", low[big.end() :])
-        or len(low.split()) <= 3
-    ):
-        return _city(raw[big.start() : big.end()])
+    for big in _BIG_CITY_RE.finditer(low):
+        if _ELSEWHERE_BEFORE.search(low[: big.start()]):
+            continue
+        if (
+            expect == Expect.LOCATION
+            or re.search(r"\b(?:in|from|near|outside(?: of)?|around)\s*$", low[: big.start()])
+            or re.match(r",?\s*(?:zip(?: ?code)?\s*)?\d{5}\b", low[big.end() :])
+            or len(low.split()) <= 3
+        ):
+            return _city(raw[big.start() : big.end()])
+        break
     if expect == Expect.LOCATION:
         city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",
                          raw.rstrip(".!?"))  # fmt: skip

@@ -232,7 +232,9 @@ _NUMBER_WORD = re.compile(
 )
 
 
-_HEDGE = re.compile(r"(?:maybe|i (?:guess|think|suppose|reckon)|or so|probably|roughly|give or take)")
+_HEDGE = re.compile(
+    r"(?:maybe|i (?:guess|think|suppose|reckon)|or so|probably|roughly|give or take)"
+)
 
 
 def _rising_guess(match: re.Match[str]) -> str:

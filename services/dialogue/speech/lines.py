@@ -43,7 +43,7 @@ ASK = {
         "consultation; what day and time would suit you?"
     ),
     "callback_offer": "Would you like us to call back at a better time for them?",
-    "email": "Of course; what email address should we send it to?",
+    "email": "What email address should we send it to?",
     "good_time": (
         "I'm following up about reverse mortgage options you asked about; is now a good time "
         "for a couple of minutes?"
@@ -97,6 +97,7 @@ REPHRASE = {
     "location": "Which city and state is the home in?",
     "preference": "Is there a day of the week, morning or afternoon, that works best?",
     "callback_time": "When would be a good day and time for us to call you back?",
+    "email": "What's the email address? Spelling it out a bit at a time is fine.",
     "appointment_action": "Would you like to keep that appointment, move it, or cancel it?",
 }
 

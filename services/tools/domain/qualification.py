@@ -20,12 +20,23 @@ class Answers:
     primary_residence: bool | None = None
     property_value: int | None = None
     mortgage_balance: int | None = None
+    #: the other owner's age (a spouse or partner who lives there): the gate is on the younger
+    co_borrower_age: int | None = None
+
+    @property
+    def youngest(self) -> int | None:
+        """The younger borrower's age (the age gate), as far as it is known."""
+        known = [v for v in (self.age, self.co_borrower_age) if v is not None]
+        return min(known) if known else None
 
     def merged_over(self, stored: Answers) -> Answers:
         """These answers, falling back to ``stored`` for what the caller did not say."""
 
         return Answers(
             age=self.age if self.age is not None else stored.age,
+            co_borrower_age=self.co_borrower_age
+            if self.co_borrower_age is not None
+            else stored.co_borrower_age,
             is_homeowner=_first(self.is_homeowner, stored.is_homeowner),
             primary_residence=_first(self.primary_residence, stored.primary_residence),
             property_value=self.property_value
@@ -61,7 +72,7 @@ def equity_gate(value: int | None, balance: int | None, min_ratio: float) -> boo
 
 def assess(a: Answers, min_equity_ratio: float = DEFAULT_MIN_EQUITY_RATIO) -> Assessment:
     gates: dict[str, bool | None] = {
-        "age": None if a.age is None else a.age >= MIN_AGE,
+        "age": None if a.youngest is None else a.youngest >= MIN_AGE,
         "homeowner": a.is_homeowner,
         "primary_residence": a.primary_residence,
         "equity": equity_gate(a.property_value, a.mortgage_balance, min_equity_ratio),

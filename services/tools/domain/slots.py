@@ -1,8 +1,8 @@
 """Open consultation slots from a broker's working hours and busy times (pure).
 
 Working hours are in the broker's timezone; slots are one appointment long, aligned to the
-start of each working-hours block; preferences (weekday, morning/afternoon) are judged in the
-caller's timezone. Soonest first.
+start of each working-hours block; preferences (weekday, morning/afternoon) and the hours a
+caller may be called (8 a.m. to 9 p.m.) are judged in the caller's timezone. Soonest first.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ ISO_WEEKDAYS: dict[Weekday, int] = {
     Weekday.SAT: 6, Weekday.SUN: 7,
 }  # fmt: skip
 NOON = 12
+#: a consultation is a phone call to the caller: inside the hours a caller may be called
+#: (8 a.m. to 9 p.m. on their own clock), whatever the broker's hours
+CALLER_DAY = (time(8), time(21))
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,17 @@ def candidate_starts(
         day += timedelta(days=1)
 
 
+def _callable(local_start: datetime, local_end: datetime) -> bool:
+    """Inside the caller's calling hours (:data:`CALLER_DAY`), on their clock."""
+    first, last = CALLER_DAY
+    same_day = local_end.date() == local_start.date() or local_end.time() == time(0)
+    return (
+        same_day
+        and local_start.time() >= first
+        and (local_end.time() <= last and local_end.time() != time(0))
+    )
+
+
 def open_slots(
     schedule: BrokerSchedule,
     *,
@@ -142,7 +156,8 @@ def open_slots(
     caller_tz = zone(caller_timezone)
     found: list[OpenSlot] = []
     for start, end in candidate_starts(schedule, earliest, latest):
-        if not preference.accepts(start.astimezone(caller_tz)):
+        local = start.astimezone(caller_tz)
+        if not preference.accepts(local) or not _callable(local, end.astimezone(caller_tz)):
             continue
         lo = bisect.bisect_left(starts, start - longest)
         hi = bisect.bisect_left(starts, end)

@@ -215,6 +215,7 @@ async def update_lead(req: UpdateLead, deps: Deps) -> LeadUpdated:
 async def record_qualification(req: RecordQualification, deps: Deps) -> QualificationResult:
     answers = q.Answers(
         age=req.age,
+        co_borrower_age=req.co_borrower_age,
         is_homeowner=req.is_homeowner,
         primary_residence=req.primary_residence,
         property_value=req.property_value,
@@ -241,6 +242,7 @@ async def _apply_gates(
     lead = ctx.lead
     stored = q.Answers(
         age=lead.age,
+        co_borrower_age=lead.co_borrower_age,
         is_homeowner=lead.is_homeowner,
         primary_residence=lead.owner_occupied,
         property_value=lead.property_value,
@@ -250,6 +252,7 @@ async def _apply_gates(
     result = q.assess(answers, min_ratio)
     values: dict[str, Any] = {
         "age": answers.age,
+        "co_borrower_age": answers.co_borrower_age,
         "is_homeowner": answers.is_homeowner,
         "owner_occupied": answers.primary_residence,
         "property_value": answers.property_value,

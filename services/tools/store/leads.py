@@ -25,6 +25,7 @@ class LeadRow:
     property_value: int | None
     mortgage_balance: int | None
     age: int | None
+    co_borrower_age: int | None
     is_homeowner: bool | None
     owner_occupied: bool | None
     money_purpose: str | None

@@ -5,8 +5,8 @@ Writes ``suite.toml`` beside ``acts.toml`` (same format). A line the rules read 
 of the acts gets that act; a line with no intent and no question is a ``statement`` (this is
 what teaches the reader what is *not* a request — names, ages, amounts, authority claims);
 anything else is left out. What the rules heard about the home (owns it or not, lives there
-or not) labels the line for the gates as well. The batches written to measure generalisation (folders named
-``heldout*``) are never read: they stay unseen.
+or not) labels the line for the gates as well. The batches written to measure generalisation
+(folders named ``heldout*``) are never read: they stay unseen.
 """
 
 from __future__ import annotations

@@ -176,8 +176,11 @@ def weigh(
     if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
         return Intent.OTHER_LENDER
     ranked = sorted(
-        ((v, a) for a, v in reading.scores.items()
-         if a not in (Act.STATEMENT, Act.RESUME) and a not in GATE_ACTS),
+        (
+            (v, a)
+            for a, v in reading.scores.items()
+            if a not in (Act.STATEMENT, Act.RESUME) and a not in GATE_ACTS
+        ),
         reverse=True,
     )
     if len(ranked) >= 2 and ranked[0][0] - ranked[1][0] < MARGIN and reading.likely(ranked[0][1]):
@@ -204,8 +207,9 @@ GATES = (
 
 def read_gates(heard: Heard, reading: Reading, expect: Expect) -> None:
     """What the caller said about the home, where the rules heard nothing of it ("it's just
-    me living there now") or heard the opposite of what the reader is sure of ("it's my
-    house … but my son put it in his name"). A "no" is taken when the reader is sure of it,
+    me living there now"); what the rules heard stands ("I own it, … my grandson rents the
+    upstairs" is a homeowner, though the reader hears a tenant). A "no" is taken when the
+    reader is sure of it,
     a "yes" when sure or likely in answer to its own question; either only well ahead of the
     other (:data:`GATE_MARGIN`). A lone question ("do I have to own it outright?") says
     nothing of the home."""
@@ -218,10 +222,8 @@ def read_gates(heard: Heard, reading: Reading, expect: Expect) -> None:
         says_yes = (reading.sure(yes) or (expect == asked and reading.likely(yes))) and (
             lead >= GATE_MARGIN
         )
-        if says_no and said is not False:
-            setattr(heard, field, False)
-        elif says_yes and said is None:
-            setattr(heard, field, True)
+        if said is None and (says_no or says_yes):
+            setattr(heard, field, says_yes)
     if heard.homeowner is False and heard.primary_residence is True:
         heard.primary_residence = None  # a tenant: no owned home to live in or not
 

@@ -124,7 +124,7 @@ def _known(s: CallState) -> str:
         f"caller's first name: {name}",
         f"verified: {'yes' if fl.verified else 'no'}",
         f"where the home is: {'known' if (f.zip or f.state or f.city) else 'not yet'}",
-        f"age: {_gate(f.age is not None, fl.gates.get('age'))}",
+        f"age: {_gate(fn.youngest_age(f) is not None, fl.gates.get('age'))}",
         f"owns the home: {_gate(f.is_homeowner is not None, fl.gates.get('homeowner'))}",
         "lives there most of the year: "
         + _gate(f.primary_residence is not None, fl.gates.get("primary_residence")),
@@ -155,7 +155,8 @@ def _known(s: CallState) -> str:
 
 
 _GATE_ASKS = {
-    "age": "the age of the youngest owner (sixty-two or older?)",
+    "age": "their age, and the other owner's if there is one (the younger must be sixty-two or "
+    "older)",
     "homeowner": "whether they own the home",
     "primary_residence": "whether the home is where they live most of the year",
 }

@@ -59,6 +59,7 @@ async def offer_slots_now(turn: Turn, heard: Heard) -> str | None:
             return "The broker doesn't have an opening at those hours, but here's what's closest."
     asked_days, asked_part = list(s.preference_days), s.preference_part
     nearest: tuple[tuple[list[str], str | None], ...] = (
+        (asked_days, PartOfDay.ANY.value),  # the day they asked, another part of it
         ([], asked_part),
         ([], PartOfDay.ANY.value),
     )

@@ -53,8 +53,18 @@ def _someone_else(heard: Heard) -> bool:
     """Someone other than the caller we want is on the line ("this is her husband")."""
     other = heard.has(Intent.WRONG_PERSON) or heard.has(Intent.HOLD_ON)
     return bool(heard.relation and other) or (
-        heard.has(Intent.WRONG_PERSON) and not heard.first_name
+        heard.has(Intent.WRONG_PERSON)
+        and (not heard.first_name or bool(NOT_THEM.search(heard.text)))
     )
+
+
+#: "No, no, I'm not him. I'm Marisol": a name, but not the homeowner's
+NOT_THEM = re.compile(
+    r"\b(?:i'?m|i am|this is(?:n'?t| not)?) not (?:him|her|he|she|them|the (?:home)?owner|"
+    r"the one)\b|"
+    r"\bthis (?:isn'?t|is not) (?:him|her|he|she)\b",
+    re.I,
+)
 
 
 async def on_verify(turn: Turn, heard: Heard) -> str | None:
@@ -123,7 +133,7 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
         return "Thank you, I'll keep that in mind for when we set up the call."
     if not answer and asked(turn, s.expect) >= 2 and s.expect in GATE_QUESTIONS:
         # asked twice, still no answer: no third time — the broker can go over it on a call
-        s.flags.wants_callback = True
+        s.flags.wants_callback = s.flags.gate_deferred = True
         return "No problem at all; the broker can go over that with you on a call."
     if answer:
         return answer

@@ -47,8 +47,10 @@ def ask(turn: Turn) -> str | None:
         key = s.expect.value
         count = s.asks.get(key, 0)
     s.asks[key] = count + 1
-    if count >= 1 and key in lines.REPHRASE:
-        return lines.REPHRASE[key]
+    said = s.said_asks.get(key, 0)
+    s.said_asks[key] = said + 1
+    if said % 2 == 1 and key in lines.REPHRASE:
+        return lines.REPHRASE[key]  # said just before: in other words this time
     return line
 
 

@@ -23,6 +23,25 @@ from services.dialogue.speech import lines
 from services.dialogue.speech.chunker import split_sentences
 from services.dialogue.state import CallState
 
+#: what answers a question that is given up on after two asks
+ANSWERS = {
+    Expect.EMAIL: lambda heard: heard.email,
+    Expect.ZIP: lambda heard: heard.zip or heard.city,
+    Expect.CALLBACK_TIME: lambda heard: heard.callback,
+}
+
+
+def _answered_else(s: CallState, heard: Heard, facts: bool) -> None:
+    """An ask answered with something else the caller had to say ("Dorothea Kavanagh,
+    K-A-V-…" when the e-mail address was asked) is not one the caller let pass: it does not
+    count towards giving the question up."""
+    answers = ANSWERS.get(s.expect)
+    key = s.expect.value
+    if s.asks.get(key, 0) > 0 and (
+        heard.silent or (answers is not None and facts and not answers(heard))
+    ):  # (nor is silence: "are you still there?" is asked, not the question again)
+        s.asks[key] -= 1
+
 
 async def offline_turn(turn: Turn) -> None:
     """Take every fact the caller said, then their intents, then what the current node is
@@ -30,6 +49,7 @@ async def offline_turn(turn: Turn) -> None:
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
     facts = carries_facts(heard)
+    _answered_else(s, heard, facts)
     reader = turn.deps.meaning if needs_reading(heard, facts) else None
     reading = await meaning.read(reader, turn.text)
     doubt = weigh(
