@@ -10,10 +10,11 @@ from services.dialogue.language.heard import Expect, Heard
 _NOT_OWN = re.compile(
     # "I signed it over to my daughter a few years back, so it's in her name now"
     r"\bsigned (?:it|the (?:house|home|place|deed)) over to\b|"
-    # "my son put it in his name", "the deed's in her name", "it's in their names now"
-    r"\b(?:put|transferred|moved) (?:it|the (?:house|home|place|deed|title)) (?:in|into|under|to) "
-    r"(?:his|her|their) names?\b|\b(?:it'?s|it is|the (?:house|home|place|deed|title)(?:'s| is))"
-    r" (?:now |all |actually )?(?:in|under) (?:his|her|their) names?\b|"
+    # "my son put it in his name" (a child's, not a husband's: "it's in his name" of a husband
+    # is the household's home, asked of him)
+    r"\b(?:son|daughter|kids|children|nephew|niece|grand(?:son|daughter|kids|children)|brother|"
+    r"sister)\b[^.!?]{0,40}\b(?:put|transferred|moved|signed) (?:it|the (?:house|home|place|deed|"
+    r"title)) (?:in|into|under|to|over to) (?:his|her|their) names?\b|"
     r"\b(?:it'?s|it is|the (?:house|home|deed|place) is) (?:all )?in my (?:son|daughter|kids?|"
     r"children)'?s? names?\b|"
     r"(?:don'?t|do not|doesn'?t|does not|never) own\b|\bnot (?:the |a )?(?:home ?)?owners?\b|"
