@@ -111,7 +111,7 @@ async def test_the_llm_qualifies_and_books_through_the_dialogues_functions(
     first_round = fake_openai.requests[0]
     assert "You are Barbara" in system(first_round) and "QUALIFY-TEXT" in system(first_round)
     assert "caller's first name: Eleanor" in system(first_round)
-    assert "Still needed: the age of the youngest owner" in system(first_round)
+    assert "Still needed: their age, and the other owner's" in system(first_round)
     assert "record_qualification" in offered_tools(first_round)
     assert "book_appointment" not in offered_tools(first_round)
     second = await call.say("I'm 71, we own it and live there, worth 700 thousand, paid off.")

@@ -10,9 +10,11 @@ from services.dialogue.speech.numbers import words_to_number
 
 _EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 _SPOKEN_EMAIL = re.compile(
-    r"(?<![\w'])((?:[a-z0-9]\s+)*[a-z0-9._-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9_-]+|"
-    r"\s+[a-z0-9](?![\w']))*)\s+at(?: sign| symbol)?\s+((?:[a-z0-9]\s+)*[a-z0-9-]+(?:\s+dot\s+"
-    r"[a-z0-9-]+)+)"
+    r"(?<![\w'])((?:[a-z0-9]\s+)*(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\s+){0,3}[a-z0-9._-]+(?:\s+(?:dot|"
+    r"underscore|dash|"
+    r"hyphen)\s+[a-z0-9_-]+|"
+    r"\s+[a-z0-9](?![\w']))*)\s+at(?: sign| symbol)?\s+((?:[a-z0-9]\s+)*(?:(?!(?:the|my|a|an|our|"
+    r"dot)\b)[a-z0-9-]+\s+)?[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)+)"
 )
 _NUMBER_WORD = (
     r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -26,7 +28,11 @@ _EMAIL_NUMBER = re.compile(
 )
 _EMAIL_LEAD_WORDS = {
     "my", "email", "e-mail", "address", "is", "it", "it's", "its", "that's", "sure", "yes",
-    "yeah", "okay", "ok", "so", "and", "the", "send", "to", "me", "at", "oh",
+    "yeah", "okay", "ok", "so", "and", "the", "send", "to", "me", "at", "oh", "please", "put",
+    "mine", "use", "write", "down", "you", "can", "could", "just", "well", "um", "uh", "here",
+    "email's", "e-mail's", "address's", "that", "be", "would", "should", "will", "try", "got",
+    "i've", "i", "have", "a", "an", "one", "new", "thats", "sure,", "of", "course",
+    "mail", "by", "via", "on", "in", "for", "then", "is:", "email:",
 }  # fmt: skip
 
 
@@ -36,6 +42,8 @@ def _email(heard: Heard, low: str) -> None:
     low = _COMMENTARY.sub(" ", low)
     low = _AFTER_DOMAIN.sub(r"\1", low)
     low = _EXPLAINED.sub(" ", low)
+    # spelled pieces one after another are one: "t-o-m, n-g-u-y-e-n" → "tomnguyen"
+    low = re.sub(r"\b([a-z0-9](?:-[a-z0-9])+)\s*,\s*(?=[a-z0-9](?:-[a-z0-9])+\b)", r"\1-", low)
     low = re.sub(r"\b[a-z0-9](?:-[a-z0-9]\b)+", lambda m: m.group().replace("-", ""), low)
     # letters said one by one: "j, o, a, n, n, e", "n a n a"
     low = re.sub(
@@ -75,6 +83,9 @@ def _email(heard: Heard, low: str) -> None:
         while words and words[0] in _EMAIL_LEAD_WORDS:
             words.pop(0)
         user, host = _spoken_address(words), _spoken_address(spoken.group(2).split())
+        half = len(user) // 2
+        if len(user) % 2 == 0 and half > 2 and user[:half] == user[half:]:
+            user = user[:half]  # said, then spelled: "luis ferreira 1950 … luisferreira 1950"
         if user and host:
             heard.email = f"{user}@{host}"
 
@@ -94,7 +105,7 @@ _AFTER_DOMAIN = re.compile(
 #: the words before it are one: "lillian cho, all one word", "luis ferreira 1950 all together
 #: no spaces"
 _ONE_WORD = re.compile(
-    r"(?<![\w'])((?:(?!(?:at|dot)\b)[a-z0-9]+,? ){1,3}(?!(?:at|dot|all)\b)[a-z0-9]+),?\s+"
+    r"(?<![\w'])((?:(?!(?:at|dot)\b)[a-z0-9]+,? ){0,3}(?!(?:at|dot|all)\b)[a-z0-9]+),?\s+"
     r"(?:(?:it'?s |that'?s )?"
     r"(?:all )?(?:one word|together)|all one|(?:with )?no spaces?)(?:,?\s+(?:all )?(?:one word|"
     r"together|no spaces?))*\b[,.]?"

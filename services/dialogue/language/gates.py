@@ -140,6 +140,10 @@ _PRIMARY = re.compile(
     r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"
     r"(?:we|i)'?ve lived|only home|live in (?:my|our|the) (?:own )?(?:house|home|place|condo)|"
     r"\blive (?:alone|by (?:myself|ourselves)|on (?:my|our) own) in\b|"
+    r"\bonly (?:place|house) (?:i|we) (?:live|have|got)\b|"
+    # "I'm on the first floor and I rent the top two"
+    r"\b(?:i'?m|we'?re|i am|we are) (?:on|in) the (?:first|second|third|ground|top|bottom|main|"
+    r"upper|lower|front|back) (?:floor|unit|apartment|half|side)\b|"
     r"\bown and live\b|\blived (?:there|here|in it) (?:for )?(?:over |almost |nearly |about )?"
     r"(?:[\w-]+ )?(?:years|decades)|\blived (?:there|here|in it) since|\bs?he (?:still )?lives "
     r"(?:there|here|in it)|\bs?he'?s lived (?:there|here|in it)|"
@@ -197,6 +201,27 @@ def lives_elsewhere(low: str) -> bool:
     return bool(_LIVES_ELSEWHERE.search(low) or _LIVES_AWAY.search(low))
 
 
+#: the home, in so many words
+_HOME_WORDS = re.compile(
+    r"\b(?:house|home|place|condo|live|living|lived|own|owned|mine|ours|deed|title|rent|year|"
+    r"there|here|in it)\b"
+)
+
+
+def _answers_the_gate(low: str) -> bool:
+    """A bare "yes" or "no" answers the gate question asked when the turn is short or about
+    the home; "No, I'll stick with family. He'd never forgive me. Thanks for your time." is
+    about something else."""
+    return len(low.split()) <= 8 or bool(_HOME_WORDS.search(low))
+
+
+def _asked(low: str, pattern: re.Pattern[str]) -> bool:
+    """Every match of ``pattern`` is inside a question ("would I have to put out the
+    tenants?")."""
+    found = list(pattern.finditer(low))
+    return bool(found) and all(re.match(r"[^.!?]*\?", low[m.end() :]) is not None for m in found)
+
+
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
     rent_out = re.search(
         r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|rental "
@@ -226,7 +251,14 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         heard.homeowner = True
     elif rental and expect == Expect.HOMEOWNER:
         heard.homeowner = False  # "do you own your home?" "it's a rental"
-    elif _RENT.search(low) and heard.homeowner is None and heard.primary_residence is not False:
+    elif (
+        _RENT.search(low)
+        and heard.homeowner is None
+        and heard.primary_residence is not False
+        # "would I have to put out the tenants?": asked, not said (but "we rent, does that
+        # matter?" answers "do you own it?")
+        and (expect == Expect.HOMEOWNER or not _asked(low, _RENT))
+    ):
         heard.homeowner = False
     elif expect == Expect.HOMEOWNER and _OWN_WEAK.search(low) and not heard.question:
         heard.homeowner = True
@@ -234,9 +266,19 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         heard.homeowner = True  # "our house is in Aurora, we live there"
     if expect == Expect.HOMEOWNER and heard.homeowner is None and heard.mortgage_balance == 0:
         heard.homeowner = True  # "nope, nothin' owed on it": the "no" is to owing, not owning
-    elif expect == Expect.HOMEOWNER and heard.homeowner is None and (heard.yes or heard.no):
+    elif (
+        expect == Expect.HOMEOWNER
+        and heard.homeowner is None
+        and (heard.yes or heard.no)
+        and _answers_the_gate(low)
+    ):
         heard.homeowner = heard.yes and not heard.no
-    if expect == Expect.PRIMARY and heard.primary_residence is None and (heard.yes or heard.no):
+    if (
+        expect == Expect.PRIMARY
+        and heard.primary_residence is None
+        and (heard.yes or heard.no)
+        and _answers_the_gate(low)
+    ):
         heard.primary_residence = heard.yes and not heard.no
     if heard.homeowner is False and not rent_out:
         heard.primary_residence = None  # a tenant: there is no owned home to live in or not

@@ -89,6 +89,24 @@ _NEVER_MIND = re.compile(
     r"\bdon'?t worry about (?:it|that)\b"
 )
 #: requests a "never mind" takes back
+#: a do-not-call said not to be one
+_NOT_A_DNC = re.compile(
+    r"\b(?:(?:you )?(?:don'?t|do not|doesn'?t|does not|no need to|needn'?t) (?:have to |need to |"
+    r"bother to |gotta )?(?:take|put|cross|scratch|strike|remove) (?:me|us|my number|our number|"
+    r"my name)(?: off| on)?(?: (?:of )?(?:anything|any list|your list|the list))?|"
+    r"(?:you )?can keep (?:my|our) (?:number|name)(?: on file)?|"
+    r"not asking (?:you )?to (?:take|stop|remove)[^.,;!?]*)"
+)
+#: a person now, not the broker later: "a real person", "right now", "transfer me"
+_A_PERSON_NOW = re.compile(
+    r"\b(?:real|live|actual|human|right now|now|transfer|connect me|operator|supervisor|manager|"
+    r"not a (?:computer|robot|machine))\b"
+)
+#: when to meet, said with wanting to talk to someone
+_MEETING_WHEN = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week|"
+    r"mornings?|afternoons?|evenings?|o'?clock|a\.?m\b|p\.?m\b)"
+)
 _TAKEN_BACK = (Intent.EMAIL, Intent.CALLBACK, Intent.BOOK, Intent.HUMAN, Intent.RESCHEDULE,
                Intent.CANCEL, Intent.APPOINTMENT_QUERY)  # fmt: skip
 #: words that close a call when Barbara did not ask if there was more
@@ -140,6 +158,21 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
     if Intent.AUTHORITY in intents:
         for intent in (Intent.HUMAN, Intent.BOOK, Intent.WRONG_PERSON, Intent.HOLD_ON):
             intents.discard(intent)
+    if (
+        Intent.HUMAN in intents
+        and not _A_PERSON_NOW.search(low)
+        and (_MEETING_WHEN.search(low) or expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE))
+    ):
+        # "ok groovy lets talk to the person thursday, after eleven": the broker, at a time —
+        # a booking, not a transfer now
+        intents.discard(Intent.HUMAN)
+        intents.add(Intent.BOOK)
+    if Intent.STOP_CALLING in intents and _NOT_A_DNC.search(low):
+        # "you can keep my number, you don't have to take me off anything, I'm just not
+        # interested": a no, and said not to be a do-not-call
+        rest = _NOT_A_DNC.sub(" ", low)
+        if not _INTENT_PATTERNS[Intent.STOP_CALLING].search(rest):
+            intents.discard(Intent.STOP_CALLING)
     if Intent.HUMAN in intents:
         intents.discard(Intent.BOOK)
     if intents & {Intent.CANCEL, Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.RESCHEDULE}:

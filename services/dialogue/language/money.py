@@ -171,6 +171,13 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         elif money_context or (money_talk and value >= 100):
             bare.append((value, start, end))
     balance_end = None  # where the balance said last ended: a second loan adds to it
+    # what a neighbour's sold for is a comparison: the caller's own guess, if they give one,
+    # is the value ("guy down the street got six for his. Call mine five-fifty")
+    compared = [a for a in (*said, *bare) if _COMPARED.search(_sentence_around(low, a[1], a[2]))]
+    own = [a for a in (*said, *bare) if a not in compared]
+    if compared and any(_amount_kind(low, s, expect, heard, e) == "value" for _, s, e in own):
+        said = [a for a in said if a not in compared]
+        bare = [a for a in bare if a not in compared]
     for value, start, end in said:
         amount = _scale_amount(value)
         if (
@@ -197,6 +204,20 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         return  # what was asked was answered in words; a bare number is no tie to break
     for value, start, end in bare:
         _amount(heard, low, expect, value, start, end, used)
+
+
+#: a sale nearby, said to compare: "the place next door sold for", "got six for his"
+_COMPARED = re.compile(
+    r"\b(?:neighbou?rs?'?s?|next door|down the (?:street|road|block)|across the (?:street|road)|"
+    r"for (?:his|hers|theirs)|the one (?:next|across|down))\b"
+)
+
+
+def _sentence_around(low: str, start: int, end: int) -> str:
+    """The sentence an amount is said in."""
+    head = re.split(r"[.!?;]", low[:start])[-1]
+    tail = re.split(r"[.!?;]", low[end:])[0]
+    return head + low[start:end] + tail
 
 
 def _ranges(low: str, found: list[tuple[float, int, int]],
@@ -273,7 +294,9 @@ def _near_money_word(low: str, start: int) -> bool:
 def _scale_amount(value: float) -> int | None:
     if value <= 0:
         return None
-    if value < 10:
+    if 2 <= value < 10 and value == int(value):
+        value *= 100_000  # "the one down the street got six": six hundred thousand
+    elif value < 10:
         value *= 1_000_000  # "about one point two" (million)
     elif value < 5_000:
         value *= 1_000  # "I owe 120" (thousand)

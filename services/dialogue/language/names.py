@@ -72,14 +72,20 @@ _NAME_SUFFIXES = {"jr", "junior", "sr", "senior", "ii", "iii", "iv"}
 #: last name ("i'm sterling moss")
 _DOING_AFTER = (
     r"\s*(?:[,.!?;]|$|(?:in|at|on|to|for|with|by|around|here|there|out|up|down|over|a|an|the|my|"
-    r"our|your|this|that|about|right|now|and|but|so|because|outside|inside|home|back|through)\b)"
+    r"our|your|this|that|about|right|now|and|but|so|because|outside|inside|home|back|through|it|"
+    r"them|him|her|you|off|anything|something|everything|more|less|before|after|while|when|if|as|"
+    r"since|till|until)\b)"
 )
 #: when a name is what Barbara waits for (asked for, or someone is coming to the phone): a
 #: lowercase name after "this is" is a name ("yeah hello this is earl, earl whitfield")
 _NAME_ASKED = (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)
 _HONORIFICS = re.compile(
     r"\b(?:mr|mrs|ms|miss|mister|missus|dr|reverend|rev|pastor|deacon|do[ñn]a|se[ñn]ora|sra)\.?"
-    r"\s+",
+    r"\s+|"
+    # a rank or a calling, capitalised before a name: "Captain Ray Kowalski", "Sister Agnes"
+    r"\b(?-i:Captain|Capt|Major|Maj|Colonel|Col|General|Gen|Sergeant|Sgt|Lieutenant|Lt|Chief|"
+    r"Commander|Cmdr|Admiral|Judge|Father|Professor|Prof|Doctor|Doc|Coach|Officer|Bishop|Rabbi|"
+    r"Elder|Sister|Brother|Nurse|Senator|Governor|Mayor)\.?\s+(?=[A-Z])",
     re.IGNORECASE,
 )
 #: a title and the name after it: "Mrs. Abernathy", "Mister Kowalski" (a surname)
@@ -131,8 +137,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         heard.relation = helper.group(1) or "neighbor"
         return
     for rel in RELATIONS:
-        if re.search(rf"\b(?:i'?m|i am|this is|it'?s) (?:(?:his|her|their|the) {rel}\b|an? {rel} "
-                     rf"of\b)", low):  # fmt: skip
+        if re.search(rf"\b(?:i'?m|i am|this is|it'?s)(?: [a-z]+,?)? (?:(?:his|her|their|the) "
+                     rf"{rel}\b|an? {rel} of\b)", low):  # fmt: skip
             heard.relation = rel
             return
     carer = re.search(_CARE_FOR, low)
@@ -163,7 +169,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
     )
     patterns: tuple[str, ...] = (
-        r"(?<![\w'’])(?:my name is|my name'?s|name'?s|name is|this is|it'?s|it is|i'?m|i am|"
+        r"(?<![\w'’])(?:my name is|my name'?s|my name(?= [A-Z])|name'?s|name is|this is|"
+        r"(?i:this)(?= [A-Z][a-z'’-]+ [A-Z])|it'?s|it is|i'?m|i am|"
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
@@ -173,6 +180,9 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
+        # "how ya doin', Sal DiNapoli, I'm callin' about …": a name, then why they call
+        r"(?:^|[,.!?]\s+)([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:i'?m|i am|and i'?m)\s+"
+        r"(?i:call|ring|phon|get|reach)",
         # "Dorothy. Dorothy Hagen." / "Frances DiNapoli. Listen, can somebody call me back"
         r"^([A-Z][a-z'’-]+)[.,]\s+\1\s+([A-Z][A-Za-z'’-]+)\b",
         r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)\.\s+[A-Z]",
@@ -192,6 +202,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         # a first and last name said on their own, whatever was asked: "Marisol Ferrer.",
         # "… said I should call. Theresa Mancuso, in Levittown."
         patterns += (r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)[.!]?$", _NAME_SENTENCE.pattern)
+    elif expect == Expect.ZIP:
+        # asked for the ZIP, a name said as a sentence among others is still a name ("Fine.
+        # Gordon Pratt. I'm seventy-one …"); a place alone is not ("Sandy Springs.")
+        patterns += (rf"(?:{_NAME_SENTENCE.pattern})(?=\s*[.,]\s+\S)",)
     nickname: re.Match[str] | None = None  # "folks just call me Junior": if no other name
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
@@ -312,6 +326,16 @@ def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, 
                      text[match.end(1) :], re.IGNORECASE)  # fmt: skip
     if heard.last_name is None and again and not _not_a_name(again.group(1)):
         heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
+    whole = re.match(rf",\s*([A-Z][a-z'’-]+)\s+{re.escape(first)}\b", text[match.end(1) :])
+    if whole and not last and not _not_a_name(whole.group(1)):
+        # "My name is Nguyen, Thanh Nguyen": the surname, then the whole name
+        heard.first_name, heard.last_name = _title(whole.group(1)), _title(first)
+    family = re.search(
+        rf"\b{re.escape(first)} is (?:my |the )?(?:last|family|sur) ?name\b", text, re.IGNORECASE
+    )
+    if family and last and not _not_a_name(last):
+        # "My name Kim Soon-ja. Kim is last name": the family name said first
+        heard.first_name, heard.last_name = _title(last), _title(first)
     legal = _LEGAL_NAME.search(text, match.end(1))
     if legal and not _not_a_name(legal.group(1)) and legal.group(1) != first:
         heard.first_name = _title(legal.group(1))  # "It's Trish. Well, Patricia on the paperwork"

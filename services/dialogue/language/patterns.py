@@ -233,8 +233,13 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"liability|bracket|return|break|purposes|situation|planning)"
     ),
     Intent.ANGRY: re.compile(
-        r"\b(?:damn|hell|stupid|idiot|ridiculous|sick (?:and tired )?of|fed up|furious|harass\w*"
-        r"|report you|shut up|useless|annoying|leave me alone)\b"
+        r"\b(?:stupid|idiot|sick (?:and tired )?of|fed up|furious|harass\w*|report you|shut up|"
+        r"leave me alone|this is (?:ridiculous|useless|a joke))\b|"
+        # a mild oath is anger when it is aimed at the call ("what the hell do you want"), not
+        # colour ("Hell, the way Seattle's gone, the house down the street got six")
+        r"\b(?:damn\w*|hell|ridiculous|useless|annoying)\b[^.?!]{0,40}\b(?:you|your|y'?all|this "
+        r"call|these calls|calling|your company|you people)\b|\b(?:you|your|y'?all|this call|these "
+        r"calls|calling|you people)\b[^.?!]{0,40}\b(?:damn\w*|hell|ridiculous|useless|annoying)\b"
     ),
     Intent.REPEAT: re.compile(
         r"^(?:sorry,?\s*)?(?:what|huh|pardon|sorry|excuse me|come again)\s*\??$|"

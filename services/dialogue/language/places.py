@@ -88,7 +88,8 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
         return
     # spoken digits: "nine eight one zero three", "zip code nine eight one oh three"
     run: list[re.Match[str]] = []
-    for word in [*re.finditer(r"[a-z0-9]+", low), None]:
+    # a sentence's end ends a run: "… no, seven one one. Five three seven one one."
+    for word in [*re.finditer(r"[a-z0-9]+|[.!?;—–](?=\s|$)", low), None]:
         if word is not None and word.group() in _DIGIT_WORDS and len(run) < 5:
             run.append(word)
             continue

@@ -232,6 +232,10 @@ _NUMBER_WORD = re.compile(
 )
 
 
+#: the question asked, said back while thinking: "Worth? Hell, the way Seattle's gone …"
+_ECHO = re.compile(
+    r"(?:my |the |our )?(?:worth|value|age|zip|zip code|email|name|owe|owed|balance|mortgage)"
+)
 _HEDGE = re.compile(
     r"(?:maybe|i (?:guess|think|suppose|reckon)|or so|probably|roughly|give or take)"
 )
@@ -240,10 +244,14 @@ _HEDGE = re.compile(
 def _rising_guess(match: re.Match[str]) -> str:
     clause = match.group(1).strip()
     guess = (
-        len(clause.split()) <= 5
-        and _NUMBER_WORD.search(clause)
-        and not _QUESTION_START.search(clause)
-    ) or _HEDGE.fullmatch(clause)
+        (
+            len(clause.split()) <= 5
+            and _NUMBER_WORD.search(clause)
+            and not _QUESTION_START.search(clause)
+        )
+        or _HEDGE.fullmatch(clause)
+        or _ECHO.fullmatch(clause)
+    )
     return match.group(1) + ("." if guess else "?")
 
 

@@ -146,6 +146,83 @@ def _day(word: str) -> Weekday:
     return _WEEKDAYS.get(word) or _WEEKDAYS[word[:-1]]
 
 
+#: a clause that wants its day: "Thursday afternoon would be best", "Friday morning."
+_WANTS_DAY = re.compile(
+    r"\b(?:best|better|good|great|fine|works?|suits?|prefer\w*|free|open|available|like|okay|ok|"
+    r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around)\b"
+)
+#: a clause that fills its day with something else: "Wednesdays I'm at church with the
+#: quilting ladies", "I'm at the temple Tuesdays", "Tuesdays is the food shelf", "I do dialysis
+#: Tuesday mornings"
+_DAY_TAKEN = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|off|busy|gone|away|working|"
+    r"over|down|up)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|help|sit|play|watch|"
+    r"teach|take|get|see|bowl|golf|babysit|visit|clean)\b|\b(?:is|are|'s) (?:the|my|our|when|"
+    r"for)\b|\bthere'?s\b"
+)
+_CLAUSES = re.compile(
+    rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas)\b|"
+    rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"
+)
+#: words that only say when: a piece of only these (and days) wants its day ("Thursday after
+#: lunch", "Friday morning", "Tuesday at ten")
+_WHEN_WORDS = frozenset(
+    "after before around about at by in on the early late mid morning mornings afternoon "
+    "afternoons evening evenings lunch lunchtime noon o'clock oclock am pm a.m. p.m. or then "
+    "please maybe say well oh um uh so okay ok yes yeah one two three four five six seven eight "
+    "nine ten eleven twelve thirty fifteen forty-five half past quarter".split()
+)
+
+
+def _pieces(low: str) -> list[str]:
+    return [p.strip() for p in _CLAUSES.split(low) if p and p.strip()]
+
+
+def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
+    """The days a turn wants and the days it says are taken, piece by piece: "Thursday
+    afternoon would be best for us. Wednesdays I'm at church and Tuesdays is the food shelf" —
+    Thursday wanted; Wednesday and Tuesday taken (a day with something else beside it —
+    in its piece or, said alone, in the next — and no word of wanting it)."""
+    wanted: set[Weekday] = set()
+    taken: set[Weekday] = set()
+    pieces = _pieces(low)
+    for i, piece in enumerate(pieces):
+        said = {_day(m.group(1)) for m in _WEEKDAY_RE.finditer(piece)}
+        if not said or _PAST_DAY.search(piece):
+            continue
+        words = [w for w in re.findall(r"[a-z'.\d:-]+", _WEEKDAY_RE.sub(" ", piece))]
+        if _WANTS_DAY.search(piece) or all(w in _WHEN_WORDS or w[0].isdigit() for w in words):
+            if _DAY_TAKEN.search(piece) and not _WANTS_DAY.search(piece):
+                taken |= said
+                continue
+            nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+            alone = not words or all(w in ("on", "and", "or", "the") for w in words)
+            if (
+                alone
+                and nxt
+                and not _WEEKDAY_RE.search(nxt)
+                and _DAY_TAKEN.search(nxt)
+                and not _WANTS_DAY.search(nxt)
+            ):
+                taken |= said  # "Wednesdays, I'm at church"
+            else:
+                wanted |= said
+        elif _DAY_TAKEN.search(piece):
+            taken |= said
+    return wanted, taken
+
+
+def _without_taken(low: str) -> str:
+    """``low`` without the pieces that fill a day with something else."""
+    kept = []
+    for piece in _pieces(low):
+        said = _WEEKDAY_RE.search(piece)
+        if said and not _WANTS_DAY.search(piece) and _DAY_TAKEN.search(piece):
+            continue
+        kept.append(piece)
+    return " . ".join(kept)
+
+
 def _when(heard: Heard, low: str, expect: Expect) -> None:
     low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
     low = _PAST_TIME.sub(" ", low)  # "I set it up this morning": a time gone by
@@ -169,6 +246,10 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         _day(next(g for g in m.groups() if g))
         for m in (*_NOT_DAY.finditer(low), *_DAY_IS_OUT.finditer(low), *_BUSY_ON.finditer(low))
     }
+    wanted, busy = _days_by_clause(low)
+    ruled_out |= busy - wanted
+    if wanted and busy:
+        days = [d for d in days if d in wanted] or days
     concluded = _CONCLUSION.split(low)
     if len(concluded) > 1:
         # "Sunday is church, Tuesday and Thursday I'm at dialysis. So Monday, Wednesday or
@@ -192,15 +273,18 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         out = {_WEEKDAYS[d] for d in _WEEKDAY_RE.findall(excluded[-1].group(1))}
         days = [d for d in _WORKDAYS if d not in out]
     heard.days = days
-    if _NOT_MORNING.search(low):
+    # the part of the day is read from the clauses that are not about a day taken ("I do
+    # dialysis Tuesday mornings … afternoons, I'm slow to get going")
+    parts = _without_taken(low)
+    if _NOT_MORNING.search(parts):
         heard.part_of_day = PartOfDay.AFTERNOON  # "I'm no good in the mornings"
-    elif _NOT_AFTERNOON.search(low):
+    elif _NOT_AFTERNOON.search(parts):
         heard.part_of_day = PartOfDay.MORNING
-    elif _MORNING.search(low):
+    elif _MORNING.search(parts):
         heard.part_of_day = PartOfDay.MORNING
-    elif _AFTERNOON.search(low):
+    elif _AFTERNOON.search(parts):
         heard.part_of_day = PartOfDay.AFTERNOON
-    elif _ANYTIME.search(low):
+    elif _ANYTIME.search(parts):
         heard.part_of_day = PartOfDay.ANY
     hour = None
     minute = 0

@@ -32,6 +32,13 @@ _BEFORE = re.compile(
     rf"\b(?:before|by|no later than|not after|nothing after|until|till|up to) (?:about |around )?"
     rf"{_AT}\b"
 )
+#: busy until then, so from then on: "I'm at the gym until about nine-thirty"
+_BUSY_UNTIL = re.compile(
+    rf"\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be|he'?s|she'?s|i have|i got|i've got)\b"
+    rf"[^.!?]{{0,40}}?\b(?:until|till|til|up to|through) (?:about |around )?{_AT}\b"
+)
+#: free until then is the other way round: "I'm home until noon"
+_FREE = re.compile(r"\b(?:free|available|home|around|open|awake|up|here)\b")
 _AROUND = re.compile(rf"\b(?:around|about|near|close to|somewhere around|roughly|at) {_AT}\b")
 _ISH = re.compile(rf"\b{_AT.replace('(?P<ish>-?ish)?', '(?P<ish>-?ish)')}")
 _AT_RE = re.compile(rf"\b{_AT}")
@@ -103,14 +110,25 @@ def hour_window(heard: Heard, low: str) -> None:
         if at is not None:
             starts_from = at
             heard.exact_minute = at
+    busy = [
+        m
+        for m in _BUSY_UNTIL.finditer(low)
+        if not _bare(low[m.end() :]) and not _FREE.search(m.group(0))
+    ]
     for match in _BEFORE.finditer(low):
         if _bare(low[match.end() :]) or low[max(0, match.start() - 4) : match.start()].strip() in (
             "not",
         ):
             continue
+        if any(b.start() <= match.start() < b.end() for b in busy):
+            continue  # busy until then: the hour they are free from, below
         at = _minutes(match)
         if at is not None:
             starts_before = at
+    for match in busy:
+        at = _minutes(match)
+        if at is not None:
+            starts_from = at
     if starts_from is None and starts_before is None:
         for match in [*_ISH.finditer(low), *_AROUND.finditer(low)]:
             if _bare(low[match.end() :]):

@@ -184,7 +184,9 @@ ABOUT_US = (
 OFF_TOPIC = "I'm afraid I can't help with that one."
 #: Barbara was not sure the caller meant to end the call: she asks (yes/no)
 CONFIRM = {
-    "stop_calling": "Just to be sure, would you like us not to contact you again?",
+    "stop_calling": (
+        "Just to be sure: shall I note that no one from Equity Connect should contact you again?"
+    ),
     "not_interested": (
         "I understand; would you like some information by email to read, or shall we leave it "
         "there for now?"

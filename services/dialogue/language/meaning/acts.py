@@ -121,7 +121,10 @@ def training_examples() -> dict[Act, list[str]]:
     return out
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+#: a sentence ends at . ! ? — not after a title ("Mrs. Abernathy's house")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<!\b[MD]r\.)(?<!\bM[rs]s\.)(?<!\bMs\.)(?<!\b[JS]r\.)(?<!\bSt\.)\s+"
+)
 
 
 def parts(text: str) -> list[str]:

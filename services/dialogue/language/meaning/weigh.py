@@ -168,12 +168,13 @@ def weigh(
             _top_up(heard, reading, expect, facts)
         return None
     money_talk = heard.home_value is not None or heard.mortgage_balance is not None
+    concern = heard.objection is not None  # "I know all about these scams, …": no lender
     if reading.sure(Act.OTHER_LENDER) and not heard.question and not money_talk:
         heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
         return None
     if reading.sure(Act.OTHER_LENDER) and money_talk:
         return Intent.OTHER_LENDER  # "a refinance years back … I owe the bank six hundred": asked
-    if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER:
+    if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER and not concern:
         return Intent.OTHER_LENDER
     ranked = sorted(
         (
@@ -183,7 +184,12 @@ def weigh(
         ),
         reverse=True,
     )
-    if len(ranked) >= 2 and ranked[0][0] - ranked[1][0] < MARGIN and reading.likely(ranked[0][1]):
+    if (
+        len(ranked) >= 2
+        and ranked[0][0] - ranked[1][0] < MARGIN
+        and reading.likely(ranked[0][1])
+        and not concern
+    ):
         # two readings as likely as each other ("he's putting one of these together for me"):
         # one that would end the call is asked about; nothing is added on a coin toss
         for _, act in ranked[:2]:
@@ -209,10 +215,9 @@ def read_gates(heard: Heard, reading: Reading, expect: Expect) -> None:
     """What the caller said about the home, where the rules heard nothing of it ("it's just
     me living there now"); what the rules heard stands ("I own it, … my grandson rents the
     upstairs" is a homeowner, though the reader hears a tenant). A "no" is taken when the
-    reader is sure of it,
-    a "yes" when sure or likely in answer to its own question; either only well ahead of the
-    other (:data:`GATE_MARGIN`). A lone question ("do I have to own it outright?") says
-    nothing of the home."""
+    reader is sure of it (it ends the call), a "yes" when sure or likely in answer to its own
+    question; either only well ahead of the other (:data:`GATE_MARGIN`). A lone question ("do
+    I have to own it outright?") says nothing of the home."""
     if heard.question and len(_SENTENCES.split(heard.text.strip())) < 2:
         return
     for field, yes, no, asked in GATES:

@@ -92,6 +92,11 @@ def pick_slot(turn: Turn, heard: Heard) -> str | None:
     offered = turn.state.offered
     if heard.choice is not None and heard.choice < len(offered):
         return offered[heard.choice].slot_id
+    if (heard.starts_from is not None or heard.starts_before is not None) and not any(
+        _in_window(heard, o) for o in offered
+    ):
+        return None  # "not too early, I'm at the gym until nine-thirty": none of these fit
+    offered = [o for o in offered if _in_window(heard, o)]
     for slot in offered:
         local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
         day = list(Weekday)[local.weekday()]
@@ -123,6 +128,15 @@ def pick_slot(turn: Turn, heard: Heard) -> str | None:
     if heard.yes and not heard.no:
         return offered[0].slot_id
     return None
+
+
+def _in_window(heard: Heard, slot: OfferedSlot) -> bool:
+    """The slot starts inside the hours said in this turn (any, when none were said)."""
+    local = slot.start.astimezone(ZoneInfo(slot.caller_timezone))
+    at = local.hour * 60 + local.minute
+    return (heard.starts_from is None or at >= heard.starts_from) and (
+        heard.starts_before is None or at < heard.starts_before
+    )
 
 
 def _fits_part(heard: Heard, local: datetime) -> bool:

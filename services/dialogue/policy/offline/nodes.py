@@ -221,7 +221,8 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
             if not result.get("ok"):
                 return await booking_trouble(turn)
             return None
-        if (heard.days or heard.part_of_day) and not heard.no and heard.choice is None:
+        window = heard.starts_from is not None or heard.starts_before is not None
+        if (heard.days or heard.part_of_day or window) and not heard.no and heard.choice is None:
             # "Thursday afternoon then" while other times are on offer: times for that instead
             s.offered = []
             await note_preference(turn, heard)
@@ -242,6 +243,10 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
         if s.expect == Expect.PREFERENCE and not (heard.days or heard.part_of_day):
             if carries_facts(heard):
                 return None  # "Three three one six five.": a fact, not "any time"; ask again
+            if heard.question:
+                # "If I go first, does Donna get to stay in the house?": answered, and the
+                # question of when asked again — a question is no "any time"
+                return await inline_answer(turn, heard) or lines.SORRY_AGAIN
             s.preference_part = PartOfDay.ANY.value
         return await offer_slots_now(turn, heard)
     answer = await inline_answer(turn, heard)

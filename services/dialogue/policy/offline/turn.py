@@ -13,7 +13,7 @@ from services.dialogue.graph import move, route, terminal
 from services.dialogue.language import meaning
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.meaning.weigh import ACT_OF, needs_reading, weigh
+from services.dialogue.language.meaning.weigh import ACT_OF, ENDING, needs_reading, weigh
 from services.dialogue.policy.offline.answers import note_sentiment
 from services.dialogue.policy.offline.booking import offer_slots_now
 from services.dialogue.policy.offline.intents import NO_CALLBACK, global_intents
@@ -31,14 +31,14 @@ ANSWERS = {
 }
 
 
-def _answered_else(s: CallState, heard: Heard, facts: bool) -> None:
+def _answered_else(s: CallState, heard: Heard, facts: bool, said_nothing: bool) -> None:
     """An ask answered with something else the caller had to say ("Dorothea Kavanagh,
     K-A-V-…" when the e-mail address was asked) is not one the caller let pass: it does not
     count towards giving the question up."""
     answers = ANSWERS.get(s.expect)
     key = s.expect.value
     if s.asks.get(key, 0) > 0 and (
-        heard.silent or (answers is not None and facts and not answers(heard))
+        said_nothing or (answers is not None and facts and not answers(heard))
     ):  # (nor is silence: "are you still there?" is asked, not the question again)
         s.asks[key] -= 1
 
@@ -49,7 +49,7 @@ async def offline_turn(turn: Turn) -> None:
     s = turn.state
     heard = understand(turn.text, s.expect, this_year=turn.deps.clock.now().year)
     facts = carries_facts(heard)
-    _answered_else(s, heard, facts)
+    _answered_else(s, heard, facts, said_nothing=turn.text.strip() in ("", "<silence>"))
     reader = turn.deps.meaning if needs_reading(heard, facts) else None
     reading = await meaning.read(reader, turn.text)
     doubt = weigh(
@@ -122,6 +122,15 @@ def _new_question(s: CallState, heard: Heard) -> bool:
     return said not in earlier
 
 
+#: asking for the note itself, whatever "no" came first
+NOTE_IT = re.compile(
+    r"\b(?:just |only )?(?:the|a|that) note\b|\bplease do\b|\bthat'?s (?:all|what) (?:i|we) "
+    r"(?:want|asked?|need)|\b(?:take|cross|scratch|strike) (?:me|us|it|my number|our number) off\b|"
+    r"\bjust (?:make|put) (?:a|the) note\b",
+    re.I,
+)
+
+
 def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     """The answer to "just to be sure, …?": yes takes the intent asked about, no drops it;
     anything else is read as it comes. ``None`` when nothing was being confirmed."""
@@ -149,9 +158,13 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
             return False
         heard.intents.add(intent)
         return True
-    meant = intent in heard.intents or (
-        heard.meaning is not None and heard.meaning.likely(ACT_OF[intent])
-    )  # "no, take me off for good": the rules hear it in the answer itself
+    meant = (
+        intent in heard.intents
+        or (heard.meaning is not None and heard.meaning.likely(ACT_OF[intent]))
+        or (intent == Intent.STOP_CALLING and NOTE_IT.search(heard.text) is not None)
+    )
+    # "no, take me off for good": the rules hear it in the answer itself; "No, nothing to
+    # follow up on. Just the note, please.": the note is what they want
     if (
         intent == Intent.OTHER_LENDER
         and heard.no
@@ -161,6 +174,8 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     ):
         meant = True  # "no thank you, I'll let her see it through": staying with them
     plain_yes = heard.yes and not heard.no and PLAIN_YES.search(heard.text)
+    if heard.question and not meant and intent in ENDING:
+        return None  # "Uh huh. And who pays you?": a question, no answer to this one
     if plain_yes and carries_facts(heard) and not meant:
         return None  # "yeah, I live there, 62704": answering the question before, not this
     if plain_yes or meant:
