@@ -169,8 +169,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         if m.start() and not re.search(r"[.!?]\s*$", text[: m.start()])
     )
     patterns: tuple[str, ...] = (
-        r"(?<![\w'’])(?:my name is|my name'?s|my name(?= [A-Z])|name'?s|name is|this is|"
-        r"(?i:this)(?= [A-Z][a-z'’-]+ [A-Z])|it'?s|it is|i'?m|i am|"
+        r"(?<![\w'’])(?:my name is|my name'?s|my name(?-i:(?= [A-Z]))|name'?s|name is|this is|"
+        r"this(?-i:(?= [A-Z][a-z'’-]+ [A-Z]))|it'?s|it is|i'?m|i am|"
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
@@ -210,6 +210,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE if "my name" in pattern else 0):
             first, last = match.group(1), match.group(2)
+            if match.group(0).lower().startswith("call me") and re.search(
+                r"(?i:\b(?:don'?t|do not|never|please don'?t)(?: you)?\s*)$", text[: match.start()]
+            ):
+                continue  # "don't you call me Betty Lou": the name not to use
             if _NICKNAME.search(text[: match.start()]) and match.group(0).lower().startswith(
                 "call me"
             ):
@@ -326,6 +330,16 @@ def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, 
                      text[match.end(1) :], re.IGNORECASE)  # fmt: skip
     if heard.last_name is None and again and not _not_a_name(again.group(1)):
         heard.last_name = _title(again.group(1))  # "my name is Robert, Robert Smith"
+    third = re.match(r"\s+([A-Z][a-z'’-]+)\b", text[match.end(2) :]) if last else None
+    if (
+        third
+        and last
+        and re.search(rf"\b{re.escape(first)} {re.escape(last)}\b", text[match.end(2) :])
+        and not _not_a_name(third.group(1))
+    ):
+        # "Betty Lou Harlan, but don't you call me Betty Lou": a double first name
+        first, last = f"{first} {last}", third.group(1)
+        heard.first_name, heard.last_name = _title(first), _title(last)
     whole = re.match(rf",\s*([A-Z][a-z'’-]+)\s+{re.escape(first)}\b", text[match.end(1) :])
     if whole and not last and not _not_a_name(whole.group(1)):
         # "My name is Nguyen, Thanh Nguyen": the surname, then the whole name

@@ -57,6 +57,8 @@ TO_READ = re.compile(
     r"\b(?:read|look (?:it |that |them )?over|go over|e-?mail(?:ed)?|mail(?:ed)?|send|brochure|"
     r"pamphlet|paper(?:s|work)?|in writing|written|website|booklet|packet|literature)\b"
 )
+#: readings that are questions: never the top one of a turn that asks nothing
+ASKING = (Act.ABOUT_US, Act.RM_QUESTION, Act.LEGAL_TAX)
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
 
@@ -79,6 +81,13 @@ def weigh(
     if homeowner_speaking:
         read_gates(heard, reading, expect)
     top, confidence = reading.top
+    if not heard.question and top in ASKING:
+        # "No, it's with a different company. … We're just waiting on the appraisal now.":
+        # nothing is asked, so what reads as a question is not the top reading
+        said = {a: v for a, v in reading.scores.items() if a not in ASKING and a not in GATE_ACTS}
+        if said:
+            top = max(said, key=lambda a: said[a])
+            confidence = said[top]
     sure_top = top if confidence >= SURE else None
     doubt: Intent | None = None
     if Intent.NOT_INTERESTED in heard.intents and NOT_A_SALE.search(heard.text.lower()):

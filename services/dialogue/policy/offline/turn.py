@@ -131,6 +131,15 @@ NOTE_IT = re.compile(
 )
 
 
+#: staying with whoever helps them now, whatever "no" came first: "Oh no, we're not switching"
+STAYING = re.compile(
+    r"\bnot (?:switching|changing|going anywhere)\b|\b(?:happy|fine|satisfied|good) with "
+    r"(?:them|him|her|who we|what we|ours|our|my)\b|\b(?:stick|sticking|stay|staying) with\b|"
+    r"\bkeep (?:using|going with) (?:them|him|her)\b",
+    re.I,
+)
+
+
 def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     """The answer to "just to be sure, …?": yes takes the intent asked about, no drops it;
     anything else is read as it comes. ``None`` when nothing was being confirmed."""
@@ -162,6 +171,7 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
         intent in heard.intents
         or (heard.meaning is not None and heard.meaning.likely(ACT_OF[intent]))
         or (intent == Intent.STOP_CALLING and NOTE_IT.search(heard.text) is not None)
+        or (intent == Intent.OTHER_LENDER and STAYING.search(heard.text) is not None)
     )
     # "no, take me off for good": the rules hear it in the answer itself; "No, nothing to
     # follow up on. Just the note, please.": the note is what they want
