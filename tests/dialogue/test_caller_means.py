@@ -76,3 +76,42 @@ async def test_a_call_back_for_a_caller_who_gave_no_name_asks_whom_to_ask_for(
     bye = await call.say("It's Arlene, Arlene Moss.")
     assert "Arlene" in bye
     assert (await call.hang_up()).outcome == Outcome.CALLBACK_SCHEDULED
+
+
+async def test_the_note_asked_for_confirms_a_do_not_call_whatever_no_came_first(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550185")
+    unsure = await call.say(
+        "We're not in the market for this, and we'd appreciate a note in your records that this "
+        "household doesn't wish to be contacted again."
+    )
+    assert "just to be sure" in unsure.lower()
+    await call.say("No, there's nothing to follow up on. Just the note, please.")
+    assert talk.tools.calls_to("record_do_not_call")
+
+
+async def test_a_question_while_when_is_asked_is_answered_not_taken_as_any_time(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550186")
+    await call.say(QUALIFIED)
+    await call.say("Yes, I'd like to talk to the broker.")
+    before = len(talk.tools.calls_to("get_availability"))
+    reply = await call.say("If I go first, does my husband get to stay in the house?")
+    assert len(talk.tools.calls_to("get_availability")) == before  # no times on a question
+    assert "I have" not in reply
+
+
+async def test_hours_said_while_times_are_on_offer_bring_times_inside_them(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550187")
+    await call.say(QUALIFIED)
+    await call.say("Yes. Mornings are best.")
+    again = await call.say("Not too early though, I'm at the gym until about ten-thirty.")
+    assert not talk.tools.calls_to("book_appointment")  # none of the earlier times was taken
+    asked = talk.tools.calls_to("get_availability")[-1]
+    assert isinstance(asked, GetAvailability) and asked.starts_from == "10:30"
+    assert "I have" in again

@@ -35,7 +35,8 @@ _NOT_OWN = re.compile(
     r"(?:-in-law)?'s\b|\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
 )
 _RENT = re.compile(
-    r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)|\brenting\b(?! out)|\brenters?\b|"
+    r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)(?! (?:out )?(?:the |a |one |two )?"
+    r"(?:top|upper|bottom|lower|other|upstairs|downstairs|basement|back|front|garage|spare)\b)|\brenting\b(?! out)|\brenters?\b|"
     r"\btenants?\b|\blease\b|\blandlord\b|"
     r"(?:don'?t|do not) own|not (?:the )?(?:home)?owners?|(?:my|our) (?:son|daughter|kids?|"
     r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
@@ -224,7 +225,9 @@ def _asked(low: str, pattern: re.Pattern[str]) -> bool:
 
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
     rent_out = re.search(
-        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|rental "
+        r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|"
+        r"rent (?:out )?the (?:top|upper|bottom|lower|other|upstairs|downstairs|basement|back|"
+        r"front|garage|spare)\b|rental "
         r"propert|investment propert|an investment|tenants? (?:live|in it|there|pay)", low
     )  # fmt: skip
     rental = re.search(r"\ba rental\b", low)
