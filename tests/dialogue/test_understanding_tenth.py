@@ -110,8 +110,8 @@ def test_a_do_not_call_said_not_to_be_one_is_not_one() -> None:
 
 
 def test_the_question_said_back_while_thinking_is_no_question() -> None:
-    heard = understand("Worth? Hell, the guy down the street got six for his. Call mine five-fifty.",
-                       E.VALUE)  # fmt: skip
+    said = "Worth? Hell, the guy down the street got six for his. Call mine five-fifty."
+    heard = understand(said, E.VALUE)
     assert not heard.question and heard.home_value == 550_000  # the neighbour's only compares
 
 

@@ -36,7 +36,8 @@ _NOT_OWN = re.compile(
 )
 _RENT = re.compile(
     r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)(?! (?:out )?(?:the |a |one |two )?"
-    r"(?:top|upper|bottom|lower|other|upstairs|downstairs|basement|back|front|garage|spare)\b)|\brenting\b(?! out)|\brenters?\b|"
+    r"(?:top|upper|bottom|lower|other|upstairs|downstairs|basement|back|front|garage|spare)\b)|"
+    r"\brenting\b(?! out)|\brenters?\b|"
     r"\btenants?\b|\blease\b|\blandlord\b|"
     r"(?:don'?t|do not) own|not (?:the )?(?:home)?owners?|(?:my|our) (?:son|daughter|kids?|"
     r"family)'?s? (?:house|home|place)|live with my (?:son|daughter|kids)|apartment"
@@ -210,10 +211,14 @@ _HOME_WORDS = re.compile(
 
 
 def _answers_the_gate(low: str) -> bool:
-    """A bare "yes" or "no" answers the gate question asked when the turn is short or about
-    the home; "No, I'll stick with family. He'd never forgive me. Thanks for your time." is
-    about something else."""
-    return len(low.split()) <= 8 or bool(_HOME_WORDS.search(low))
+    """A bare "yes" or "no" answers the gate question asked when little else is said or what
+    is said is about the home; "No, that's everything. You've been very kind." and "No, I'll
+    stick with family." are about something else."""
+    rest = re.sub(
+        r"^\W*(?:(?:oh|well|um|uh|yes|yeah|yep|yup|no|nope|nah|sure|of course|i do|we do|i don'?t|"
+        r"we don'?t|ma'?am|sir|dear|hon|honey)\W+)*", "", low
+    )  # fmt: skip
+    return len(rest.split()) <= 3 or bool(_HOME_WORDS.search(low))
 
 
 def _asked(low: str, pattern: re.Pattern[str]) -> bool:

@@ -224,12 +224,21 @@ _THEIR_APPOINTMENT = re.compile(
 _PAST_LOAN = re.compile(
     r"\b(?:did|got|had|took out|took)\b[^.?!]{0,30}\b(?:refinanc\w*|refi|loan|heloc|home equity)"
     r"\b[^.?!]{0,40}\b(?:ago|back|last year|in (?:19|20)\d\d)\b|\brefinanced\b[^.?!]{0,40}\b(?:ago|"
-    r"back|last year|in (?:19|20)\d\d)\b"
+    r"back|last year|in (?:19|20)\d\d)\b|"
+    # "my boy co-signed on the loan when I refinanced"
+    r"\b(?:when|after|since) (?:i|we) (?:refinanced|refi'?d|took (?:it |that )?out)\b|\bco-?sign\w*"
 )
 _LENDER_NOW = re.compile(
     r"\b(?:already|currently|right now|now) (?:working|talking|dealing|applying|going)|"
     r"\b(?:handling|helping|processing|putting)\b.{0,30}\b(?:reverse|hecm|application)"
 )
+
+
+def past_loan(low: str) -> bool:
+    """A loan they had (a refinance, a co-signer), not a lender helping them now."""
+    return bool(_PAST_LOAN.search(low)) and not _LENDER_NOW.search(low)
+
+
 #: a meeting turned down for now: "I'm not ready to meet with anybody", "not ready to sign
 #: anything" ("… yet" leaves the door open: unsure, not a no)
 _NOT_READY = re.compile(

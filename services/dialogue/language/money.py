@@ -174,7 +174,7 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
     # what a neighbour's sold for is a comparison: the caller's own guess, if they give one,
     # is the value ("guy down the street got six for his. Call mine five-fifty")
     compared = [a for a in (*said, *bare) if _COMPARED.search(_sentence_around(low, a[1], a[2]))]
-    own = [a for a in (*said, *bare) if a not in compared]
+    own = [a for a in (*said, *bare) if a not in compared and a[0] >= 1]  # ("oh" is no amount)
     if compared and any(_amount_kind(low, s, expect, heard, e) == "value" for _, s, e in own):
         said = [a for a in said if a not in compared]
         bare = [a for a in bare if a not in compared]

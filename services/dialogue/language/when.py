@@ -149,7 +149,10 @@ def _day(word: str) -> Weekday:
 #: a clause that wants its day: "Thursday afternoon would be best", "Friday morning."
 _WANTS_DAY = re.compile(
     r"\b(?:best|better|good|great|fine|works?|suits?|prefer\w*|free|open|available|like|okay|ok|"
-    r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around)\b"
+    r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around|"
+    r"if (?:there'?s|you (?:have|got)|it'?s|possible|anything|you can)|can (?:i|we|you) (?:get|"
+    r"have|do|keep|make|move|switch|change)|could (?:i|we|you)|i'?d like|i want|we want|i need|"
+    r"give me|put me|make it|keep)\b"
 )
 #: a clause that fills its day with something else: "Wednesdays I'm at church with the
 #: quilting ladies", "I'm at the temple Tuesdays", "Tuesdays is the food shelf", "I do dialysis
@@ -157,7 +160,8 @@ _WANTS_DAY = re.compile(
 _DAY_TAKEN = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|off|busy|gone|away|working|"
     r"over|down|up)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|help|sit|play|watch|"
-    r"teach|take|get|see|bowl|golf|babysit|visit|clean)\b|\b(?:is|are|'s) (?:the|my|our|when|"
+    r"teach|take|see|bowl|golf|babysit|visit|clean)\b(?![^.,;!?]*\b(?:appointment|consultation|"
+    r"meeting|call with)\b)|\b(?:is|are|'s) (?:the|my|our|when|"
     r"for)\b|\bthere'?s\b"
 )
 _CLAUSES = re.compile(

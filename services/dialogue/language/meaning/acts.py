@@ -127,6 +127,12 @@ _SENTENCE = re.compile(
 )
 
 
+#: a long sentence is also read by its clauses: "… up here in Ballard, 98107, and I'm not
+#: going anywhere, it's where I sleep every night"
+LONG = 16
+_CLAUSE = re.compile(r",\s+(?:and |but |so )?")
+
+
 def parts(text: str) -> list[str]:
     """The turn and, when it has several, each of its sentences (of three words or more)."""
     whole = text.strip()
@@ -134,6 +140,16 @@ def parts(text: str) -> list[str]:
         return []
     sentences = [s for s in _SENTENCE.split(whole) if len(s.split()) >= 3]
     return [whole, *sentences] if len(sentences) > 1 else [whole]
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses (of four words or more) of each sentence of :data:`LONG` words or more: read
+    for what they say about the home only (a clause alone is too little to ask for anything)."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(text.strip()):
+        if len(sentence.split()) >= LONG:
+            out += [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 4]
+    return out
 
 
 class MeaningReader:
@@ -172,16 +188,21 @@ class MeaningReader:
         pieces = parts(text)
         if not pieces:
             return NOTHING
-        return self.read_vectors(self._encoder.encode([p.lower() for p in pieces]))
+        more = clauses(text)
+        vectors = self._encoder.encode([p.lower() for p in [*pieces, *more]])
+        return self.read_vectors(vectors, requests=len(pieces))
 
-    def read_vectors(self, vectors: Vectors) -> Reading:
+    def read_vectors(self, vectors: Vectors, requests: int | None = None) -> Reading:
+        """``vectors``: the turn's parts; the first ``requests`` of them (all, by default) are
+        read for requests, every one for the gates."""
         best: dict[Act, float] = {}
         sims = vectors @ self._vectors.T
         for family, mask in self._families:
             if not mask.any():
                 continue
             rows = np.flatnonzero(mask)
-            for row in sims[:, rows]:
+            read = sims if family & GATE_ACTS or requests is None else sims[:requests]
+            for row in read[:, rows]:
                 order = np.argsort(-row)[: self._k]
                 near, labels = row[order], self._label_index[rows[order]]
                 weights = np.maximum(near, 0.0) ** 3

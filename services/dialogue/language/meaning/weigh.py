@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.intents import past_loan
 from services.dialogue.language.meaning.acts import GATE_ACTS, SURE, Act, Reading
 
 #: what each act means to the conversation
@@ -178,7 +179,9 @@ def weigh(
         return None
     money_talk = heard.home_value is not None or heard.mortgage_balance is not None
     concern = heard.objection is not None  # "I know all about these scams, …": no lender
-    if reading.sure(Act.OTHER_LENDER) and not heard.question and not money_talk:
+    if past_loan(heard.text.lower()):
+        concern = True  # "my boy co-signed on the loan when I refinanced": a loan they had
+    if reading.sure(Act.OTHER_LENDER) and not heard.question and not money_talk and not concern:
         heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
         return None
     if reading.sure(Act.OTHER_LENDER) and money_talk:
