@@ -103,8 +103,8 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
         # they said they own it; "I live with my daughter in Lakewood now": not where they live
         heard.homeowner, heard.primary_residence = None, False
     gates = gate_args(heard, own_age_known=s.facts.age is not None)
-    if _bare_answer_misread(heard, s, gates):
-        gates = {}
+    if _bare_answer_misread(heard, s, gates) or f.wrong_person:
+        gates = {}  # (someone else on the phone: "I don't live there" is theirs, not the owner's)
     _drop_restated_amount(gates, s)
     if "is_homeowner" not in gates and "mortgage_balance" in gates and "property_value" in gates:
         gates["is_homeowner"] = True  # what it's worth and what's owed on it: it's theirs

@@ -21,7 +21,7 @@ _NOT_OWN = re.compile(
     r"\b(?:i|we) (?:just |only )?rent (?:my|our|an?|the|this|a little) (?:apartment|place|house|"
     r"home|unit|condo|room|trailer|duplex|townhouse|mobile|space|flat)|\b(?:we'?re|i'?m|we are|i"
     r" am) (?:just |only |still )?(?:renters?|tenants?|renting)\b(?! (?:it |the \w+ )?out)|"
-    r"\brenters?\b|\bit'?s a rental"
+    r"(?<!the )(?<!our )(?<!my )(?<!a )\brenters?\b|\bit'?s a rental"
     r",? (?:i|we) (?:don'?t|do not)|\b(?:my|our|the) (?:son|daughter|kids?|children|family|"
     r"parents?|mother|father|mom|dad|brother|sister|landlord|niece|nephew|grandson|"
     r"granddaughter|friend|boyfriend|girlfriend|landlady|uncle|aunt|cousin)(?:'s)? (?:owns?|holds?"

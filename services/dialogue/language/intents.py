@@ -89,6 +89,12 @@ _NEVER_MIND = re.compile(
     r"\bdon'?t worry about (?:it|that)\b"
 )
 #: requests a "never mind" takes back
+#: e-mail turned down: "I don't do the email", "no email", "never look at my email"
+_NO_EMAIL = re.compile(
+    r"\b(?:no|don'?t (?:do|have|use|check|want|need)|do not (?:do|have|use)|never (?:look at|check|"
+    r"use)|not (?:on|into|big on))(?: the| any| my| an)? e-?mails?\b"
+)
+_EMAIL_ME = re.compile(r"\be-?mail (?:me|it|us)\b|\bsend\b|\bin writing\b|\bmy e-?mail is\b")
 #: a do-not-call said not to be one
 _NOT_A_DNC = re.compile(
     r"\b(?:(?:you )?(?:don'?t|do not|doesn'?t|does not|no need to|needn'?t) (?:have to |need to |"
@@ -167,6 +173,14 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         # a booking, not a transfer now
         intents.discard(Intent.HUMAN)
         intents.add(Intent.BOOK)
+    if Intent.BOOK in intents and re.search(
+        r"\b(?:s?he|they|my \w+|her \w+|his \w+) (?:set|signed) (?:one|it|that|me|something) up\b",
+        low,
+    ) and not _INTENT_PATTERNS[Intent.BOOK].search(re.sub(r"\bset (?:one|it|that|me|something) "
+                                                          r"up\b", " ", low)):  # fmt: skip
+        intents.discard(Intent.BOOK)  # "my granddaughter set one up": done by someone, before
+    if Intent.EMAIL in intents and _NO_EMAIL.search(low) and not _EMAIL_ME.search(low):
+        intents.discard(Intent.EMAIL)  # "No, I don't do the email", "no email, you call me"
     if Intent.STOP_CALLING in intents and _NOT_A_DNC.search(low):
         # "you can keep my number, you don't have to take me off anything, I'm just not
         # interested": a no, and said not to be a do-not-call
@@ -263,7 +277,10 @@ def _not_ready(heard: Heard, low: str) -> None:
     if not _INTENT_PATTERNS[Intent.BOOK].search(rest):
         heard.intents.discard(Intent.BOOK)
     wants = {Intent.BOOK, Intent.EMAIL, Intent.CALLBACK, Intent.BAD_TIMING, Intent.HUMAN}
-    if not heard.intents & wants and "?" not in low:
+    questions_first = re.search(
+        r"\b(?:questions?|ask (?:you )?(?:something|a few)|wondering|first)\b", rest
+    )  # "I have some questions first … I'm not ready to sign anything": questions, not a no
+    if not heard.intents & wants and "?" not in low and not questions_first:
         heard.intents.discard(Intent.UNSURE)
         heard.intents.add(Intent.NOT_INTERESTED)
 

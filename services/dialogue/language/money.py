@@ -145,6 +145,17 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue  # "we paid a hundred and ten for it back in '84": the price then, not now
         if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
             continue  # "number two, please": a choice, no money
+        if re.search(r"\b(?:after|before|around|until|till|til|by|at|past|from)\s+(?:about\s+)?$",
+                     low[:start]) and _CLOCK_TIME.fullmatch(low[start:end].strip()):  # fmt: skip
+            continue  # "I'm at the senior center till two-thirty": a time, no money
+        if (
+            re.search(r"\b(?:in|since|back in|from|of|around)\s+$", low[:start])
+            and 20 <= value <= 99
+            and value == int(value)
+            and not re.match(r"\s*(?:thousand|grand|k\b|dollars|bucks)", low[end:])
+            and not money_context_said(low, start)
+        ):
+            continue  # "we paid one-forty for it in eighty-eight": a year
         if re.search(
             r"\b(?:after|before|around|until|till|by|at|past)\s+(?:about\s+)?$", low[:start]
         ) and (
@@ -218,6 +229,19 @@ def _sentence_around(low: str, start: int, end: int) -> str:
     head = re.split(r"[.!?;]", low[:start])[-1]
     tail = re.split(r"[.!?;]", low[end:])[0]
     return head + low[start:end] + tail
+
+
+#: an hour and its minutes: "two-thirty", "ten fifteen", "3:30", "four o'clock"
+_CLOCK_TIME = re.compile(
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})(?:[\s-]+(?:thirty|"
+    r"fifteen|forty[\s-]?five|o'?clock)|:\d\d)"
+)
+
+
+def money_context_said(low: str, start: int) -> bool:
+    """The words just before an amount are about money: "worth about", "owe"."""
+    before = low[max(0, start - 25) : start]
+    return bool(_VALUE_WORDS.search(before) or _BALANCE_WORDS.search(before))
 
 
 def _ranges(low: str, found: list[tuple[float, int, int]],
@@ -306,8 +330,16 @@ def _scale_amount(value: float) -> int | None:
 def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | None = None) -> str:
     if end is not None and _BALANCE_AFTER.match(low[end:]):
         return "balance"  # "there's maybe forty thousand left on the mortgage"
-    clause = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", low[:start])[-1]
+    pieces = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", low[:start])
+    clause = pieces[-1]
+    if not re.search(r"[a-z]{3,}", clause) and len(pieces) > 1:
+        # "I owe, let me look, I have the statement right here... four hundred and twelve":
+        # a pause before the amount; what it is was said before the pause
+        worded = [p for p in pieces if re.search(r"[a-z]{3,}", p)]
+        clause = " ".join(worded[-2:])
     need = _NEED.search(clause)
+    if need and re.search(r"\bneeds? (?:a|an|the|some|new|work|fixing|repairs?)\b", clause):
+        need = None  # "ours needs a roof, so maybe eight hundred": what it is worth
     value = [m.end() for m in _VALUE_WORDS.finditer(clause)]
     balance = [m.end() for m in _BALANCE_WORDS.finditer(clause)]
     best = max([(p, "value") for p in value] + [(p, "balance") for p in balance]

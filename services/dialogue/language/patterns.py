@@ -55,7 +55,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.BAD_TIMING: re.compile(
         r"\b(?:about to|just about to|fixing to|getting ready to) (?:head|go|leave|step|run) "
         r"(?:out|off)\b|\bheading out\b|\b(?:have|got|gotta) to (?:run|go) (?:now|soon)\b|"
-        r"not a good time|bad time|busy right now|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
+        r"not a good time|bad time|busy right now|(?:right )?now'?s no good|now is no good|"
+        r"(?:right )?now'?s not (?:good|great)|i'?m busy|we'?re busy|(?:call|try) (?:me |us )?"
         r"(?:back )?later|another time|i'?m driving|can'?t talk|at work|on my way out|"
         r"not right now|not now|isn'?t a good time|not (?:a )?good time|not this (?:year|month)|"
         r"maybe next (?:year|month|spring|summer|fall|winter)|when things (?:settle|calm)|"
@@ -206,7 +207,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.HOLD_ON: re.compile(
         r"hold on|one (?:moment|minute|second|sec)|let me (?:get|grab|fetch|find) (?:him|her|"
         r"them)|i'?ll (?:get|grab) (?:him|her)|go get (?:him|her)|just a (?:moment|minute|second|"
-        r"sec)|wait a (?:moment|minute|second|sec)|hang on|(?:he|she)'?s (?:coming|right here)"
+        r"sec)|wait a (?:moment|minute|second|sec)|hang on|(?:he|she)'?s (?:coming|right here)|"
+        # handing the phone over: "can I put her on?", "here she is"
+        r"(?:can|could|let|shall) (?:i|me) put (?:her|him|them|my \w+) on\b|\bhere (?:she|he) is\b|"
+        r"i'?ll put (?:her|him) on\b"
     ),
     Intent.PRIVACY: re.compile(
         r"(?:read|tell|give|send|show) me (?:the|their|his|her|that|your|a|my neighbou?r'?s?) "

@@ -25,7 +25,7 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "heirs": (
         re.compile(
-            r"\bkids\b|children|heirs?\b|inherit|\bestate\b|grandchild|grandkids|leave (?:the "
+            r"\bkids\b|children|\bheirs?\b|inherit|\bestate\b|grandchild|grandkids|leave (?:the "
             r"house|it|my home|the home) to|family get|when (?:i|we) die|after (?:i|we) die|"
             r"pass(?:es)? away|\b(?:when|if|after) (?:i|we|my \w+|s?he) (?:die|dies|pass(?:es)?)\b|"
             r"when i'?m gone|my (?:son|daughter)\b.*(?:get|inherit|house|home)|my (?:family)"

@@ -159,7 +159,8 @@ _WANTS_DAY = re.compile(
 #: Tuesday mornings"
 _DAY_TAKEN = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|off|busy|gone|away|working|"
-    r"over|down|up)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|help|sit|play|watch|"
+    r"over|down|up)\b|\b(?:i|we)'?ve got\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
+    r"help|sit|play|watch|"
     r"teach|take|see|bowl|golf|babysit|visit|clean)\b(?![^.,;!?]*\b(?:appointment|consultation|"
     r"meeting|call with)\b)|\b(?:is|are|'s) (?:the|my|our|when|"
     r"for)\b|\bthere'?s\b"
@@ -220,11 +221,14 @@ def _without_taken(low: str) -> str:
     """``low`` without the pieces that fill a day with something else."""
     kept = []
     for piece in _pieces(low):
-        said = _WEEKDAY_RE.search(piece)
+        said = _WEEKDAY_RE.search(piece) or _PART_WORD.search(piece)
         if said and not _WANTS_DAY.search(piece) and _DAY_TAKEN.search(piece):
-            continue
+            continue  # "Mornings I've got my water aerobics at the Y"
         kept.append(piece)
     return " . ".join(kept)
+
+
+_PART_WORD = re.compile(r"\b(?:mornings?|afternoons?|evenings?)\b")
 
 
 def _when(heard: Heard, low: str, expect: Expect) -> None:

@@ -127,8 +127,8 @@ def hour_window(heard: Heard, low: str) -> None:
             starts_before = at
     for match in busy:
         at = _minutes(match)
-        if at is not None:
-            starts_from = at
+        if at is not None and (starts_from is None or at > starts_from):
+            starts_from = at  # (an hour said as theirs, "one o'clock or later", stands)
     if starts_from is None and starts_before is None:
         for match in [*_ISH.finditer(low), *_AROUND.finditer(low)]:
             if _bare(low[match.end() :]):
