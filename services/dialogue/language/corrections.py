@@ -57,9 +57,13 @@ def _take_back(low: str) -> str:
         [(s, e) for _, s, e in numbers],
         [m.span() for m in _WEEKDAY_RE.finditer(low)],
     )
+    value_at = {(s, e): v for v, s, e in numbers}
     for spans in kinds:
         for (s1, e1), (s2, e2) in itertools.pairwise(spans):
             gap = low[e1:s2]
+            v1, v2 = value_at.get((s1, e1)), value_at.get((s2, e2))
+            if v1 is not None and v2 is not None and v1 >= 10_000 > v2 * 100:
+                continue  # "nine two zero two one. Sorry, twenty is my sister's": no correction
             if _TAKE_BACK.fullmatch(gap) and gap.strip(" .,;:!?…—–-"):
                 chars[s1:e1] = " " * (e1 - s1)
                 _carry_role(chars, low, numbers, (s1, e1), (e1, s2))

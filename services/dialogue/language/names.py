@@ -196,7 +196,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         patterns += (
             r"^(?i:(?:oh|well|sure|okay|ok|yes|yeah|alright|all right|right|of course|sorry|hi|"
             r"hello)[,.!]?\s+)*([A-Z][a-z'’-]+)\s+(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
-            r"(?=\s*[,.!?;]|\s*$)",
+            r"(?=\s*[,.!?;]|\s*$|\s+(?:[A-Za-z][\s-]){2,}[A-Za-z]\b)",
         )
     if expect not in (Expect.LOCATION, Expect.ZIP):
         # a first and last name said on their own, whatever was asked: "Marisol Ferrer.",

@@ -65,6 +65,10 @@ _STOP_BEFORE_STATE = {
 }  # fmt: skip
 
 
+def _without(low: str, start: int, end: int) -> str:
+    return low[:start] + low[end:]
+
+
 def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
          used: list[tuple[int, int]], raw: str = "") -> None:  # fmt: skip
     """A ZIP: five digits after "zip (code)" or a place ("Albany. 12203"), or any five-digit
@@ -104,6 +108,12 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
                 # exactly five digits said one by one, not money (nobody says an amount digit by
                 # digit), whatever was asked: "Six oh six one eight.", "three two seven eight nine"
                 or (bounded and expect != Expect.SLOT)
+                # five digits and nothing else, even with times on offer: "three two eight
+                # zero eight" is a ZIP, not a pick
+                or (
+                    bounded
+                    and not re.search(r"[a-z]", _without(low, run[0].start(), run[-1].end()))
+                )
                 or _ZIP_CUE.search(low[: run[0].start()])
                 or _after_place(raw, low, run[0].start())  # "minneapolis minnesota 5 5 4 0 6"
             )

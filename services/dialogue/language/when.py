@@ -122,7 +122,7 @@ _ORDINAL_RE = re.compile(
 )
 #: "last year", "first of all": an ordinal that picks no slot
 _NOT_A_CHOICE = (
-    r"\s+(?:year|week|month|night|time (?:i|we|you)(?! (?:said|say|mentioned|offered|gave|"
+    r"\s+(?:year|week|month|night|time (?:i|we|you)\b(?! (?:said|say|mentioned|offered|gave|"
     r"named|read))|of all|thing|name|mortgage|husband|wife|"
     r"loan|house|home|payment|visit|call)"
 )
@@ -355,6 +355,8 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
 
 
 def _choice(heard: Heard, low: str, expect: Expect) -> None:
+    if heard.zip and not _ORDINAL_RE.search(low):
+        return  # "three two eight zero eight": a ZIP, no pick
     if _REJECT.search(low):
         heard.choice_rejected = True
         return
