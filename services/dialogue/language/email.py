@@ -70,6 +70,8 @@ def _email(heard: Heard, low: str) -> None:
     low = re.sub(r"\b(dot|underscore|dash|hyphen|at),\s+", r"\1 ", low)
     low = re.sub(r"(?<=[a-z0-9]),\s+(?=(?:dot|at|underscore|dash)\b)", " ", low)
     low = re.sub(r"\b(dot|underscore|dash)\s+([a-z0-9]{2,}),\s+(?=at\b)", r"\1 \2 ", low)
+    # "h becker, that's h, b-e-c-k-e-r": what follows "that's" says the address again
+    low = re.sub(r",?\s*\bthat'?s\s+(?=[a-z0-9](?:,|\s))", " ", low)
     low = _restated(low)
     low = _ONE_WORD.sub(lambda m: " " + _joined(m.group(1)), low)
     written = list(_EMAIL_RE.finditer(low))
@@ -80,6 +82,9 @@ def _email(heard: Heard, low: str) -> None:
     if said:
         spoken = said[-1]
         words = spoken.group(1).split()
+        intro = [i for i, w in enumerate(words) if w in _INTRODUCES]
+        if intro:
+            words = words[intro[-1] + 1 :]  # "send the confirmation to annette dot greene"
         while words and words[0] in _EMAIL_LEAD_WORDS:
             words.pop(0)
         user, host = _spoken_address(words), _spoken_address(spoken.group(2).split())
@@ -117,6 +122,10 @@ _EXPLAINED = re.compile(
 )
 
 
+#: the word after which the address itself begins
+_INTRODUCES = frozenset({"to", "is", "is:", "it's", "its", "email:", "address:", "mine:"})
+
+
 def _joined(words: str) -> str:
     """The words of an address said to be one: the lead words ("it's", "email") stay apart."""
     parts = words.replace(",", " ").split()
@@ -143,8 +152,22 @@ def _restated(low: str) -> str:
                 w.strip(".,") for w in out[-n:]
             ]:
                 del out[-2 * n : -n]
+                out[-n:] = [w.strip(",") for w in out[-n:]]  # said once, as one run
                 break
     return " ".join(out)
+
+
+def _said_twice(words: list[str]) -> str | None:
+    """A number said, then digit by digit: "forty-two, four two" is 42, not 48."""
+    for k in range(1, len(words)):
+        tail = words[k:]
+        if not all(w in _DIGIT_WORDS for w in tail):
+            continue
+        head = words_to_number(" ".join(words[:k]))
+        digits = "".join(_DIGIT_WORDS[w] for w in tail)
+        if head is not None and str(int(head)) == digits:
+            return digits
+    return None
 
 
 def _email_digits(low: str) -> str:
@@ -159,10 +182,12 @@ def _email_digits(low: str) -> str:
         elif all(w in _DIGIT_WORDS for w in words):
             number = "".join(_DIGIT_WORDS[w] for w in words)
         else:
-            value = words_to_number(" ".join(words))
-            if value is None:
-                return match.group()
-            number = str(int(value))
+            number = _said_twice(words) or ""
+            if not number:
+                value = words_to_number(" ".join(words))
+                if value is None:
+                    return match.group()
+                number = str(int(value))
         lead = match.group(1)
         if lead.strip() in _EMAIL_LEAD_WORDS or lead.strip() in ("dot", "underscore", "dash",
                                                                   "hyphen"):  # fmt: skip

@@ -82,8 +82,9 @@ _AFTERNOON = re.compile(
 )
 #: a greeting, not a time: "Good morning!", "Hi, good afternoon"
 _GREETING = re.compile(
-    r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a)[,!]?\s+)good (?:morning|"
-    r"afternoon|evening|day)\b(?!\s+(?:works|is|would|for (?:me|us)|sounds|time|slot|suits))"
+    r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a|speaker|phone|line|"
+    r"there|sorry|ma'?am|sir)[,!]?\s+)good (?:morning|afternoon|evening|day)\b(?!\s+(?:works|is|"
+    r"would|for (?:me|us)|sounds|time|slot|suits|to you))"
 )
 #: a time of today gone by, after what was done then: "I set up a consultation this morning",
 #: "I called earlier this afternoon", "we spoke yesterday morning"
@@ -159,13 +160,17 @@ _WANTS_DAY = re.compile(
 #: Tuesday mornings"
 _DAY_TAKEN = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|off|busy|gone|away|working|"
-    r"over|down|up)\b|\b(?:i|we)'?ve got\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
+    r"over|down|up)\b|\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
+    r"\bim (?:at|in|with|out|busy|working)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
     r"help|sit|play|watch|"
     r"teach|take|see|bowl|golf|babysit|visit|clean)\b(?![^.,;!?]*\b(?:appointment|consultation|"
     r"meeting|call with)\b)|\b(?:is|are|'s) (?:the|my|our|when|"
     r"for)\b|\bthere'?s\b"
 )
 _CLAUSES = re.compile(
+    # run-on speech-to-text: "thursday in the morning i got the doctor on tuesday"
+    r"(?:(?<=day)|(?<=days)|(?<=morning)|(?<=mornings)|(?<=afternoon)|(?<=afternoons)|"
+    r"(?<=evening)|(?<=evenings))\s+(?=(?:i|we|im|i'm|ive|i've|i'd|id)\b)|"
     rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas)\b|"
     rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"
 )
@@ -201,14 +206,10 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
                 taken |= said
                 continue
             nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+            day_next = _WEEKDAY_RE.search(nxt)
+            head = nxt[: day_next.start()] if day_next else nxt  # up to the next day named
             alone = not words or all(w in ("on", "and", "or", "the") for w in words)
-            if (
-                alone
-                and nxt
-                and not _WEEKDAY_RE.search(nxt)
-                and _DAY_TAKEN.search(nxt)
-                and not _WANTS_DAY.search(nxt)
-            ):
+            if alone and head and _DAY_TAKEN.search(head) and not _WANTS_DAY.search(head):
                 taken |= said  # "Wednesdays, I'm at church"
             else:
                 wanted |= said
