@@ -132,6 +132,16 @@ def weigh(
         heard.intents -= {Intent.BOOK, Intent.CALLBACK}
         doubt = doubt or Intent.STOP_CALLING
     if (
+        Intent.BOOK in heard.intents
+        and reading.likely(Act.OTHER_LENDER)
+        and not reading.likely(Act.BOOK)
+        and re.search(r"\balready\b", heard.text.lower())
+    ):
+        # "we've already got an appointment with the reverse mortgage lady at our bank": an
+        # appointment they have elsewhere, not one to book — asked
+        heard.intents.discard(Intent.BOOK)
+        doubt = doubt or Intent.OTHER_LENDER
+    if (
         Intent.OTHER_LENDER in heard.intents
         and not reading.likely(Act.OTHER_LENDER)
         and (heard.home_value is not None or heard.mortgage_balance is not None)
