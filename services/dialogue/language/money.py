@@ -145,11 +145,18 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue  # "we paid a hundred and ten for it back in '84": the price then, not now
         if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
             continue  # "number two, please": a choice, no money
+        if low[start:end] == "one" and re.search(
+            r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last)\s+$",
+            low[:start],
+        ):
+            continue  # "either one", "the first one": no amount
         if re.search(r"\b(?:after|before|around|until|till|til|by|at|past|from)\s+(?:about\s+)?$",
-                     low[:start]) and _CLOCK_TIME.fullmatch(low[start:end].strip()):  # fmt: skip
+                     low[:start]) and _CLOCK_TIME.fullmatch(low[start:end].strip()) and not (
+            money_context_said(low, start)
+        ):  # fmt: skip
             continue  # "I'm at the senior center till two-thirty": a time, no money
         if (
-            re.search(r"\b(?:in|since|back in|from|of|around)\s+$", low[:start])
+            re.search(r"\b(?:in|since|back in|from)\s+$", low[:start])
             and 20 <= value <= 99
             and value == int(value)
             and not re.match(r"\s*(?:thousand|grand|k\b|dollars|bucks)", low[end:])

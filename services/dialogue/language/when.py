@@ -221,10 +221,19 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
 def _without_taken(low: str) -> str:
     """``low`` without the pieces that fill a day with something else."""
     kept = []
-    for piece in _pieces(low):
+    pieces = _pieces(low)
+    for i, piece in enumerate(pieces):
         said = _WEEKDAY_RE.search(piece) or _PART_WORD.search(piece)
         if said and not _WANTS_DAY.search(piece) and _DAY_TAKEN.search(piece):
             continue  # "Mornings I've got my water aerobics at the Y"
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+        if (
+            _PART_WORD.fullmatch(piece.strip())
+            and _DAY_TAKEN.search(nxt)
+            and not _WANTS_DAY.search(nxt)
+            and not _WEEKDAY_RE.search(nxt)
+        ):
+            continue  # "mornings" | "i've got my water aerobics" (run-on, split at "i")
         kept.append(piece)
     return " . ".join(kept)
 
