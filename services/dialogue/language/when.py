@@ -171,7 +171,7 @@ _CLAUSES = re.compile(
     # run-on speech-to-text: "thursday in the morning i got the doctor on tuesday"
     r"(?:(?<=day)|(?<=days)|(?<=morning)|(?<=mornings)|(?<=afternoon)|(?<=afternoons)|"
     r"(?<=evening)|(?<=evenings))\s+(?=(?:i|we|im|i'm|ive|i've|i'd|id)\b)|"
-    rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas)\b|"
+    rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas|so)\b|"
     rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"
 )
 #: words that only say when: a piece of only these (and days) wants its day ("Thursday after
@@ -232,6 +232,7 @@ def _without_taken(low: str) -> str:
             and _DAY_TAKEN.search(nxt)
             and not _WANTS_DAY.search(nxt)
             and not _WEEKDAY_RE.search(nxt)
+            and not _PART_WORD.search(nxt)  # ("afternoons" | "we bowl in the mornings")
         ):
             continue  # "mornings" | "i've got my water aerobics" (run-on, split at "i")
         kept.append(piece)

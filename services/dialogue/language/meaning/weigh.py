@@ -218,8 +218,12 @@ def weigh(
             if INTENT_OF.get(act) in ENDING and reading.likely(act):
                 return INTENT_OF[act]
         return None
-    if reading.sure(Act.NOT_INTERESTED) and top == Act.NOT_INTERESTED:
-        return Intent.NOT_INTERESTED  # asked: information to read, or leave it there?
+    if top == Act.NOT_INTERESTED and (
+        reading.sure(Act.NOT_INTERESTED) or (reading.likely(Act.NOT_INTERESTED) and heard.no)
+    ):
+        # asked: information to read, or leave it there? ("No, no need. We'll get our money
+        # when it sells.")
+        return Intent.NOT_INTERESTED
     _top_up(heard, reading, expect, facts)
     return None
 
