@@ -151,6 +151,7 @@ def _day(word: str) -> Weekday:
 _WANTS_DAY = re.compile(
     r"\b(?:best|better|good|great|fine|works?|suits?|prefer\w*|free|open|available|like|okay|ok|"
     r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around|"
+    r"(?:has|have|got|needs?) to be|gotta be|must be|only|off|free|open|"
     r"if (?:there'?s|you (?:have|got)|it'?s|possible|anything|you can)|can (?:i|we|you) (?:get|"
     r"have|do|keep|make|move|switch|change)|could (?:i|we|you)|i'?d like|i want|we want|i need|"
     r"give me|put me|make it|keep)\b"
@@ -159,8 +160,9 @@ _WANTS_DAY = re.compile(
 #: quilting ladies", "I'm at the temple Tuesdays", "Tuesdays is the food shelf", "I do dialysis
 #: Tuesday mornings"
 _DAY_TAKEN = re.compile(
-    r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|off|busy|gone|away|working|"
+    r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|busy|gone|away|working|"
     r"over|down|up)\b|\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
+    r"\b(?:takes?|picks?|drives?) (?:me|us)\b|"
     r"\bim (?:at|in|with|out|busy|working)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
     r"help|sit|play|watch|"
     r"teach|take|see|bowl|golf|babysit|visit|clean)\b(?![^.,;!?]*\b(?:appointment|consultation|"
@@ -201,16 +203,15 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
         if not said or _PAST_DAY.search(piece):
             continue
         words = [w for w in re.findall(r"[a-z'.\d:-]+", _WEEKDAY_RE.sub(" ", piece))]
-        if _WANTS_DAY.search(piece) or all(w in _WHEN_WORDS or w[0].isdigit() for w in words):
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+        day_next = _WEEKDAY_RE.search(nxt)
+        head = nxt[: day_next.start()] if day_next else nxt  # up to the next day named
+        alone = all(w in ("on", "and", "or", "the", "a", "every") for w in words)
+        if alone and head and _DAY_TAKEN.search(head) and not _WANTS_DAY.search(head):
+            taken |= said  # "Wednesdays, I'm at church", "Monday, Wednesday and Friday I'm at …"
+        elif _WANTS_DAY.search(piece) or all(w in _WHEN_WORDS or w[0].isdigit() for w in words):
             if _DAY_TAKEN.search(piece) and not _WANTS_DAY.search(piece):
                 taken |= said
-                continue
-            nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
-            day_next = _WEEKDAY_RE.search(nxt)
-            head = nxt[: day_next.start()] if day_next else nxt  # up to the next day named
-            alone = not words or all(w in ("on", "and", "or", "the") for w in words)
-            if alone and head and _DAY_TAKEN.search(head) and not _WANTS_DAY.search(head):
-                taken |= said  # "Wednesdays, I'm at church"
             else:
                 wanted |= said
         elif _DAY_TAKEN.search(piece):
