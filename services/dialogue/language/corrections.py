@@ -37,6 +37,11 @@ _RETRACT = re.compile(
 #: the words of a loose correction that only restate: "well", "so", "say"
 #: after a correction, words that say what the value taken back was: "that's what we
 #: originally borrowed", "that was the old balance", "that was before we refinanced"
+#: "one" that stands for a thing: "the old one", "that one", "the right one"
+_ONE_PRONOUN = re.compile(
+    r"\b(?:the|that|this|which|old|new|other|first|second|last|right|wrong|either|any|each|"
+    r"every|no|another|same|different|better|best|later|earlier)\s+$"
+)
 _EXPLAINS_FIRST = re.compile(
     r"(?:that'?s|that is|that was|this was|those were|it was) (?:what|how much|the|just|only|"
     r"when|before|back|from|our|my|years ago|a while|originally|at first|way back)\b"
@@ -52,7 +57,11 @@ def _take_back(low: str) -> str:
     we paid it down, it's seventy thousand") if it is about the same thing: the same kind of
     number, the same person, the same amount (value, balance)."""
     chars = list(low)
-    numbers = find_numbers(low)
+    numbers = [
+        (v, s, e)
+        for v, s, e in find_numbers(low)
+        if not (low[s:e] == "one" and _ONE_PRONOUN.search(low[:s]))
+    ]  # "that's the old one": no number
     kinds = (
         [(s, e) for _, s, e in numbers],
         [m.span() for m in _WEEKDAY_RE.finditer(low)],

@@ -52,7 +52,9 @@ def _email(heard: Heard, low: str) -> None:
     low = re.sub(r"\b([a-z0-9]{2,}),?\s+(?:that'?s|that is|spelled|spelt)\s+(?=\1\b)", "", low)
     # what is said about the letters, not letters: "k, like the letter k", "then the numbers
     # four one", "that's m-c-a-l-l-i-s-t-e-r"
-    low = re.sub(r",?\s*(?:like|as in|for) (?:the )?(?:letter )?[a-z]+\b", "", low)
+    low = re.sub(
+        r",?\s*(?:like|as in|for) (?:the |my )?(?:letter |name )?[a-z]+\b(?: name\b)?", "", low
+    )  # "K like the letter k", "Pfeiffer like my name"
     # "nana, then the letter g": the letter belongs to the word before it
     low = re.sub(
         r"\b([a-z0-9]+),?\s+(?:and )?(?:then )?(?:just )?the letter ([a-z])\b", r"\1\2", low

@@ -10,7 +10,8 @@ from services.dialogue.language.names import _names, _not_a_name, _title
 
 #: "my last name is Holloway", "the last name's Pruitt", "surname Ng"
 _LAST_NAME = re.compile(
-    r"\b(?:last|family|sur) ?name(?:'?s| is| was)?[,:]?\s+(?:it'?s\s+)?([A-Za-z][A-Za-z'’-]+)",
+    r"\b(?:last|family|sur) ?name(?:'?s| is| was)?[,:]?\s+(?:it'?s\s+)?(?!spelled\b|spelt\b)"
+    r"([A-Za-z][A-Za-z'’-]+)",
     re.IGNORECASE,
 )
 #: a house number, up to four words of street name, a street word, perhaps a direction:

@@ -26,6 +26,11 @@ _CALLING_ON_BEHALF = re.compile(
     r"\bcalling (?:for|on behalf of) (?:my|our) (neighbou?r|friend|client|patient|mom|mother|mum|"
     r"dad|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)\b(?! and (?:me|i)\b)"
 )
+#: a parent's affairs in the caller's hands: "going through my dad's mail"
+_PARENTS_AFFAIRS = re.compile(
+    r"\b(?:my|our) (mom|mother|mum|dad|father|parents|grandma|grandmother|grandpa|grandfather)'?s "
+    r"(?:mail|letters?|house|home|place|bills|affairs|paperwork|behalf)\b"
+)
 #: the one to fetch, said from the other side: "she's my grandma, let me go get her"
 _IS_MY = re.compile(
     r"\b(?:he|she)(?:'?s| is) my (mom|mother|mum|dad|father|grandma|grandmother|granny|nana|"
@@ -145,6 +150,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     if carer:  # "my name is Keisha, I'm a home health aide for one of my clients"
         heard.relation = "caregiver" if carer.group(1) == "care giver" else carer.group(1)
         return
+    parent = _PARENTS_AFFAIRS.search(low)
+    if parent and not re.search(r"\b(?:my|our) (?:own )?(?:house|home)\b", low):
+        # "I'm going through my dad's mail while he's laid up": the home is a parent's
+        heard.relation = _RELATIVE_OF.get(parent.group(1), "relative")
     relative = _CALLING_FOR.search(low)
     if relative and _INTENT_PATTERNS[Intent.HOLD_ON].search(low):
         # "my name's Kyle, I'm calling for my mom, she's right here": she is the one to hear
@@ -174,7 +183,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
-        r"^([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
+        r"(?:^|(?<=[.!?]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
         r"^(?i:(?:hi|hello|hey|hola|yes|yeah|oh|well|good (?:morning|afternoon|evening))"
         r"[,!.]?\s+)+"

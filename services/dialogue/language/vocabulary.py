@@ -26,10 +26,16 @@ _WEEKDAYS = {
     "thursday": Weekday.THU, "thurs": Weekday.THU, "thu": Weekday.THU, "friday": Weekday.FRI,
     "fri": Weekday.FRI, "saturday": Weekday.SAT, "sat": Weekday.SAT, "sunday": Weekday.SUN,
     "sun": Weekday.SUN,
+    # speech-to-text's spellings
+    "wensday": Weekday.WED, "wendsday": Weekday.WED, "wednsday": Weekday.WED,
+    "wenesday": Weekday.WED, "tusday": Weekday.TUE, "teusday": Weekday.TUE,
+    "thersday": Weekday.THU, "thurday": Weekday.THU, "thirsday": Weekday.THU,
+    "fryday": Weekday.FRI, "munday": Weekday.MON,
 }  # fmt: skip
 _WEEKDAY_RE = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|"
-    r"thu|fri)s?\b"
+    r"thu|fri|wensday|wendsday|wednsday|wenesday|tusday|teusday|thersday|thurday|thirsday|fryday|"
+    r"munday)s?\b"
 )
 RELATIONS = (
     "husband", "wife", "son", "daughter", "brother", "sister", "caregiver", "neighbor",

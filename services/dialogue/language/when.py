@@ -18,7 +18,8 @@ _PAST_DAY = re.compile(
 _WORKDAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
 _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|"
-    r"thu|fri)s?"
+    r"thu|fri|wensday|wendsday|wednsday|wenesday|tusday|teusday|thersday|thurday|thirsday|fryday|"
+    r"munday)s?"
 )
 #: days ruled out: "any day but Friday", "anything except Mondays or Tuesdays", "every day other
 #: than Wednesday", "not Fridays"
