@@ -26,6 +26,9 @@ W = Weekday
          "maybe "
          "eight hundred.", 800_000, None),
         (E.BALANCE, "around fifty", None, 50_000),
+        (E.VALUE, "Worth about five hundred. The first mortgage is about two-sixty and the home "
+         "equity line is sixty, seventy. So three-twenty, three-thirty all together.", 500_000,
+         325_000),
         (E.BALANCE, "either one", None, None),
     ],
 )  # fmt: skip

@@ -179,6 +179,15 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
     ) and not _INTENT_PATTERNS[Intent.BOOK].search(re.sub(r"\bset (?:one|it|that|me|something) "
                                                           r"up\b", " ", low)):  # fmt: skip
         intents.discard(Intent.BOOK)  # "my granddaughter set one up": done by someone, before
+    if (
+        Intent.EMAIL in intents
+        and Intent.CALLBACK in intents
+        and _EMAIL_ME.search(low)
+        and not re.search(r"\b(?:call|ring|phone) (?:me |us |him |her )?back\b|\bcallback\b", low)
+    ):
+        # "I don't decide without my son. Can you send me something by email and I'll forward
+        # it to him?": something to read, asked for in so many words
+        intents.discard(Intent.CALLBACK)
     if Intent.EMAIL in intents and _NO_EMAIL.search(low) and not _EMAIL_ME.search(low):
         intents.discard(Intent.EMAIL)  # "No, I don't do the email", "no email, you call me"
     if Intent.STOP_CALLING in intents and _NOT_A_DNC.search(low):

@@ -21,7 +21,10 @@ _VALUE_WORDS = re.compile(
 )
 #: value words that only lean to the value: "it's about 95" answers what was asked
 _WEAK_VALUE = re.compile(r"it'?s (?:about|around|maybe|probably)")
-_BALANCE_WORDS = re.compile(r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off")
+_BALANCE_WORDS = re.compile(
+    r"\bowe|owing|mortgage|balance|left on|loan|still have|pay(?:ing)? off|equity line|heloc|"
+    r"line of credit"
+)
 #: a bare answer of nothing, when the balance was asked: "none", "zero", "nothing at all"
 _NONE = re.compile(
     r"(?:(?:no|nope|oh|well|um|uh)[\s,]+)?(?:none|nothing|zero|nada|zilch|not a (?:thing|dime|"
@@ -217,6 +220,16 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         _amount(heard, low, expect, value, start, end, used)
         if heard.mortgage_balance != before:
             balance_end = end
+    total = _TOTAL.search(low)
+    if total and heard.mortgage_balance:
+        # "the first is two-sixty and the line is sixty, seventy. So three-twenty, three-thirty
+        # all together": what they owe is the total they said
+        said_total = [
+            (v, s, e) for v, s, e in _ranges(low, found, []) if s >= total.start() - 2 and
+            e <= total.end()
+        ]  # fmt: skip
+        if said_total and (amount := _scale_amount(said_total[-1][0])):
+            heard.mortgage_balance = amount
     asked = {Expect.VALUE: heard.home_value, Expect.BALANCE: heard.mortgage_balance}.get(expect)
     if asked:
         return  # what was asked was answered in words; a bare number is no tie to break
@@ -224,6 +237,11 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         _amount(heard, low, expect, value, start, end, used)
 
 
+#: an amount said as the sum of what is owed: "so three-twenty, three-thirty all together"
+_TOTAL = re.compile(
+    r"\b(?:so|that'?s|which is|makes it|comes to)?\s*(?:about |around |roughly )?[\w\s,-]{3,40}?"
+    r"\s+(?:all together|altogether|in total|total|combined|all told)\b"
+)
 #: a sale nearby, said to compare: "the place next door sold for", "got six for his"
 _COMPARED = re.compile(
     r"\b(?:neighbou?rs?'?s?|next door|down the (?:street|road|block)|across the (?:street|road)|"
