@@ -11,7 +11,8 @@ from services.dialogue.speech.numbers import words_to_number
 
 #: before a weekday: a day gone by, not one to meet on
 _PAST_DAY = re.compile(
-    r"\b(?:last|this past|past)\s*$|\b(?:had|went|did|happened|came|saw|visited|got back|was "
+    r"\b(?:last|this past|past)\s*$|\b(?:was|were)\s+(?:on\s+)?$|"
+    r"\b(?:had|went|did|happened|came|saw|visited|got back|was "
     r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
     r"works?|good|best)\b)"
 )
