@@ -18,6 +18,7 @@ from services.dialogue.speech.numbers import find_numbers
 #: the caller takes back the value just said: "sixty... no, seventy-one", "98103, sorry, 98105"
 _TAKE_BACK = re.compile(
     r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
+    r"hmm+|hm+|um+|uh+|hang on|"
     r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
     r"rephrase) (?:that|myself)|i said that wrong|that'?s wrong|hold on)[\s.,;:!?…—–-]*)+(?:it'?s"
     r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
@@ -110,7 +111,9 @@ def _carry_role(chars: list[str], low: str, numbers: list[tuple[float, int, int]
 
 
 #: "it's about": words that lean to the home value when nothing else says which amount
-_WEAK_VALUE_WORDS = re.compile(r"\b(it'?s )(?:about|around|maybe|probably)\b")
+_WEAK_VALUE_WORDS = re.compile(
+    r"\b(it'?s )(?:about|around|maybe|probably|closer to|more like|nearer|really|actually)\b"
+)
 
 
 def _retracted(low: str, numbers: list[tuple[float, int, int]], first: tuple[int, int],

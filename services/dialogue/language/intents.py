@@ -105,8 +105,7 @@ _NOT_A_DNC = re.compile(
 )
 #: a person now, not the broker later: "a real person", "right now", "transfer me"
 _A_PERSON_NOW = re.compile(
-    r"\b(?:real|live|actual|human|right now|now|transfer|connect me|operator|supervisor|manager|"
-    r"not a (?:computer|robot|machine))\b"
+    r"\b(?:right now|now|transfer|connect me|put me through|operator|supervisor|manager)\b"
 )
 #: when to meet, said with wanting to talk to someone
 _MEETING_WHEN = re.compile(
@@ -196,6 +195,18 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         rest = _NOT_A_DNC.sub(" ", low)
         if not _INTENT_PATTERNS[Intent.STOP_CALLING].search(rest):
             intents.discard(Intent.STOP_CALLING)
+    held = re.search(r"\b(?:hold on|hang on|wait a (?:minute|second|sec|moment))\b", low)
+    if (
+        Intent.HOLD_ON in intents
+        and held
+        and len(low[held.end() :].split()) >= 4
+        and not re.match(
+            r"[\s,.]*(?:let me|i'?ll (?:get|grab|go)|while i|one (?:moment|second|"
+            r"minute))",
+            low[held.end() :],
+        )  # fmt: skip
+    ):
+        intents.discard(Intent.HOLD_ON)  # "no, hold on, that's from before we refinanced …"
     if Intent.HUMAN in intents:
         intents.discard(Intent.BOOK)
     if intents & {Intent.CANCEL, Intent.KEEP, Intent.APPOINTMENT_QUERY, Intent.RESCHEDULE}:

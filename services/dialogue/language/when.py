@@ -151,7 +151,8 @@ def _day(word: str) -> Weekday:
 
 #: a clause that wants its day: "Thursday afternoon would be best", "Friday morning."
 _WANTS_DAY = re.compile(
-    r"\b(?:best|better|good|great|fine|works?|suits?|prefer\w*|free|open|available|like|okay|ok|"
+    r"\b(?:best|better|good|great|fine|works|(?<!\bi )(?<!\bwe )work(?! at| mornings| afternoons| "
+    r"days| nights)|suits?|prefer\w*|free|open|available|like|okay|ok|"
     r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around|"
     r"(?:has|have|got|needs?) to be|gotta be|must be|only|off|free|open|"
     r"if (?:there'?s|you (?:have|got)|it'?s|possible|anything|you can)|can (?:i|we|you) (?:get|"
