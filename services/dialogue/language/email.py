@@ -68,7 +68,12 @@ def _email(heard: Heard, low: str) -> None:
     low = re.sub(r",?\s*\bthen\b,?", " ", low)  # "nana, then the letter g, then nineteen fifty"
     low = re.sub(r"(?<=[a-z]),\s+(?=" + _NUMBER_WORD + r"\b|\d)", " ", low)  # "wexler, four seven"
     # a word, then its spelling: "beatriz, b-e-a-t-r-i-z, dot ocampo, o-c-a-m-p-o, at …"
-    low = re.sub(r"\b([a-z0-9]{2,})((?:,?\s+)\1\b)+", r"\1", low)
+    low = re.sub(
+        r"\b(?!(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)([a-z0-9]{2,})"
+        r"((?:,?\s+)\1\b)+",
+        r"\1",
+        low,
+    )  # (not "five five": 55)
     low = re.sub(r"\b(dot|underscore|dash|hyphen|at),\s+", r"\1 ", low)
     low = re.sub(r"(?<=[a-z0-9]),\s+(?=(?:dot|at|underscore|dash)\b)", " ", low)
     low = re.sub(r"\b(dot|underscore|dash)\s+([a-z0-9]{2,}),\s+(?=at\b)", r"\1 \2 ", low)
@@ -150,9 +155,10 @@ def _restated(low: str) -> str:
                 break
         out.append(word)
         for n in range(1, 5):
-            if len(out) >= 2 * n and [w.strip(".,") for w in out[-2 * n : -n]] == [
-                w.strip(".,") for w in out[-n:]
-            ]:
+            run = [w.strip(".,") for w in out[-n:]]
+            if n == 1 and (run[0] in _DIGIT_WORDS or run[0].isdigit() or len(run[0]) < 3):
+                continue  # "five five" is 55; "k k" two letters
+            if len(out) >= 2 * n and [w.strip(".,") for w in out[-2 * n : -n]] == run:
                 del out[-2 * n : -n]
                 out[-n:] = [w.strip(",") for w in out[-n:]]  # said once, as one run
                 break
@@ -167,7 +173,7 @@ def _said_twice(words: list[str]) -> str | None:
             continue
         head = words_to_number(" ".join(words[:k]))
         digits = "".join(_DIGIT_WORDS[w] for w in tail)
-        if head is not None and str(int(head)) == digits:
+        if head is not None and head >= 10 and str(int(head)) == digits:
             return digits
     return None
 

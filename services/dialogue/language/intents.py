@@ -200,11 +200,11 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         Intent.HOLD_ON in intents
         and held
         and len(low[held.end() :].split()) >= 4
-        and not re.match(
-            r"[\s,.]*(?:let me|i'?ll (?:get|grab|go)|while i|one (?:moment|second|"
-            r"minute))",
+        and not re.search(
+            r"\b(?:let me|i'?ll (?:get|grab|go|put)|go get|while i|one (?:moment|second|minute)|"
+            r"(?:s?he|they)'?s (?:coming|right here))\b",
             low[held.end() :],
-        )  # fmt: skip
+        )
     ):
         intents.discard(Intent.HOLD_ON)  # "no, hold on, that's from before we refinanced …"
     if Intent.HUMAN in intents:

@@ -59,6 +59,7 @@ _PAID_OFF = re.compile(
     r"got|carry) (?:a|any|an?y?) ?(?:mortgage|home loan|loan|balance|lien)|(?:don'?t|do not|"
     r"doesn'?t|does not) owe (?:anything|nothing|a (?:thing|dime|penny|cent|nickel)|any ?(?:thing|"
     r"money)|money|nada)|(?:don'?t|do not) owe\s*(?:on (?:it|the (?:house|home)))?\s*(?:[.,!?]|$)|"
+    r"\bno more (?:bank|payments?|mortgage|loan)\b|\b(?:i|we) (?:pay|paid) (?:for )?everything\b|"
     r"\bowe (?:zero|nothing|nada|not a (?:thing|dime|penny|cent))|nothing (?:left|owed|owing|on "
     r"it|to pay)|free and clear|\boutright\b|mortgage.?free|zero balance|(?:own|owned) it free"
 )

@@ -243,9 +243,11 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"leave me alone|this is (?:ridiculous|useless|a joke))\b|"
         # a mild oath is anger when it is aimed at the call ("what the hell do you want"), not
         # colour ("Hell, the way Seattle's gone, the house down the street got six")
-        r"\b(?:damn\w*|hell|ridiculous|useless|annoying)\b[^.?!]{0,40}\b(?:you|your|y'?all|this "
+        r"\b(?:damn\w*|ridiculous|useless|annoying)\b[^.?!]{0,40}\b(?:you|your|y'?all|this "
         r"call|these calls|calling|your company|you people)\b|\b(?:you|your|y'?all|this call|these "
-        r"calls|calling|you people)\b[^.?!]{0,40}\b(?:damn\w*|hell|ridiculous|useless|annoying)\b"
+        r"calls|calling|you people)\b[^.?!]{0,40}\b(?:damn\w*|ridiculous|useless|annoying)\b|"
+        # "hell" as an oath, not speech-to-text's "he'll": "what the hell", "go to hell"
+        r"\b(?:the hell|go to hell|hell no|hell with)\b"
     ),
     Intent.REPEAT: re.compile(
         r"^(?:sorry,?\s*)?(?:what|huh|pardon|sorry|excuse me|come again)\s*\??$|"
