@@ -35,7 +35,7 @@ from services.dialogue.language.patterns import _INTENT_PATTERNS
 from services.dialogue.language.places import _location, _zip
 from services.dialogue.language.questions import _is_question, _topic
 from services.dialogue.language.text import _HAS_NUMBER, _blank, _clean, normalise
-from services.dialogue.language.when import _choice, _when
+from services.dialogue.language.when import _choice, _when, _without_taken
 from services.dialogue.language.window import hour_window
 from services.dialogue.speech.numbers import find_numbers
 
@@ -121,7 +121,10 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
         last_name(heard, raw, low, expect)
     _gates(heard, said, expect)
     _when(heard, _blank(said, used), expect)
-    hour_window(heard, _blank(said, used))
+    # (the hours of what fills the day are not the wish: "in the morning, because after lunch
+    # I take my wife to the doctor")
+    blanked = _blank(said, used)
+    hour_window(heard, _without_taken(blanked), busy_from=blanked)
     _choice(heard, said, expect)
     if "@" in low or " at " in low:
         _email(heard, low)

@@ -32,7 +32,8 @@ _NOT_OWN = re.compile(
     r"\b(?:it'?s|it is|the (?:house|home|place) is|that'?s) (?:really |actually )?(?:my|our) "
     r"(?:son|daughter|kids?|children|family|parents?|mother|father|mom|dad|brother|sister|"
     r"landlord|landlady|niece|nephew|grandson|granddaughter|friend|uncle|aunt|cousin)"
-    r"(?:-in-law)?'s\b(?!\s+(?:e-?mail|phone|number|address|car|idea|account|cell))|\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
+    r"(?:-in-law)?'s\b(?!\s+(?:e-?mail|phone|number|address|car|idea|account|cell))|"
+    r"\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
 )
 _RENT = re.compile(
     r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)(?! (?:out )?(?:the |a |one |two )?"

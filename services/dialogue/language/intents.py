@@ -195,7 +195,12 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         rest = _NOT_A_DNC.sub(" ", low)
         if not _INTENT_PATTERNS[Intent.STOP_CALLING].search(rest):
             intents.discard(Intent.STOP_CALLING)
-    held = re.search(r"\b(?:hold on|hang on|wait a (?:minute|second|sec|moment))\b", low)
+    # "no, hold on, that's from before we refinanced": correcting themselves, not a wait
+    held = re.search(
+        r"\b(?:no|nope|hmm+|um+|uh+|oh)[,.]?\s+(?:hold on|hang on|wait a (?:minute|second|sec|"
+        r"moment))\b",
+        low,
+    )
     if (
         Intent.HOLD_ON in intents
         and held

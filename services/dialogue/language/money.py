@@ -149,8 +149,11 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue  # "we paid a hundred and ten for it back in '84": the price then, not now
         if re.search(r"\b(?:number|option|no\.|#)\s*$", low[:start]):
             continue  # "number two, please": a choice, no money
-        if re.search(r"\b(?:monthly|payment|payments|interest(?: rate)?|rate|escrow)\b,?\s*(?:is |of |"
-                     r"about |around )*$", low[:start]) or re.match(
+        if re.search(
+            r"\b(?:monthly|payment|payments|interest(?: rate)?|rate|escrow)\b,?\s*(?:is |of |"
+            r"about |around )*$",
+            low[:start],
+        ) or re.match(
             r"[\w\s-]{0,25}?\b(?:a month|per month|monthly|dollar payment|payment|percent|%)",
             low[end:],
         ):  # fmt: skip

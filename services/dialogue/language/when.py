@@ -243,7 +243,7 @@ def _without_taken(low: str) -> str:
     return " . ".join(kept)
 
 
-_PART_WORD = re.compile(r"\b(?:mornings?|afternoons?|evenings?)\b")
+_PART_WORD = re.compile(r"\b(?:mornings?|afternoons?|evenings?|lunch|noon)\b")
 
 
 def _when(heard: Heard, low: str, expect: Expect) -> None:

@@ -95,8 +95,9 @@ def _bare(text: str) -> bool:
     )
 
 
-def hour_window(heard: Heard, low: str) -> None:
-    """Read the window of hours said in ``low`` into ``heard``."""
+def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
+    """Read the window of hours said in ``low`` into ``heard``; "busy until" hours are read
+    from ``busy_from`` (the whole turn, when ``low`` leaves out what fills the day)."""
     starts_from: int | None = None
     starts_before: int | None = None
     for pattern, lo, hi in _PARTS:
@@ -110,18 +111,23 @@ def hour_window(heard: Heard, low: str) -> None:
         if at is not None:
             starts_from = at
             heard.exact_minute = at
+    whole = busy_from if busy_from is not None else low
     busy = [
         m
-        for m in _BUSY_UNTIL.finditer(low)
-        if not _bare(low[m.end() :]) and not _FREE.search(m.group(0))
+        for m in _BUSY_UNTIL.finditer(whole)
+        if not _bare(whole[m.end() :]) and not _FREE.search(m.group(0))
     ]
     for match in _BEFORE.finditer(low):
         if _bare(low[match.end() :]) or low[max(0, match.start() - 4) : match.start()].strip() in (
             "not",
         ):
             continue
-        if any(b.start() <= match.start() < b.end() for b in busy):
+        if busy_from is None and any(b.start() <= match.start() < b.end() for b in busy):
             continue  # busy until then: the hour they are free from, below
+        if busy_from is not None and any(
+            match.group(0) in b.group(0) for b in busy
+        ):  # (the same words, read from the whole turn)
+            continue
         at = _minutes(match)
         if at is not None:
             starts_before = at
