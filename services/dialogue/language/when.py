@@ -176,6 +176,9 @@ _CLAUSES = re.compile(
     # run-on speech-to-text: "thursday in the morning i got the doctor on tuesday"
     r"(?:(?<=day)|(?<=days)|(?<=morning)|(?<=mornings)|(?<=afternoon)|(?<=afternoons)|"
     r"(?<=evening)|(?<=evenings))\s+(?=(?:i|we|im|i'm|ive|i've|i'd|id)\b)|"
+    # "… afternoon after 3 i work in the morning at the school cafeteria"
+    r"(?<!\bcan)(?<!\bcould)(?<!\bmay)(?<!\bif)(?<!\bdo)(?<!\bwould)(?<!\bwhere)(?<!\bwhen)"
+    r"\s+(?=(?:i|we|im|i'm|ive|i've)\s+(?:work|got|go|volunteer|babysit|drive|play|bowl|golf)\b)|"
     rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas|so)\b|"
     rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"
 )
