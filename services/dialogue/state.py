@@ -53,6 +53,8 @@ class Flags(msgspec.Struct, kw_only=True):
     booked: bool = False
     existing_appointment: bool = False
     wants_callback: bool = False
+    #: a "just to be sure" question answered with something else was asked once more
+    doubt_asked_again: bool = False
     #: a gate question went unanswered twice and a call back was offered instead: answers
     #: given after all take the call back to the questions
     gate_deferred: bool = False

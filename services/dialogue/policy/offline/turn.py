@@ -100,6 +100,8 @@ async def offline_turn(turn: Turn) -> None:
         trouble = await offer_slots_now(turn, heard)
         said = trouble or said
     move(turn.state, route(turn.state))
+    if terminal(turn.state):
+        turn.state.unsure_of = None  # the call ends this turn: nothing left to be sure of
     await speak(turn, said)
 
 
@@ -194,6 +196,15 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
     if heard.no:
         heard.intents.discard(intent)
         return False
+    if (
+        carries_facts(heard)
+        and not heard.intents - {Intent.THANKS}
+        and not heard.question
+        and not s.flags.doubt_asked_again
+    ):
+        # "It's Shirley. Shirley Adkins." to "is someone else already helping you?": the name
+        # asked before, not this — taken, and the question asked once more
+        s.unsure_of, s.flags.doubt_asked_again = intent.value, True
     return None
 
 
