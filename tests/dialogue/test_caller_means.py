@@ -115,3 +115,24 @@ async def test_hours_said_while_times_are_on_offer_bring_times_inside_them(talk:
     asked = talk.tools.calls_to("get_availability")[-1]
     assert isinstance(asked, GetAvailability) and asked.starts_from == "10:30"
     assert "I have" in again
+
+
+async def test_thanks_to_the_do_not_call_question_records_it(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550188")
+    await call.say("Yes, hello, I keep getting your letters.")
+    unsure = await call.say("I'd rather you folks didn't reach out to me again, in any way.")
+    assert "just to be sure" in unsure.lower()
+    await call.say("Thank you.")
+    assert talk.tools.calls_to("record_do_not_call")
+
+
+async def test_no_meetings_and_something_to_read_is_a_request_for_information(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+12065550189")
+    reply = await call.say(
+        "Hello, I'm not one for meetings, I'd like to look something over on my own first."
+    )
+    assert "email" in reply.lower() and not talk.tools.calls_to("get_availability")

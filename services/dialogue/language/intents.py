@@ -281,6 +281,7 @@ def past_loan(low: str) -> bool:
 #: a meeting turned down for now: "I'm not ready to meet with anybody", "not ready to sign
 #: anything" ("… yet" leaves the door open: unsure, not a no)
 _NOT_READY = re.compile(
+    r"\bnot (?:one|much|big|really one) for (?:meetings?|appointments?|sitting down)|"
     r"\bnot (?:really |quite )?ready (?:to|for) (?:meet|talk|speak|sit down|sign|commit|book|"
     r"schedul|set (?:anything|something|it) up|make an? (?:appointment|decision)|an? "
     r"(?:appointment|meeting|consultation)|any(?:thing|body|one)|do (?:anything|this|that|it|"

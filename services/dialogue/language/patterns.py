@@ -131,7 +131,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"\be-?mail\b|\b(?:like|want|have|get) (?:it|them|that|those) e-?mailed\b|\be-?mailed,? "
         r"please\b|send (?:me |us )?(?:something|(?:the |some |your |a )?(?:information|"
         r"info|details|brochure|packet)|it)|in writing|brochure|mail (?:me|us) (?:something|some)|"
-        r"read (?:about|up on) it first|look it over"
+        r"read (?:about|up on) it first|look (?:it|this|that|something|things|them|some(?:thing)? "
+        r"\w+) over"
     ),
     Intent.CALLBACK: re.compile(
         r"(?:can|could|would|will) (?:someone|somebody|a person|you|the broker|he|she|they)"
