@@ -40,6 +40,8 @@ class Flags(msgspec.Struct, kw_only=True):
     #: the caller would rather not (or could not) say more: no more asking; helped unverified
     verify_declined: bool = False
     wrong_person: bool = False
+    #: the person we want no longer lives there ("she sold us the house and moved")
+    owner_moved: bool = False
     waiting_for_person: bool = False
     qualified: bool | None = None
     gates: dict[str, bool | None] = msgspec.field(default_factory=dict)

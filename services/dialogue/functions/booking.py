@@ -112,7 +112,7 @@ async def get_availability(
             part_of_day=PartOfDay(s.preference_part or "any"),
             starts_from=_clock(s.preference_from),
             starts_before=_clock(s.preference_before),
-            limit=5,
+            limit=10,
         )
     )
     if isinstance(result, ToolError):

@@ -127,3 +127,14 @@ def last_name(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         heard.first_name, heard.last_name = found.first_name, found.last_name
     elif found.first_name:
         heard.last_name = found.first_name
+
+
+#: the person asked for lives elsewhere now: "she sold us the house in 2019", "he moved to
+#: Oregon years ago", "we're the new owners"
+OWNER_MOVED = re.compile(
+    r"\b(?:sold (?:us|me|the (?:house|home|place))|(?:she|he|they)(?:'s| has| have| had)? "
+    r"moved\b(?! in with (?:me|us)\b)|(?:we|i)(?:'re| are| am)"
+    r" the new (?:owners?|people)|(?:doesn'?t|don'?t|does not|do not|no longer) lives? here|"
+    r"(?:we|i) bought (?:the|this) (?:house|home|place) from)",
+    re.IGNORECASE,
+)

@@ -91,8 +91,9 @@ _NEVER_MIND = re.compile(
 #: requests a "never mind" takes back
 #: e-mail turned down: "I don't do the email", "no email", "never look at my email"
 _NO_EMAIL = re.compile(
-    r"\b(?:no|don'?t (?:do|have|use|check|want|need)|do not (?:do|have|use)|never (?:look at|check|"
-    r"use)|not (?:on|into|big on))(?: the| any| my| an)? e-?mails?\b"
+    r"\b(?:no|don'?t (?:really |even |ever |much )?(?:do|have|use|check|want|need)|do not "
+    r"(?:really |even )?(?:do|have|use)|never (?:look at|check|use)|not (?:on|into|big on|much "
+    r"for|one for))(?: the| any| my| an| that)? e-?mails?\b"
 )
 _EMAIL_ME = re.compile(r"\be-?mail (?:me|it|us)\b|\bsend\b|\bin writing\b|\bmy e-?mail is\b")
 #: a do-not-call said not to be one

@@ -7,6 +7,7 @@ import re
 
 from services.dialogue.language.heard import Expect, Heard
 from services.dialogue.language.text import _overlaps, _short_year
+from services.dialogue.speech.numbers import words_to_number
 
 _VALUE_WORDS = re.compile(
     r"(?<!fort )(?<!ft )(?<!ft\. )worth|value|valued|apprais|sell (?:it )?for|market|zillow|"
@@ -77,10 +78,13 @@ _TIMELINE = re.compile(
     r"no rush|no hurry|sometime|by (?:the end of )?(?:the )?(?:year|summer|spring|fall|winter)"
 )
 _NEED = re.compile(r"need(?:s|ed)?|looking for|want(?:ed)?|hoping (?:for|to get)|would like")
-_MONEY_AFTER = re.compile(r"\s*(?:dollars|bucks|thousand|grand|million|k\b|hundred|percent|%)")
+_MONEY_AFTER = re.compile(
+    r"\s*(?:dollars|bucks|thousand|grand(?![\w-])|million|k\b|hundred|percent|%)"
+)
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
-    r"square|acres?|people|kids|grandkids|children|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
+    r"square|acres?|people|kids|grand\w+|great[\s-]grand\w+|children|sons?\b|daughters?\b|"
+    r"brothers?\b|sisters?\b|cousins?\b|dogs?\b|cats?\b|pets?\b|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
     r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
     r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
 )
@@ -131,7 +135,7 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
     money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
     said: list[tuple[float, int, int]] = []  # money said as money: "$", "thousand", "worth 400"
     bare: list[tuple[float, int, int]] = []  # a number that is money only by context
-    for value, start, end in _ranges(low, found, used):
+    for value, start, end in _ranges(low, restated(low, found), used):
         if _overlaps(used, start, end):
             continue
         if _short_year(low, start, end) or re.match(r"'?s\b", low[end:]):
@@ -141,9 +145,9 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             r"|just )?$",
             low[:start],
         ) and re.match(
-            r"\s*(?:thousand|grand|k\b)?\s*(?:dollars\s*)?(?:for (?:it|the (?:house|home|place))|"
-            r"back (?:in|then|when)|in (?:'|19|20|nineteen|the (?:sixties|seventies|eighties|"
-            r"nineties)))",
+            r"\s*(?:thousand|grand(?![\w-])|k\b)?\s*(?:dollars\s*)?(?:for (?:it|the (?:house|home|"
+            r"place))|back (?:in|then|when)|in (?:'|19|20|nineteen|the (?:sixties|seventies|"
+            r"eighties|nineties)))",
             low[end:],
         ):
             continue  # "we paid a hundred and ten for it back in '84": the price then, not now
@@ -172,7 +176,7 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             re.search(r"\b(?:in|since|back in|from)\s+$", low[:start])
             and 20 <= value <= 99
             and value == int(value)
-            and not re.match(r"\s*(?:thousand|grand|k\b|dollars|bucks)", low[end:])
+            and not re.match(r"\s*(?:thousand|grand(?![\w-])|k\b|dollars|bucks)", low[end:])
             and not money_context_said(low, start)
         ):
             continue  # "we paid one-forty for it in eighty-eight": a year
@@ -187,13 +191,15 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             or (
                 value <= 12
                 and not re.match(
-                    r"\s*(?:thousand|grand|k\b|hundred|million|mil\b|dollars)", low[end:]
+                    r"\s*(?:thousand|grand(?![\w-])|k\b|hundred|million|mil\b|dollars)", low[end:]
                 )
             )
         ):
             continue  # "it'll need to be after two in the afternoon": a time, no money
-        span = low[max(0, start - 1) : end + 12]
-        if re.search(r"\$|dollars|bucks|thousand|grand|million|(?<![a-z])k\b|\d{3},\d{3}", span):
+        span = low[max(0, start - 1) : end + 12] + re.findall(r"^[\w-]*", low[end + 12 :])[0]
+        if re.search(
+            r"\$|dollars|bucks|thousand|grand(?![\w-])|million|(?<![a-z])k\b|\d{3},\d{3}", span
+        ):
             said.append((value, start, end))
         elif _NOT_MONEY_AFTER.match(low[end:]) or re.fullmatch(r"(?:19|20)\d\d", low[start:end]):
             continue  # "40 years", "in 1985"
@@ -279,6 +285,24 @@ def money_context_said(low: str, start: int) -> bool:
     return bool(_VALUE_WORDS.search(before) or _BALANCE_WORDS.search(before))
 
 
+def restated(low: str, found: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """An amount said short and then in full, run together by speech-to-text: "five fifty
+    five hundred fifty thousand" is 550 thousand (not 55 million) — the full saying counts."""
+    out = []
+    for value, start, end in found:
+        words = list(re.finditer(r"[a-z]+|\d+", low[start:end]))
+        if any(w.group() in ("point", "and", "a", "an") for w in words):
+            words = []  # "one point one million", "two hundred and fifty": one amount
+        for word in words[1:]:
+            head = words_to_number(low[start : start + word.start()])
+            tail = words_to_number(low[start + word.start() : end])
+            if head and tail and tail >= 10_000 and _scale_amount(head) == tail:
+                value, start = tail, start + word.start()
+                break
+        out.append((value, start, end))
+    return out
+
+
 def _ranges(low: str, found: list[tuple[float, int, int]],
             used: list[tuple[int, int]]) -> list[tuple[float, int, int]]:  # fmt: skip
     """Two amounts that are one guess, as their middle: "three-fifty, three seventy-five",
@@ -318,8 +342,8 @@ def _ranges(low: str, found: list[tuple[float, int, int]],
 def _scaled(low: str, start: int, end: int) -> bool:
     """Whether the number says its own scale: "400 thousand", "$425k", "1.2 million"."""
     return bool(
-        re.search(r"thousand|grand|million|mil\b|k\b|\d{3},\d{3}", low[start:end])
-        or re.match(r"\s*(?:k\b|grand|thousand|million|mil\b)", low[end:])
+        re.search(r"thousand|grand(?![\w-])|million|mil\b|k\b|\d{3},\d{3}", low[start:end])
+        or re.match(r"\s*(?:k\b|grand(?![\w-])|thousand|million|mil\b)", low[end:])
     )
 
 

@@ -120,7 +120,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"days|openings|slots) (?:do you have|are (?:open|available|there))"
     ),
     Intent.GOODBYE: re.compile(
-        r"\b(?:bye|goodbye|good bye|bye bye|that'?s (?:all(?! right)|it|everything)|"
+        # ("that's all you get for now", "that's all I know": no goodbye)
+        r"\b(?:bye|goodbye|good bye|bye bye|that'?s (?:all(?! right| you| i\b| i'?ll| we)|it|"
+        r"everything)|"
         r"that is (?:all(?! right)|it)|"
         r"nothing else|have a (?:good|nice|great|lovely|blessed) (?:day|one|evening|night)|"
         r"talk (?:to you )?(?:later|soon)|i'?m (?:all )?set|we'?re (?:all )?set|all good|"

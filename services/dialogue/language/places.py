@@ -43,8 +43,9 @@ _CITY_AFTER_IN = re.compile(
 #: there, a visit, where one grew up
 _ELSEWHERE_BEFORE = re.compile(
     r"\b(?:move|moving|moved|relocat\w*|visit\w*|daughter|son|kids|children|sister|brother|"
-    r"grand\w+|niece|nephew|cousin|friend|vacation|trip|grew up|born|originally|used to live)"
-    r"\b[^.;!?]{0,25}$"
+    r"grand\w+|niece|nephew|cousin|friend|vacation|trip|grew up|born|originally|used to live|"
+    r"runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
+    r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
 )
 _CITY_AFTER_FROM = re.compile(
     rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
@@ -207,7 +208,14 @@ def _after_place(raw: str, low: str, start: int) -> bool:
 
 
 def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
-    state_match = _STATE_NAME_RE.search(raw)
+    state_match = next(
+        (
+            m
+            for m in _STATE_NAME_RE.finditer(raw)
+            if not _ELSEWHERE_BEFORE.search(raw[: m.start()].lower())
+        ),
+        None,
+    )  # ("not one of those folks who runs to Arizona in January": not where the home is)
     code = None
     before = ""
     if state_match:

@@ -10,7 +10,11 @@ from services.dialogue.language.vocabulary import STATES
 #: Objection topic → the knowledge-base query that answers it.
 OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "scam": (
-        re.compile(r"scam|fraud|rip.?off|legit|too good to be true|con artist|swindl|trust you"),
+        re.compile(
+            r"scam|fraud|rip.?off|legit|too good to be true|con artist|swindl|trust you|"
+            r"\bthe catch\b|\ba catch\b|strings attached|(?:nobody|no one) gives (?:you )?"
+            r"(?:money|anything|something) for (?:nothing|free)"
+        ),
         "is a reverse mortgage a scam, how to stay safe",
     ),
     "lose_home": (
@@ -49,7 +53,9 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "moving": (
         re.compile(
             r"move (?:out|later|away|in with)|assisted living|nursing home|sell (?:the|my|our) "
-            r"(?:house|home)|selling|downsiz|care (?:home|facility)|(?:have|need) to move|"
+            r"(?:house|home|place)|sell (?:it |up )?(?:later|someday|one day|down the road|in a "
+            r"(?:few|couple)|in \w+ years)|(?:am i|are we|would i be|would we be) (?:stuck|locked "
+            r"in|trapped)|selling|downsiz|care (?:home|facility)|(?:have|need) to move|"
             r"(?:twelve|12) months|in the hospital for"
         ),
         "what happens if I move out, sell the home or go into a nursing home",
@@ -220,7 +226,12 @@ _QUESTION_START = re.compile(
 )
 _NOT_A_QUESTION = re.compile(
     r"^(?:(?:ok|okay|sure|yes|yeah|alright|well|so|then|and|just)[,:]?\s+)*(?:will do|do (?:it|"
-    r"that|so|whatever)|can do)\b"
+    r"that|so|whatever)|can do)\b|"
+    # "don't ask me their birthdays", "don't worry about it": said, not asked (but "don't
+    # you charge a fee", "isn't it a loan")
+    r"^(?:(?:ok|okay|so|and|but|well|oh|now)[,:]?\s+)*(?:don'?t|doesn'?t|won'?t|isn'?t|aren'?t|"
+    r"wouldn'?t|shouldn'?t)\s+(?!(?:i|you|we|they|he|she|it|that|this|there|the|my|your|our|"
+    r"their|his|her|these|those|people|folks|y'?all)\b)"
 )
 #: a "hello?" down the line, which asks nothing: "Hello? Yes, this is Pat"
 _PHONE_HELLO = re.compile(r"(?:^|(?<=[.!?,]\s))(?:hello|hi|hey|yes|yeah|hello there|hi there)\?+")

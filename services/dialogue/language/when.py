@@ -46,8 +46,8 @@ _NOT_MORNING = re.compile(
 )
 _NOT_AFTERNOON = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
-    r"\b(?:afternoons?|evenings?)\b|\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|"
-    r"not good|tough|hard|rough)\b|"
+    r"\b(?:afternoons?|evenings?|after (?:lunch|lunchtime|noon))\b|"
+    r"\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
     r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
     r"the (?:afternoons?|evenings?)\b"
 )

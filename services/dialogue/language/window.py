@@ -57,6 +57,13 @@ _PARTS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = (
 )
 
 
+#: said just before a part of the day, it is the part they cannot do: "I'm useless after lunch"
+_UNWANTED = re.compile(
+    r"\b(?:no good|not good|useless|hopeless|can'?t do|cannot do|don'?t do|hate|bad|never)\b"
+    r"[^.,;!?]*$"
+)
+
+
 def _minutes(match: re.Match[str]) -> int | None:
     g = match.groupdict()
     said = g.get("h")
@@ -101,7 +108,8 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
     starts_from: int | None = None
     starts_before: int | None = None
     for pattern, lo, hi in _PARTS:
-        if pattern.search(low):
+        found = pattern.search(low)
+        if found and not _UNWANTED.search(low[max(0, found.start() - 16) : found.start()]):
             starts_from = lo if lo is not None else starts_from
             starts_before = hi if hi is not None else starts_before
     for match in [*_FROM.finditer(low), *_OR_LATER.finditer(low)]:

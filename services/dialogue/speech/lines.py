@@ -205,6 +205,7 @@ OTHER_LENDER = (
 )
 CAPPED = "I don't want to take up too much of your time; you're welcome to call us back anytime."
 WRONG_PERSON_BYE = "Thank you, I'll try them another time. Have a good day!"
+OWNER_MOVED_BYE = "Thank you for letting me know; I'll update our records. Have a good day!"
 TROUBLE = "I'm sorry, I'm having a little trouble on my end; let me have someone call you back."
 
 

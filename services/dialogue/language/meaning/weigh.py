@@ -218,6 +218,11 @@ def weigh(
             if INTENT_OF.get(act) in ENDING and reading.likely(act):
                 return INTENT_OF[act]
         return None
+    if heard.question and "?" in heard.text:
+        # "Do my children have to sign anything? I don't want to make it a big family thing.":
+        # a question with a worry after it is answered, not read as a decline
+        _top_up(heard, reading, expect, facts)
+        return None
     if top == Act.NOT_INTERESTED and (
         reading.sure(Act.NOT_INTERESTED) or (reading.likely(Act.NOT_INTERESTED) and heard.no)
     ):
@@ -262,6 +267,11 @@ def read_gates(heard: Heard, reading: Reading, expect: Expect) -> None:
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 
+#: a call made already, and one still to make
+CALLED = re.compile(r"\b(?:called|rang|phoned)\b")
+CALL_AHEAD = re.compile(r"\b(?:call|ring|phone|try|reach)\b")
+
+
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
     """A request the rules did not hear, when the reader is sure of it and the rules heard
     nothing else (never one that ends the call)."""
@@ -280,8 +290,12 @@ def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None
         return
     if intent == Intent.CALLBACK and expect in TIME_ANSWERS:
         return
-    if intent == Intent.BOOK and heard.no:
-        return
+    if heard.no:
+        return  # "Nope, no email, I don't do the computer": a no is no request
+    low = heard.text.lower()
+    if intent == Intent.CALLBACK and CALLED.search(low) and not CALL_AHEAD.search(low):
+        return  # "You called me… no wait, I called you": a call made, none asked for
+
     heard.intents.add(intent)
 
 
@@ -306,4 +320,6 @@ def for_the_kb(heard: Heard) -> bool:
         reading.likely(Act.RM_QUESTION)
         or reading.likely(Act.LEGAL_TAX)
         or (top not in NOT_FOR_THE_KB)
+        # asked aloud, and no other reading it is likely to be: the question stands
+        or ("?" in heard.text and not reading.likely(top))
     )

@@ -11,7 +11,7 @@ from services.dialogue import functions as fn
 from services.dialogue.absorb import carries_facts, gate_args
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
-from services.dialogue.language.identity import DECLINES
+from services.dialogue.language.identity import DECLINES, OWNER_MOVED
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
     asked,
@@ -46,7 +46,16 @@ async def on_greet(turn: Turn, heard: Heard) -> str | None:
 async def _wrong_person(turn: Turn, heard: Heard) -> str | None:
     coming = heard.has(Intent.HOLD_ON)
     await fn.note_wrong_person(turn, heard.relation, coming)
+    if OWNER_MOVED.search(heard.text) and not coming:
+        await _owner_moved(turn)
+        return None
     return "Of course, I'll hold." if coming else "Thank you for letting me know."
+
+
+async def _owner_moved(turn: Turn) -> None:
+    """The person asked for lives elsewhere now: nobody to call back; a kind goodbye."""
+    turn.state.flags.owner_moved = True
+    await fn.end_call(turn, "goodbye")
 
 
 def _someone_else(heard: Heard) -> bool:
@@ -137,9 +146,13 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
         return "No problem at all; the broker can go over that with you on a call."
     if answer:
         return answer
-    if s.expect == Expect.AGE and heard.yes:
-        return "Thank you."
+    if (s.expect == Expect.AGE and heard.yes) or SPELLED.search(heard.text):
+        return "Thank you."  # (a name spelled out after it was said: "L-A, capital R, A-E")
     return lines.SORRY_AGAIN if not heard.silent else None
+
+
+#: letters said one by one: "a r c h u l e t a", "L-A, capital R, A-E", "B-K-A-P-L-A-N"
+SPELLED = re.compile(r"(?:\b[A-Za-z]\b[\s,.-]*(?:capital\s+|cap\s+)?){3,}")
 
 
 async def on_answer(turn: Turn, heard: Heard) -> str | None:
@@ -282,6 +295,9 @@ async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
         )
     if s.expect == Expect.CALLBACK_TIME:
         return await callback_step(turn, heard)
+    if OWNER_MOVED.search(heard.text) and not s.flags.waiting_for_person:
+        await _owner_moved(turn)
+        return None
     if heard.has(Intent.HOLD_ON):
         s.flags.waiting_for_person = True
         return "Of course, I'll hold."

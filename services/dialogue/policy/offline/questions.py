@@ -260,6 +260,8 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
         return f"We'll send some information by email. Thank you{name}, and take care!", end
     if f.capped:
         return lines.CAPPED + " " + lines.GOODBYE, end
+    if f.wrong_person and f.owner_moved:
+        return lines.OWNER_MOVED_BYE, end
     if f.wrong_person or (s.facts.relation and not f.identified):
         return lines.WRONG_PERSON_BYE, end
     return f"Thank you for calling{name}; take care, and goodbye!", end

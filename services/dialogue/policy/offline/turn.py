@@ -25,6 +25,7 @@ from services.dialogue.state import CallState
 
 #: what answers a question that is given up on after two asks
 ANSWERS = {
+    Expect.BOOKING_OFFER: lambda heard: heard.yes or heard.no or heard.has(Intent.BOOK),
     Expect.EMAIL: lambda heard: heard.email,
     Expect.ZIP: lambda heard: heard.zip or heard.city,
     Expect.CALLBACK_TIME: lambda heard: heard.callback,
@@ -37,8 +38,9 @@ def _answered_else(s: CallState, heard: Heard, facts: bool, said_nothing: bool) 
     count towards giving the question up."""
     answers = ANSWERS.get(s.expect)
     key = s.expect.value
+    asked_back = heard.question and "?" in heard.text  # "is there a catch?": asked, not let go
     if s.asks.get(key, 0) > 0 and (
-        said_nothing or (answers is not None and facts and not answers(heard))
+        said_nothing or (answers is not None and (facts or asked_back) and not answers(heard))
     ):  # (nor is silence: "are you still there?" is asked, not the question again)
         s.asks[key] -= 1
 
@@ -83,6 +85,16 @@ async def offline_turn(turn: Turn) -> None:
         heard.intents -= {Intent.CALLBACK, Intent.BOOK}  # "don't put me down for a call back"
     if WANTS_PERSON.search(heard.text) and not heard.has(Intent.AUTHORITY):
         heard.intents.add(Intent.HUMAN)  # "I'd like a person to set it up, not a computer"
+    if (
+        s.expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE)
+        and heard.choice is not None
+        and not s.offered
+        and not heard.no
+    ):
+        # "okay, that first one" when no times were said yet: a yes, and any time will do
+        heard.yes = True
+        heard.part_of_day = heard.part_of_day or PartOfDay.ANY
+        heard.choice = None
     if s.expect in (Expect.BOOKING_OFFER, Expect.PREFERENCE) and SOONEST.search(heard.text):
         heard.yes = True  # "what's the soonest you've got?": yes, any time
         heard.part_of_day = heard.part_of_day or PartOfDay.ANY
