@@ -266,7 +266,10 @@ _PAST_LOAN = re.compile(
     r"\b[^.?!]{0,40}\b(?:ago|back|last year|in (?:19|20)\d\d)\b|\brefinanced\b[^.?!]{0,40}\b(?:ago|"
     r"back|last year|in (?:19|20)\d\d)\b|"
     # "my boy co-signed on the loan when I refinanced"
-    r"\b(?:when|after|since) (?:i|we) (?:refinanced|refi'?d|took (?:it |that )?out)\b|\bco-?sign\w*"
+    r"\b(?:when|after|since) (?:i|we) (?:refinanced|refi'?d|took (?:it |that )?out)\b|"
+    r"\bco-?sign\w*|"
+    # "I refinanced when my grandson had his troubles": done, whenever it was
+    r"\b(?:i|we|they) (?:re-?financed|refi'?d)\b"
 )
 _LENDER_NOW = re.compile(
     r"\b(?:already|currently|right now|now) (?:working|talking|dealing|applying|going)|"

@@ -183,7 +183,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
-        r"(?:^|(?<=[.!?]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
+        r"(?:^|(?<=[.!?,]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
         r"^(?i:(?:hi|hello|hey|hola|yes|yeah|oh|well|good (?:morning|afternoon|evening))"
         r"[,!.]?\s+)+"

@@ -47,6 +47,14 @@ _ELSEWHERE_BEFORE = re.compile(
     r"runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
     r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
 )
+#: a trip or someone else's move away from the home ("runs to Arizona in January", "she moved
+#: down to Oregon"): a state said after it is not the home's; "we moved to Florida" is
+_AWAY_BEFORE = re.compile(
+    r"(?<!\bwe )(?<!\bi )(?<!\bjust )\b(?:move|moving|moved)\b"
+    r"(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$|"
+    r"\b(?:runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
+    r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
+)
 _CITY_AFTER_FROM = re.compile(
     rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
     rf"(?:\s+{_CITY_WORD}){{0,2}})"
@@ -212,7 +220,7 @@ def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         (
             m
             for m in _STATE_NAME_RE.finditer(raw)
-            if not _ELSEWHERE_BEFORE.search(raw[: m.start()].lower())
+            if not _AWAY_BEFORE.search(raw[: m.start()].lower())
         ),
         None,
     )  # ("not one of those folks who runs to Arizona in January": not where the home is)

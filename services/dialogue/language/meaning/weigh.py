@@ -194,7 +194,7 @@ def weigh(
     if reading.sure(Act.OTHER_LENDER) and not heard.question and not money_talk and not concern:
         heard.intents.add(Intent.OTHER_LENDER)  # "my nephew is in mortgages, he's doing mine"
         return None
-    if reading.sure(Act.OTHER_LENDER) and money_talk:
+    if reading.sure(Act.OTHER_LENDER) and money_talk and not concern:
         return Intent.OTHER_LENDER  # "a refinance years back … I owe the bank six hundred": asked
     if reading.likely(Act.OTHER_LENDER) and top == Act.OTHER_LENDER and not concern:
         return Intent.OTHER_LENDER

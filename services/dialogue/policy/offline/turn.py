@@ -38,7 +38,8 @@ def _answered_else(s: CallState, heard: Heard, facts: bool, said_nothing: bool) 
     count towards giving the question up."""
     answers = ANSWERS.get(s.expect)
     key = s.expect.value
-    asked_back = heard.question and "?" in heard.text  # "is there a catch?": asked, not let go
+    # "is there a catch?": asked back, not let go; once, so a question is never put a third time
+    asked_back = heard.question and "?" in heard.text and s.said_asks.get(key, 0) < 3
     if s.asks.get(key, 0) > 0 and (
         said_nothing or (answers is not None and (facts or asked_back) and not answers(heard))
     ):  # (nor is silence: "are you still there?" is asked, not the question again)
