@@ -19,7 +19,8 @@ from services.dialogue.speech.numbers import find_numbers
 _TAKE_BACK = re.compile(
     r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
     r"hmm+|hm+|um+|uh+|hang on|"
-    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"oops|whoops|correction|scratch that|(?:more|closer) (?:like|to)|make (?:that|it)|"
+    r"or rather|rather|let me (?:correct|"
     r"rephrase) (?:that|myself)|i said that wrong|that'?s wrong|hold on)[\s.,;:!?…—–-]*)+(?:it'?s"
     r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
 )
@@ -29,7 +30,8 @@ _NOT_THAT = re.compile(r"\s*,?\s*(?:not|and not|rather than|instead of)\s*")
 #: one forty", "five hundred... well, the neighbor sold for five sixty, so say five fifty"
 _RETRACT = re.compile(
     r"[\s.,;:!?…—–-]*(?:(?:no|nope|nah|sorry|i'?m sorry|pardon me|i mean|i meant|actually|wait|"
-    r"oops|whoops|correction|scratch that|make (?:that|it)|or rather|rather|let me (?:correct|"
+    r"oops|whoops|correction|scratch that|(?:more|closer) (?:like|to)|make (?:that|it)|"
+    r"or rather|rather|let me (?:correct|"
     r"rephrase)(?: that| myself)?|i said that wrong|that'?s wrong|that'?s not right|hold on|"
     r"i misspoke|my mistake|goodness|oh dear|well|so|(?:let'?s )?say|call it|(?:my )?(?:wife|"
     r"husband|son|daughter|partner) (?:says|said|tells me|is telling me)|[a-z]+ (?:says|said|"

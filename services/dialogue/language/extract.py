@@ -29,7 +29,7 @@ from services.dialogue.language.intents import (
     _after_reading,
     _refine_intents,
 )
-from services.dialogue.language.money import _amounts, _purpose, amounts_said
+from services.dialogue.language.money import TENS_SOMETHING, _amounts, _purpose, amounts_said
 from services.dialogue.language.names import _NAME_CUE, _NAME_SENTENCE, _names
 from services.dialogue.language.patterns import _INTENT_PATTERNS
 from services.dialogue.language.places import _location, _zip
@@ -95,7 +95,12 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     _refine_intents(heard, low, expect)
     # what the caller settled on: corrected values blanked out
     said = _take_back(
-        amounts_said(_DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low)), expect)
+        amounts_said(
+            TENS_SOMETHING.sub(
+                r"\1-five", _DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low))
+            ),
+            expect,
+        )
     )
     if not heard.has(Intent.AUTHORITY) and (
         expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.WAITING)

@@ -12,17 +12,22 @@ from services.dialogue.language.vocabulary import _SPOUSE_WORDS
 _YES = re.compile(
     r"^(?:well,?\s+|oh,?\s+|um+,?\s+|uh+,?\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|of course|"
     r"absolutely|definitely|certainly|correct|right|that'?s right|that is right|uh[- ]?huh|"
-    r"mhm+|mm[- ]?hmm|okay|ok|alright|all right|sounds good|please do|you bet|indeed|"
+    r"mhm+|mm[- ]?hmm|okay|ok|alright|all right|sounds good|please do|you bet(?:cha)?|indeed|"
+    r"(?:i )?reckon so|i (?:do )?reckon(?! not\b)|"
     r"i do|we do|i am|we are|it is|it'?s true|i would|we would|i'?d like that|go ahead|fine|"
     r"perfect|great|that works|works for me|that'?d be (?:great|good|fine|nice)|i guess so|"
     r"i think so|why not|let'?s do (?:it|that)|sure thing|that one|affirmative|exactly|"
-    r"yes please|you got it|that'?s me|speaking)\b"
+    r"yes please|you got it|that'?s me|speaking|"
+    # "That's fine, I'll talk with whoever" (not "that's fine, but not now")
+    r"(?:that'?s (?:fine|good|great)|that'?ll (?:be fine|do|work)|that would (?:be fine|work))"
+    r"\b(?!.*\b(?:but|not|no thanks|don'?t|won'?t|can'?t)\b))\b"
 )
 _NO = re.compile(
     r"^(?:well,?\s+|oh,?\s+|um+,?\s+|uh+,?\s+)?(?:no|nope|nah|not really|not at all|"
     r"i don'?t|we don'?t|i do not|we do not|i don'?t think so|negative|no thanks|"
     r"no thank you|never|not yet|i'?m not|we'?re not|it isn'?t|it'?s not|it is not|"
-    r"i haven'?t|we haven'?t|not that i know|i wouldn'?t|we wouldn'?t|neither|none)\b"
+    r"i haven'?t|we haven'?t|not that i know|i wouldn'?t|we wouldn'?t|neither|none|"
+    r"(?:i )?reckon not)\b"
 )
 #: (not "before I say yes": a yes talked about, not said)
 _YES_ANYWHERE = re.compile(

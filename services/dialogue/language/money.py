@@ -52,6 +52,9 @@ _PAID_OFF = re.compile(
     r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
     r"whole thing )?off|\bpaid-off (?:house|home|condo|place)\b|"
     r"\b(?:all|fully|completely) paid\b|paid in full|"
+    # "the mortgage is long gone", "that loan's been done for years"
+    r"\b(?:mortgage|loan|note)(?:'s| is| was|'s been| has been) (?:long |all |been )?(?:gone|done|"
+    r"finished|over with|taken care of)\b|"
     # "it's mine, paid for and everything" (not "I paid for the roof")
     r"\bpaid for\b(?! (?:it|the|by|with|a|an|my|our|his|her|them|this|that|in|out|\w+ing)\b)|"
     r"\b(?:it'?s|it is|is|"
@@ -61,15 +64,19 @@ _PAID_OFF = re.compile(
     r"doesn'?t|does not) owe (?:anything|nothing|a (?:thing|dime|penny|cent|nickel)|any ?(?:thing|"
     r"money)|money|nada)|(?:don'?t|do not) owe\s*(?:on (?:it|the (?:house|home)))?\s*(?:[.,!?]|$)|"
     r"\bno more (?:bank|payments?|mortgage|loan)\b|\b(?:i|we) (?:pay|paid) (?:for )?everything\b|"
-    r"\bowe (?:zero|nothing|nada|not a (?:thing|dime|penny|cent))|nothing (?:left|owed|owing|on "
+    r"\bowe (?:(?:nobody|no one|anybody|anyone|a soul) )?(?:zero|nothing|nada|not a (?:thing|dime|"
+    r"penny|cent))|nothing (?:left|owed|owing|on "
     r"it|to pay)|free and clear|\boutright\b|mortgage.?free|zero balance|(?:own|owned) it free"
 )
 _PURPOSE = re.compile(
-    r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|doctor|hospital|(?<!pays the )"
+    # (a doctor or a car to get to is no purpose: "my niece carries me to the doctor")
+    r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|(?:doctor|hospital)(?:'s)? (?:bills?|"
+    r"costs?)|(?<!pays the )"
     r"(?<!pay the )bills|debt|credit "
     r"card|pay off (?:the|my|our) (?:mortgage|house|loan)|travel|income|cushion|emergenc|"
     r"help (?:my|our|the) (?:kids|children|grand\w+|son|daughter)|tuition|long.?term care|"
-    r"in.?home care|car\b|groceries|living expenses|retirement)[^.?!,]{0,60}"
+    r"in.?home care|(?:new|a|another|buy (?:a|the)) car\b|car (?:repairs?|payments?)|groceries|"
+    r"living expenses|retirement)[^.?!,]{0,60}"
 )
 _TIMELINE = re.compile(
     r"(?:within|in) (?:the next )?(?:a |\d+ |few |couple (?:of )?|one |two |three |six |"
@@ -104,6 +111,12 @@ _AND_A_PART = re.compile(
 _TO_FOR_TWO = re.compile(
     r"\b(worth|maybe|about|around|like|or|is|it'?s|be|say|owe|at|for|guess|think)\s+(?:to|too)\s+"
     r"(?=(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)"
+)
+
+#: "forty something left on it", "sixty-some years old", "a hundred and twenty-odd thousand":
+#: the middle of the ten, as "in my sixties" is
+TENS_SOMETHING = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:something|odd|some)\b"
 )
 
 
@@ -163,7 +176,8 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
         ):  # fmt: skip
             continue  # "monthly payment, nine hundred forty-three": not what is owed
         if low[start:end] == "one" and re.search(
-            r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last)\s+$",
+            r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last|later|"
+            r"earlier|early|late|next|same|new|old|right|wrong|better|best|morning|afternoon)\s+$",
             low[:start],
         ):
             continue  # "either one", "the first one": no amount
@@ -180,6 +194,13 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             and not money_context_said(low, start)
         ):
             continue  # "we paid one-forty for it in eighty-eight": a year
+        if (
+            1900 <= value <= 2039
+            and value == int(value)
+            and re.match(r"(?:two thousand|nineteen|twenty|(?:19|20)\d\d\b)", low[start:end])
+            and re.search(r"\b(?:in|since|back in|from|until|till|year|of)\s+$", low[:start])
+        ):
+            continue  # "paid in full since two thousand six": a year said in words
         if re.search(
             r"\b(?:after|before|around|until|till|by|at|past)\s+(?:about\s+)?$", low[:start]
         ) and (

@@ -185,7 +185,7 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
         r"(?:^|(?<=[.!?,]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
-        r"^(?i:(?:hi|hello|hey|hola|yes|yeah|oh|well|good (?:morning|afternoon|evening))"
+        r"^(?i:(?:hi|hello|hey|hola|howdy|yes|yeah|oh|well|(?:good )?(?:morning|afternoon|evening))"
         r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
         r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
@@ -204,7 +204,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         # assent ("Oh sure. Clarice Ng, I'm sixty-seven")
         patterns += (
             r"^(?i:(?:oh|well|sure|okay|ok|yes|yeah|alright|all right|right|of course|sorry|hi|"
-            r"hello)[,.!]?\s+)*([A-Z][a-z'’-]+)\s+(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
+            r"hello|howdy|(?:good )?(?:morning|afternoon|evening))[,.!]?\s+)*([A-Z][a-z'’-]+)\s+"
+            r"(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
             r"(?=\s*[,.!?;]|\s*$|\s+(?:[A-Za-z][\s-]){2,}[A-Za-z]\b)",
         )
     if expect not in (Expect.LOCATION, Expect.ZIP):

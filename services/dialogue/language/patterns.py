@@ -61,7 +61,7 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"not right now|not now|isn'?t a good time|not (?:a )?good time|not this (?:year|month)|"
         r"maybe next (?:year|month|spring|summer|fall|winter)|when things (?:settle|calm)|"
         r"\b(?:i'?ll|we'?ll) (?:call|reach out|get back|ring)(?: to)?(?: you| us)?(?: back)?"
-        r"(?: again)? when|when (?:i'?m|we'?re) ready|"
+        r"(?: again)? (?:when|once|after)\b|when (?:i'?m|we'?re) ready|"
         r"in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
         r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))|"
         # "I just can't think about any of this right now", "not up to dealing with it yet"
@@ -101,7 +101,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.BOOK: re.compile(
         r"\bbook\b|schedul|appointment|consult|set (?:something|it|that|one|a time|me|us|things)"
         r" up|set up (?:a|an|the|something|that|one|time)|sign (?:me|us) up|talk (?:to|with) "
-        r"(?:someone|somebody|the broker|a broker|him|her|a specialist|an expert)|speak (?:to|with)"
+        r"(?:someone|somebody|the broker|a broker|him|her|a specialist|an expert|'?em\b|them\b|"
+        r"whoever)|speak (?:to|with)"
         r" (?:someone|somebody|the broker|a broker|a specialist)|meet (?:with|the)|sit down with|"
         r"let'?s do (?:it|this)|(?<!when )(?<!once )(?<!until )(?<!till )(?<!if )(?<!not )"
         r"(?:i'?m|we'?re) ready\b(?! (?:to (?:hang up|go(?! ahead| forward)|leave|stop)|for "

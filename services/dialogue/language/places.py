@@ -55,6 +55,11 @@ _AWAY_BEFORE = re.compile(
     r"\b(?:runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
     r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
 )
+#: a city named after the ZIP, to end the turn: "oh one six oh four, that's Worcester"
+_CITY_OF_ZIP = re.compile(
+    rf"\b(?:that'?s|that is|which is|it'?s)\s+(?:in\s+)?({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
+    r"\s*[.!]?\s*$"
+)
 _CITY_AFTER_FROM = re.compile(
     rf"\b(?:i'?m|we'?re|i am|we are|originally|calling|moved|here) from\s+({_CITY_WORD}"
     rf"(?:\s+{_CITY_WORD}){{0,2}})"
@@ -245,6 +250,10 @@ def _location(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         heard.city = _city_before_state(before, expect)
     if heard.city is None:
         heard.city = _city_alone(raw, low, expect)
+    if heard.city is None and heard.zip:
+        named = _CITY_OF_ZIP.search(raw)  # "oh one six oh four, that's Worcester"
+        if named and not _not_a_name(named.group(1).split()[0]):
+            heard.city = _city(named.group(1))
 
 
 def _city_before_state(before: str, expect: Expect) -> str | None:

@@ -39,6 +39,8 @@ _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
     (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
     (re.compile(r"\btoo\s+(hundred|thousand|million)\b", re.I), r"two \1"),
+    # "a couple hundred": two hundred
+    (re.compile(r"\b(?:a\s+)?couple(?:\s+of)?\s+(hundred|thousand)\b", re.I), r"two \1"),
     (re.compile(r"\bmourning(s?)\b", re.I), r"morning\1"),
     # "the mortgage is paid of": the f of "off" lost
     (re.compile(r"\bpaid of\b(?!\s+(?:the|my|our|a|an|it|this|that|his|her|their|them|all|what|"

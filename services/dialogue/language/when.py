@@ -7,12 +7,13 @@ import re
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard
 from services.dialogue.language.vocabulary import _WEEKDAY_RE, _WEEKDAYS
+from services.dialogue.language.window import WORN_OUT
 from services.dialogue.speech.numbers import words_to_number
 
 #: before a weekday: a day gone by, not one to meet on
 _PAST_DAY = re.compile(
     r"\b(?:last|this past|past)\s*$|\b(?:was|were)\s+(?:on\s+)?$|"
-    r"\b(?:had|went|did|happened|came|saw|visited|got back|was "
+    r"\b(?:had|went|did|happened|came|saw|visited|got back|fell|broke|passed|died|was "
     r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
     r"works?|good|best)\b)"
 )
@@ -40,6 +41,7 @@ _NOT_MORNING = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
     r"\bmornings?\b|\bmornings? (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
     r"\bnot (?:before|till|until) (?:noon|lunch|the afternoon)\b|"
+    rf"\b(?:early )?mornings?\b\s?[,.]?{WORN_OUT}|"
     # busy then: "afternoons, we bowl in the mornings" (not "we're free in the mornings")
     r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
     r"the mornings?\b"
@@ -48,6 +50,7 @@ _NOT_AFTERNOON = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
     r"\b(?:afternoons?|evenings?|after (?:lunch|lunchtime|noon))\b|"
     r"\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
+    rf"\b(?:afternoons?|evenings?|after (?:lunch|lunchtime|noon))\b\s?[,.]?{WORN_OUT}|"
     r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
     r"the (?:afternoons?|evenings?)\b"
 )
@@ -80,7 +83,7 @@ _MORNING = re.compile(
 )
 _AFTERNOON = re.compile(
     rf"afternoon|{_CLOCK}\s*pm\b|\bp\.m\.|after (?:noon|lunch)|later in the day|evening|after "
-    r"(?:1|2|3|one|two|three)\b"
+    r"(?:1|2|3|one|two|three)\b(?![\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?)\b)"
 )
 #: a greeting, not a time: "Good morning!", "Hi, good afternoon"
 _GREETING = re.compile(
@@ -90,6 +93,8 @@ _GREETING = re.compile(
 )
 #: a time of today gone by, after what was done then: "I set up a consultation this morning",
 #: "I called earlier this afternoon", "we spoke yesterday morning"
+#: a bare greeting opening the call: "Afternoon. Roosevelt Hayes, …", "Morning, this is Bea"
+_OPENING_GREETING = re.compile(r"^\W*(?:morning|afternoon|evening)[.,!]\s+(?=\S)")
 _PAST_TIME = re.compile(
     r"\b(?:set (?:it |one |that |this )?up|made|booked|scheduled|called|rang|talked|spoke|went|"
     r"came|saw|sent|received|mailed|left|heard|signed up|got (?:your|a|the|that) (?:letter|call|"
@@ -108,7 +113,9 @@ _TIME_OF_DAY = re.compile(
 _WORD_HOUR = re.compile(
     r"\b(?:at|around|about|after|before|by|till|until)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
-    r"dollars|bucks|years|percent|of\b|people|times|more\b|other\b|thing|ways?\b|days?\b))"
+    r"dollars|bucks|years|percent|of\b|people|times|more\b|other\b|thing|ways?\b|days?\b|"
+    r"weeks?\b|months?\b|hours?\b|minutes?\b|miles?\b|blocks?\b|acres?\b|kids\b|children\b|"
+    r"grand\w+|bedrooms?\b|rooms?\b|units?\b|houses\b|homes\b|doors?\b|steps?\b))"
 )
 #: an hour in words said with "o'clock", whatever comes before: "closer to two o'clock"
 _OCLOCK = re.compile(
@@ -249,8 +256,31 @@ def _without_taken(low: str) -> str:
 _PART_WORD = re.compile(r"\b(?:mornings?|afternoons?|evenings?|lunch|noon)\b")
 
 
+#: a run of days: "Tuesday through Thursday", "monday thru wednesday", "Tuesday to Friday"
+_DAY_RANGE = re.compile(rf"\b({_DAY})\s+(?:through|thru|to|till|until|-)\s+({_DAY})\b(\s*,)?")
+_WEEK = (*_WORKDAYS, Weekday.SAT, Weekday.SUN)
+_DAY_NAME = {d: n for n, d in reversed(list(_WEEKDAYS.items())) if len(n) > 3 and n.isalpha()}
+
+
+def _spell_ranges(low: str) -> str:
+    """Every day of a run said out: "tuesday through thursday, mondays i work" → "tuesday and
+    wednesday and thursday. mondays i work" (the comma after a run ends its clause)."""
+
+    def spell(match: re.Match[str]) -> str:
+        first, last = _WEEK.index(_day(match.group(1))), _WEEK.index(_day(match.group(2)))
+        if last <= first:
+            return match.group(0)
+        days = " and ".join(_DAY_NAME[d] for d in _WEEK[first : last + 1])
+        return days + ("." if match.group(3) else "")
+
+    return _DAY_RANGE.sub(spell, low)
+
+
 def _when(heard: Heard, low: str, expect: Expect) -> None:
+    low = _spell_ranges(low)
     low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
+    if expect in (Expect.NAME, Expect.NOTHING):
+        low = _OPENING_GREETING.sub("", low)
     low = _PAST_TIME.sub(" ", low)  # "I set it up this morning": a time gone by
     days: list[Weekday] = []
     for match in _WEEKDAY_RE.finditer(low):

@@ -22,6 +22,9 @@ _AT = (
     rf"(?::(?P<m>\d{{2}})|[\s-]+(?P<mw>thirty|fifteen|forty[\s-]?five))?"
     r"(?:\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?|o'?clock|in the (?:morning|afternoon|evening)))?"
     r"(?P<ish>-?ish)?"
+    # "about four months", "after two weeks", "around three acres": a count, not an hour
+    r"(?![\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|miles?|blocks?|acres?|kids|"
+    r"children|grand\w+|bedrooms?|rooms?|units?|houses|homes|doors|times|people)\b)"
 )
 _FROM = re.compile(
     rf"\b(?:after|not before|no earlier than|nothing before|not till|not until|anytime after|"
@@ -32,9 +35,12 @@ _BEFORE = re.compile(
     rf"\b(?:before|by|no later than|not after|nothing after|until|till|up to) (?:about |around )?"
     rf"{_AT}\b"
 )
-#: busy until then, so from then on: "I'm at the gym until about nine-thirty"
+#: busy until then, so from then on: "I'm at the gym until about nine-thirty", "my nap runs
+#: till two"
 _BUSY_UNTIL = re.compile(
-    rf"\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be|he'?s|she'?s|i have|i got|i've got)\b"
+    rf"\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be|he'?s|she'?s|i have|i got|i've got|"
+    # "after my nap, it runs till about two": something of theirs lasts until then
+    rf"(?:it|that|she|he|class|church|nap|service|mass|practice) (?:runs|lasts|goes|is on))\b"
     rf"[^.!?]{{0,40}}?\b(?:until|till|til|up to|through) (?:about |around )?{_AT}\b"
 )
 #: free until then is the other way round: "I'm home until noon"
@@ -59,9 +65,19 @@ _PARTS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = (
 
 #: said just before a part of the day, it is the part they cannot do: "I'm useless after lunch"
 _UNWANTED = re.compile(
-    r"\b(?:no good|not good|useless|hopeless|can'?t do|cannot do|don'?t do|hate|bad|never)\b"
-    r"[^.,;!?]*$"
+    r"\b(?:no good|not good|useless|hopeless|can'?t do|cannot do|don'?t do|hate|bad|never|naps?|"
+    r"napping|sleep|asleep|lie down|lay down|worn out|tired)\b[^.,;!?]*$"
 )
+
+#: said just after a part of the day, it is the part they cannot do: "after lunch the heat just
+#: knocks me flat", "afternoons I'm worn out"
+WORN_OUT = (
+    r"(?:(?!\b(?:after|before|mornings?|afternoons?|evenings?|lunch|noon)\b)[^.,;!?]){0,30}"
+    r"\b(?:knocks? me|wipes? me|wears? me|tired|worn out|beat\b|no good|useless|"
+    r"asleep|(?:my |a )?nap\b|lie down|lay down|out of it|exhausted|pooped|done for|not up to|"
+    r"fall asleep|dozing|doze off)"
+)
+_UNWANTED_AFTER = re.compile(WORN_OUT)
 
 
 def _minutes(match: re.Match[str]) -> int | None:
@@ -109,7 +125,11 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
     starts_before: int | None = None
     for pattern, lo, hi in _PARTS:
         found = pattern.search(low)
-        if found and not _UNWANTED.search(low[max(0, found.start() - 16) : found.start()]):
+        if (
+            found
+            and not _UNWANTED.search(low[max(0, found.start() - 16) : found.start()])
+            and not _UNWANTED_AFTER.match(low[found.end() :])
+        ):
             starts_from = lo if lo is not None else starts_from
             starts_before = hi if hi is not None else starts_before
     for match in [*_FROM.finditer(low), *_OR_LATER.finditer(low)]:

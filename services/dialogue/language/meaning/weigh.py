@@ -223,6 +223,8 @@ def weigh(
         # a question with a worry after it is answered, not read as a decline
         _top_up(heard, reading, expect, facts)
         return None
+    if top == Act.NOT_INTERESTED and expect == Expect.ANYTHING_ELSE and heard.no:
+        return None  # "no, that's all set, thanks" to "anything else?": nothing more, no decline
     if top == Act.NOT_INTERESTED and (
         reading.sure(Act.NOT_INTERESTED) or (reading.likely(Act.NOT_INTERESTED) and heard.no)
     ):

@@ -63,6 +63,8 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
         return _first_sentence(result["passages"][0])
     if heard.has(Intent.LEGAL_TAX):
         return lines.LEGAL_TAX  # advice for their own situation: a professional's job
+    if not (heard.question or "?" in heard.text):
+        return None  # "so it would have to be Danny… thank you for explaining": nothing asked
     return lines.NO_ANSWER
 
 
