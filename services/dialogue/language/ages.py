@@ -128,7 +128,10 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
     for value, start, end in numbers:
         if (
             _overlaps(used, start, end)
-            or value != int(value)
+            or (
+                value != int(value)
+                and not (value * 2 == int(value * 2) and "half" in low[start:end])
+            )
             or not 40 <= value <= 115
             or _short_year(low, start, end)  # "bought it back in '88"
             or re.match(r"'?s\b", low[end:])  # "in my 60s", "born in the 50s": a decade

@@ -24,6 +24,8 @@ _TAKE_BACK = re.compile(
     r"rephrase) (?:that|myself)|i said that wrong|that'?s wrong|hold on)[\s.,;:!?…—–-]*)+(?:it'?s"
     r"|it is|i'?m|i am|that'?s|that is|it was|we'?re|we are|s?he'?s|s?he is|it should be)?\s*"
 )
+#: a pause that breaks a number off: "seventy... seventy-eight"
+_FALSE_START = re.compile(r"\s*(?:\.{2,}|…|—|--)\s*")
 _NOT_THAT = re.compile(r"\s*,?\s*(?:not|and not|rather than|instead of)\s*")
 #: a correction that starts with a word or two and goes on before the new value: "ninety...
 #: wait, no, we paid it down, it's seventy thousand", "a hundred twenty... Pat says no, it's
@@ -81,10 +83,19 @@ def _take_back(low: str) -> str:
                 _carry_role(chars, low, numbers, (s1, e1), (e1, s2))
             elif _NOT_THAT.fullmatch(gap):
                 chars[s2:e2] = " " * (e2 - s2)
+            elif _FALSE_START.fullmatch(gap) and _said_again(low[s1:e1], low[s2:e2]):
+                # "seventy... seventy-eight", "four... four fifty": a start said again, in full
+                chars[s1:e1] = " " * (e1 - s1)
+                _carry_role(chars, low, numbers, (s1, e1), (e1, s2))
             elif _retracted(low, numbers, (s1, e1), (s2, e2)):
                 chars[s1:e1] = " " * (e1 - s1)
                 _carry_role(chars, low, numbers, (s1, e1), (e1, s2))
     return "".join(chars)
+
+
+def _said_again(first: str, second: str) -> bool:
+    """The second number starts with the word the first ended on ("oh four", "four fifty")."""
+    return first.split()[-1].split("-")[0] == second.split()[0].split("-")[0]
 
 
 def _carry_role(chars: list[str], low: str, numbers: list[tuple[float, int, int]],

@@ -29,7 +29,13 @@ from services.dialogue.language.intents import (
     _after_reading,
     _refine_intents,
 )
-from services.dialogue.language.money import TENS_SOMETHING, _amounts, _purpose, amounts_said
+from services.dialogue.language.money import (
+    HUNDRED_SOMETHING,
+    TENS_SOMETHING,
+    _amounts,
+    _purpose,
+    amounts_said,
+)
 from services.dialogue.language.names import _NAME_CUE, _NAME_SENTENCE, _names
 from services.dialogue.language.patterns import _INTENT_PATTERNS
 from services.dialogue.language.places import _location, _zip
@@ -96,8 +102,11 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     # what the caller settled on: corrected values blanked out
     said = _take_back(
         amounts_said(
-            TENS_SOMETHING.sub(
-                r"\1-five", _DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low))
+            HUNDRED_SOMETHING.sub(
+                r"\1 hundred fifty",
+                TENS_SOMETHING.sub(
+                    r"\1-five", _DECADE_BIRTHDAY.sub(_decade, _QUARTERS.sub(_quarters, low))
+                ),
             ),
             expect,
         )

@@ -229,6 +229,14 @@ _HOME_WORDS = re.compile(
 )
 
 
+#: the offer turned down, not the question answered
+_TURNED_DOWN = re.compile(
+    r"\bno,? thank(?:s| you)\b|\bnot interested\b|\bno (?:more )?debts?\b|\bnever (?:no |any )?"
+    r"(?:debts?|loans?)\b|\b(?:don'?t|do not) want (?:a |any |no )?(?:loans?|debts?|part of)|"
+    r"\b(?:stick|stay|staying|sticking) with\b"
+)
+
+
 def _answers_the_gate(low: str) -> bool:
     """A bare "yes" or "no" answers the gate question asked when little else is said or what
     is said is about the home; "No, that's everything. You've been very kind." and "No, I'll
@@ -237,6 +245,10 @@ def _answers_the_gate(low: str) -> bool:
         r"^\W*(?:(?:oh|well|um|uh|yes|yeah|yep|yup|no|nope|nah|sure|of course|i do|we do|i don'?t|"
         r"we don'?t|ma'?am|sir|dear|hon|honey)\W+)*", "", low
     )  # fmt: skip
+    if _TURNED_DOWN.search(low):
+        return (
+            False  # "no no no, never no debts on the house, no thank you": the loan, not the home
+        )
     return len(rest.split()) <= 3 or bool(_HOME_WORDS.search(low))
 
 

@@ -15,6 +15,10 @@ _HELPER = (
     r"officer|agent|rep|banker|advisor|adviser|contact)"
 )
 OTHER_LENDER = re.compile(
+    # "we're already partway into one of these with our credit union"
+    r"\balready (?:part ?way|half ?way|midway|well|far along) (?:into|through|in|along)\b|"
+    # "my nephew's wife works at a mortgage place … she's doing all the paperwork on one"
+    r"\bdoing (?:all )?(?:the|our|my) paperwork (?:on|for) (?:one|a reverse|it|this|the reverse)|"
     r"already (?:working|talking|dealing|going|speaking) with|(?:have|got) (?:a|my own|our"
     r" own|another|my|our) (?:lender|broker|loan officer|mortgage (?:guy|person|company|"
     r"broker))|another (?:company|lender|broker)|already have (?:someone|somebody|a lender|"

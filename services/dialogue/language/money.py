@@ -72,7 +72,7 @@ _PURPOSE = re.compile(
     # (a doctor or a car to get to is no purpose: "my niece carries me to the doctor")
     r"(?:roof|repair|renovat|remodel|fix (?:up )?the|medical|(?:doctor|hospital)(?:'s)? (?:bills?|"
     r"costs?)|(?<!pays the )"
-    r"(?<!pay the )bills|debt|credit "
+    r"(?<!pay the )bills|(?<!no )(?<!never )(?<!any )debt|credit "
     r"card|pay off (?:the|my|our) (?:mortgage|house|loan)|travel|income|cushion|emergenc|"
     r"help (?:my|our|the) (?:kids|children|grand\w+|son|daughter)|tuition|long.?term care|"
     r"in.?home care|(?:new|a|another|buy (?:a|the)) car\b|car (?:repairs?|payments?)|groceries|"
@@ -117,6 +117,10 @@ _TO_FOR_TWO = re.compile(
 #: the middle of the ten, as "in my sixties" is
 TENS_SOMETHING = re.compile(
     r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:something|odd|some)\b"
+)
+#: "eight hundred and something thousand": the middle of the hundred
+HUNDRED_SOMETHING = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|a) hundred(?: and)? (?:something|odd|some)\b"
 )
 
 

@@ -47,7 +47,8 @@ _RELATIVE_OF = {
 }  # fmt: skip
 #: a lowercase first and last name, then what follows it: "lorenzo diaz im 70"
 _LOWER_NAME = re.compile(
-    r"^(?:(?:hi|hello|hey|yeah|yes|oh|well|ok|okay|um|uh)[,.!]?\s+)*([a-z][a-z'-]+)\s+"
+    r"^(?:(?:hi|hello|hey|howdy|hiya|yeah|yes|oh|well|ok|okay|um|uh|ma'?am|maam|sir|there|"
+    r"(?:good )?(?:morning|afternoon|evening))[,.!]?\s+)*([a-z][a-z'-]+)\s+"
     r"([a-z][a-z'-]+)(?=[,.]?\s+(?:i'?m|im|i am|in|from|here|speaking|calling|out of|that'?s|"
     r"thats|spelled|spelt)\b|[.!]?$|[,.]?\s+(?:[a-z][\s-]){3,}[a-z]\b)"
 )
@@ -294,6 +295,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         ):  # "lorenzo diaz im 70", "yeah hi bob kessler in philly"
             heard.first_name, heard.last_name = _title(said.group(1)), _title(said.group(2))
             return
+        trailing = _trailing_name(text) if text.islower() else None
+        if trailing:  # "… about reverse mortgages lavonne schiller": the name said last
+            heard.first_name, heard.last_name = _title(trailing[0]), _title(trailing[1])
+            return
         if re.search(r"\b(?:i'?m|i am|it'?s|this is|we'?re)\b", low):
             return  # "I'm fine", "I'm 71": a sentence about something else, not a name
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if "'" not in w]
@@ -310,6 +315,46 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             heard.first_name = _title(pick[0])
             if len(pick) > 1:
                 heard.last_name = _title(pick[1])
+
+
+#: words after which two more are no name: "the", "my", "to", …
+_BEFORE_NO_NAME = frozenset(
+    "the a an my our your his her their to for in at of about with on from by is was and or "
+    "i im we you it its this that".split()
+)
+
+#: everyday words a caller ends a sentence on, which no name list has
+_COMMON_WORDS = frozenset(
+    "some any more information info help questions question details something anything "
+    "mortgage mortgages loan loans letter card postcard flyer mailer ad ads house home money "
+    "please today now there people guys folks thing things stuff program one ones time call "
+    "calls number program tv paper papers mail about around again too also though".split()
+)
+
+
+def _trailing_name(text: str) -> tuple[str, str] | None:
+    """Lowercase speech-to-text that ends on the caller's first and last name, maybe followed
+    by where they live: "… about reverse mortgages lavonne schiller", "… got your flyer here
+    leonard baptiste rochester new york"."""
+    words = re.findall(r"[a-z][a-z'-]*", text.lower())
+    while len(words) > 3:
+        tail2, tail1 = " ".join(words[-2:]), words[-1]
+        if tail2 in STATES or _BIG_CITY_RE.fullmatch(tail2):
+            words = words[:-2]
+        elif tail1 in STATES or _BIG_CITY_RE.fullmatch(tail1):
+            words = words[:-1]
+        else:
+            break
+    if len(words) < 4 or words[-3] in _BEFORE_NO_NAME:
+        return None
+    first, last = words[-2], words[-1]
+    if any(w in _COMMON_WORDS for w in (first, last)):
+        return None  # "… wanted to get some information"
+    if any(_not_a_name(w) or len(w) < 3 for w in (first, last)) or _is_place_name(
+        f"{first} {last}"
+    ):
+        return None
+    return first, last
 
 
 def _set_name(heard: Heard, match: re.Match[str], first: str, last: str | None, text: str,

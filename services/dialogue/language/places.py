@@ -55,6 +55,10 @@ _AWAY_BEFORE = re.compile(
     r"\b(?:runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
     r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
 )
+#: a ZIP said digit by digit in words: "eight four one oh six"
+_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
+_ZIP_IN_WORDS = rf"{_DIGIT}(?:[\s,-]+{_DIGIT}){{4}}\b"
+_ZIP_AFTER = re.compile(rf",?\s*(?:zip(?: ?code)?\s*)?(?:\d{{5}}\b|{_ZIP_IN_WORDS})")
 #: a city named after the ZIP, to end the turn: "oh one six oh four, that's Worcester"
 _CITY_OF_ZIP = re.compile(
     rf"\b(?:that'?s|that is|which is|it'?s)\s+(?:in\s+)?({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
@@ -303,11 +307,15 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
             continue
         if (
             expect == Expect.LOCATION
-            or re.search(r"\b(?:in|from|near|outside(?: of)?|around)\s*$", low[: big.start()])
-            or re.match(r",?\s*(?:zip(?: ?code)?\s*)?\d{5}\b", low[big.end() :])
+            or re.search(
+                r"\b(?:in|from|near|outside(?: of)?|around|that'?s|thats|that is|which is)\s*$",
+                low[: big.start()],
+            )
+            or re.match(_ZIP_AFTER, low[big.end() :])
             or len(low.split()) <= 3
         ):
-            return _city(raw[big.start() : big.end()])
+            said = raw[big.start() : big.end()]
+            return "Salt Lake City" if said.lower() == "salt lake" else _city(said)
         break
     if expect == Expect.LOCATION:
         city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",

@@ -12,7 +12,10 @@ _HAS_NUMBER = re.compile(
 #: speech-to-text filler words, dropped before reading: "um", "uh", "erm" (not "uh-huh")
 _FILLERS = re.compile(r"(?<![\w'-])(?:u+m+|u+h+m*|e+r+m+|h+m+)(?![\w'-]|[ ,]+huh)[,.]?\s*", re.I)
 _TENS = r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-_WORD_END = r"(?=\s*(?:[.,!?;]|$|years?\b|and\b|now\b|this\b|next\b))"
+_WORD_END = (
+    r"(?=\s*(?:[.,!?;]|$|years?\b|and\b|now\b|this\b|next\b|come\b|last\b|in\b|honey\b|"
+    r"dear\b|hon\b|sweetie\b|sugar\b|baby\b|darling\b|ma'?am\b|sir\b|at\b|dot\b))"
+)
 #: words speech-to-text mishears, put right before reading
 _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     # tens spelled the way they sound: "sicksty ate", "fourty", "ninty"

@@ -158,7 +158,7 @@ BIG_CITIES = frozenset({
     "santa clara", "sunnyvale", "fremont", "hayward", "oxnard", "ventura", "escondido",
     "carlsbad", "oceanside", "temecula", "palm desert", "yonkers", "albany", "worcester",
     "springfield", "new haven", "stamford", "bridgeport", "allentown", "scranton", "erie",
-    "harrisburg",
+    "harrisburg", "salt lake",
 })  # fmt: skip
 _BIG_CITY_ALTS = "|".join(sorted((c.replace(" ", r"\.?\s+") for c in BIG_CITIES), key=len,
                                  reverse=True))  # fmt: skip

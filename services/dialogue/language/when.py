@@ -14,8 +14,8 @@ from services.dialogue.speech.numbers import words_to_number
 _PAST_DAY = re.compile(
     r"\b(?:last|this past|past)\s*$|\b(?:was|were)\s+(?:on\s+)?$|"
     r"\b(?:had|went|did|happened|came|saw|visited|got back|fell|broke|passed|died|was "
-    r"(?:at|in|there)|were (?:at|in|there))\b(?!.*\b(?:next|coming|this|want|like|prefer|"
-    r"works?|good|best)\b)"
+    r"(?:at|in|there|out|by|here|over)|were (?:at|in|there|out|by|here|over))\b"
+    r"(?!.*\b(?:next|coming|this|want|like|prefer|works?|good|best)\b)"
 )
 _WORKDAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
 _DAY = (
@@ -34,7 +34,7 @@ _EXCLUDED = re.compile(
 #: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
 _NOT_DAY = re.compile(
     rf"\b(?:not|never|except|but|can'?t do|cannot do|can'?t make|won'?t work on|busy)\s+"
-    rf"(?:on\s+)?(?:a\s+)?({_DAY})\b"
+    rf"(?:no\s+)?(?:on\s+)?(?:no\s+)?(?:a\s+)?({_DAY})\b"
 )
 #: a part of the day ruled out: "I'm no good in the mornings", "mornings are bad for me"
 _NOT_MORNING = re.compile(

@@ -40,8 +40,23 @@ _BEFORE = re.compile(
 _BUSY_UNTIL = re.compile(
     rf"\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be|he'?s|she'?s|i have|i got|i've got|"
     # "after my nap, it runs till about two": something of theirs lasts until then
-    rf"(?:it|that|she|he|class|church|nap|service|mass|practice) (?:runs|lasts|goes|is on))\b"
+    rf"(?:it|that|she|he|class|church|nap|service|mass|practice) (?:runs|lasts|goes|is on)|"
+    # "I lay down till about two", "we bowl until one"
+    rf"(?:i|we) (?:lay|lie|nap|rest|sleep|work|volunteer|babysit|bowl|swim|walk|golf|sit))\b"
     rf"[^.!?]{{0,40}}?\b(?:until|till|til|up to|through) (?:about |around )?{_AT}\b"
+)
+#: what they are busy with ends then, so from then on: "my programs, they're done at one thirty"
+_DONE_AT = re.compile(
+    rf"\b(?:done|over|finished|through|out|back|home) (?:at|by|around|about) (?:about |around )?"
+    rf"{_AT}\b"
+)
+#: what they are off to at an hour: "after two I go for my grandson", "after three we leave"
+_GONE_THEN = re.compile(
+    r"[,\s]*(?:i|we)(?:'ve got| have got| got| have| go| pick| work| head| leave| babysit| drive| "
+    r"take| watch| volunteer| am gone| am out|'m gone|'m out| gotta)\b"
+    # (not "after 3, I work in the morning": another time of the day)
+    r"(?![^.,;!?]{0,25}\b(?:mornings?|afternoons?|evenings?|nights?|weekends?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b)"
 )
 #: free until then is the other way round: "I'm home until noon"
 _FREE = re.compile(r"\b(?:free|available|home|around|open|awake|up|here)\b")
@@ -135,6 +150,13 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
     for match in [*_FROM.finditer(low), *_OR_LATER.finditer(low)]:
         if _bare(low[match.end() :]):
             continue
+        if match.group(0).startswith("after") and (
+            _GONE_THEN.match(low[match.end() :])
+            or (busy_from and re.search(re.escape(match.group(0)) + _GONE_THEN.pattern, busy_from))
+        ):
+            at = _minutes(match)  # "after two I go get my grandson at school": before two
+            starts_before = at if at is not None else starts_before
+            continue
         at = _minutes(match)
         if at is not None:
             starts_from = at
@@ -152,6 +174,10 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
             continue
         if busy_from is None and any(b.start() <= match.start() < b.end() for b in busy):
             continue  # busy until then: the hour they are free from, below
+        if _UNWANTED.search(low[max(0, match.start() - 16) : match.start()]):
+            at = _minutes(match)  # "I'm no good before eleven": from eleven on
+            starts_from = at if at is not None else starts_from
+            continue
         if busy_from is not None and any(
             match.group(0) in b.group(0) for b in busy
         ):  # (the same words, read from the whole turn)
@@ -159,7 +185,7 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
         at = _minutes(match)
         if at is not None:
             starts_before = at
-    for match in busy:
+    for match in [*busy, *(m for m in _DONE_AT.finditer(low) if not _bare(low[m.end() :]))]:
         at = _minutes(match)
         if at is not None and (starts_from is None or at > starts_from):
             starts_from = at  # (an hour said as theirs, "one o'clock or later", stands)

@@ -188,6 +188,7 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
             numeric = False  # "a m" is a letter, not "a million"
         if run and (
             not numeric
+            or _tens_unit_then_tens(run, tok)
             or gap.strip(" $")
             or ("," in gap and tok[0].isdigit())
             or not (
@@ -205,6 +206,15 @@ def find_numbers(text: str) -> list[tuple[float, int, int]]:
         f for f in found
         if not _only_article(lowered[f[1] : f[2]]) and not _pronoun_one(lowered, f[1], f[2])
     ]  # fmt: skip
+
+
+def _tens_unit_then_tens(run: list[re.Match[str]], tok: str) -> bool:
+    """ "sixty one sixty two": a whole tens-and-unit, then another tens: two numbers."""
+    if len(run) < 2 or not 20 <= _WORD_VALUES.get(tok, 0) <= 90:
+        return False
+    tens, unit = _WORD_VALUES.get(run[-2].group(), 0), _WORD_VALUES.get(run[-1].group(), 0)
+    return 20 <= tens <= 90 and tens % 10 == 0 and 1 <= unit <= 9
+    # ("one sixty", "three fifty", "nineteen fifty" still join)
 
 
 def _joins(prev: str, tok: str) -> bool:

@@ -271,6 +271,7 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
         return None  # ask() confirms once
     if Intent.RESCHEDULE in wants:
         await fn.mark_ready_to_book(turn)
+        await note_preference(turn, heard)  # "can we move it to a Friday?": Friday it is
         return f"Of course; your appointment is {when} right now, so let's find a new time."
     if Intent.KEEP in wants:
         f.kept_appointment = True

@@ -187,8 +187,15 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
         or (heard.meaning is not None and heard.meaning.likely(ACT_OF[intent]))
         or (intent == Intent.STOP_CALLING and NOTE_IT.search(heard.text) is not None)
         or (intent == Intent.OTHER_LENDER and STAYING.search(heard.text) is not None)
-        or (intent == Intent.STOP_CALLING and heard.intents == {Intent.THANKS} and not heard.no)
-    )  # "Thank you." to "shall I note no one contacts you again?": what they asked for
+        or (
+            intent == Intent.STOP_CALLING
+            and Intent.THANKS in heard.intents
+            and heard.intents <= {Intent.THANKS, Intent.GOODBYE}
+            and not heard.no
+            and not heard.question
+        )
+    )  # "Thank you dear, I appreciate it, goodbye." to "shall I note no one contacts you
+    # again?": what they asked for
     # "no, take me off for good": the rules hear it in the answer itself; "No, nothing to
     # follow up on. Just the note, please.": the note is what they want
     if (
