@@ -10,6 +10,14 @@ from services.dialogue.language.heard import Expect, Heard
 _NOT_OWN = re.compile(
     # "I signed it over to my daughter a few years back, so it's in her name now"
     r"\bsigned (?:it|the (?:house|home|place|deed)) over to\b|"
+    # "technically my son has owned it since 2015 … I pay him a little rent"; "my name isn't on
+    # the deed at all"
+    r"\b(?:my|our) (?:son|daughter|kids|children|nephew|niece|grand(?:son|daughter))\b (?:has |"
+    r"had |now |actually |technically )*(?:(?:owned|owns|holds) (?:it|the (?:house|home|place|"
+    r"deed|title))|has the (?:deed|title))\b|\b(?:i|we) pay (?:him|her|them|my \w+) (?:a little |"
+    r"some |a bit of )?rent\b|"
+    r"\b(?:my|our) names? (?:isn'?t|is not|aren'?t|are not|'s not|are n't) on (?:the )?(?:deed|"
+    r"title)|"
     # "my son put it in his name" (a child's, not a husband's: "it's in his name" of a husband
     # is the household's home, asked of him)
     r"\b(?:son|daughter|kids|children|nephew|niece|grand(?:son|daughter|kids|children)|brother|"
@@ -67,8 +75,8 @@ _OWN = re.compile(
     r"\b(?:i|we) live (?:alone |by (?:myself|ourselves) |on (?:my|our) own )?in (?:my|our) "
     r"(?:own )?(?:house|home|condo)\b|"
     # "the house is mine", "the place is ours"
-    r"\b(?:house|home|place|condo|property|title|deed)(?:'s| is| was) (?:all |really |still )?"
-    r"(?:mine|ours|in my name|in our names?)\b"
+    r"\b(?:house|home|place|condo|property|title|deed)(?:'s| is| was) (?:all |really |still |"
+    r"entirely )?(?:mine|ours|hers|theirs|in my name|in our names?)\b"
 )
 #: "our house is in Aurora … we live there": their own home, with living there
 _OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
@@ -80,6 +88,13 @@ _MONTH = (
     r"december)"
 )
 _NOT_PRIMARY = re.compile(
+    # the home asked about is not the one they live in: "it's the condo I'd want to borrow
+    # against", "a loan on our lake house"
+    r"\b(?:borrow|a loan|loan|mortgage) (?:against|on) (?:the|a|our|my) (?:condo|cabin|second|"
+    r"other|vacation|rental|winter|summer|beach|lake)\b|"
+    r"\b(?:the )?(?:condo|cabin|second (?:home|house)|"
+    r"other (?:house|place)|rental)\b (?:is what |is the one |that )?(?:i'?d|we'?d|i|we) (?:want|"
+    r"like|need|wish) to (?:borrow|use|take a loan)|"
     # "down here from Thanksgiving till Easter, then back up to Toledo for the rest of the year"
     r"\bback (?:up |down |over |home )?to [\w' ]{2,30}? for the rest of the year\b|"
     # (not a trip, a company or a question: "going on vacation", "burned by a timeshare outfit",
@@ -154,6 +169,9 @@ _LIVES_AWAY = re.compile(
     + _KIN
 )
 _PRIMARY = re.compile(
+    # "we spend February with our daughter, but this is home, eleven months of the year"
+    r"\bthis is (?:our |my )?home\b(?! (?:equity|loan|value|insurance))|"
+    r"\b(?:eleven|ten|nine|1[01]|9) months (?:of|out of) (?:the|every) year|"
     r"live (?:there|in it|here|in the (?:house|home))|(?:live|lived|living) their\b|full.?time|"
     r"year.?round|all year|primary|"
     r"main (?:home|house|residence)|(?:our|my) home\b|where (?:we|i) live|(?:we|i) live in|"

@@ -301,6 +301,14 @@ _NOT_READY = re.compile(
     r"meeting|consultation))(?![^.?!]*\b(?:yet|without|until|till|before|unless)\b)"
 )
 
+#: time to think or to ask family first
+_THINK_IT_OVER = re.compile(
+    r"\b(?:sleep on it|think (?:it over|it through|about it)|mull (?:it )?over|talk (?:it over |"
+    r"this "
+    r"over |things over )?(?:with|to) (?:my|our)|discuss (?:it|this) with|run (?:it|this) by|"
+    r"ask (?:my|our) (?:son|daughter|kids|children|family|husband|wife|lawyer|accountant))\b"
+)
+
 
 def _not_ready(heard: Heard, low: str) -> None:
     """ "Thanks, I understand it now. I'm not ready to meet with anybody": no to a meeting, not
@@ -315,6 +323,9 @@ def _not_ready(heard: Heard, low: str) -> None:
     questions_first = re.search(
         r"\b(?:questions?|ask (?:you )?(?:something|a few)|wondering|first)\b", rest
     )  # "I have some questions first … I'm not ready to sign anything": questions, not a no
+    if _THINK_IT_OVER.search(rest):
+        heard.intents.add(Intent.UNSURE)  # "not ready to commit; I'd like to sleep on it and
+        return  # talk with my son": the door is open, not a no
     if not heard.intents & wants and "?" not in low and not questions_first:
         heard.intents.discard(Intent.UNSURE)
         heard.intents.add(Intent.NOT_INTERESTED)
@@ -338,9 +349,10 @@ def _never_mind(heard: Heard, low: str) -> None:
 
 def _closes(low: str, match: re.Match[str]) -> bool:
     """Whether "that's it" (or "nothing else", "have a good day") closes the call; not after an
-    amount: "thirty thousand on a home equity line, that's it" is all there is of it."""
+    amount: "thirty thousand on a home equity line, that's it" (or "nothing else") is all there
+    is of it."""
     return not (
-        match.group().startswith("that")
+        match.group().startswith(("that", "nothing"))
         and _HAS_NUMBER.search(re.split(r"[.!?;]", low[: match.start()])[-1])
         and re.match(r"[\s,.!]*(?:(?:i|we) (?:owe|have|got)\b.*)?$", low[match.end() :])
     )

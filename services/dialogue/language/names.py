@@ -149,7 +149,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             return
     carer = re.search(_CARE_FOR, low)
     if carer:  # "my name is Keisha, I'm a home health aide for one of my clients"
-        heard.relation = "caregiver" if carer.group(1) == "care giver" else carer.group(1)
+        role = carer.group(1) or "caregiver"  # (or what they do: "I look after Mr. …")
+        heard.relation = "caregiver" if role == "care giver" or carer.group(2) else role
         return
     parent = _PARENTS_AFFAIRS.search(low)
     if parent and not re.search(r"\b(?:my|our) (?:own )?(?:house|home)\b", low):

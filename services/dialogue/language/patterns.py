@@ -14,7 +14,10 @@ _CARE_FOR = (
     r"giver|caretaker|nurse|helper|assistant|housekeeper|companion|social worker|case manager) "
     r"(?:for|to|of|with) (?:(?:one of )?my (?:clients?|patients?)|(?:mrs|mr|ms|miss|mister|"
     r"missus)\b|her\b|him\b|them\b|an? (?:elderly|older|senior)|the (?:homeowner|owner|lady|"
-    r"gentleman|woman|man|person|family))"
+    r"gentleman|woman|man|person|family))|"
+    # "I look after Mr. Abernathy's household"
+    r"\bi (?:(look after|take care of|keep house for|clean for|cook for|work for)) (?:mrs|mr|ms|"
+    r"miss|mister)\b"
 )
 _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     Intent.STOP_CALLING: re.compile(
@@ -216,7 +219,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"sec)|wait a (?:moment|minute|second|sec)|hang on|(?:he|she)'?s (?:coming|right here)|"
         # handing the phone over: "can I put her on?", "here she is"
         r"(?:can|could|let|shall) (?:i|me) put (?:her|him|them|my \w+) on\b|\bhere (?:she|he) is\b|"
-        r"i'?ll put (?:her|him) on\b"
+        r"i'?ll put (?:her|him) on\b|"
+        # on the line already: "who is sitting right here beside me with the phone on speaker"
+        r"\b(?:sitting |right )+here (?:beside|next to|with) me\b|"
+        r"\bon (?:the )?speaker ?(?:phone)?\b"
     ),
     Intent.PRIVACY: re.compile(
         r"(?:read|tell|give|send|show) me (?:the|their|his|her|that|your|a|my neighbou?r'?s?) "

@@ -50,6 +50,9 @@ _ELSEWHERE_BEFORE = re.compile(
 #: a trip or someone else's move away from the home ("runs to Arizona in January", "she moved
 #: down to Oregon"): a state said after it is not the home's; "we moved to Florida" is
 _AWAY_BEFORE = re.compile(
+    r"\b(?:daughter|son|kids|children|sister|brother|grand\w+|niece|nephew|cousin|friends?|spend|"
+    r"spends|spending|visit\w*|vacation|trip)\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?])"
+    r"{0,25}$|"
     r"(?<!\bwe )(?<!\bi )(?<!\bjust )\b(?:move|moving|moved)\b"
     r"(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$|"
     r"\b(?:runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"

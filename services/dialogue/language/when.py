@@ -51,6 +51,8 @@ _NOT_AFTERNOON = re.compile(
     r"\b(?:afternoons?|evenings?|after (?:lunch|lunchtime|noon))\b|"
     r"\b(?:afternoons?|evenings?) (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
     rf"\b(?:afternoons?|evenings?|after (?:lunch|lunchtime|noon))\b\s?[,.]?{WORN_OUT}|"
+    r"\b(?:nap|naps|napping|sleep|rest|lie down|lay down)\b[^.,;!?]{0,10}\b(?:after (?:lunch|"
+    r"lunchtime|noon)|in the afternoons?|afternoons)\b|"
     r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
     r"the (?:afternoons?|evenings?)\b"
 )
@@ -77,7 +79,8 @@ _MORNING = re.compile(
     rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|"
     # "early is best", not "too early for us", "she got off early", "an early retirement"
     r"(?<!too )(?<!so )(?<!off )(?<!home )(?<!back )(?<!out )(?<!up )(?<!in )(?<!an )(?<!very )"
-    r"(?<!bit )(?<!way )(?<!still )(?<!it's )(?<!its )(?<!left )(?<!pretty )\bearly\b(?!\s+(?:"
+    r"(?<!bit )(?<!way )(?<!still )(?<!it's )(?<!its )(?<!left )(?<!pretty )(?<!retire )"
+    r"(?<!retired )(?<!retiring )(?<!off )\bearly\b(?!\s+(?:"
     r"afternoon|evening|one|on\b|retire\w*|for\b|to\b|days|stages?|yet|in the (?:year|month|"
     r"week|process)|next|this|last))"
 )
@@ -103,7 +106,8 @@ _PAST_TIME = re.compile(
     r"afternoon| evening)?|last night)\b"
 )
 _ANYTIME = re.compile(
-    r"any ?time|either|doesn'?t matter|whenever|any day|whatever (?:works|is open)|"
+    r"any ?time|either(?:'s| one| time| day| is| works| would| will| of (?:them|those))|"
+    r"doesn'?t matter|whenever|any day|whatever (?:works|is open)|"
     r"flexible|open|no preference"
 )
 _TIME_OF_DAY = re.compile(
@@ -136,8 +140,12 @@ _NOT_A_CHOICE = (
     r"named|read))|of all|thing|name|mortgage|husband|wife|"
     r"loan|house|home|payment|visit|call)"
 )
-_EARLIER = re.compile(r"earlier|sooner|first available|soonest|early one|the one before")
-_LATER = re.compile(r"\blater one|the later|\blatter\b|second available")
+#: (not "the earlier in the morning the better": a wish for a time, not a pick)
+_COMPARED_WISH = r"(?![^.,;!?]{0,30}\bthe (?:better|best)\b)"
+_EARLIER = re.compile(
+    rf"(?:earlier|sooner|first available|soonest|early one|the one before){_COMPARED_WISH}"
+)
+_LATER = re.compile(rf"(?:\blater one|the later|\blatter\b|second available){_COMPARED_WISH}")
 #: "the earlier one", "the later time": a slot picked whatever was asked
 _ONE = re.compile(
     r"\b(?:earlier|later|early|late|sooner|first available|soonest) (?:one|time|slot)\b"
@@ -332,7 +340,9 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     # the part of the day is read from the clauses that are not about a day taken ("I do
     # dialysis Tuesday mornings … afternoons, I'm slow to get going")
     parts = _without_taken(low)
-    if _NOT_MORNING.search(parts):
+    if _NOT_MORNING.search(parts) and _NOT_AFTERNOON.search(parts):
+        pass  # "I walk in the mornings and I nap after lunch": the hours they say decide
+    elif _NOT_MORNING.search(parts):
         heard.part_of_day = PartOfDay.AFTERNOON  # "I'm no good in the mornings"
     elif _NOT_AFTERNOON.search(parts):
         heard.part_of_day = PartOfDay.MORNING

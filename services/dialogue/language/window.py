@@ -24,15 +24,19 @@ _AT = (
     r"(?P<ish>-?ish)?"
     # "about four months", "after two weeks", "around three acres": a count, not an hour
     r"(?![\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|miles?|blocks?|acres?|kids|"
-    r"children|grand\w+|bedrooms?|rooms?|units?|houses|homes|doors|times|people)\b)"
+    r"children|grand\w+|bedrooms?|rooms?|units?|houses|homes|doors|times|people|every|each|per|"
+    r"of (?:those|these|them|the|us|my|our)|another)\b)"
 )
 _FROM = re.compile(
     rf"\b(?:after|not before|no earlier than|nothing before|not till|not until|anytime after|"
-    rf"any time after|from|starting at|later than) (?:about |around )?{_AT}\b"
+    rf"any time after|from|starting at|(?<!starts )(?<!start )(?<!starting )later than) "
+    rf"(?:about |around )?{_AT}\b"
 )
 _OR_LATER = re.compile(rf"\b{_AT} or (?:later|after)\b")
 _BEFORE = re.compile(
-    rf"\b(?:before|by|no later than|not after|nothing after|until|till|up to) (?:about |around )?"
+    rf"\b(?:before|by|no later than|not after|nothing after|until|till|up to|(?:nothing|not|no) "
+    rf"(?:that )?(?:starts?|starting|begins?|beginning) (?:any )?(?:later than|after)) "
+    rf"(?:about |around )?"
     rf"{_AT}\b"
 )
 #: busy until then, so from then on: "I'm at the gym until about nine-thirty", "my nap runs
@@ -57,6 +61,11 @@ _GONE_THEN = re.compile(
     # (not "after 3, I work in the morning": another time of the day)
     r"(?![^.,;!?]{0,25}\b(?:mornings?|afternoons?|evenings?|nights?|weekends?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b)"
+)
+#: a window said with both ends: "somewhere between eleven and one"
+_BETWEEN = re.compile(
+    rf"\bbetween (?:about |around )?{_AT}\s*(?:and|to|-)\s*(?:about |"
+    rf"around )?(?P<rest>[^.,;!?]{{1,20}})"
 )
 #: free until then is the other way round: "I'm home until noon"
 _FREE = re.compile(r"\b(?:free|available|home|around|open|awake|up|here)\b")
@@ -88,7 +97,8 @@ _UNWANTED = re.compile(
 #: knocks me flat", "afternoons I'm worn out"
 WORN_OUT = (
     r"(?:(?!\b(?:after|before|mornings?|afternoons?|evenings?|lunch|noon)\b)[^.,;!?]){0,30}"
-    r"\b(?:knocks? me|wipes? me|wears? me|tired|worn out|beat\b|no good|useless|"
+    r"\b(?:knocks? me|wipes? me|wears? me|tired|worn out|beat\b|no good|not (?:much |any )?good|"
+    r"useless|"
     r"asleep|(?:my |a )?nap\b|lie down|lay down|out of it|exhausted|pooped|done for|not up to|"
     r"fall asleep|dozing|doze off)"
 )
@@ -152,6 +162,7 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
             continue
         if match.group(0).startswith("after") and (
             _GONE_THEN.match(low[match.end() :])
+            or _UNWANTED_AFTER.match(low[match.end() :])  # "after one I'm not much good"
             or (busy_from and re.search(re.escape(match.group(0)) + _GONE_THEN.pattern, busy_from))
         ):
             at = _minutes(match)  # "after two I go get my grandson at school": before two
@@ -206,6 +217,11 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
                 starts_from, starts_before = max(0, at - 60), at + 61
                 heard.exact_minute = at
                 break
+    for match in _BETWEEN.finditer(whole):  # (the whole turn: "and" splits clauses)
+        end = _AT_RE.match(match.group("rest"))
+        first, last = _minutes(match), _minutes(end) if end else None
+        if first is not None and last is not None and last > first:
+            starts_from, starts_before = first, last + 1  # "between eleven and one": 11 to 1
     if starts_from is not None and starts_before is not None and starts_before <= starts_from:
         starts_before = None  # "after two, before noon" cannot both hold: keep the start
     heard.starts_from, heard.starts_before = starts_from, starts_before

@@ -63,6 +63,13 @@ ASKING = (Act.ABOUT_US, Act.RM_QUESTION, Act.LEGAL_TAX)
 #: what a question is when it is not about reverse mortgages
 NOT_FOR_THE_KB = (Act.LINE_TROUBLE, Act.ABOUT_US, Act.HOLD_ON, Act.RESUME, Act.STATEMENT)
 
+#: words of a loan under way elsewhere: without any, no "another lender?" is read
+LENDING = re.compile(
+    r"\b(?:lend|loan|mortgage|bank|credit union|broker|compan|officer|hecm|reverse|refinanc|"
+    r"application|paperwork|apprais|underwrit|financ|handl|taking care|working on|putting|"
+    r"one of (?:these|those|them)|in the works|under ?way|process|closing|signed|counsel)"
+)
+
 
 def weigh(
     heard: Heard,
@@ -78,6 +85,9 @@ def weigh(
     question, and the learned reading adds no request to it. ``homeowner_speaking``: false
     when someone else has the phone — the reader then adds nothing that would end the call.
     """
+    if not LENDING.search(heard.text.lower()):
+        # "I'd like to talk with my son; he's an accountant": nobody lending, whatever it reads
+        reading = Reading({a: v for a, v in reading.scores.items() if a != Act.OTHER_LENDER})
     heard.meaning = reading
     if homeowner_speaking:
         read_gates(heard, reading, expect)

@@ -157,7 +157,9 @@ NEAREST = re.compile(
 
 async def callback_step(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
-    if heard.callback and await schedule_callback(turn, heard.callback):
+    # (not "No, he's not here; he's at his daughter's until Sunday": a time, but no call asked)
+    wanted = not heard.no or heard.has(Intent.CALLBACK)
+    if heard.callback and wanted and await schedule_callback(turn, heard.callback):
         return None
     if heard.has(Intent.EMAIL):
         await send_email(turn, heard.email)

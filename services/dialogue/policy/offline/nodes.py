@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from contracts.calls import Node
 from contracts.tools import PartOfDay
 from services.dialogue import functions as fn
-from services.dialogue.absorb import carries_facts, gate_args
+from services.dialogue.absorb import absorb, carries_facts, gate_args
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.language.identity import DECLINES, OWNER_MOVED
@@ -71,7 +71,12 @@ def _someone_else(heard: Heard) -> bool:
 NOT_THEM = re.compile(
     r"\b(?:i'?m|i am|this is(?:n'?t| not)?) not (?:him|her|he|she|them|the (?:home)?owner|"
     r"the one)\b|"
-    r"\bthis (?:isn'?t|is not) (?:him|her|he|she)\b",
+    r"\bthis (?:isn'?t|is not) (?:him|her|he|she)\b|"
+    # "No, he's not here; … I'm not family", "he can't come to the phone"
+    r"\b(?:he|she)(?:'s| is)(?: not|n't) (?:here|home|available|in)\b|\b(?:he|she) isn'?t (?:here|"
+    r"home|available)\b|\b(?:he|she) can'?t come to the phone\b|\bi'?m not (?:family|related)\b|"
+    r"\b(?:letter|mail|card|envelope)\b[^.?!]{0,25}\b(?:addressed to|for) (?:my |mr\.? |mrs\.? |"
+    r"ms\.? )",
     re.I,
 )
 
@@ -171,7 +176,7 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
         if heard.has(Intent.UNSURE) and not PLACE_WORDS.search(heard.text):
             # unsure about meeting (not "I don't know the zip"): a call back, no pressure
             s.flags.wants_callback = True
-            return "Of course, there's no rush at all."
+            return "There's no rush at all."
         if heard.no and _no_about_the_home(heard):
             # "No mortgage. Paid it off in oh-nine.": about the loan, not the consultation;
             # taken (absorb) and the offer stands
@@ -295,6 +300,12 @@ async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
         )
     if s.expect == Expect.CALLBACK_TIME:
         return await callback_step(turn, heard)
+    if s.flags.waiting_for_person and carries_facts(heard) and not heard.first_name:
+        # "She's ninety-five … the house is entirely hers": she is on the line (on speaker),
+        # and her son speaks for her; the call goes on with her
+        await fn.identify_caller(turn, "")
+        await absorb(turn, heard)
+        return "Thank you."
     if OWNER_MOVED.search(heard.text) and not s.flags.waiting_for_person:
         await _owner_moved(turn)
         return None

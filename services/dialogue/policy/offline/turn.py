@@ -76,8 +76,14 @@ async def offline_turn(turn: Turn) -> None:
         # the caller decided, told us something or asked something new this very turn: not
         # a loop; that decides what comes next
         s.flags.capped = None
-    if s.expect == Expect.BOOKING_OFFER and (heard.days or heard.part_of_day) and not heard.no:
-        heard.yes = True  # "Wednesday morning is good": a yes, with a preference
+    if (
+        s.expect == Expect.BOOKING_OFFER
+        and (heard.days or heard.part_of_day)
+        and not heard.no
+        and not heard.intents & {Intent.UNSURE, Intent.NOT_INTERESTED}
+    ):
+        heard.yes = True  # "Wednesday morning is good": a yes, with a preference (not "I'd like
+        # to sleep on it and talk with my son this weekend")
     if READ_IT.search(heard.text) and not ASKS_FOR_IT.search(heard.text):
         # "I read your email": not asking for another (but "I got your brochure; can you send
         # me something I can read over?" is)
@@ -250,8 +256,9 @@ SOONEST = re.compile(r"soonest|earliest|first available|next available|as soon a
                      re.IGNORECASE)  # fmt: skip
 READ_IT = re.compile(
     r"\b(?:read|got|received|saw|looked (?:at|over)|went through|calling (?:about|regarding)|"
-    r"call(?:ed)? about) (?:your|the|that|a) (?:e-?mail|information|info|brochure|letter|"
-    r"packet|mailer|postcard|flyer|card|pamphlet)",
+    r"call(?:ed)? about|left|found|brought) (?:one of )?(?:your|the|that|a) (?:e-?mail|"
+    r"information|info|brochures?|letters?|packet|mailers?|postcards?|flyers?|cards?|"
+    r"pamphlets?)",
     re.IGNORECASE,
 )
 #: information asked for in so many words: "can you send me something I can read over?"
