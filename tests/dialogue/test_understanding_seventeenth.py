@@ -22,7 +22,7 @@ E = Expect
         ("I'd want to start no earlier than half past ten, and I have to be off the phone by "
          "noon, so nothing that starts later than eleven.", 10 * 60 + 30, 11 * 60),
         ("I'd like to start somewhere between eleven and one; I walk in the mornings and I "
-         "nap after lunch.", 11 * 60, 13 * 60 + 1),
+         "nap after lunch.", 11 * 60, 13 * 60),
         ("I'm a morning person; after about one o'clock I'm not much good for anything.", None,
          13 * 60),
         ("any time later than two", 14 * 60, None),

@@ -124,6 +124,11 @@ _TAKEN_BACK = (Intent.EMAIL, Intent.CALLBACK, Intent.BOOK, Intent.HUMAN, Intent.
 _CLOSING = re.compile(
     r"that'?s (?:all(?! right)|it|everything)|nothing else|have a \w+ (?:day|one)"
 )
+#: the caller may ring back themselves: "then I may call back", "I might call you"
+_CALLER_MAY_CALL = re.compile(
+    r"\b(?:i|we) (?:may|might|could|can|will|'ll)(?: then| maybe)? (?:call|ring|phone)(?: you)?"
+    r"(?: back)?\b"
+)
 #: the caller, not Barbara, will make the next call
 _CALLER_WILL_CALL = re.compile(
     r"\b(?:i'?ll|we'?ll|i will|we will|i'?m going to|we'?re going to) (?:call|reach out|get back|"
@@ -133,6 +138,14 @@ _CALLER_WILL_CALL = re.compile(
 
 def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
     intents = heard.intents
+    if (
+        Intent.NOT_INTERESTED in intents
+        and Intent.WRONG_PERSON in intents
+        and re.search(
+            r"\bnot for (?:me|us)\b[^.?!]{0,20}\b(?:it'?s|its|it is) (?:her|his|their|my)", low
+        )
+    ):
+        intents.discard(Intent.NOT_INTERESTED)  # "it's not for me, it's her house": someone else's
     if Intent.STOP_CALLING in intents:
         intents.discard(Intent.BAD_TIMING)
         intents.discard(Intent.CALLBACK)
@@ -248,6 +261,12 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
     if Intent.CALLBACK in intents and (
         _NO_CALLBACK.search(low)
         or (_CALLBACK_AWAITED.search(low) and not _CALLBACK_ASKED.search(low))
+        # "written material to review, and then I may call back. Can you email it?": they will
+        or (
+            Intent.EMAIL in intents
+            and _CALLER_MAY_CALL.search(low)
+            and not _CALLBACK_ASKED.search(low)
+        )
     ):  # "no, no callback"; "I was supposed to get a call back but I figured I'd just call"
         intents.discard(Intent.CALLBACK)
     if Intent.WRONG_PERSON in intents and re.search(r"\bthis is (?:him|her|me)\b", low):

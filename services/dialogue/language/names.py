@@ -190,7 +190,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"^(?i:(?:hi|hello|hey|hola|howdy|yes|yeah|oh|well|(?:good )?(?:morning|afternoon|evening))"
         r"[,!.]?\s+)+"
         r"(?:there[,!.]?\s+)?([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)"
-        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again)\b)",
+        r"(?=\s*[,.!?;]|\s*$|\s+(?:here|speaking|calling|again|(?:over |down |up |out )?in|from|"
+        r"out of)\b)",
         # "how ya doin', Sal DiNapoli, I'm callin' about …": a name, then why they call
         r"(?:^|[,.!?]\s+)([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:i'?m|i am|and i'?m)\s+"
         r"(?i:call|ring|phon|get|reach)",

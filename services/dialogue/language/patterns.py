@@ -43,7 +43,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"leave (?:me|us) alone"
     ),
     Intent.NOT_INTERESTED: re.compile(
-        r"not interested|no interest|don'?t (?:want|need) (?:it|one|a reverse|that|this|"
+        r"not interested|no interest|ain'?t interested|don'?t (?:want|need) (?:no |any )?loans?\b|"
+        r"leave it be\b|don'?t (?:want|need) (?:it|one|a reverse|that|this|"
         r"any(?!body|one|where|how|way))|"
         r"not for (?:me|us)|i'?ll pass|we'?ll pass|changed my mind|not something (?:i|we)|"
         # "I don't think it's for me", "I don't think I need it after all"
@@ -65,6 +66,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"maybe next (?:year|month|spring|summer|fall|winter)|when things (?:settle|calm)|"
         r"\b(?:i'?ll|we'?ll) (?:call|reach out|get back|ring)(?: to)?(?: you| us)?(?: back)?"
         r"(?: again)? (?:when|once|after)\b|when (?:i'?m|we'?re) ready|"
+        # "the van's here, I'll have to call you back later today"
+        r"\b(?:i'?ll|we'?ll|i will|i have to|i'?ll have to|i need to) (?:call|ring|phone) (?:you )?"
+        r"back (?:later|another time|tomorrow|this (?:afternoon|evening))\b|"
         r"in the middle of (?!(?:a|an|my|our|the|getting a|doing a) "
         r"(?:reverse|refinanc|loan|mortgage|hecm|application|process|deal))|"
         # "I just can't think about any of this right now", "not up to dealing with it yet"
@@ -155,6 +159,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:some )?other)|\b(?:i'?d|you could|you can|you might|better) try (?:her|him|them)\b"
     ),
     Intent.WRONG_PERSON: re.compile(
+        # "a voicemail asking for a Cornelia Haskett. I'm not Cornelia"
+        r"\b(?:asking|looking|calling) for (?:a |an |someone |somebody )?\w+[^.?!]{0,30}[.?!;,]\s*"
+        r"i'?m not\b|"
         r"wrong number|dial(?:l)?ed (?:the )?wrong|misdialed|is this (?:walgreens|cvs|the pharmacy|"
         r"the doctor)|(?:it'?s|that'?s|that would be|calling) (?:for|on behalf of) my (?:"
         + "|".join(RELATIONS)

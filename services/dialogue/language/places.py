@@ -23,7 +23,8 @@ _STATE_NAME_RE = re.compile(
 _STATE_CODE_RE = re.compile(r"(?:,\s*|\s)([A-Z]{2})\b(?:\s+\d{5})?\s*[.!?]?\s*$|,\s*([A-Z]{2})\b")
 _ZIP_RE = re.compile(r"(?<![\d,$.])\b(\d{5})\b(?!\d|,\d|\.\d)")
 _ZIP_CUE = re.compile(
-    r"\b(?:zip|zip ?code|zipcode|postal code|post code)s?\b(?:\s+(?:is|it'?s|would be|number|"
+    r"\b(?:zip|zip ?code|zipcode|postal code|post code)(?:s|'s)?\b(?:\s+(?:is|it'?s|would be|"
+    r"number|"
     r"there is|there'?s|over there))?[\s:,#?.!-]*$"
 )
 #: capitalised words that are not a city after "in"/"from"
@@ -99,13 +100,16 @@ def _zip(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, i
             continue  # the house number of a street address
         cue = re.sub(rf"\s*(?:{_TAKE_BACK.pattern})$", " ", low[: match.start()])
         cued = bool(_ZIP_CUE.search(cue)) or (
-            _after_place(raw, low, match.start()) and not _MONEY_AFTER.match(low[match.end() :])
-        )
+            (_after_place(raw, low, match.start()) or _BIG_CITY_LAST.search(low[: match.start()]))
+            and not _MONEY_AFTER.match(low[match.end() :])
+        )  # ("It's Albany, 12203": a city, then its ZIP)
+        # (an amount said in digits is round, "85000", "12500"; "61614" is a ZIP)
+        rough = match.group(1).endswith("00")
         if not cued and (
             _MONEY_AFTER.match(low[match.end() :])
             or low[: match.start()].rstrip().endswith("$")
-            or expect in (Expect.VALUE, Expect.BALANCE)
-            or _near_money_word(low, match.start())
+            or (expect in (Expect.VALUE, Expect.BALANCE) and rough)
+            or (_near_money_word(low, match.start()) and rough)
         ):
             continue  # "I owe 85000"
         heard.zip = match.group(1)
@@ -317,8 +321,7 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
             or re.match(_ZIP_AFTER, low[big.end() :])
             or len(low.split()) <= 3
         ):
-            said = raw[big.start() : big.end()]
-            return "Salt Lake City" if said.lower() == "salt lake" else _city(said)
+            return _city(raw[big.start() : big.end()])
         break
     if expect == Expect.LOCATION:
         city = re.search(r"(?:in|from|near|outside(?: of)?)\s+([A-Za-z][A-Za-z .'-]{1,30})$",
@@ -332,4 +335,6 @@ def _city(text: str) -> str | None:
     text = text.strip(" ,.")
     if not text or text.lower() in _NOT_NAMES:
         return None
+    if text.lower() == "salt lake":
+        return "Salt Lake City"  # as it is said
     return " ".join(w[:1].upper() + w[1:] for w in text.split())

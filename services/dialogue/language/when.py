@@ -302,7 +302,13 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
             continue  # "since Sunday school": a thing, not a day to meet  # fmt: skip
         if day not in days:
             days.append(day)
-    if re.search(r"\bweekdays?\b|during the week", low):
+    weekdays = next(
+        (p for p in _pieces(low) if re.search(r"\bweekdays?\b|during the week", p)), None
+    )
+    if weekdays is not None and _DAY_TAKEN.search(weekdays) and not _WANTS_DAY.search(weekdays):
+        # "Saturday morning … I do volunteer driving on weekdays": the week is taken
+        days = [d for d in days if d in (Weekday.SAT, Weekday.SUN)] or [Weekday.SAT]
+    elif weekdays is not None:
         days = [Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI]
     elif re.search(r"\bweekends?\b", low):
         days = [Weekday.SAT, Weekday.SUN]

@@ -221,7 +221,7 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
         end = _AT_RE.match(match.group("rest"))
         first, last = _minutes(match), _minutes(end) if end else None
         if first is not None and last is not None and last > first:
-            starts_from, starts_before = first, last + 1  # "between eleven and one": 11 to 1
+            starts_from, starts_before = first, last  # "between ten and noon": from ten, by noon
     if starts_from is not None and starts_before is not None and starts_before <= starts_from:
         starts_before = None  # "after two, before noon" cannot both hold: keep the start
     heard.starts_from, heard.starts_before = starts_from, starts_before

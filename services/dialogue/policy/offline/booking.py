@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from contracts.calls import Node
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
-from services.dialogue.absorb import note_window, preferred_days
+from services.dialogue.absorb import carries_facts, note_window, preferred_days
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
 from services.dialogue.speech import lines
@@ -168,6 +168,8 @@ async def callback_step(turn: Turn, heard: Heard) -> str | None:
         await fn.end_call(turn, "bad_timing" if s.flags.bad_timing else "goodbye")
         return None
     s.expect = Expect.CALLBACK_TIME
+    if carries_facts(heard):
+        return "Thank you, I've noted that."  # "sixty-five, I own my house": taken, not misheard
     return lines.SORRY_AGAIN if not heard.silent else None
 
 

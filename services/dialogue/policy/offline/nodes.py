@@ -63,8 +63,16 @@ def _someone_else(heard: Heard) -> bool:
     other = heard.has(Intent.WRONG_PERSON) or heard.has(Intent.HOLD_ON)
     return bool(heard.relation and other) or (
         heard.has(Intent.WRONG_PERSON)
-        and (not heard.first_name or bool(NOT_THEM.search(heard.text)))
+        and (
+            not heard.first_name
+            or bool(NOT_THEM.search(heard.text))
+            or bool(NOT_NAMED.search(heard.text))
+        )
     )
+
+
+#: "I'm not Cornelia; my name is Preston": the one asked for is someone else
+NOT_NAMED = re.compile(r"\b[Ii]'?m not [A-Z][a-z]+\b")
 
 
 #: "No, no, I'm not him. I'm Marisol": a name, but not the homeowner's
@@ -72,6 +80,9 @@ NOT_THEM = re.compile(
     r"\b(?:i'?m|i am|this is(?:n'?t| not)?) not (?:him|her|he|she|them|the (?:home)?owner|"
     r"the one)\b|"
     r"\bthis (?:isn'?t|is not) (?:him|her|he|she)\b|"
+    # "no its not for me its her house"
+    r"\bnot for me\b[^.?!]{0,20}\b(?:her|his|their)\b|\b(?:it'?s|its|it is) (?:her|his) (?:house|"
+    r"home)\b|"
     # "No, he's not here; … I'm not family", "he can't come to the phone"
     r"\b(?:he|she)(?:'s| is)(?: not|n't) (?:here|home|available|in)\b|\b(?:he|she) isn'?t (?:here|"
     r"home|available)\b|\b(?:he|she) can'?t come to the phone\b|\bi'?m not (?:family|related)\b|"
@@ -135,6 +146,9 @@ def states_preference(heard: Heard) -> bool:
 
 async def on_qualify(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
+    if _someone_else(heard) and not s.flags.qualified:
+        # "no, it's not for me, it's her house, she's in the hospital": the owner is elsewhere
+        return await _wrong_person(turn, heard)
     if not gate_args(heard) and not s.flags.gates and s.lead_id and s.flags.verified:
         await fn.record_qualification(turn)  # what the record already knows
     if carries_facts(heard):

@@ -80,7 +80,7 @@ async def offline_turn(turn: Turn) -> None:
         s.expect == Expect.BOOKING_OFFER
         and (heard.days or heard.part_of_day)
         and not heard.no
-        and not heard.intents & {Intent.UNSURE, Intent.NOT_INTERESTED}
+        and not heard.intents & {Intent.UNSURE, Intent.NOT_INTERESTED, Intent.BAD_TIMING}
     ):
         heard.yes = True  # "Wednesday morning is good": a yes, with a preference (not "I'd like
         # to sleep on it and talk with my son this weekend")
