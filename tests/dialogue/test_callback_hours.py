@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.tools import PartOfDay
 from services.dialogue.language.heard import CallbackWhen
 from services.dialogue.policy.offline.booking import resolve_when
 
@@ -37,3 +38,20 @@ def test_a_call_back_falls_inside_calling_hours(
     got = resolve_when(when, now.astimezone(UTC), CENTRAL)
     assert got == expected, got
     assert 8 <= got.hour < 21
+
+
+@pytest.mark.parametrize(
+    ("now", "when", "expected"),
+    [
+        (at(9, 54), CallbackWhen(part_of_day=PartOfDay.MORNING), at(10, day=2)),
+        (at(9, 30), CallbackWhen(part_of_day=PartOfDay.MORNING), at(10)),
+        (at(13, 50), CallbackWhen(hour=14), at(14, day=2)),
+    ],
+    ids=["morning-too-soon", "morning-still-ahead", "hour-too-soon"],
+)
+def test_a_time_of_day_too_soon_to_arrange_is_the_next_day(
+    now: datetime, when: CallbackWhen, expected: datetime
+) -> None:
+    """ "In the morning is best" said at 9:54: ten o'clock today is too soon for the tools
+    (they need notice), so it is tomorrow morning rather than a refused call back."""
+    assert resolve_when(when, now.astimezone(UTC), CENTRAL) == expected

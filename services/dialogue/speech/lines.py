@@ -204,7 +204,7 @@ OTHER_LENDER = (
     "That's wonderful that you already have help; if you ever want a second opinion, we're here."
 )
 CAPPED = "I don't want to take up too much of your time; you're welcome to call us back anytime."
-WRONG_PERSON_BYE = "Thank you, I'll try them another time. Have a good day!"
+WRONG_PERSON_BYE = "Understood, I'll make a note of it. Have a good day!"
 OWNER_MOVED_BYE = "Thank you for letting me know; I'll update our records. Have a good day!"
 TROUBLE = "I'm sorry, I'm having a little trouble on my end; let me have someone call you back."
 

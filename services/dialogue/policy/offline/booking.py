@@ -209,6 +209,11 @@ def within_hours(moment: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, CALLBACK_MORNING, tzinfo=moment.tzinfo)
 
 
+#: a call back at a time of day sooner than this is taken as the next day's (the tools need
+#: notice to arrange one)
+SOONEST_CALLBACK = timedelta(minutes=15)
+
+
 def _resolve(when: CallbackWhen, now: datetime, zone: ZoneInfo) -> datetime:
     local_now = now.astimezone(zone)
     if when.in_minutes is not None:
@@ -225,7 +230,8 @@ def _resolve(when: CallbackWhen, now: datetime, zone: ZoneInfo) -> datetime:
     elif when.in_days is not None:
         day = day + timedelta(days=when.in_days)
     moment = datetime(day.year, day.month, day.day, hour, when.minute, tzinfo=zone)
-    if moment <= local_now:
+    if moment <= local_now + SOONEST_CALLBACK:
+        # "in the morning" at 9:54: ten o'clock is too soon to arrange, so tomorrow's morning
         moment += timedelta(days=1)
     return moment
 
