@@ -40,27 +40,30 @@ _CITY_WORD = r"(?:(?:St|Ft|Mt)\.?|[A-Z][a-zA-Z'’-]+)"
 _CITY_AFTER_IN = re.compile(
     rf"\b(?:in|near|outside(?: of)?)\s+({_CITY_WORD}(?:\s+{_CITY_WORD}){{0,2}})"
 )
-#: words before a place that make it another place than the home: a move, family who live
-#: there, a visit, where one grew up
-_ELSEWHERE_BEFORE = re.compile(
-    r"\b(?:move|moving|moved|relocat\w*|visit\w*|daughter|son|kids|children|sister|brother|"
-    r"grand\w+|niece|nephew|cousin|friend|vacation|trip|grew up|born|originally|used to live|"
-    r"runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
-    r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
+#: what may follow such words before the place, up to a word that brings it home again
+_BEFORE_PLACE = r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
+#: a trip away from the home: "runs to Arizona in January", "heads up to the lake"
+_TRIP = r"runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?"
+#: family who live there, a visit: "our daughter up in Ohio"
+_FAMILY_OR_VISIT = (
+    r"daughter|son|kids|children|sister|brother|grand\w+|niece|nephew|cousin|friends?|"
+    r"visit\w*|vacation|trip"
 )
-#: a trip or someone else's move away from the home ("runs to Arizona in January", "she moved
-#: down to Oregon"): a state said after it is not the home's; "we moved to Florida" is
+#: words before a place that make it another place than the home: a move, family who live
+#: there, a visit, a trip, where one grew up
+_ELSEWHERE_BEFORE = re.compile(
+    rf"\b(?:move|moving|moved|relocat\w*|{_FAMILY_OR_VISIT}|grew up|born|originally|used to live|"
+    rf"{_TRIP}){_BEFORE_PLACE}"
+)
+#: the same for a state, where someone else's move or a trip counts but where one was born
+#: does not ("I was born in Ohio" still says Ohio): "she moved down to Oregon" is not the
+#: home's state, "we moved to Florida" is
 _AWAY_BEFORE = re.compile(
-    r"\b(?:daughter|son|kids|children|sister|brother|grand\w+|niece|nephew|cousin|friends?|spend|"
-    r"spends|spending|visit\w*|vacation|trip)\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?])"
-    r"{0,25}$|"
-    r"(?<!\bwe )(?<!\bi )(?<!\bjust )\b(?:move|moving|moved)\b"
-    r"(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$|"
-    r"\b(?:runs?|running|heads?|go(?:es)?|went|fly|flies|drives?|winters?|wintering|snowbirds?)"
-    r"\b(?:(?!\b(?:but|live|living|home|house)\b)[^.;!?]){0,25}$"
+    rf"\b(?:{_FAMILY_OR_VISIT}|spend|spends|spending|{_TRIP}){_BEFORE_PLACE}|"
+    rf"(?<!\bwe )(?<!\bi )(?<!\bjust )\b(?:move|moving|moved){_BEFORE_PLACE}"
 )
 #: a ZIP said digit by digit in words: "eight four one oh six"
-_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
+_DIGIT = "(?:" + "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True)) + ")"
 _ZIP_IN_WORDS = rf"{_DIGIT}(?:[\s,-]+{_DIGIT}){{4}}\b"
 _ZIP_AFTER = re.compile(rf",?\s*(?:zip(?: ?code)?\s*)?(?:\d{{5}}\b|{_ZIP_IN_WORDS})")
 #: a city named after the ZIP, to end the turn: "oh one six oh four, that's Worcester"

@@ -241,12 +241,10 @@ async def _appointment_intents(turn: Turn, heard: Heard) -> str | None:
                 if heard.callback and await schedule_callback(turn, heard.callback):
                     return "All right, your appointment is cancelled."
                 return "All right, your appointment is cancelled, and we'll call you back."
-            if result.get("ok") and heard.has(Intent.BAD_TIMING) and not heard.no:
+            if result.get("ok"):
                 # "cancel it; I'll call you back once he's home": not now, rather than no (but
                 # "no, don't book me another one … I'll call" turns a new one down)
-                f.bad_timing = True
-                return lines.CANCELLED
-            if result.get("ok"):
+                f.bad_timing = heard.has(Intent.BAD_TIMING) and not heard.no
                 return lines.CANCELLED
             return lines.CANCEL_FAILED
         f.kept_appointment = True
