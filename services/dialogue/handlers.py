@@ -107,8 +107,9 @@ class Dialogue:
         received = self.deps.clock.monotonic()
         bind_call(event.call_id)  # log records carry the call id
         existing = await self.deps.states.load(event.call_id)
-        if existing is not None:
-            return  # greeted already (a redelivery)
+        if existing is not None:  # greeted already (a redelivery)
+            await self._finish_reply(existing[0], f"rpl_greet_{event.call_id}", None, delivery)
+            return
         if delivery.attempt > 1 and await self.deps.publisher.call_ended(event.call_id):
             log.info("call %s: start redelivered after the call ended; ignored", event.call_id)
             return  # a copy that died holding it: nobody is on the line any more
@@ -127,7 +128,8 @@ class Dialogue:
             await reply.say(lines.greeting(state.direction, state.call_type))
         self._timing("greeting", received, reply)
         await load_context(turn, event)
-        add_history(state, HistoryItem(role="agent", text=reply.text, reply_id=reply_id))
+        add_history(state, HistoryItem(role="agent", text=reply.text, reply_id=reply_id,
+                                       action=turn.action))  # fmt: skip
         changed = state_event(blank_state(state), state, always=True)
         if changed is not None:
             await self.deps.publisher.event(call_subject(state.call_id, "state"), changed)
@@ -158,9 +160,12 @@ class Dialogue:
                 state, revision = loaded
         else:
             state, revision = loaded
-        if state.ended or event.turn_id in state.done_turns:
+        if state.ended:
             return
         reply_id = reply_id_for(event.turn_id)
+        if event.turn_id in state.done_turns:  # a redelivery of a turn already answered
+            await self._finish_reply(state, reply_id, event.turn_id, delivery)
+            return
         already = await self._already(event.call_id, reply_id, delivery)
         reply = ReplyStream(self.deps.publisher, self.deps.clock, call_id=event.call_id,
                             reply_id=reply_id, turn_id=event.turn_id, already=already)  # fmt: skip
@@ -176,7 +181,7 @@ class Dialogue:
                 del self.inflight[event.call_id]
         heard_text = reply.text
         add_history(state, HistoryItem(role="agent", text=heard_text, reply_id=reply_id,
-                                       interrupted=turn.cancelled))  # fmt: skip
+                                       interrupted=turn.cancelled, action=turn.action))  # fmt: skip
         remember_turn(state, event.turn_id)
         changed = state_event(base, state)
         if changed is not None:
@@ -290,6 +295,26 @@ class Dialogue:
         state.outcome = event.outcome.value
         state.outcome_published = True
         await self.deps.publisher.event(call_subject(state.call_id, "outcome"), event)
+
+    async def _finish_reply(self, state: CallState, reply_id: str, turn_id: str | None,
+                            delivery: Delivery) -> None:  # fmt: skip
+        """A copy that saved the turn died before its reply's final chunk went out: the
+        gateway is still waiting. Say what the saved reply said that is not in the stream yet,
+        then end it as it ended (nothing when the reply is complete or was barged in on)."""
+        if not delivery.redelivered:
+            return
+        said = next((h for h in reversed(state.history)
+                     if h.role == "agent" and h.reply_id == reply_id), None)  # fmt: skip
+        if said is None or said.interrupted:
+            return
+        already = await self._already(state.call_id, reply_id, delivery)
+        reply = ReplyStream(self.deps.publisher, self.deps.clock, call_id=state.call_id,
+                            reply_id=reply_id, turn_id=turn_id, already=already)  # fmt: skip
+        if reply.finished:
+            return
+        log.warning("call %s: finishing a saved reply a dead copy left open", state.call_id)
+        await reply.say(said.text)
+        await reply.end(said.action)
 
     async def _already(self, call_id: str, reply_id: str, delivery: Delivery) -> list[ReplyChunk]:
         if not delivery.redelivered:

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from contracts.calls import CallDirection, CallType, Node
+from contracts.conversation import Action
 from services.dialogue.language.heard import Expect
 
 #: How many recent turn ids are remembered for de-duplication.
@@ -150,6 +151,9 @@ class HistoryItem(msgspec.Struct, kw_only=True):
     text: str
     reply_id: str | None = None
     interrupted: bool = False
+    #: what Barbara's reply ended with (end the call, transfer): a reply finished again after
+    #: a crash ends the same way
+    action: Action | None = None
 
 
 class LlmSettings(msgspec.Struct, kw_only=True):

@@ -173,3 +173,64 @@ async def test_a_first_delivery_never_waits_on_the_ended_check(talk: Talk) -> No
                         from_number="+12065550101", to_number="+18005550100")  # fmt: skip
     await call.dialogue.on_started(event, Delivery(attempt=1))
     assert call.chunks()  # greeted
+
+
+class _DiesBeforeTheEnd:
+    """A publisher whose copy is killed (SIGKILL) the moment it would send a final chunk."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def chunk(self, chunk: Any) -> None:
+        if chunk.final:
+            raise SystemExit("killed before the final chunk")
+        await self.inner.chunk(chunk)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.fault
+async def test_a_turn_saved_by_a_copy_that_died_before_ending_its_reply_is_ended_once(
+    talk: Talk,
+) -> None:
+    """The window between saving a turn and sending its final chunk: the redelivered turn is
+    not run again (it is done), but the gateway still waits — the reply is ended, with nothing
+    spoken twice."""
+    call = talk.call()
+    await call.start()
+    await call.say("Hi, my name is Iris Stone.")
+    dying = talk.call(talk.deps())
+    dying.call_id = call.call_id
+    dying.dialogue.deps.publisher = _DiesBeforeTheEnd(talk.publisher)  # type: ignore[assignment]
+    with pytest.raises(SystemExit):
+        await dying.say("I live in Seattle, Washington.", turn_id="t2")
+    spoken_before = [c.text for c in call.chunks("rpl_t2") if c.text]
+    assert spoken_before and not any(c.final for c in call.chunks("rpl_t2"))
+    assert "t2" in (await call.state()).done_turns  # saved before it died
+    await call.say("I live in Seattle, Washington.", turn_id="t2", attempt=2)
+    chunks = call.chunks("rpl_t2")
+    assert [c.final for c in chunks].count(True) == 1
+    assert [c.text for c in chunks if c.text] == spoken_before, "a sentence was spoken twice"
+    assert [c.seq for c in chunks] == list(range(len(chunks)))
+
+
+@pytest.mark.fault
+async def test_a_greeting_saved_by_a_copy_that_died_before_ending_it_is_ended_once(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    dying = talk.call(talk.deps())
+    dying.call_id = call.call_id
+    dying.dialogue.deps.publisher = _DiesBeforeTheEnd(talk.publisher)  # type: ignore[assignment]
+    with pytest.raises(SystemExit):
+        await dying.start()
+    greeting = f"rpl_greet_{call.call_id}"
+    spoken_before = [c.text for c in call.chunks(greeting) if c.text]
+    assert spoken_before and not any(c.final for c in call.chunks(greeting))
+    event = CallStarted(call_id=call.call_id, direction=CallDirection.INBOUND,
+                        from_number="+12065550101", to_number="+18005550100")  # fmt: skip
+    await call.dialogue.on_started(event, Delivery(attempt=2))
+    chunks = call.chunks(greeting)
+    assert [c.final for c in chunks].count(True) == 1
+    assert [c.text for c in chunks if c.text] == spoken_before
