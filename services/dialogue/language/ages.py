@@ -60,6 +60,13 @@ _NAMED_AGE = re.compile(
 )
 #: the caller speaks of two borrowers: a named person's age is the other one's
 _TWO_OF_US = re.compile(rf"\b(?:{_SPOUSE_WORDS}|both|me and|and me|the two of us)\b")
+#: the person a "she's" or "he's" stands for, when the last one named is no borrower: a
+#: sister, a son, a friend ("my sister is the baby, she's sixty-four")
+_SOMEONE_ELSE_LAST = re.compile(
+    rf"\b(?:sisters?|brothers?|sons?|daughters?|kids?|children|grand\w+|nieces?|nephews?|"
+    rf"cousins?|friends?|neighbou?rs?|aunts?|uncles?|in-laws?|doctors?|caregivers?|aides?|"
+    rf"nurses?)\b(?:(?!\b{_SPOUSE_WORDS}\b|\b{_PARENT_WORDS}\b).)*$"
+)
 #: "lived there fifty years": how long, not how old
 _DURATION_AFTER = re.compile(r"\s*(?:years?|yrs)\b(?!\s+(?:old|young|of age))")
 #: who an age belongs to, from the words just before it ("he"/"she": the spouse, the other one)
@@ -148,6 +155,9 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         if _ZIP_CUE.search(low[:start]) or re.search(r"\b(?:at|by)\s*$", clause_before):
             continue
         whose = next((w for w, p in _AGE_OWNERS if p.search(sentence_before[-40:])), None)
+        if whose == "spouse" and _SOMEONE_ELSE_LAST.search(sentence_before):
+            previous = None  # "my sister's the baby, she's sixty-four": not a borrower's age
+            continue
         had = _HAS_AGE.search(sentence_before[-40:]) if whose is None else None
         if had and _HAS_AGE_AFTER.match(after) and expect not in (Expect.VALUE, Expect.BALANCE):
             # "I have seventy-two years", "my wife has sixty-nine": an age, said as one has it

@@ -41,7 +41,13 @@ _NOT_OWN = re.compile(
     r"(?:son|daughter|kids?|children|family|parents?|mother|father|mom|dad|brother|sister|"
     r"landlord|landlady|niece|nephew|grandson|granddaughter|friend|uncle|aunt|cousin)"
     r"(?:-in-law)?'s\b(?!\s+(?:e-?mail|phone|number|address|car|idea|account|cell))|"
-    r"\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b"
+    r"\b(?:i|we) rent (?:it|the (?:house|home|place)|a room|there)? ?from\b|"
+    # "no, it's not mine, my son bought it years ago, it's in his name"
+    r"\b(?:it'?s|its|it is|the (?:house|home|place) is) not (?:mine|ours)\b|\b(?:my|our) (?:son|"
+    r"daughter|kids|children|nephew|niece|grand(?:son|daughter)|brother|sister)\b(?: \w+)? "
+    r"(?:bought|owns|purchased) (?:it|the (?:house|home|place))\b|\b(?:son|daughter|kids|children|"
+    r"nephew|niece|grand\w+|brother|sister)\b[^.!?]{0,60}\b(?:it'?s|its|it is) (?:all )?in (?:his|"
+    r"her|their) names?\b"
 )
 _RENT = re.compile(
     r"\b(?:we|i) (?:just )?rent\b(?!(?: \w+){0,3} out\b)(?! (?:out )?(?:the |a |one |two )?"
@@ -74,6 +80,10 @@ _OWN = re.compile(
     # "I live alone in my house": their own, and they live there
     r"\b(?:i|we) live (?:alone |by (?:myself|ourselves) |on (?:my|our) own )?in (?:my|our) "
     r"(?:own )?(?:house|home|condo)\b|"
+    # "it's my house, a three-decker", "my name's on it"
+    r"\b(?:it'?s|it is|that'?s|this is) (?:all )?(?:my|our) (?:own )?(?:house|home|place|condo)\b"
+    r"(?! (?:you|that|i'?m|we'?re|they)\b)|\b(?:my|our) names? (?:is |are |'s |'re )?(?:still )?on "
+    r"(?:it|the (?:deed|title|house|home))\b|"
     # "the house is mine", "the place is ours"
     r"\b(?:house|home|place|condo|property|title|deed)(?:'s| is| was) (?:all |really |still |"
     r"entirely )?(?:mine|ours|hers|theirs|in my name|in our names?)\b"
@@ -88,6 +98,9 @@ _MONTH = (
     r"december)"
 )
 _NOT_PRIMARY = re.compile(
+    # "I don't actually live there anymore, I moved into a rented apartment"
+    r"\b(?:i|we) (?:don'?t|do not) (?:actually |really )?live (?:there|in it|in that (?:house|"
+    r"home)) (?:anymore|any more|now|these days)\b|"
     # the home asked about is not the one they live in: "it's the condo I'd want to borrow
     # against", "a loan on our lake house"
     r"\b(?:borrow|a loan|loan|mortgage) (?:against|on) (?:the|a|our|my) (?:condo|cabin|second|"
@@ -280,6 +293,7 @@ def _asked(low: str, pattern: re.Pattern[str]) -> bool:
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
     rent_out = re.search(
         r"rent (?:it|the (?:house|home|place)|them)(?: out)?\b(?! from)|rent(?:ing)? out|"
+        r"rent (?:the |my |our )?(?:[\w'-]+ )?(?:house|home|place|condo) out\b|"
         r"rent (?:out )?the (?:top|upper|bottom|lower|other|upstairs|downstairs|basement|back|"
         r"front|garage|spare)\b|rental "
         r"propert|investment propert|an investment|tenants? (?:live|in it|there|pay)", low

@@ -45,6 +45,11 @@ OTHER_LENDER = re.compile(
     rf"\b(?:is|works as) an? (?:{_LENDER_ROLE})\b.{{0,80}}(?<!not )(?<!n't )\b(?:handling|"
     r"doing|taking care of|working on|helping (?:us|me) with|setting up|processing) (?:all "
     r"|all of )?(?:it|this|that|everything|things|the whole thing|the paperwork)\b|"
+    # a lender in the family, already at work: "my nephew Dwayne is a mortgage broker over in
+    # Orange Park and he's already working up the paperwork on one of these for me"
+    rf"\b(?:is|works as) an? (?:{_LENDER_ROLE})\b[^?]{{0,100}}\b(?:s?he|they)(?:'s| is|'re| are|"
+    r"'s been| has been) already\b|\b(?:working up|putting together|drawing up|filling out|"
+    r"getting together) (?:all )?(?:the|my|our) (?:paperwork|papers|application)\b|"
     # one under way: "we're already doing one", "I'm already getting a reverse mortgage"
     r"\b(?:we'?re|i'?m|we are|i am) already (?:doing|getting|applying for|going through|in the "
     r"middle of|working on|in the process of|taking out|closing on) (?:one|it|this|that|an? "

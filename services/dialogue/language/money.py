@@ -113,6 +113,12 @@ _TO_FOR_TWO = re.compile(
     r"(?=(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)"
 )
 
+#: "we still oh like sixty thousand": speech-to-text's "oh" for "owe" before an amount
+_OH_FOR_OWE = re.compile(
+    r"\b(still|i|we|only|just|they|and|maybe|probably) oh\b(?=\s+(?:like|about|around|maybe|"
+    r"roughly|close to|nearly|almost|under|over|a |an |\$?\d|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred))"
+)
 #: "forty something left on it", "sixty-some years old", "a hundred and twenty-odd thousand":
 #: the middle of the ten, as "in my sixties" is
 TENS_SOMETHING = re.compile(
@@ -141,7 +147,7 @@ def amounts_said(low: str, expect: Expect) -> str:
             return f"{whole}.{share} million"
         return f"{whole * 100 + share} thousand"
 
-    return _TO_FOR_TWO.sub(r"\1 two ", _AND_A_PART.sub(part, low))
+    return _OH_FOR_OWE.sub(r"\1 owe", _TO_FOR_TWO.sub(r"\1 two ", _AND_A_PART.sub(part, low)))
 
 
 def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
@@ -179,6 +185,13 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             low[end:],
         ):  # fmt: skip
             continue  # "monthly payment, nine hundred forty-three": not what is owed
+        clause = _clause_before(low, start)
+        if _NOT_THE_HOME_AFTER.match(low[end:]) or (
+            _NOT_THE_HOME_BEFORE.search(clause) and not re.search(r"assess|apprais", clause)
+        ):
+            continue  # "the taxes are three thousand a year": money, but not the home's
+        if _PRICE_THEN.search(clause):
+            continue  # "we bought it in 1978 for forty-five thousand": the price then
         if low[start:end] == "one" and re.search(
             r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last|later|"
             r"earlier|early|late|next|same|new|old|right|wrong|better|best|morning|afternoon)\s+$",
@@ -235,13 +248,17 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
     balance_end = None  # where the balance said last ended: a second loan adds to it
     # what a neighbour's sold for is a comparison: the caller's own guess, if they give one,
     # is the value ("guy down the street got six for his. Call mine five-fifty")
-    compared = [a for a in (*said, *bare) if _COMPARED.search(_sentence_around(low, a[1], a[2]))]
+    compared = [
+        a for a in (*said, *bare)
+        if _COMPARED.search(_sentence_around(low, a[1], a[2]))
+        or _SOURCE.search(_clause_before(low, a[1]))
+    ]  # fmt: skip
     own = [a for a in (*said, *bare) if a not in compared and a[0] >= 1]  # ("oh" is no amount)
     if compared and any(_amount_kind(low, s, expect, heard, e) == "value" for _, s, e in own):
         said = [a for a in said if a not in compared]
         bare = [a for a in bare if a not in compared]
     for value, start, end in said:
-        amount = _scale_amount(value)
+        amount = _money_amount(low, value, start, end)
         if (
             amount
             and heard.mortgage_balance
@@ -269,13 +286,40 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             (v, s, e) for v, s, e in _ranges(low, found, []) if s >= total.start() - 2 and
             e <= total.end()
         ]  # fmt: skip
-        if said_total and (amount := _scale_amount(said_total[-1][0])):
+        if said_total and (amount := _money_amount(low, *said_total[-1])):
             heard.mortgage_balance = amount
     asked = {Expect.VALUE: heard.home_value, Expect.BALANCE: heard.mortgage_balance}.get(expect)
     if asked:
         return  # what was asked was answered in words; a bare number is no tie to break
     for value, start, end in bare:
         _amount(heard, low, expect, value, start, end, used)
+
+
+#: after an amount: it comes round every so often, so it is a bill or an income, not the
+#: home's value or what is owed ("three thousand a year", "eighteen hundred every month")
+_NOT_THE_HOME_AFTER = re.compile(
+    r"(?:\s*(?:dollars|bucks|thousand|grand|k)\b)?\s*(?:(?:a|per|each|every) (?:year|yr|month|"
+    r"week|quarter)\b|(?:annually|yearly|weekly|biweekly)\b)"
+)
+#: before an amount in its clause: what it is is a bill, an income or someone else's money
+#: ("the taxes are about", "my social security is", "my pension pays")
+_NOT_THE_HOME_BEFORE = re.compile(
+    r"\b(?:(?:property |school |real estate )?tax(?:es)?|tax bill|insurance|premiums?|social "
+    r"security|pension|income|(?:ss|va|disability) check|annuity|rent|dues|hoa|utilit(?:y|ies)|"
+    r"electric(?:ity)?|heating|gas bill|water bill|bills?|savings|checking|401 ?k|ira|cd)\b"
+    r"(?![^,]*\b(?:worth|value|valued|owe|owing|left on|balance)\b)[^,]*$"
+)
+#: before an amount in its clause: it is what the home cost once ("bought it in '78 for",
+#: "we paid back then", "built it for")
+_PRICE_THEN = re.compile(
+    r"\b(?:bought|paid|purchased|built|got)\b(?! off)[^,]{0,40}?\bfor\s+(?:about |around |only "
+    r"|just |maybe )?$|\b(?:bought|purchased)\b[^,]{0,25}?\b(?:at|for)\s+(?:about |around )?$"
+)
+
+
+def _clause_before(low: str, start: int) -> str:
+    """The words of the amount's own clause before it (from the last stop or comma)."""
+    return re.split(r"[.;!?,]|\band (?:the|it|we|i|she|he|my|our)\b|\bbut\b", low[:start])[-1]
 
 
 #: an amount said as the sum of what is owed: "so three-twenty, three-thirty all together"
@@ -287,6 +331,15 @@ _TOTAL = re.compile(
 _COMPARED = re.compile(
     r"\b(?:neighbou?rs?'?s?|next door|down the (?:street|road|block)|across the (?:street|road)|"
     r"for (?:his|hers|theirs)|the one (?:next|across|down))\b"
+)
+
+
+#: someone else's figure for the home, in the amount's clause: "Zillow says", "the
+#: assessor has it at" (the caller's own guess, when they give one, is the value)
+_SOURCE = re.compile(
+    r"\b(?:zillow|redfin|trulia|realtor(?:\.com)?|real estate (?:agent|lady|guy|man|woman)|"
+    r"appraiser|assessor|assessment|the county|tax (?:bill|card|records?)|online|the internet|"
+    r"the computer|the (?:paper|website|app))\b"
 )
 
 
@@ -374,10 +427,12 @@ def _scaled(low: str, start: int, end: int) -> bool:
 
 def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, end: int,
             used: list[tuple[int, int]]) -> None:  # fmt: skip
-    amount = _scale_amount(value)
+    amount = _money_amount(low, value, start, end)
     if amount is None:
         return
     kind = _amount_kind(low, start, expect, heard, end)
+    if kind == "value" and amount < 20_000:
+        return  # "they're three thousand now": no home is worth that; not the value
     if kind == "value" and heard.home_value is None:
         heard.home_value = amount
     elif kind == "balance" and (
@@ -397,6 +452,25 @@ def _near_money_word(low: str, start: int) -> bool:
     return bool(
         _VALUE_WORDS.search(before) or _BALANCE_WORDS.search(before) or _NEED.search(before)
     )
+
+
+def _said_in_full(low: str, value: float, start: int, end: int) -> bool:
+    """The amount is said as the dollars it is, not in the short way: "three thousand",
+    "$4,500", "4500 dollars" (not "I owe 120", "about two-fifty")."""
+    if value < 1000:
+        return False
+    return bool(
+        re.search(r"thousand|\$|\d,\d{3}", low[max(0, start - 1) : end])
+        or re.match(r"\s*(?:thousand|dollars|bucks)\b", low[end:])
+    )
+
+
+def _money_amount(low: str, value: float, start: int, end: int) -> int | None:
+    """The dollars an amount said at ``low[start:end]`` is: said in full, as it is; said
+    short ("four fifty", "120"), scaled to what a home's value or loan is."""
+    if _said_in_full(low, value, start, end):
+        return round(value) if value <= 100_000_000 else None
+    return _scale_amount(value)
 
 
 def _scale_amount(value: float) -> int | None:

@@ -185,7 +185,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"call me|you'?re speaking (?:with|to)|you are speaking (?:with|to)|here is|"
         r"this here is)\s+"
         r"([A-Za-z][A-Za-z'’-]+)(?:\s+([A-Za-z][A-Za-z'’-]+))?",
-        r"(?:^|(?<=[.!?,]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here)\b",
+        r"(?:^|(?<=[.!?,]\s))([A-Z][a-z'’-]+)(?:\s+([A-Z][A-Za-z'’-]+))?\s+(?:speaking|here|"
+        r"calling)\b",
         # "hi, Leroy Banks, how much…": a greeting, then a capitalised first and last name
         r"^(?i:(?:hi|hello|hey|hola|howdy|yes|yeah|oh|well|(?:good )?(?:morning|afternoon|evening))"
         r"[,!.]?\s+)+"
@@ -200,6 +201,9 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
         r"^([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)\.\s+[A-Z]",
         # "Pat. Patricia Holloway, that's me."
         r"([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:that'?s|that is|it'?s|this is) (?i:me)\b",
+        # "… about the mailer, Helen Nowak, N O W A K, and …": a name, its last part spelled
+        r"(?:^|(?<=[.!?,;]\s))([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+),?\s+(?i:that'?s\s+|spelled\s+)?"
+        r"(?:[A-Za-z][\s.-]+){2,}[A-Za-z]\b",
     )
     if expect == Expect.NAME:
         # asked for the name: "Deb Novak, sixty-three, homeowner…"
@@ -210,6 +214,10 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             r"hello|howdy|(?:good )?(?:morning|afternoon|evening))[,.!]?\s+)*([A-Z][a-z'’-]+)\s+"
             r"(?:[A-Z](?:[a-z'’-]+|\.)\s+)?([A-Z][A-Za-z'’-]+)"
             r"(?=\s*[,.!?;]|\s*$|\s+(?:[A-Za-z][\s-]){2,}[A-Za-z]\b)",
+            # … said as a clause of its own among others: "I'm calling about the mailer, Helen
+            # Nowak, and I should say…"
+            r"(?<=,\s)([A-Z][a-z'’-]+)\s+([A-Z][A-Za-z'’-]+)(?=\s*(?:[.!?;]|$|,\s*(?:and|I|i|my|"
+            r"we|it|so|but|the)\b))",
         )
     if expect not in (Expect.LOCATION, Expect.ZIP):
         # a first and last name said on their own, whatever was asked: "Marisol Ferrer.",

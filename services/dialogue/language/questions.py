@@ -38,7 +38,7 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "fees": (
         re.compile(
-            r"\bfees?\b|\bcosts?\b|expensive|closing cost|interest rate|insurance premium|"
+            r"\bfees?\b|\bcosts?\b|expensive|closing cost|insurance premium|"
             r"how much does it cost|origination|hidden charges"
         ),
         "costs and fees of a reverse mortgage",
@@ -157,6 +157,26 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "what is a reverse mortgage and how does it work",
     ),
+    # "is the interest rate fixed or does it go up?" (worded like the answer)
+    "rates": (
+        re.compile(
+            r"(?:interest rates?|\b(?:fixed|adjustable|variable)[\s-]rate|\brates?\b[^.?!]{0,25}"
+            r"(?:fixed|adjust|variable|go(?:es)? up|change|float))(?=[^?]{0,80}\?)|\bwhat(?:'s| is|"
+            r" are) the (?:interest|rates?)\b|how much interest"
+        ),
+        "HECMs come with either a fixed interest rate or an adjustable rate",
+    ),
+    # "how long does this whole thing take, start to finish?": the steps after the consultation
+    "process": (
+        re.compile(
+            r"how long (?:does|do|will|would) (?:the whole thing|this whole thing|"
+            r"the whole process|"
+            r"the process|it all|all (?:of )?this|this|it|the loan|getting (?:it|one|the money))"
+            r"(?: \w+)? take(?!\s+(?:on|for) the (?:phone|call))|start to finish|what are the "
+            r"steps|what (?:happens|comes) (?:next|after(?: that)?)\b"
+        ),
+        "what happens after the consultation: counseling, then an application",
+    ),
     "payments": (
         re.compile(
             r"monthly payments?|make payments|have to (?:pay|repay)(?! (?:the |my |our |any )?"
@@ -197,6 +217,24 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "younger spouse non-borrowing spouse",
     ),
+    # "I live on the first floor and my nephew rents the top. Does that matter?"
+    "units": (
+        re.compile(
+            r"(?:\brent(?:s|ing|ed)? (?:out )?(?:part|a (?:room|unit|floor)|the (?:top|upstairs|"
+            r"downstairs|basement|other (?:side|half|unit)|apartment|unit)|half)|\brent (?:it|"
+            r"that|them|part of it) out\b|\btenants?\b|\b(?:duplex|triplex|fourplex|"
+            r"three[\s-]decker|two[\s-]flat|two[\s-]family|multi[\s-]family)\b)(?=[^?]{0,80}\?)"
+        ),
+        "two-to-four unit homes where the owner lives in one unit",
+    ),
+    # "is that a problem, that I still work?": the financial assessment looks at income
+    "working": (
+        re.compile(
+            r"(?:\b(?:still|i) (?:work|working|have a job)\b|\bmy (?:job|income|credit)\b|\b(?:bad|"
+            r"poor|low) credit\b|\bcredit (?:score|check)\b)(?=[^?]{0,80}\?)"
+        ),
+        "lenders perform a financial assessment and review income and credit history",
+    ),
     "eligibility": (
         re.compile(
             r"(?:do|would|could|can) (?:i|we) qualify|eligib|requirements|who qualifies|"
@@ -204,7 +242,7 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
             r"problem|be an issue)|is (?:that|this|it) (?:a problem|an issue|a deal.?breaker|"
             r"allowed|ok|okay)\b"
         ),
-        "who is eligible for a reverse mortgage",
+        "at least one borrower must be 62 years of age or older",
     ),
     "upkeep": (
         re.compile(

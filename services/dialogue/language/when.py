@@ -33,7 +33,8 @@ _EXCLUDED = re.compile(
 )
 #: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
 _NOT_DAY = re.compile(
-    rf"\b(?:not|never|except|but|can'?t do|cannot do|can'?t make|won'?t work on|busy)\s+"
+    rf"\b(?:not|never|except|(?<!, )(?<!\. )but|can'?t do|cannot do|can'?t make|won'?t work on|"
+    rf"busy)\s+"
     rf"(?:no\s+)?(?:on\s+)?(?:no\s+)?(?:a\s+)?({_DAY})\b"
 )
 #: a part of the day ruled out: "I'm no good in the mornings", "mornings are bad for me"
@@ -169,8 +170,10 @@ _WANTS_DAY = re.compile(
     r"\b(?:best|better|good|great|fine|works|(?<!\bi )(?<!\bwe )work(?! at| mornings| afternoons| "
     r"days| nights)|suits?|prefer\w*|free|open|available|like|okay|ok|"
     r"perfect|how about|what about|can do|could do|let'?s|would be|is easiest|i'?m around|"
+    r"sharpest|freshest|clearest|most (?:alert|awake)|at (?:my|her|his|our|their) best|"
     r"(?:has|have|got|needs?) to be|gotta be|must be|only|off|free|open|"
-    r"if (?:there'?s|you (?:have|got)|it'?s|possible|anything|you can)|can (?:i|we|you) (?:get|"
+    r"if (?:there'?s|(?:you|they|she|he) (?:have|has|got)|it'?s|possible|anything|you can)|"
+    r"can (?:i|we|you) (?:get|"
     r"have|do|keep|make|move|switch|change)|could (?:i|we|you)|i'?d like|i want|we want|i need|"
     r"give me|put me|make it|keep)\b"
 )
@@ -208,7 +211,30 @@ _WHEN_WORDS = frozenset(
 
 
 def _pieces(low: str) -> list[str]:
-    return [p.strip() for p in _CLAUSES.split(low) if p and p.strip()]
+    out: list[str] = []
+    for piece in _CLAUSES.split(low):
+        if piece and piece.strip():
+            out.extend(_list_ends(piece.strip()))
+    return out
+
+
+_ENDS_IN_DAY = re.compile(rf"\b{_DAY}\s*$")
+#: a list of days already closed by its "or": "Wednesday or Thursday, Tuesdays I have …"
+_CLOSED_LIST = re.compile(rf"\b{_DAY}\s+or\s+(?:on\s+)?{_DAY}\s*$")
+
+
+def _list_ends(piece: str) -> list[str]:
+    """A comma before a day continues a list of days only after a day ("Monday, Tuesday or
+    Wednesday") of a list not yet closed by "or"; otherwise it starts a new clause ("those are
+    my good days, Tuesdays I have therapy", "Wednesday or Thursday, Tuesdays I have …")."""
+    out, begin = [], 0
+    for comma in re.finditer(r",\s*", piece):
+        before = piece[begin : comma.start()]
+        if not _ENDS_IN_DAY.search(before) or _CLOSED_LIST.search(before):
+            out.append(piece[begin : comma.start()])
+            begin = comma.end()
+    out.append(piece[begin:])
+    return [p.strip() for p in out if p.strip()]
 
 
 def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
@@ -235,8 +261,8 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
                 taken |= said
             else:
                 wanted |= said
-        elif _DAY_TAKEN.search(piece):
-            taken |= said
+        elif _DAY_TAKEN.search(piece) or _ACTIVITY.search(piece):
+            taken |= said  # "Irene has her hair appointment Thursdays"
     return wanted, taken
 
 
@@ -244,9 +270,14 @@ def _without_taken(low: str) -> str:
     """``low`` without the pieces that fill a day with something else."""
     kept = []
     pieces = _pieces(low)
+    dropped = False
     for i, piece in enumerate(pieces):
-        said = _WEEKDAY_RE.search(piece) or _PART_WORD.search(piece)
+        said = _WEEKDAY_RE.search(piece) or _PART_WORD.search(piece) or _HOURS_SAID.search(piece)
+        if dropped and _ITS_HOURS.match(piece) and not _WANTS_DAY.search(piece):
+            continue  # "… takes me to lunch Thursdays, but not till noon": that one's hours
+        dropped = False
         if said and not _WANTS_DAY.search(piece) and _DAY_TAKEN.search(piece):
+            dropped = True
             continue  # "Mornings I've got my water aerobics at the Y"
         nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
         if (
@@ -262,6 +293,71 @@ def _without_taken(low: str) -> str:
 
 
 _PART_WORD = re.compile(r"\b(?:mornings?|afternoons?|evenings?|lunch|noon)\b")
+#: hours said in a piece: "I'm at the store from one till six"
+_HOURS_SAID = re.compile(
+    r"\b(?:from|till|until|til|between|at|after|before)\s+(?:\d{1,2}\b|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve|noon)\b"
+)
+#: the morning, as a piece says it: "mornings", "10 am", "till lunch" (an activity's end)
+_MORNING_PIECE = re.compile(
+    rf"\bmornings?\b|{_CLOCK}\s*am\b|\ba\.m\.|\b(?:before|till|until|til) (?:noon|lunch)\b"
+)
+_AFTERNOON_PIECE = re.compile(
+    rf"\b(?:afternoons?|evenings?)\b|{_CLOCK}\s*pm\b|\bp\.m\.|\bafter (?:noon|lunch)\b"
+)
+#: someone doing something then (not wanting, choosing or being free): "I walk the dog",
+#: "my sister takes me to lunch", "we're at the senior center"
+_ACTIVITY = re.compile(
+    r"(?<!\bif )(?<!\bwhen )(?<!\bcould )(?<!\bcan )(?<!\bwould )(?<!\bwill )(?<!\bdo )"
+    r"(?<!\bdoes )\b(?:i|we|she|he|they|(?:my|our) (?:husband|wife|son|daughter|sister|brother|"
+    r"kids|grand\w+|nephew|niece|friend|neighbou?r|mother|father|mom|dad|caregiver|aide|nurse))"
+    r"\s+(?!(?:am|are|is|would|like|prefer|can|could|want"
+    r"|need|will|think|guess|suppose|hope|rather|usually like|do better|'?m (?:free|home|around|"
+    r"good|fine|available|up)|'?re (?:free|home|around|available)|'?d|'?ll|might|may|should|don'?t"
+    r"|do not|never|can'?t|cannot|only|just|really|also|mean|meant|said|say|says|told|know|knew|"
+    r"believe|wonder|reckon|figure|feel|see|pick|choose|take|go with|was (?:thinking|wondering|"
+    r"hoping)|have to|had to|got to|gotta|have time|got time|have (?:nothing|no)|'?m open)\b)"
+    r"[a-z']+|\b[a-z]+ has (?:her|his|their|a|an|the|my|our)\b"
+)
+#: an activity's hours said after it: "… takes me to lunch Thursdays, but not till noon"
+_ITS_HOURS = re.compile(r"^(?:but |and )?(?:not )?(?:till|until|til)\b|^(?:but |and )?not before\b")
+
+
+def _part_by_clause(low: str) -> PartOfDay | None:
+    """The part of the day a turn wants, clause by clause: a part said with a word of wanting
+    is wanted; a part with someone doing something is taken ("afternoons only though, mornings
+    I walk the dog and I'm at the senior center till lunch": the afternoon). None when the
+    clauses do not settle it."""
+    wanted: set[PartOfDay] = set()
+    taken: set[PartOfDay] = set()
+    pieces = _pieces(low)
+    busy_before = False
+    for i, piece in enumerate(pieces):
+        said = {PartOfDay.MORNING} if _MORNING_PIECE.search(piece) else set()
+        if _AFTERNOON_PIECE.search(piece):
+            said.add(PartOfDay.AFTERNOON)
+        wants = bool(_WANTS_DAY.search(piece)) and not _ACTIVITY.search(piece)
+        doing = not wants and bool(_ACTIVITY.search(piece) or _DAY_TAKEN.search(piece))
+        if said and busy_before and _ITS_HOURS.match(piece):
+            continue  # the hours of the activity just said, not a wish
+        busy_before = doing
+        if len(said) != 1:
+            continue
+        if _NOT_MORNING.search(piece) or _NOT_AFTERNOON.search(piece):
+            taken |= said  # "I'm no good after lunch"
+            continue
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+        alone = _PART_WORD.fullmatch(piece.strip()) is not None
+        if wants:
+            wanted |= said
+        elif doing or (alone and (_ACTIVITY.search(nxt) or _DAY_TAKEN.search(nxt))):
+            taken |= said
+    settled = wanted - taken
+    if len(settled) == 1:
+        return settled.pop()
+    if not wanted and len(taken) == 1:
+        return PartOfDay.AFTERNOON if PartOfDay.MORNING in taken else PartOfDay.MORNING
+    return None
 
 
 #: a run of days: "Tuesday through Thursday", "monday thru wednesday", "Tuesday to Friday"
@@ -346,7 +442,10 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     # the part of the day is read from the clauses that are not about a day taken ("I do
     # dialysis Tuesday mornings … afternoons, I'm slow to get going")
     parts = _without_taken(low)
-    if _NOT_MORNING.search(parts) and _NOT_AFTERNOON.search(parts):
+    chosen = _part_by_clause(low)
+    if chosen is not None:
+        heard.part_of_day = chosen  # "afternoons only though, mornings I walk the dog"
+    elif _NOT_MORNING.search(parts) and _NOT_AFTERNOON.search(parts):
         pass  # "I walk in the mornings and I nap after lunch": the hours they say decide
     elif _NOT_MORNING.search(parts):
         heard.part_of_day = PartOfDay.AFTERNOON  # "I'm no good in the mornings"
@@ -360,7 +459,7 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
         heard.part_of_day = PartOfDay.ANY
     hour = None
     minute = 0
-    for match in _TIME_OF_DAY.finditer(low):
+    for match in _TIME_OF_DAY.finditer(parts):  # (not the hours of what fills the day)
         if not match.group(0).strip() or not (
             match.group(3) or re.match(r"\s*(?:at|around|about|after|by|before)", match.group(0))
         ):
@@ -376,7 +475,7 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
             hour += 12  # "at 2" on a business call means the afternoon
         break
     if hour is None:
-        word = _WORD_HOUR.search(low) or _OCLOCK.search(low)
+        word = _WORD_HOUR.search(parts) or _OCLOCK.search(parts)
         if word:
             hour = int(words_to_number(word.group(1)) or 0)
             minute = {"thirty": 30, "fifteen": 15}.get(
@@ -384,7 +483,7 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
             )
             if hour < 8:
                 hour += 12
-    if re.search(r"\bnoon\b", low):
+    if re.search(r"\bnoon\b", parts):
         hour = 12
     heard.hour = hour
     in_days = None

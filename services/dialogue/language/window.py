@@ -49,6 +49,8 @@ _BUSY_UNTIL = re.compile(
     rf"(?:i|we) (?:lay|lie|nap|rest|sleep|work|volunteer|babysit|bowl|swim|walk|golf|sit))\b"
     rf"[^.!?]{{0,40}}?\b(?:until|till|til|up to|through) (?:about |around )?{_AT}\b"
 )
+#: where a busy stretch begins: "… from one till six"
+_BUSY_FROM = re.compile(rf"\b(?:from|between) (?:about |around )?{_AT}\b")
 #: what they are busy with ends then, so from then on: "my programs, they're done at one thirty"
 _DONE_AT = re.compile(
     rf"\b(?:done|over|finished|through|out|back|home) (?:at|by|around|about) (?:about |around )?"
@@ -196,6 +198,13 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
         at = _minutes(match)
         if at is not None:
             starts_before = at
+    for match in busy:
+        began = _BUSY_FROM.search(match.group(0))
+        start = _minutes(began) if began else None
+        if start is not None and start >= 12 * 60 and (_minutes(match) or 0) > start:
+            # "I'm at the store from one till six": busy all afternoon, free before it
+            starts_before = start if starts_before is None else min(starts_before, start)
+            busy = [b for b in busy if b is not match]
     for match in [*busy, *(m for m in _DONE_AT.finditer(low) if not _bare(low[m.end() :]))]:
         at = _minutes(match)
         if at is not None and (starts_from is None or at > starts_from):

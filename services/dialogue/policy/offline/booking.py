@@ -44,8 +44,9 @@ async def offer_slots_now(turn: Turn, heard: Heard) -> str | None:
     where = s.broker is not None or knows_where(turn) or asked(turn, Expect.ZIP) >= 2
     if not s.flags.qualified or not where:
         return None
-    if not (s.preference_days or s.preference_part):
-        return None
+    hours = s.preference_from is not None or s.preference_before is not None
+    if not (s.preference_days or s.preference_part or hours):
+        return None  # ("before three o'clock" is a preference: the hours are the wish)
     result = await fn.get_availability(turn)
     if not result.get("ok"):
         return await booking_trouble(turn)

@@ -21,6 +21,7 @@ from services.dialogue.policy.offline.booking import (
     offer_slots_now,
     pick_slot,
 )
+from services.dialogue.policy.offline.intents import NO_CALLBACK
 from services.dialogue.speech import lines
 
 Handler = Callable[[Turn, Heard], Awaitable[str | None]]
@@ -181,16 +182,20 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
         return "Wonderful, you're all set then."
     if s.expect == Expect.BOOKING_OFFER:
         s.flags.booking_offered = True
+        if _not_yet(heard):
+            # "okay, good to know. But I'm not setting anything up today, I'll talk it over
+            # with my son and call you back": the "okay" was for the answer, not the meeting
+            if NO_CALLBACK.search(heard.text):  # they will ring: no call back pushed on them
+                await fn.end_call(turn, "bad_timing")
+                return "There's no rush at all; we're here whenever you're ready."
+            s.flags.wants_callback = True
+            return "There's no rush at all."
         if heard.yes or heard.has(Intent.BOOK):
             await fn.mark_ready_to_book(turn)
             await note_preference(turn, heard)
             # "yes, but who's the broker?": the answer, then the times
             answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
             return await offer_slots_now(turn, heard) or answer
-        if heard.has(Intent.UNSURE) and not PLACE_WORDS.search(heard.text):
-            # unsure about meeting (not "I don't know the zip"): a call back, no pressure
-            s.flags.wants_callback = True
-            return "There's no rush at all."
         if heard.no and _no_about_the_home(heard):
             # "No mortgage. Paid it off in oh-nine.": about the loan, not the consultation;
             # taken (absorb) and the offer stands
@@ -204,6 +209,26 @@ async def on_answer(turn: Turn, heard: Heard) -> str | None:
         return None
     answer = await inline_answer(turn, heard)
     return answer
+
+
+#: putting the meeting off: "not gonna set anything up today", "talk it over with Danny first"
+DEFER = re.compile(
+    r"\bnot (?:gonna|going to|ready to|about to|setting|booking|scheduling|signing) (?:set|book|"
+    r"schedule|sign|commit|do|make)?\s?(?:anything|something|it|that|one|up|an appointment)\b|"
+    r"\b(?:talk|think|sleep|pray|mull) (?:it |this |that )?(?:over|on it)\b|"
+    r"\b(?:i'?ll|we'?ll|i will|we will) (?:call|ring|phone|get back to) you\b",
+    re.IGNORECASE,
+)
+
+
+def _not_yet(heard: Heard) -> bool:
+    """The caller puts the meeting off (unsure, and not taking it), whatever "okay" they say."""
+    return (
+        heard.has(Intent.UNSURE)
+        and not heard.has(Intent.BOOK)
+        and not PLACE_WORDS.search(heard.text)
+        and (not heard.yes or bool(DEFER.search(heard.text)))
+    )
 
 
 def _no_about_the_home(heard: Heard) -> bool:

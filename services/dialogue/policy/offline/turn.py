@@ -243,7 +243,12 @@ def _ready_for_slots(s: CallState) -> bool:
         and not f.booked
         and not s.offered
         and not terminal(s)
-        and (s.preference_days or s.preference_part)
+        and (
+            s.preference_days
+            or s.preference_part
+            or s.preference_from is not None
+            or s.preference_before is not None
+        )
     )
 
 
