@@ -261,7 +261,14 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
                 taken |= said
             else:
                 wanted |= said
-        elif _DAY_TAKEN.search(piece) or _ACTIVITY.search(piece):
+        elif _DAY_TAKEN.search(piece) or (
+            _ACTIVITY.search(piece)
+            and not re.search(
+                r"\bappointment with (?:you|the broker)|"
+                r"\b(?:an|my|the|our) appointment\b",
+                piece,
+            )
+        ):
             taken |= said  # "Irene has her hair appointment Thursdays"
     return wanted, taken
 
