@@ -128,6 +128,12 @@ def test_the_age_of_someone_who_is_no_borrower_is_not_counted(
             [W.FRI],
         ),
         ("Could they talk to me Thursday, around half past nine in the morning?", [W.THU]),
+        # the meeting itself is no activity that takes its day
+        (
+            "hi, I have an appointment Wednesday morning, can I keep the same day but make it the "
+            "afternoon?",
+            [W.WED],
+        ),
     ],
 )
 def test_days_taken_by_someone_else_are_left_out_and_a_list_ends_at_its_or(

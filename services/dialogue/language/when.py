@@ -261,14 +261,7 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
                 taken |= said
             else:
                 wanted |= said
-        elif _DAY_TAKEN.search(piece) or (
-            _ACTIVITY.search(piece)
-            and not re.search(
-                r"\bappointment with (?:you|the broker)|"
-                r"\b(?:an|my|the|our) appointment\b",
-                piece,
-            )
-        ):
+        elif _DAY_TAKEN.search(piece) or _ACTIVITY.search(piece):
             taken |= said  # "Irene has her hair appointment Thursdays"
     return wanted, taken
 
@@ -324,7 +317,9 @@ _ACTIVITY = re.compile(
     r"|do not|never|can'?t|cannot|only|just|really|also|mean|meant|said|say|says|told|know|knew|"
     r"believe|wonder|reckon|figure|feel|see|pick|choose|take|go with|was (?:thinking|wondering|"
     r"hoping)|have to|had to|got to|gotta|have time|got time|have (?:nothing|no)|'?m open)\b)"
-    r"[a-z']+|\b[a-z]+ has (?:her|his|their|a|an|the|my|our)\b"
+    # (not the meeting with the broker: "I have an appointment Wednesday morning, can I keep it")
+    r"[a-z']+(?![^.,;!?]*\b(?:(?:an|my|the|our) appointment|consultation|call with)\b)|"
+    r"\b[a-z]+ has (?:her|his|their|a|an|the|my|our)\b"
 )
 #: an activity's hours said after it: "… takes me to lunch Thursdays, but not till noon"
 _ITS_HOURS = re.compile(r"^(?:but |and )?(?:not )?(?:till|until|til)\b|^(?:but |and )?not before\b")
