@@ -301,8 +301,8 @@ class Dialogue:
         """A copy that saved the turn died before its reply's final chunk went out: the
         gateway is still waiting. Say what the saved reply said that is not in the stream yet,
         then end it as it ended (nothing when the reply is complete or was barged in on)."""
-        if not delivery.redelivered:
-            return
+        if not delivery.redelivered or state.ended:
+            return  # (nobody is on the line once the call ended)
         said = next((h for h in reversed(state.history)
                      if h.role == "agent" and h.reply_id == reply_id), None)  # fmt: skip
         if said is None or said.interrupted:

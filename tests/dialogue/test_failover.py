@@ -234,3 +234,20 @@ async def test_a_greeting_saved_by_a_copy_that_died_before_ending_it_is_ended_on
     chunks = call.chunks(greeting)
     assert [c.final for c in chunks].count(True) == 1
     assert [c.text for c in chunks if c.text] == spoken_before
+
+
+@pytest.mark.fault
+async def test_a_reply_left_open_is_not_finished_once_the_call_has_ended(talk: Talk) -> None:
+    call = talk.call()
+    dying = talk.call(talk.deps())
+    dying.call_id = call.call_id
+    dying.dialogue.deps.publisher = _DiesBeforeTheEnd(talk.publisher)  # type: ignore[assignment]
+    with pytest.raises(SystemExit):
+        await dying.start()
+    await call.hang_up()
+    greeting = f"rpl_greet_{call.call_id}"
+    before = len(call.chunks(greeting))
+    event = CallStarted(call_id=call.call_id, direction=CallDirection.INBOUND,
+                        from_number="+12065550101", to_number="+18005550100")  # fmt: skip
+    await call.dialogue.on_started(event, Delivery(attempt=2))
+    assert len(call.chunks(greeting)) == before
