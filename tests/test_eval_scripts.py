@@ -230,6 +230,18 @@ def test_the_times_offered_are_read_from_barbaras_words() -> None:
     assert slots_offered([OFFER, booked]) == [Offered(1, 12 * 60 + 15), Offered(2, 15 * 60)]
 
 
+def test_the_time_of_an_appointment_already_made_is_not_an_offer() -> None:
+    from services.ops.quality import Offered, slots_offered
+
+    kept = (
+        "Of course; your appointment is Monday, December seventh at twelve fifteen PM Pacific "
+        "right now, so let's find a new time. I have Friday, December eleventh at ten AM or "
+        "Friday, December eleventh at twelve fifteen PM; which works better for you?"
+    )
+    seen = "I see you're booked for Monday, December seventh at twelve fifteen PM Pacific."
+    assert slots_offered([seen, kept]) == [Offered(4, 10 * 60), Offered(4, 12 * 60 + 15)]
+
+
 @pytest.mark.parametrize(
     ("spec", "problem"),
     [

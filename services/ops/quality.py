@@ -55,12 +55,25 @@ def _clock_words(words: str) -> int | None:
     return hour * 60 + minute
 
 
+#: a time named in a clause that speaks of an appointment already made, not an offer
+_NOT_AN_OFFER = re.compile(
+    r"you're all set|booked for|appointment is|appointment for|appointment on|moved to", re.IGNORECASE
+)
+
+
+def _names_a_booking(line: str, at: int) -> bool:
+    """Whether the clause before ``at`` (since the last ``.``, ``;``, ``?`` or ``!``) names a made booking."""
+    start = max(line.rfind(mark, 0, at) for mark in ".;?!") + 1
+    return bool(_NOT_AN_OFFER.search(line, start, at))
+
+
 def slots_offered(agent_lines: Sequence[str]) -> list[Offered]:
+    """The times Barbara offered, read from her words; times of a booking already made are not offers."""
     out: list[Offered] = []
     for line in agent_lines:
-        if "you're all set" in line.lower():
-            continue  # the booking's confirmation, not an offer
         for match in _OFFERED.finditer(line):
+            if _names_a_booking(line, match.start()):
+                continue
             at = _clock_words(match.group(2))
             if at is None:
                 continue

@@ -14,7 +14,9 @@ from services.dialogue.speech.numbers import words_to_number
 _PAST_DAY = re.compile(
     r"\b(?:last|this past|past)\s*$|\b(?:was|were)\s+(?:on\s+)?$|"
     r"\b(?:had|went|did|happened|came|saw|visited|got back|fell|broke|passed|died|was "
-    r"(?:at|in|there|out|by|here|over)|were (?:at|in|there|out|by|here|over))\b"
+    r"(?:at|in|there|out|by|here|over)|were (?:at|in|there|out|by|here|over))\b|"
+    # someone did something: "I talked it over with my son at Sunday dinner"
+    r"\b(?:i|we|he|she|they)\s+(?!(?:need|seed|feed|proceed|exceed|succeed)\b)[a-z]{2,}ed\b"
     r"(?!.*\b(?:next|coming|this|want|like|prefer|works?|good|best)\b)"
 )
 _WORKDAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
@@ -26,14 +28,14 @@ _DAY = (
 #: days ruled out: "any day but Friday", "anything except Mondays or Tuesdays", "every day other
 #: than Wednesday", "not Fridays"
 _EXCLUDED = re.compile(
-    r"\b(?:any ?(?:day|time|weekday)|anything|whenever|every ?day|all week|weekdays?|the rest)"
+    r"\b(?:any ?(?:day|time|weekday|morning|afternoon)|anything|whenever|every ?day|all week|weekdays?|the rest)"
     r"(?: of the week)?(?: is fine| works| is good)?,?\s+(?:but|except|other than|besides|apart "
     rf"from|save)\s+(?:not\s+)?(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
     rf"(?:on\s+)?{_DAY})*)\b"
 )
 #: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
 _NOT_DAY = re.compile(
-    rf"\b(?:not|never|except|(?<!, )(?<!\. )but|can'?t do|cannot do|can'?t make|won'?t work on|"
+    rf"\b(?:not|never|except|(?<=anything )but|(?<=all )but|can'?t do|cannot do|can'?t make|won'?t work on|"
     rf"busy)\s+"
     rf"(?:no\s+)?(?:on\s+)?(?:no\s+)?(?:a\s+)?({_DAY})\b"
 )
@@ -182,7 +184,9 @@ _WANTS_DAY = re.compile(
 #: Tuesday mornings"
 _DAY_TAKEN = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|busy|gone|away|working|"
-    r"over|down|up)\b|\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
+    r"over|down|up)\b|"
+    r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|im) (?:\w+ )?(?:tied up|booked|committed|swamped|"
+    r"occupied|spoken for|unavailable|not (?:free|available|home|around))\b|\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
     r"\b(?:takes?|picks?|drives?) (?:me|us)\b|"
     r"\bim (?:at|in|with|out|busy|working)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
     r"help|sit|play|watch|"
@@ -225,12 +229,19 @@ _CLOSED_LIST = re.compile(rf"\b{_DAY}\s+or\s+(?:on\s+)?{_DAY}\s*$")
 
 def _list_ends(piece: str) -> list[str]:
     """A comma before a day continues a list of days only after a day ("Monday, Tuesday or
-    Wednesday") of a list not yet closed by "or"; otherwise it starts a new clause ("those are
-    my good days, Tuesdays I have therapy", "Wednesday or Thursday, Tuesdays I have …")."""
+    Wednesday") of a list not yet closed by "or" nor said taken; otherwise it starts a new
+    clause ("those are my good days, Tuesdays I have therapy", "Wednesday or Thursday, Tuesdays
+    I have …", "I'm tied up Monday, Tuesday works")."""
     out, begin = [], 0
     for comma in re.finditer(r",\s*", piece):
         before = piece[begin : comma.start()]
-        if not _ENDS_IN_DAY.search(before) or _CLOSED_LIST.search(before):
+        after = piece[comma.end() :].split(",")[0]
+        taken = (
+            bool(_DAY_TAKEN.search(before))
+            and not _WANTS_DAY.search(before)
+            and bool(_WANTS_DAY.search(after))
+        )
+        if not _ENDS_IN_DAY.search(before) or _CLOSED_LIST.search(before) or taken:
             out.append(piece[begin : comma.start()])
             begin = comma.end()
     out.append(piece[begin:])
