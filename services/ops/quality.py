@@ -57,18 +57,20 @@ def _clock_words(words: str) -> int | None:
 
 #: a time named in a clause that speaks of an appointment already made, not an offer
 _NOT_AN_OFFER = re.compile(
-    r"you're all set|booked for|appointment is|appointment for|appointment on|moved to", re.IGNORECASE
+    r"you're all set|booked for|appointment is|appointment for|appointment on|moved to",
+    re.IGNORECASE,
 )
 
 
 def _names_a_booking(line: str, at: int) -> bool:
-    """Whether the clause before ``at`` (since the last ``.``, ``;``, ``?`` or ``!``) names a made booking."""
+    """Whether the clause before ``at`` (since the last ``.``, ``;``, ``?`` or ``!``) names a
+    booking already made."""
     start = max(line.rfind(mark, 0, at) for mark in ".;?!") + 1
     return bool(_NOT_AN_OFFER.search(line, start, at))
 
 
 def slots_offered(agent_lines: Sequence[str]) -> list[Offered]:
-    """The times Barbara offered, read from her words; times of a booking already made are not offers."""
+    """The times Barbara offered, read from her words (a booking's own time is no offer)."""
     out: list[Offered] = []
     for line in agent_lines:
         for match in _OFFERED.finditer(line):

@@ -28,14 +28,16 @@ _DAY = (
 #: days ruled out: "any day but Friday", "anything except Mondays or Tuesdays", "every day other
 #: than Wednesday", "not Fridays"
 _EXCLUDED = re.compile(
-    r"\b(?:any ?(?:day|time|weekday|morning|afternoon)|anything|whenever|every ?day|all week|weekdays?|the rest)"
+    r"\b(?:any ?(?:day|time|weekday|morning|afternoon)|anything|whenever|every ?day|all week|"
+    r"weekdays?|the rest)"
     r"(?: of the week)?(?: is fine| works| is good)?,?\s+(?:but|except|other than|besides|apart "
     rf"from|save)\s+(?:not\s+)?(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
     rf"(?:on\s+)?{_DAY})*)\b"
 )
 #: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
 _NOT_DAY = re.compile(
-    rf"\b(?:not|never|except|(?<=anything )but|(?<=all )but|can'?t do|cannot do|can'?t make|won'?t work on|"
+    rf"\b(?:not|never|except|(?<=anything )but|(?<=all )but|can'?t do|cannot do|can'?t make|"
+    rf"won'?t work on|"
     rf"busy)\s+"
     rf"(?:no\s+)?(?:on\s+)?(?:no\s+)?(?:a\s+)?({_DAY})\b"
 )
@@ -186,7 +188,8 @@ _DAY_TAKEN = re.compile(
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|busy|gone|away|working|"
     r"over|down|up)\b|"
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|im) (?:\w+ )?(?:tied up|booked|committed|swamped|"
-    r"occupied|spoken for|unavailable|not (?:free|available|home|around))\b|\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
+    r"occupied|spoken for|unavailable|not (?:free|available|home|around))\b|"
+    r"\b(?:i|we)'?ve got\b|\b(?:i|we) got (?:the|my|a|an|church|bingo)\b|"
     r"\b(?:takes?|picks?|drives?) (?:me|us)\b|"
     r"\bim (?:at|in|with|out|busy|working)\b|\b(?:i|we|he|she) (?:do|have|go|work|volunteer|drive|"
     r"help|sit|play|watch|"
