@@ -5,11 +5,17 @@ showed, as classes — and, through whole calls, what Barbara does with them."""
 # ruff: noqa: E501  (callers' lines are kept whole, one per case)
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Any
+
 import pytest
 
+from contracts.calls import Outcome
 from contracts.tools import Weekday
 from services.dialogue.language.extract import understand
-from services.dialogue.language.heard import Expect
+from services.dialogue.language.heard import Expect, Heard, Intent
+
+from .conftest import Talk
 
 E = Expect
 W = Weekday
@@ -39,3 +45,245 @@ def test_days_done_or_taken_are_not_the_days_wanted(
     said: str, expect: Expect, days: list[Weekday]
 ) -> None:
     assert understand(said, expect).days == days
+
+
+def _only(said: str, expect: Expect) -> dict[str, object]:
+    heard, plain = understand(said, expect), Heard(text=said.strip())
+    return {
+        f.name: getattr(heard, f.name)
+        for f in fields(heard)
+        if f.name not in ("text", "meaning") and getattr(heard, f.name) != getattr(plain, f.name)
+    }
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "facts"),
+    [
+        # a count is no amount
+        (
+            "Zip code is 97430. No wait, it's 97403, not 97430. I always flip those two.",
+            E.VALUE,
+            {"zip": "97403"},
+        ),
+        ("the two of us own it", E.VALUE, {"homeowner": True}),
+        # a figure said after an aside while it is looked up
+        (
+            "It's got to be worth seven hundred these days, crazy as that sounds. The mortgage is down to, hold on, I've got the statement here... a hundred and twelve.",
+            E.VALUE,
+            {"home_value": 700_000, "mortgage_balance": 112_000, "intents": {Intent.HOLD_ON}},
+        ),
+        # a city said as a sentence of its own
+        (
+            "Eugene. I'm there year round, it's the only house I've got.",
+            E.BALANCE,
+            {"city": "Eugene", "primary_residence": True},
+        ),
+        # being on the deed is owning
+        ("I'm the only one on the title", E.HOMEOWNER, {"homeowner": True}),
+        # living at a relative's, not going back: not the primary residence
+        (
+            "Do I live there? I do. Well, I did. Since my hip surgery I've been staying with my daughter out in De Pere. That was, gosh, two years ago now.",
+            E.VALUE,
+            {"primary_residence": False, "question": True},
+        ),
+        (
+            "No, I don't expect to move back, the stairs are too much for me.",
+            E.VALUE,
+            {"no": True, "primary_residence": False},
+        ),
+        (
+            "I'm staying with my daughter for the week, but I live there",
+            E.PRIMARY,
+            {"primary_residence": True},
+        ),
+        # the figures not to hand: unsure, not a refusal
+        (
+            "i dont have my papers in front of me right now about what i owe",
+            E.VALUE,
+            {"no": True, "intents": {Intent.UNSURE}},
+        ),
+    ],
+)
+def test_counts_asides_places_deeds_and_papers_read_as_meant(
+    said: str, expect: Expect, facts: dict[str, object]
+) -> None:
+    assert _only(said, expect) == facts
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "ages", "own"),
+    [
+        # an age put right in the next turn, while the value is asked
+        ("no sixty three sorry sixty three", E.VALUE, [63], 63),
+        ("sorry, I mean 71", E.VALUE, [71], 71),
+        # an age said again to be heard
+        ("seventy four i said 74", E.HOMEOWNER, [74], 74),
+        # a named partner's age put right stays the partner's
+        (
+            "Me, I'm sixty-nine. Ron's sixty-three — no, sixty-four, he had a birthday last week, I forgot already, isn't that awful.",
+            E.AGE,
+            [69, 64],
+            69,
+        ),
+        ("Me, I'm sixty-nine. Ron's sixty-three.", E.AGE, [69, 63], 69),
+        ("I'm sixty-eight — no, sixty-nine", E.AGE, [69], 69),
+        ("I'm 72 and Kyle is 45, he's my son", E.AGE, [72], 72),
+    ],
+)
+def test_ages_put_right_said_again_or_named(
+    said: str, expect: Expect, ages: list[int], own: int
+) -> None:
+    heard = understand(said, expect)
+    assert (heard.borrower_ages, heard.own_age) == (ages, own)
+
+
+def test_no_idea_then_a_figure_is_still_the_value() -> None:
+    heard = understand("no idea, maybe ninety", E.VALUE)
+    assert (heard.home_value, heard.age) == (90_000, None)
+
+
+@pytest.mark.parametrize(
+    ("said", "yes", "no", "book"),
+    [
+        (
+            "I'm not too worried about the rest. Let's just set it up. Monday afternoon.",
+            False,
+            False,
+            True,
+        ),
+        ("I'm not picky, any day", False, False, False),
+        ("I'm not", False, True, False),
+    ],
+)
+def test_not_worried_is_no_no(said: str, yes: bool, no: bool, book: bool) -> None:
+    heard = understand(said, E.BOOKING_OFFER)
+    assert (heard.yes, heard.no, heard.has(Intent.BOOK)) == (yes, no, book)
+
+
+def test_a_call_back_asked_for_when_the_papers_are_there_keeps_its_morning() -> None:
+    heard = understand(
+        "can somebody call me back monday morning around 10 when i got my papers", E.VALUE
+    )
+    assert heard.callback is not None
+    assert (heard.callback.weekday, heard.callback.hour) == (W.MON, 10)
+
+
+@pytest.mark.parametrize(
+    ("said", "topic", "objection", "book"),
+    [
+        ("do they charge you for the meeting", "consultation_cost", None, False),
+        ("does the consultation cost money", "consultation_cost", None, False),
+        ("is the appointment free? let's book it", "consultation_cost", None, True),
+        ("is this going to cost me anything?", None, "fees", False),
+        ("Does the money come all at once or can you take it bit by bit?", "payout", None, False),
+        ("can I get it as I need it?", "payout", None, False),
+    ],
+)
+def test_what_the_meeting_costs_and_how_the_money_comes_are_their_own_questions(
+    said: str, topic: str | None, objection: str | None, book: bool
+) -> None:
+    heard = understand(said, E.BOOKING_OFFER)
+    assert (heard.topic, heard.objection, heard.has(Intent.BOOK)) == (topic, objection, book)
+
+
+@pytest.mark.parametrize(
+    ("said", "unfinished"),
+    [
+        ("Oh, it's worth, um...", True),
+        ("Well, it's about —", True),
+        ("the house is paid off and", True),
+        ("I'm seventy-four", False),
+        ("a r c h u l e t a", False),
+        ("where was I?", False),
+    ],
+)
+def test_a_turn_that_trails_off_is_unfinished(said: str, unfinished: bool) -> None:
+    assert understand(said, E.BALANCE).unfinished is unfinished
+
+
+# ---- through whole calls ------------------------------------------------------------------
+
+
+async def _qualified_at_the_offer(talk: Talk) -> Any:
+    call = talk.call()
+    await call.start(caller="+15185550212")
+    await call.say("Hi, it's Stanley Rourke, Albany, 12203.")
+    await call.say(
+        "I'm seventy-nine, I own it and live in it, worth three-forty, I owe twenty-two."
+    )
+    return call
+
+
+async def test_a_thought_left_hanging_is_waited_for_not_taken_as_no_answer(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+15415550101")
+    await call.say(
+        "This is Dorothy Haskins, Eugene, 97403. I'm seventy-four, I own it and live there."
+    )
+    reply = await call.say("Oh, it's worth, um...")
+    assert reply == "Mm-hm, take your time."
+    assert "callback" not in " ".join(call.tool_names())
+    reply = await call.say(
+        "...my neighbor's sold for five-sixty, so about that. There's forty thousand left on the mortgage."
+    )
+    assert "meet the basic requirements" in reply
+
+
+async def test_not_worried_then_set_it_up_gets_times(talk: Talk) -> None:
+    call = await _qualified_at_the_offer(talk)
+    reply = await call.say(
+        "I'm not too worried about the rest. Let's just set it up. Monday afternoon."
+    )
+    assert "get_availability" in call.tool_names()
+    assert "I have Monday" in reply
+
+
+async def test_the_meeting_is_said_to_be_free_when_its_cost_is_asked(talk: Talk) -> None:
+    call = await _qualified_at_the_offer(talk)
+    reply = await call.say("do they charge you for the meeting")
+    assert "free" in reply.lower()
+    assert "get_availability" not in call.tool_names()
+
+
+async def test_hold_on_while_the_tv_is_turned_down_is_waited_for_before_the_name(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+15035550113")
+    assert await call.say("hi um hold on let me turn the tv down") == "Of course, take your time."
+
+
+async def test_hold_on_then_i_have_to_go_ends_the_call_kindly(talk: Talk) -> None:
+    call = await _qualified_at_the_offer(talk)
+    await call.say(
+        "Oh — hold on, that's my ride at the door. I have to go, I'm sorry, I'll call you back later."
+    )
+    assert (await call.hang_up()).outcome == Outcome.BAD_TIMING
+
+
+async def test_a_son_who_handles_the_money_is_no_lender(talk: Talk) -> None:
+    call = await _qualified_at_the_offer(talk)
+    reply = await call.say(
+        "Here's the thing, my son handles my money matters and I want him on the line. I'd rather not set a meeting without him."
+    )
+    assert "already have help" not in reply
+    assert (await call.hang_up()).outcome != Outcome.ALREADY_WORKING_WITH_LENDER
+
+
+async def test_a_known_caller_who_does_not_confirm_the_file_gets_a_call_back_not_times(
+    talk: Talk,
+) -> None:
+    phone = "+16195552115"
+    talk.tools.add_lead(
+        phone, first_name="Consuelo", last_name="Ibarra", zip="91910", state="CA",
+        status="qualified", broker_id="brk-west",
+        gates={"age": True, "homeowner": True, "primary_residence": True, "equity": True},
+    )  # fmt: skip
+    call = talk.call()
+    await call.start(caller=phone)
+    await call.say("Hi, it's Consuelo again, I called earlier and had to run out the door.")
+    await call.say("Yes, I'd like to make the appointment now, if we can.")
+    reply = await call.say("Wednesday, after three o'clock, please.")
+    assert "get_availability" not in call.tool_names() and "I have" not in reply
+    assert "schedule_callback" in call.tool_names()
+    assert (await call.hang_up()).outcome == Outcome.CALLBACK_SCHEDULED

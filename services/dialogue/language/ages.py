@@ -100,6 +100,23 @@ _DECADES = {"fifties": 55, "sixties": 65, "seventies": 75, "eighties": 85, "nine
 _DECADE_PART = {"early": -3, "mid": 0, "late": 3, None: 0}
 
 
+#: someone spoken of who is no borrower: "Kyle is 45, he's my son"
+_NOT_A_BORROWER = re.compile(
+    r"\b(?:sons?|daughters?|kids?|children|grand\w+|nieces?|nephews?|sisters?|brothers?|"
+    r"cousins?|friends?|neighbou?rs?|tenants?|boarders?|roommates?|caregivers?|aides?)\b"
+)
+#: only words that put an answer right, before a number: "— no, sixty-four", "— sorry, 71"
+_PUT_RIGHT_ONLY = re.compile(
+    r"[\s,]*(?:(?:no|nope|sorry|i mean|actually|make that|wait|er|um|uh|or rather|rather)"
+    r"[\s,]+)+"
+)
+#: a turn that opens by putting the last answer right: "no sixty three", "sorry, I mean 71"
+_PUTTING_RIGHT = re.compile(
+    r"^(?:oh,?\s+|oops,?\s+)?(?:no|nope|sorry|i mean|actually|wait|correction|scratch that)\b"
+    r"(?![^.?!]{0,30}\b(?:worth|value|idea|clue|sure|know|thousand|grand)\b)"
+)
+
+
 def _age(heard: Heard, low: str, expect: Expect, this_year: int,
          numbers: list[tuple[float, int, int]], used: list[tuple[int, int]],
          raw: str = "") -> bool:  # fmt: skip
@@ -154,7 +171,14 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
             continue
         if _ZIP_CUE.search(low[:start]) or re.search(r"\b(?:at|by)\s*$", clause_before):
             continue
-        whose = next((w for w, p in _AGE_OWNERS if p.search(sentence_before[-40:])), None)
+        owner_text, owner_end = sentence_before[-40:], start  # where whose it is is said
+        if _PUT_RIGHT_ONLY.fullmatch(sentence_before):
+            # "Ron's sixty-three — no, sixty-four": whose the age put right was
+            chunks = re.split(r"[.!?;—–]", low[:start])
+            if len(chunks) >= 2:
+                owner_end = start - len(sentence_before) - 1
+                owner_text = chunks[-2][-40:]
+        whose = next((w for w, p in _AGE_OWNERS if p.search(owner_text)), None)
         if whose == "spouse" and _SOMEONE_ELSE_LAST.search(sentence_before):
             previous = None  # "my sister's the baby, she's sixty-four": not a borrower's age
             continue
@@ -162,9 +186,13 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         if had and _HAS_AGE_AFTER.match(after) and expect not in (Expect.VALUE, Expect.BALANCE):
             # "I have seventy-two years", "my wife has sixty-nine": an age, said as one has it
             whose = "self" if had.group(1) else "spouse"
-        named = _NAMED_AGE.search(sentence_before[-40:]) if cased and whose is None else None
-        if named and _TWO_OF_US.search(low):
-            at = start - len(sentence_before[-40:]) + named.start(1)
+        named = _NAMED_AGE.search(owner_text.rstrip() + " ") if cased and whose is None else None
+        # (a named person's age beside the caller's own, or when the youngest owner's was asked)
+        other_owner = (
+            any(w == "self" for w, _, _ in found) or expect == Expect.AGE
+        ) and not _NOT_A_BORROWER.search(low)
+        if named and (_TWO_OF_US.search(low) or other_owner):
+            at = owner_end - len(owner_text) + named.start(1)
             if cased[at].isupper() and not _not_a_name(named.group(1)):
                 whose = "spouse"  # "I'm sixty-four and Ernest is sixty-nine"
         if whose is None and _AGE_AFTER.match(after):
@@ -174,6 +202,27 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
             whose = "spouse" if previous[0] == "self" else "self"  # "we're 70 and 65"
         if whose is None and _near_money_word(low, start):
             continue
+        if (
+            whose is None
+            and expect == Expect.VALUE
+            and _PUTTING_RIGHT.match(low)
+            and 60 <= value <= 105
+            and not _MONEY_AFTER.match(after)
+        ):
+            whose = "self"  # "no sixty three sorry sixty three": the age just given, put right
+        if (
+            whose is None
+            and expect not in (Expect.VALUE, Expect.BALANCE)
+            and 60 <= value <= 105
+            and (
+                sum(1 for v, _, _ in numbers if v == value) >= 2
+                or re.search(
+                    r"\b(?:i said|like i said|i told you|i'?m telling you)\s*$", clause_before
+                )
+            )
+            and not _MONEY_AFTER.match(after)
+        ):
+            whose = "self"  # "seventy four i said 74": an age said again to be heard
         money_asked = expect in (Expect.VALUE, Expect.BALANCE) and not answered
         if whose is None and value <= 110 and not money_asked:
             sentence_after = re.split(r"[.!?;,—–]", low[end:])[0]

@@ -147,4 +147,15 @@ def understand(text: str, expect: Expect = Expect.NOTHING, *, this_year: int = 2
     _purpose(heard, said)
     _topic(heard, said)
     _after_reading(heard, low, own_age)
+    heard.unfinished = bool(_TRAILS_OFF.search(text.strip())) and not heard.question
     return heard
+
+
+#: a turn that stops mid-thought: an ellipsis or a dash at its end, or a last word that
+#: cannot end one ("it's worth, um...", "the house is paid off and", "well, it's about —")
+_TRAILS_OFF = re.compile(
+    r"(?:\.{3}|…|\s[-–—]+)\s*$|"
+    r"\b(?:um+|uh+|er+|erm|hmm+|and|but|or|so|the|of|to|is|it'?s|was|about|like|because|"
+    r"cause|with|for|my|our|in|at|on|from|that'?s|what'?s)[,\s]*$",
+    re.IGNORECASE,
+)

@@ -127,6 +127,8 @@ class Heard:
     meaning: Reading | None = None
     #: surnames said after a title ("Mrs. Abernathy"), lowercased: never a first name
     surnames_said: set[str] = field(default_factory=set)
+    #: the turn trails off mid-thought ("Oh, it's worth, um..."): more is coming
+    unfinished: bool = False
 
     @property
     def silent(self) -> bool:

@@ -28,6 +28,10 @@ _NO = re.compile(
     r"no thank you|never|not yet|i'?m not|we'?re not|it isn'?t|it'?s not|it is not|"
     r"i haven'?t|we haven'?t|not that i know|i wouldn'?t|we wouldn'?t|neither|none|"
     r"(?:i )?reckon not)\b"
+    # "I'm not too worried about the rest", "I'm not picky": no worry, not a no
+    r"(?!,? (?:(?:too|that|so|all that|really|very|overly|one bit)\s)?(?:worried|concerned|"
+    r"bothered|fussed|fussy|picky|particular|in a (?:hurry|rush)|opposed|against it|scared|"
+    r"afraid|nervous)\b)"
 )
 #: (not "before I say yes": a yes talked about, not said)
 _YES_ANYWHERE = re.compile(

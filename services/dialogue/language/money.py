@@ -192,6 +192,14 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
             continue  # "the taxes are three thousand a year": money, but not the home's
         if _PRICE_THEN.search(clause):
             continue  # "we bought it in 1978 for forty-five thousand": the price then
+        if (
+            value < 20
+            and re.search(r"\b(?:those|these|them|the|both|all|my|our|us|we|of|flip|mix up)\s+$",
+                          low[:start])
+            and not re.match(r"\s*(?:thousand|grand(?![\w-])|k\b|hundred|million|mil\b|dollars|"
+                             r"bucks)", low[end:])
+        ):  # fmt: skip
+            continue  # "I always flip those two", "the two of us": a count, no money
         if low[start:end] == "one" and re.search(
             r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last|later|"
             r"earlier|early|late|next|same|new|old|right|wrong|better|best|morning|afternoon)\s+$",
@@ -447,8 +455,18 @@ def _amount(heard: Heard, low: str, expect: Expect, value: float, start: int, en
     used.append((start, end))
 
 
+#: an aside while looking a figure up: "hold on, I've got the statement here...", "let me see"
+_ASIDE = re.compile(
+    r"\b(?:hold on|hang on|wait(?: a (?:sec|second|minute|moment))?|let me (?:see|look|check|think|"
+    r"find it|get (?:it|the \w+))|one (?:sec|second|moment|minute)|i'?ve got (?:the|my) \w+ "
+    r"(?:right )?here|where is it|here it is|um+|uh+|er+)\b[^.,…]{0,40}(?:\.\.\.|…|,)?\s*"
+)
+
+
 def _near_money_word(low: str, start: int) -> bool:
-    before = low[max(0, start - 40) : start]
+    """A word of value, balance or need just before the amount, asides left out ("the mortgage
+    is down to, hold on, I've got the statement here... a hundred and twelve")."""
+    before = _ASIDE.sub(" ", low[max(0, start - 120) : start])[-40:]
     return bool(
         _VALUE_WORDS.search(before) or _BALANCE_WORDS.search(before) or _NEED.search(before)
     )

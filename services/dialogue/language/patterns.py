@@ -277,7 +277,11 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.UNSURE: re.compile(
         r"not sure|don'?t know|no idea|unsure|let me think|need to think|think about it|"
-        r"think it over|talk (?:it over|to my|with my)|not ready|need (?:some )?time|maybe later"
+        r"think it over|talk (?:it over|to my|with my)|not ready|need (?:some )?time|maybe later|"
+        # the figures are not to hand: "I don't have my papers in front of me"
+        r"(?:don'?t|do not|dont) have (?:my|the|our) (?:papers|paperwork|statements?|bills?|"
+        r"numbers|figures|records|file)\b|\b(?:papers|paperwork|statements?|figures) (?:isn'?t|"
+        r"aren'?t|is not|are not|not) (?:handy|here|in front of me|with me)"
     ),
     Intent.WHO_ARE_YOU: re.compile(
         r"are you (?:a |an )?(?:real|robot|person|human|ai|computer|machine|recording|bot)|"

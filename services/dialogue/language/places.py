@@ -323,6 +323,7 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
             )
             or re.match(_ZIP_AFTER, low[big.end() :])
             or len(low.split()) <= 3
+            or _said_alone(low, big.start(), big.end())
         ):
             return _city(raw[big.start() : big.end()])
         break
@@ -332,6 +333,13 @@ def _city_alone(raw: str, low: str, expect: Expect) -> str | None:
         if city:
             return _city(city.group(1))
     return None
+
+
+def _said_alone(low: str, start: int, end: int) -> bool:
+    """The city is said as a sentence of its own: "Eugene. I'm there year round."."""
+    before = low[:start].rstrip()
+    alone_before = not before.strip(" .,!?") or before.endswith((".", "!", "?"))
+    return alone_before and bool(re.match(r"\s*(?:[.!?]|$)", low[end:]))
 
 
 def _city(text: str) -> str | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from services.dialogue.language.heard import Heard, Intent
+from services.dialogue.language.patterns import _INTENT_PATTERNS
 from services.dialogue.language.vocabulary import STATES
+
+BOOKING = _INTENT_PATTERNS[Intent.BOOK]
 
 #: Objection topic → the knowledge-base query that answers it.
 OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
@@ -87,6 +90,18 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
 }
 #: Common question → knowledge-base query.
 QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    # what the meeting itself costs: "do they charge you for the meeting?", "is the
+    # consultation free?" (not the loan's costs)
+    "consultation_cost": (
+        re.compile(
+            r"\b(?:charge|cost|pay|fee|free|price|money|bill)\w*\b[^.?!]{0,30}\b(?:for|of) (?:the|"
+            r"that|this|a|your) (?:meeting|consultation|appointment|call|phone call|talk|visit|"
+            r"session)\b|\b(?:meeting|consultation|appointment|phone call|session|call with (?:the|"
+            r"a) broker|talking to (?:the|a) broker)\b[^.?!]{0,25}\b(?:cost|charge|free|fee|pay|"
+            r"money|bill)"
+        ),
+        "the consultation with the broker is free and no obligation",
+    ),
     # who the broker is: "who would I be talking to?", "what's the broker's name?" (answered by
     # the policy with the broker found for the caller, not from the knowledge base)
     "broker": (
@@ -204,8 +219,11 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "payout": (
         re.compile(
-            r"lump sum|line of credit|monthly (?:income|check|deposit)|payout|how is it "
-            r"paid|how do i get the money"
+            r"lump sum|line of credit|monthly (?:income|check|deposit|payments?)|payout|how is it "
+            r"paid|how do i get the money|(?:all|everything) at once|in one (?:go|chunk|piece|"
+            r"check|payment)|(?:bit by bit|a (?:little|bit) at a time|in pieces|as (?:i|we) need "
+            r"it|when (?:i|we) need it|spread (?:it )?out|every month)\b.{0,40}\?|"
+            r"(?:take|get|draw|receive) (?:the money|it) (?:out )?(?:all|bit|little|monthly|as)"
         ),
         "payout options lump sum line of credit monthly",
     ),
@@ -352,8 +370,15 @@ def _topic(heard: Heard, low: str) -> None:
             break
     if heard.objection == "heirs" and heard.topic == "spouse":
         heard.objection = None
-    if heard.topic and heard.objection and heard.topic == "amount":
+    if heard.topic and heard.objection and heard.topic in ("amount", "consultation_cost"):
         heard.objection = None
+    if (
+        heard.topic in ("consultation_cost", "consultation")
+        and heard.question
+        and Intent.BOOK in heard.intents
+        and not BOOKING.search(re.sub(r"\b(?:consult\w*|appointments?|meetings?)\b", " ", low))
+    ):
+        heard.intents.discard(Intent.BOOK)  # "does the consultation cost money?": asked about
 
 
 def kb_query(heard: Heard) -> str | None:

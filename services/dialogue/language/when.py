@@ -185,6 +185,8 @@ _WANTS_DAY = re.compile(
 #: quilting ladies", "I'm at the temple Tuesdays", "Tuesdays is the food shelf", "I do dialysis
 #: Tuesday mornings"
 _DAY_TAKEN = re.compile(
+    # (not a condition: "call me back Monday morning when I got my papers")
+    r"(?<!\bwhen )(?<!\bonce )(?<!\bif )(?<!\bafter )(?<!\buntil )(?<!\btill )(?:"
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s) (?:at|in|with|out|busy|gone|away|working|"
     r"over|down|up)\b|"
     r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|im) (?:\w+ )?(?:tied up|booked|committed|swamped|"
@@ -195,7 +197,7 @@ _DAY_TAKEN = re.compile(
     r"help|sit|play|watch|"
     r"teach|take|see|bowl|golf|babysit|visit|clean)\b(?![^.,;!?]*\b(?:appointment|consultation|"
     r"meeting|call with)\b)|\b(?:is|are|'s) (?:the|my|our|when|"
-    r"for)\b|\bthere'?s\b"
+    r"for)\b|\bthere'?s\b)"
 )
 _CLAUSES = re.compile(
     # run-on speech-to-text: "thursday in the morning i got the doctor on tuesday"

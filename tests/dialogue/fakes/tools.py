@@ -120,6 +120,9 @@ KB = (
     (("how much", "money can", "amount"), "payout-options", "How much",
      "The amount depends on the age of the youngest borrower, the home's value and current "
      "interest rates, and the broker can give you an exact figure."),
+    (("consultation with the broker is free",), "the-consultation", "What the consultation is",
+     "The consultation is a free, no-obligation conversation with a licensed reverse mortgage "
+     "broker, usually by phone."),
     (("cost", "fee"), "costs-and-fees", "Costs",
      "Costs include an upfront insurance premium, closing costs and servicing fees, which can "
      "usually be paid from the loan."),

@@ -44,6 +44,11 @@ async def offer_slots_now(turn: Turn, heard: Heard) -> str | None:
     where = s.broker is not None or knows_where(turn) or asked(turn, Expect.ZIP) >= 2
     if not s.flags.qualified or not where:
         return None
+    if s.lead_found and not s.flags.verified:
+        # a known caller who has not confirmed the file cannot be booked on it: the team
+        # calls back to set it up (no times offered that could not be kept)
+        s.flags.ready_to_book, s.flags.wants_callback = False, True
+        return None
     hours = s.preference_from is not None or s.preference_before is not None
     if not (s.preference_days or s.preference_part or hours):
         return None  # ("before three o'clock" is a preference: the hours are the wish)

@@ -52,6 +52,29 @@ CANCEL_ANYWAY = re.compile(
 )
 
 
+#: a wait for a person, not a thing: "hold on, let me get her", "my husband's coming"
+FETCHING_SOMEONE = re.compile(
+    r"\b(?:him|her|them|he|she|he'?s|she'?s|they'?re|husband|wife|mom|mother|dad|father|son|"
+    r"daughter|sister|brother)\b",
+    re.IGNORECASE,
+)
+#: questions a bare "yes" or "no" answers ("Yes, hi, I got a postcard, um..." answers none)
+YES_NO_QUESTIONS = frozenset(
+    {
+        Expect.HOMEOWNER,
+        Expect.PRIMARY,
+        Expect.BOOKING_OFFER,
+        Expect.CALLBACK_OFFER,
+        Expect.ANYTHING_ELSE,
+        Expect.GOOD_TIME,
+        Expect.RIGHT_PERSON,
+        Expect.CANCEL_CONFIRM,
+        Expect.CONFIRM_INTENT,
+        Expect.IDENTITY,
+    }
+)
+
+
 async def global_intents(turn: Turn, heard: Heard) -> str | None:
     s = turn.state
     if heard.silent and s.flags.holding:
@@ -70,12 +93,27 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
     s.flags.silences = 0
     s.flags.holding = False
     if (
+        heard.unfinished
+        and not heard.intents
+        and not ((heard.yes or heard.no) and s.expect in YES_NO_QUESTIONS)
+        and not carries_facts(heard)
+        and heard.choice is None
+        and not (heard.days or heard.part_of_day)
+    ):
+        # "Oh, it's worth, um...": the thought is not finished; wait for the rest
+        s.flags.holding = True
+        turn.ask_nothing = True
+        return "Mm-hm, take your time."
+    if (
         heard.has(Intent.HOLD_ON)
         and s.node != Node.WRONG_PERSON
-        and not heard.intents & {Intent.WRONG_PERSON, Intent.STOP_CALLING, Intent.BOOK}
+        # ("hold on, that's my ride. I have to go, I'll call you back": going, not waiting)
+        and not heard.intents
+        & {Intent.WRONG_PERSON, Intent.STOP_CALLING, Intent.BOOK, Intent.BAD_TIMING, Intent.GOODBYE}
         and heard.choice is None
         and not carries_facts(heard)
-        and s.flags.identified
+        and (s.flags.identified or not FETCHING_SOMEONE.search(heard.text))
+        and not heard.relation
     ):
         # "hold on, let me get a pen": wait for them, and ask nothing now
         s.flags.holding = True

@@ -20,6 +20,7 @@ from services.dialogue.policy.offline.booking import (
     note_preference,
     offer_slots_now,
     pick_slot,
+    schedule_callback,
 )
 from services.dialogue.policy.offline.intents import NO_CALLBACK
 from services.dialogue.speech import lines
@@ -127,6 +128,10 @@ async def _rest_of_identity(turn: Turn, heard: Heard) -> str | None:
     if DECLINES.search(heard.text) or (heard.no and not gave) or asked(turn, Expect.IDENTITY) >= 2:
         f.verify_declined, f.wants_callback = True, True
         answer = await inline_answer(turn, heard, only_topics=True) if heard.question else None
+        said_when = heard.days or heard.hour is not None or heard.part_of_day
+        if heard.callback and said_when and not heard.no:
+            # "Wednesday, after three o'clock, please": when the team's call back can come
+            await schedule_callback(turn, heard.callback)
         return answer or lines.DECLINED_IDENTITY
     return None
 
