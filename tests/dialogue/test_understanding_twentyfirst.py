@@ -66,6 +66,11 @@ def _only(said: str, expect: Expect) -> dict[str, object]:
             {"zip": "97403"},
         ),
         ("the two of us own it", E.VALUE, {"homeowner": True}),
+        (
+            "It's worth, let me think, my cousin sold her bungalow two blocks over for four-forty so I'd say four hundred and fifty thousand, give or take.",
+            E.VALUE,
+            {"home_value": 450_000, "intents": {Intent.UNSURE}},
+        ),
         # a figure said after an aside while it is looked up
         (
             "It's got to be worth seven hundred these days, crazy as that sounds. The mortgage is down to, hold on, I've got the statement here... a hundred and twelve.",
@@ -128,6 +133,15 @@ def test_counts_asides_places_deeds_and_papers_read_as_meant(
         ("Me, I'm sixty-nine. Ron's sixty-three.", E.AGE, [69, 63], 69),
         ("I'm sixty-eight — no, sixty-nine", E.AGE, [69], 69),
         ("I'm 72 and Kyle is 45, he's my son", E.AGE, [72], 72),
+        # an age said again beside one already said as theirs is not read twice
+        ("I'm seventy-six years old. Seventy-six in February, just gone.", E.AGE, [76], 76),
+        (
+            "I'm sixty-seven. Oh, good grief, listen to me, sixty-six, I don't turn sixty-seven till November",
+            E.AGE,
+            [66],
+            66,
+        ),
+        ("I was born in sixty-six. March of sixty-six.", E.AGE, [60], 60),
     ],
 )
 def test_ages_put_right_said_again_or_named(

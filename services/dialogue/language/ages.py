@@ -214,6 +214,7 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
             whose is None
             and expect not in (Expect.VALUE, Expect.BALANCE)
             and 60 <= value <= 105
+            and not any(w == "self" for w, _, _ in found)
             and (
                 sum(1 for v, _, _ in numbers if v == value) >= 2
                 or re.search(

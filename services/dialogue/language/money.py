@@ -93,7 +93,10 @@ _NOT_MONEY_AFTER = re.compile(
     r"square|acres?|people|kids|grand\w+|great[\s-]grand\w+|children|sons?\b|daughters?\b|"
     r"brothers?\b|sisters?\b|cousins?\b|dogs?\b|cats?\b|pets?\b|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
     r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
-    r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old)"
+    r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old|"
+    # a count of things: "two blocks over", "three doors down", "two houses"
+    r"blocks?\b|doors?\b|houses?\b|homes?\b|lots?\b|streets?\b|stops?\b|rooms?\b|steps?\b|"
+    r"stairs\b|flights?\b|trips?\b|visits?\b|cars?\b|husbands?\b|wives\b|jobs?\b)"
 )
 
 
