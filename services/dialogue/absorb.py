@@ -17,7 +17,7 @@ from typing import Any
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue import functions as fn
 from services.dialogue.context import Turn
-from services.dialogue.language.gates import lives_elsewhere
+from services.dialogue.language.gates import OWNER_OWNS, lives_elsewhere
 from services.dialogue.language.heard import Expect, Heard, Intent
 from services.dialogue.state import CallState
 
@@ -102,6 +102,13 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     if heard.homeowner is False and s.facts.is_homeowner and lives_elsewhere(heard.text.lower()):
         # they said they own it; "I live with my daughter in Lakewood now": not where they live
         heard.homeowner, heard.primary_residence = None, False
+    if (
+        s.facts.relation
+        and not f.wrong_person
+        and heard.homeowner is None
+        and OWNER_OWNS.search(heard.text.lower())
+    ):
+        heard.homeowner = True  # a relative speaking for the owner on the line: "it's her house"
     gates = gate_args(heard, own_age_known=s.facts.age is not None)
     if _bare_answer_misread(heard, s, gates) or f.wrong_person:
         gates = {}  # (someone else on the phone: "I don't live there" is theirs, not the owner's)
@@ -205,8 +212,13 @@ def _is_place(heard: Heard) -> bool:
 
 
 def _takes_name(s: CallState) -> bool:
-    return not s.flags.identified or s.expect in (Expect.NAME, Expect.RIGHT_PERSON,
-                                                  Expect.IDENTITY)  # fmt: skip
+    """A name said now is the caller's: not yet identified, no name on file yet (they went on
+    without giving it, then gave it later), or a name was asked for."""
+    return (
+        not s.flags.identified
+        or (not s.facts.first_name and not s.flags.wrong_person)
+        or s.expect in (Expect.NAME, Expect.RIGHT_PERSON, Expect.IDENTITY)
+    )
 
 
 def _last_name_in_two_words(heard: Heard, s: CallState) -> None:

@@ -58,6 +58,12 @@ class Flags(msgspec.Struct, kw_only=True):
     wants_callback: bool = False
     #: a "just to be sure" question answered with something else was asked once more
     doubt_asked_again: bool = False
+    #: the booked time and what the consultation is were said (once is enough)
+    booking_recapped: bool = False
+    #: the caller asked how we came to contact them ("how'd you get my number?")
+    contact_questioned: bool = False
+    #: a caller who turned us down after asking that was offered never to be contacted again
+    dnc_offered: bool = False
     #: a gate question went unanswered twice and a call back was offered instead: answers
     #: given after all take the call back to the questions
     gate_deferred: bool = False

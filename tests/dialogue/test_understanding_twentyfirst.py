@@ -13,7 +13,7 @@ import pytest
 from contracts.calls import Outcome
 from contracts.tools import Weekday
 from services.dialogue.language.extract import understand
-from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
 
 from .conftest import Talk
 
@@ -301,3 +301,198 @@ async def test_a_known_caller_who_does_not_confirm_the_file_gets_a_call_back_not
     assert "get_availability" not in call.tool_names() and "I have" not in reply
     assert "schedule_callback" in call.tool_names()
     assert (await call.hang_up()).outcome == Outcome.CALLBACK_SCHEDULED
+
+
+# ---- heldout22: an everyday mix ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "facts"),
+    [
+        # a count of things is no hour
+        (
+            "My granddaughter's getting married next fall, and the roof has about two summers left in it. So yes, I'd like to talk to somebody.",
+            E.BOOKING_OFFER,
+            {
+                "yes": True,
+                "timeline": "next fall",
+                "money_purpose": "roof has about two summers left in it",
+                "intents": {Intent.BOOK},
+            },
+        ),
+        # a part of the week is its days
+        (
+            "Late in the week works best.",
+            E.PREFERENCE,
+            {"days": [W.THU, W.FRI], "callback": CallbackWhen(weekday=W.THU)},
+        ),
+        # speech-to-text: tens in words, units in digits; hundreds and tens apart
+        ("sixty 6", E.AGE, {"age": 66, "borrower_ages": [66], "own_age": 66}),
+        (
+            "its appraised at 4 50 thousand and i only owe 35 thousand",
+            E.VALUE,
+            {"home_value": 450_000, "mortgage_balance": 35_000},
+        ),
+        # a balance said with "left", while the age is asked, is no age
+        (
+            "Where was I. The house is worth about four hundred thousand, and I've got maybe fifty left on the mortgage.",
+            E.AGE,
+            {"home_value": 400_000, "mortgage_balance": 50_000, "question": True},
+        ),
+        # both on the paperwork for the house: owners
+        (
+            "Junie and me are both on the paperwork for the house.",
+            E.HOMEOWNER,
+            {"homeowner": True},
+        ),
+        # moved away, someone else living in it: not the primary residence
+        (
+            "Well, I moved to Scottsdale two years ago to be near my daughter. My grandson rents the Naperville place now.",
+            E.PRIMARY,
+            {"primary_residence": False},
+        ),
+        ("my son lives in the house with me", E.PRIMARY, {}),
+        # "will they call me at this number?" is asked, no nickname and no call back
+        (
+            "Will they call me at this same number?",
+            E.ANYTHING_ELSE,
+            {"topic": "how_reached", "question": True},
+        ),
+        (
+            "Will Junie need to be on that call too?",
+            E.ANYTHING_ELSE,
+            {"topic": "family_join", "question": True},
+        ),
+        (
+            "How'd you get my number? I never gave it to anybody.",
+            E.NAME,
+            {"topic": "how_contacted", "question": True},
+        ),
+        # a habit is no booking; "you're the computer one?" asks who Barbara is
+        (
+            "You're the computer one? That's all right, my grandson set up my Alexa and I talk to her all day.",
+            E.NAME,
+            {"intents": {Intent.ROBOT, Intent.WHO_ARE_YOU}},
+        ),
+        (
+            "what's a reverse mortgage again?",
+            E.NAME,
+            {"topic": "what_is", "question": True, "reverse_mortgage": True},
+        ),
+        # a reverse mortgage they have, and its servicer
+        (
+            "My wife and I took out one of these reverse mortgages back in 2016, and now I've got a letter from the loan servicing company.",
+            E.AGE,
+            {"intents": {Intent.OTHER_LENDER}, "reverse_mortgage": True},
+        ),
+        ("I have a reverse mortgage question", E.NAME, {"reverse_mortgage": True}),
+    ],
+)
+def test_everyday_callers_read_as_meant(
+    said: str, expect: Expect, facts: dict[str, object]
+) -> None:
+    assert _only(said, expect) == facts
+
+
+@pytest.mark.parametrize(
+    ("said", "starts_from", "starts_before"),
+    [
+        # "but after two" is the wish, the lunch its reason
+        (
+            "Fridays are my only free day. Afternoon, but after two, I have lunch with my sister.",
+            14 * 60,
+            None,
+        ),
+        ("after two I go get my grandson", None, 14 * 60),
+        # someone to be on the call is busy till then
+        (
+            "I'd want my son Tom on the line for any of this. He works till four most days.",
+            16 * 60,
+            None,
+        ),
+        # a time asked for by name: about then
+        ("Thursday works. Do they have the 2:30?", 13 * 60 + 30, 15 * 60 + 31),
+    ],
+)
+def test_hours_wished_reasons_and_named_times(
+    said: str, starts_from: int | None, starts_before: int | None
+) -> None:
+    heard = understand(said, E.PREFERENCE)
+    assert (heard.starts_from, heard.starts_before) == (starts_from, starts_before)
+
+
+async def test_a_caller_who_asked_how_we_got_the_number_is_offered_no_more_contact(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+13125552202")
+    await call.say("How'd you get my number? I never gave it to anybody.")
+    offer = await call.say(
+        "I've never filled out anything for a reverse mortgage and I don't want one."
+    )
+    assert "no one from Equity Connect contacts you again" in offer
+    await call.say("Take my name off your list. Don't ever call this house again.")
+    assert (await call.hang_up()).outcome == Outcome.DO_NOT_CALL
+
+
+async def test_turning_the_no_contact_offer_down_is_not_interested(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+13125552203")
+    await call.say("How'd you get my number?")
+    await call.say("I'm not interested, I don't want one.")
+    await call.say("No, that's all right. Goodbye.")
+    assert (await call.hang_up()).outcome == Outcome.NOT_INTERESTED
+
+
+async def test_a_daughter_with_her_mother_on_speaker_is_not_held_for_and_speaks_for_her(
+    talk: Talk,
+) -> None:
+    call = talk.call()
+    await call.start(caller="+16175552207")
+    hello = await call.say(
+        "Hi, I'm calling for my mom. I'm her daughter, Karen, and she's sitting right here with me on speaker."
+    )
+    assert "hold" not in hello.lower()
+    joined = await call.say(
+        "Hello, this is Margaret. Yes, I'm here, and it's fine for Karen to help me with this."
+    )
+    assert "thank you for joining us" in joined
+    await call.say("Mom's eighty-one. Her name is Margaret Sullivan.")
+    await call.say(
+        "It's her house, just her on the deed since Dad died. She's lived there fifty years, in West Roxbury. The zip is 02132."
+    )
+    story = await call.say(
+        "Honestly, that house is the family museum. Dad built the back porch himself and all of us learned to ride bikes on that street. Mom wants to stay put, and we want that for her too."
+    )
+    state = await call.state()
+    assert state.facts.is_homeowner and not state.flags.wrong_person
+    assert story.startswith("Thank you for sharing that.")
+
+
+async def test_a_question_after_the_booking_is_answered_and_the_time_not_said_again(
+    talk: Talk,
+) -> None:
+    call = await _qualified_at_the_offer(talk)
+    await call.say("Yes, Monday afternoon.")
+    booked = await call.say("the first one")
+    assert "all set" in booked
+    reply = await call.say("Will they call me at this same number?")
+    assert "all set" not in reply and "number" in reply
+
+
+async def test_a_returning_caller_confirmed_is_not_asked_again_what_the_record_holds(
+    talk: Talk,
+) -> None:
+    phone = "+17735552234"
+    talk.tools.add_lead(
+        phone, first_name="Arthur", last_name="Bledsoe", zip="60631", state="IL",
+        status="new",
+        gates={"age": True, "homeowner": True, "primary_residence": True, "equity": None},
+    )  # fmt: skip
+    call = talk.call()
+    await call.start(caller=phone)
+    welcome = await call.say(
+        "Hi, it's Arthur Bledsoe again, I called before and had to run out on you."
+    )
+    assert "how old" not in welcome and "own your home" not in welcome
+    assert talk.tools.calls_to("record_qualification")

@@ -213,6 +213,7 @@ async def book_appointment(turn: Turn, slot_id: str) -> Result:
         caller_timezone=result.caller_timezone,
     )
     s.flags.booked = True
+    s.flags.booking_recapped = False  # a new time is said in full
     s.flags.ready_to_book = False
     s.flags.wants_callback = False
     return {"ok": True, "booked": True, "when": result.caller_local}

@@ -18,7 +18,7 @@ from services.dialogue.functions.common import (
     fail,
     location_facts,
 )
-from services.dialogue.functions.facts import update_lead
+from services.dialogue.functions.facts import record_qualification, update_lead
 from services.dialogue.functions.registry import Result, llm_function
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,15 @@ async def verify_caller(
             return fail(result)
         if isinstance(result, VerificationResult):
             _verified(turn, result)
+            if (
+                s.flags.verified
+                and s.lead_found
+                and not s.flags.gates
+                and s.flags.qualified is None
+                and not s.flags.no_sales
+            ):
+                # a known caller, confirmed: what their record already holds is not asked again
+                await record_qualification(turn)
     if (
         s.flags.verified
         and not s.lead_found

@@ -6,6 +6,7 @@ import re
 
 from services.dialogue.language.heard import Expect, Heard
 from services.dialogue.language.money import (
+    _BALANCE_AFTER,
     _BALANCE_WORDS,
     _MONEY_AFTER,
     _PAID_OFF,
@@ -165,7 +166,11 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
         sentence_before = re.split(r"[.!?;—–]", low[:start])[-1]
         clause_before = re.split(r",", sentence_before)[-1]
         after = low[end : end + 30]
-        if _MONEY_AFTER.match(after) or "$" in low[max(0, start - 2) : start + 1]:
+        if (
+            _MONEY_AFTER.match(after)
+            or _BALANCE_AFTER.match(after)  # "maybe fifty left on the mortgage"
+            or "$" in low[max(0, start - 2) : start + 1]
+        ):
             continue
         if re.match(r"\s*(?:o'?clock|a\.?m\b|p\.?m\b|:\d|%)", after):
             continue

@@ -85,11 +85,20 @@ _OWN = re.compile(
     r"(?! (?:you|that|i'?m|we'?re|they)\b)|\b(?:my|our) names? (?:is |are |'s |'re )?(?:still )?on "
     r"(?:it|the (?:deed|title|house|home))\b|"
     # "we're both on the deed", "I'm the only one on the title"
-    r"\b(?:i'?m|i am|we'?re|we are|we'?re both|both of us are|we both are)(?: both| the only "
-    r"(?:ones?|name))?(?: still)? (?:on|named on) (?:the )?(?:deed|title)\b|"
+    r"\b(?:i'?m|i am|we'?re|we are|we'?re both|both of us are|we both are|\w+ and (?:me|i) are|"
+    r"me and \w+ are)(?: both| the only (?:ones?|name))?(?: still)? (?:on|named on) (?:the )?"
+    r"(?:deed|title|paperwork for the (?:house|home|place))\b|"
     # "the house is mine", "the place is ours"
     r"\b(?:house|home|place|condo|property|title|deed)(?:'s| is| was) (?:all |really |still |"
     r"entirely )?(?:mine|ours|hers|theirs|in my name|in our names?)\b"
+)
+#: the owner's home, said by a relative speaking for them on the line: "it's her house, just
+#: her on the deed since Dad died" (said of oneself, someone else's house)
+OWNER_OWNS = re.compile(
+    r"\b(?:it'?s|it is) (?:all )?(?:her|his) (?:own )?(?:house|home|place|condo)\b|"
+    r"\b(?:just|only) (?:her|him|mom|dad|mother|father)(?: name)? on (?:the )?(?:deed|title)\b|"
+    r"\b(?:she|he|mom|dad|my (?:mom|mother|dad|father)) (?:owns|has owned) (?:it|the (?:house|"
+    r"home|place))\b"
 )
 #: "our house is in Aurora … we live there": their own home, with living there
 _OWN_POSSESSIVE = re.compile(r"\b(?:my|our) (?:own )?(?:house|home|condo)\b")
@@ -121,6 +130,14 @@ _NOT_PRIMARY = re.compile(
     r"cabin|"
     r"don'?t live (?:there|in it)|do not live (?:there|in it)|"
     r"\b(?:not|no longer|never) (?:living|staying|live|stay) (?:there|in it|in the (?:house|home))|"
+    # moved away: "I moved to Scottsdale two years ago to be near my daughter"
+    r"\b(?:i|we) (?:moved|relocated) (?:out )?(?:to|down to|up to|out to|over to) (?!(?:this|the) "
+    r"(?:house|home|place)\b)[a-z][a-z .'-]{1,30}?\b(?:\w+ (?:years?|months?) ago|to be (?:near|"
+    r"with|closer)|after|when|since|last)\b|"
+    # someone else lives in it: "my grandson rents the Naperville place now"
+    r"\b(?:my \w+|a tenant|tenants|renters|someone|somebody|they) (?:rents?|is renting|are renting|"
+    r"lives? in|is living in|are living in) (?:the|my|our|that) (?:[a-z]+ )?(?:place|house|home|"
+    r"condo)\b(?![^.?!]{0,25}\b(?:with (?:me|us)|too|as well)\b)|"
     # living at a relative's now: "since my hip surgery I've been staying with my daughter"
     r"\b(?:i'?ve been|i been|i'?m|i am|we'?ve been|we'?re|we are|i now|we now|now i|now we) "
     r"(?:living|staying|live|stay) (?:with|at) (?:my|our) (?:daughter|son|kids|children|sister|"

@@ -14,7 +14,19 @@ _HELPER = (
     r"(?:nice |young |good )?(?:fella|fellow|guy|man|woman|lady|gal|gentleman|person|loan officer|"
     r"officer|agent|rep|banker|advisor|adviser|contact)"
 )
+#: a reverse mortgage they have now and its servicing: "we took out one of these back in 2016",
+#: "a letter from the loan servicing company", "can you look at my account?"
+SERVICING = re.compile(
+    r"\b(?:took out|taken out|have had|already have|we have|i have|got) (?:one of these|a|our|my) "
+    r"(?:reverse mortgages?|hecm)(?: loans?)?\b(?! (?:questions?|letters?|flyers?|offers?|mailers?|"
+    r"brochures?|postcards?|ads?|pamphlets?|quotes?|thing|program|info\w*|in mind))"
+    r"(?![^.?!]{0,40}\b(?:paid (?:it |that )?off|sold|"
+    r"closed out|is (?:gone|done)))|\bloan servic\w+|\b(?:my|our|the) servicer\b|\bdefault "
+    r"notice\b|\b(?:look (?:at|up|into)|check on|pull up|access) (?:my|our) (?:account|loan)\b|"
+    r"\b(?:the )?company that (?:has|holds|services|owns) (?:my|our) (?:loan|reverse mortgage)\b"
+)
 OTHER_LENDER = re.compile(
+    SERVICING.pattern + "|"
     # "we're already partway into one of these with our credit union"
     r"\balready (?:part ?way|half ?way|midway|well|far along) (?:into|through|in|along)\b|"
     # "my nephew's wife works at a mortgage place … she's doing all the paperwork on one"

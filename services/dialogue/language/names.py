@@ -238,7 +238,8 @@ def _names(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             if _NICKNAME.search(text[: match.start()]) and match.group(0).lower().startswith(
                 "call me"
             ):
-                nickname = nickname or match
+                if not _not_a_name(first):  # (not "will they call me at this number?")
+                    nickname = nickname or match
                 continue
             if _not_a_name(first) or (not first[0].isupper() and expect not in _NAME_ASKED):
                 if not re.search(r"my name", match.group(0), re.IGNORECASE):

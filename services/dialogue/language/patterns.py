@@ -107,7 +107,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.BOOK: re.compile(
         r"\bbook\b|schedul|appointment|consult|set (?:something|it|that|one|a time|me|us|things)"
-        r" up|set up (?:a|an|the|something|that|one|time)|sign (?:me|us) up|talk (?:to|with) "
+        # (not a habit: "I talk to her all day")
+        r" up|set up (?:a|an|the|something|that|one|time)|sign (?:me|us) up|(?<!\bi )(?<!\bwe )"
+        r"talk (?:to|with) "
         r"(?:someone|somebody|the broker|a broker|him|her|a specialist|an expert|'?em\b|them\b|"
         r"whoever)|speak (?:to|with)"
         r" (?:someone|somebody|the broker|a broker|a specialist)|meet (?:with|the)|sit down with|"
@@ -330,6 +332,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:book|schedule)"
     ),
     Intent.ROBOT: re.compile(
+        # "you're the computer one?", "you're a robot, aren't you"
+        r"\byou'?re (?:a |an |the |one of those )?(?:computer|robot|machine|ai|a\.i\.|recording|"
+        r"bot)\b|"
         r"\bare (?:you|u) (?:a |an |even )?(?:real|robot|bot|machine|computer|ai|a\.i\.|human|"
         r"person|live|recording|recorded|automated|artificial|actual|program|alive)\b|\bis "
         r"(?:this|that|it) (?:a |an )?(?:real (?:person|human|woman|lady|live person)|live "

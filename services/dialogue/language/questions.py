@@ -90,6 +90,45 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
 }
 #: Common question → knowledge-base query.
 QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
+    # how we came to contact them: "how'd you get my number?", "who gave you my name?"
+    # (answered by the policy)
+    "how_contacted": (
+        re.compile(
+            r"\b(?:how|where) (?:did|do|'?d) (?:you|y'?all|your (?:company|people)|they)(?: guys| "
+            r"people| folks)? (?:get|find|come by|come up with|obtain|have) (?:my|our|this) "
+            r"(?:number|name|address|phone|info\w*|details)|\bwho gave (?:you|y'?all|your \w+) "
+            r"(?:my|our|this) (?:number|name|address|phone|info\w*)|\bi never gave (?:it|my "
+            r"(?:number|name|info\w*)) (?:to|out)\b|\bwhy (?:are|is|did|do) (?:you|y'?all|your \w+|"
+            r"someone|somebody) (?:calling|call|ringing|phoning) (?:me|here|this (?:number|house))"
+            r"\b"
+        ),
+        "",
+    ),
+    # someone else on the consultation: "will Junie need to be on that call too?", "can my
+    # son listen in?"
+    "family_join": (
+        re.compile(
+            r"\b(?:need|have|has|needs|ought|should|can|could|may|is it (?:ok|okay|all right|alrigh"
+            r"t)"
+            r" (?:if|for)|would it (?:be|help) (?:ok |okay |all right )?(?:if|for))\b[^.?!]{0,30}"
+            r"\b(?:be on|join|listen(?: in)?|be there|sit in|be present|be part of|come on|get on|"
+            r"be in on)\b[^.?!]{0,20}\b(?:call|meeting|consultation|appointment|phone|line)\b"
+        ),
+        "inviting family to join the consultation",
+    ),
+    # how the broker reaches them: "will they call me at this same number?"
+    "how_reached": (
+        re.compile(
+            r"\b(?:will|would|does|do|is|are) (?:they|he|she|the broker|someone|somebody|you|the "
+            r"(?:man|lady|fella|person))(?: going to| gonna)? (?:call|ring|phone|reach|contact) (?:"
+            r"me|"
+            r"us) (?:at|on) (?:this|the same|my|our|the)(?: same)? (?:number|phone|line|cell|"
+            r"landline|home phone)|\bwhat (?:number|phone) (?:will|would|do|does) (?:they|he|she|"
+            r"the broker)|\bhow (?:will|would|do|does) (?:they|he|she|the broker|i) (?:reach|"
+            r"contact|call|get (?:in touch with|ahold of)) (?:me|us|him|her|them)\b"
+        ),
+        "",
+    ),
     # what the meeting itself costs: "do they charge you for the meeting?", "is the
     # consultation free?" (not the loan's costs)
     "consultation_cost": (
@@ -165,7 +204,7 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "what_is": (
         re.compile(
-            r"what (?:is|'s) (?:a |an )?(?:reverse mortgage|hecm|home equity conversion)"
+            r"what(?: is|'s) (?:a |an |this )?(?:reverse mortgage|hecm|home equity conversion)"
             r"|how (?:does|do|would) (?:it|this|that|a reverse mortgage|reverse mortgages|these)"
             r" (?:thing )?work|explain|tell me (?:more |a little )?about (?:the |a |this |these )?"
             r"reverse mortgage|what (?:are|is) (?:these|this|the) reverse mortgage"
@@ -372,6 +411,8 @@ def _topic(heard: Heard, low: str) -> None:
         heard.objection = None
     if heard.topic and heard.objection and heard.topic in ("amount", "consultation_cost"):
         heard.objection = None
+    if heard.topic == "how_reached":
+        heard.intents.discard(Intent.CALLBACK)  # "will they call me at this number?": asked
     if (
         heard.topic in ("consultation_cost", "consultation")
         and heard.question

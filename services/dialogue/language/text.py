@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -17,7 +18,8 @@ _WORD_END = (
     r"dear\b|hon\b|sweetie\b|sugar\b|baby\b|darling\b|ma'?am\b|sir\b|at\b|dot\b))"
 )
 #: words speech-to-text mishears, put right before reading
-_MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
+_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_MISHEARD: tuple[tuple[re.Pattern[str], Any], ...] = (
     # tens spelled the way they sound: "sicksty ate", "fourty", "ninty"
     (re.compile(r"\b(?:sick?s?ty|sicsty|siksty|sixdy|sixtee)\b", re.I), "sixty"),
     (re.compile(r"\bfourty\b", re.I), "forty"),
@@ -40,6 +42,11 @@ _MISHEARD: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+won{_WORD_END}", re.I), r"\1-one"),
     (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
+    # hundreds and tens said apart: "appraised at 4 50 thousand" (450 thousand)
+    (re.compile(r"\b([1-9])[\s-]+([1-9]\d)\s+(thousand|grand|k)\b", re.I), r"\1\2 \3"),
+    # tens in words and the unit in digits: "sixty 6", "seventy 2"
+    (re.compile(rf"\b{_TENS}[\s-]+([1-9])\b(?![\d,.:])", re.I),
+     lambda m: f"{m.group(1)}-{_UNITS[int(m.group(2))]}"),
     (re.compile(r"\b(?:for|fore)\s+(hundred|thousand|million)\b", re.I), r"four \1"),
     (re.compile(r"\btoo\s+(hundred|thousand|million)\b", re.I), r"two \1"),
     # "a couple hundred": two hundred

@@ -7,7 +7,7 @@ import re
 from contracts.tools import PartOfDay, Weekday
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard
 from services.dialogue.language.vocabulary import _WEEKDAY_RE, _WEEKDAYS
-from services.dialogue.language.window import WORN_OUT
+from services.dialogue.language.window import COUNTED, WORN_OUT
 from services.dialogue.speech.numbers import words_to_number
 
 #: before a weekday: a day gone by, not one to meet on
@@ -31,7 +31,8 @@ _EXCLUDED = re.compile(
     r"\b(?:any ?(?:day|time|weekday|morning|afternoon)|anything|whenever|every ?day|all week|"
     r"weekdays?|the rest)"
     r"(?: of the week)?(?: is fine| works| is good)?,?\s+(?:but|except|other than|besides|apart "
-    rf"from|save)\s+(?:not\s+)?(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)\s+)"
+    rf"from|save)\s+(?:not\s+)?(?:for\s+)?(?:on\s+)?(?:a\s+)?({_DAY}(?:(?:\s*,\s*|\s+(?:or|and|nor)"
+    rf"\s+)"
     rf"(?:on\s+)?{_DAY})*)\b"
 )
 #: a day ruled out: "not Monday", "no Mondays", "can't do Tuesday", "anything but Friday"
@@ -120,11 +121,16 @@ _TIME_OF_DAY = re.compile(
     r"o'?clock)?\b"
 )
 _WORD_HOUR = re.compile(
-    r"\b(?:at|around|about|after|before|by|till|until)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"\b(?:at|around|about|after|before|by|till|until)\s+(one|two|three|four|five|six|seven|eight|n"
+    r"ine|ten|eleven|"
     r"twelve)(?:\s+(thirty|fifteen|forty.?five))?\b(?!\s*(?:hundred|thousand|grand|million|k\b|"
-    r"dollars|bucks|years|percent|of\b|people|times|more\b|other\b|thing|ways?\b|days?\b|"
-    r"weeks?\b|months?\b|hours?\b|minutes?\b|miles?\b|blocks?\b|acres?\b|kids\b|children\b|"
-    r"grand\w+|bedrooms?\b|rooms?\b|units?\b|houses\b|homes\b|doors?\b|steps?\b))"
+    rf"dollars|bucks|percent|of\b|more\b|other\b|thing|ways?\b|{COUNTED}))"
+)
+#: an hour and its minutes in words, whatever comes before: "closer to two-thirty", "the
+#: two fifteen" (money said so was read as money first and is not here)
+_HOUR_MINUTES = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]+(thirty|fifteen|"
+    r"forty.?five)\b(?!\s*(?:thousand|grand|k\b|dollars|bucks|hundred))"
 )
 #: an hour in words said with "o'clock", whatever comes before: "closer to two o'clock"
 _OCLOCK = re.compile(
@@ -206,7 +212,8 @@ _CLAUSES = re.compile(
     # "… afternoon after 3 i work in the morning at the school cafeteria"
     r"(?<!\bcan)(?<!\bcould)(?<!\bmay)(?<!\bif)(?<!\bdo)(?<!\bwould)(?<!\bwhere)(?<!\bwhen)"
     r"\s+(?=(?:i|we|im|i'm|ive|i've)\s+(?:work|got|go|volunteer|babysit|drive|play|bowl|golf)\b)|"
-    rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas|so)\b|"
+    rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas|"
+    rf"so)\b|"
     rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"
 )
 #: words that only say when: a piece of only these (and days) wants its day ("Thursday after
@@ -398,8 +405,46 @@ def _spell_ranges(low: str) -> str:
     return _DAY_RANGE.sub(spell, low)
 
 
+#: a part of the week, and its days: "late in the week", "midweek", "the beginning of the week"
+_WEEK_PARTS = (
+    (
+        re.compile(
+            r"\b(?:early (?:in )?(?:the )?week|(?:the )?(?:beginning|start|first (?:part|half)|fron"
+            r"t "
+            r"end) of the week)\b"
+        ),
+        "monday or tuesday",
+    ),
+    (
+        re.compile(r"\b(?:mid-? ?week|(?:the )?middle of the week)\b"),
+        "tuesday or wednesday or thursday",
+    ),
+    (
+        re.compile(
+            r"\b(?:late(?:r)? (?:in )?(?:the )?week|(?:the )?(?:end|tail end|back end|latter "
+            r"(?:part|half)|second half|last part) of the week)\b"
+        ),
+        "thursday or friday",
+    ),
+)
+
+
+def _spell_week_parts(low: str) -> str:
+    """A part of the week said as its days: "late in the week works best" → "thursday or
+    friday works best"."""
+    for pattern, days in _WEEK_PARTS:
+
+        def spell(match: re.Match[str], days: str = days) -> str:
+            if re.search(r"\b(?:not|never|no)\s+$", match.string[: match.start()]):
+                return days.replace(" or ", ", not ")  # "not the end of the week"
+            return days
+
+        low = pattern.sub(spell, low)
+    return low
+
+
 def _when(heard: Heard, low: str, expect: Expect) -> None:
-    low = _spell_ranges(low)
+    low = _spell_ranges(_spell_week_parts(low))
     low = _GREETING.sub(r"\1", low)  # "Good morning!" greets; it asks for no morning
     if expect in (Expect.NAME, Expect.NOTHING):
         low = _OPENING_GREETING.sub("", low)
@@ -479,7 +524,9 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     minute = 0
     for match in _TIME_OF_DAY.finditer(parts):  # (not the hours of what fills the day)
         if not match.group(0).strip() or not (
-            match.group(3) or re.match(r"\s*(?:at|around|about|after|by|before)", match.group(0))
+            match.group(3)
+            or match.group(2)  # "the 2:30": a clock time said to the minute
+            or re.match(r"\s*(?:at|around|about|after|by|before)", match.group(0))
         ):
             continue
         h = int(match.group(1))
@@ -493,7 +540,7 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
             hour += 12  # "at 2" on a business call means the afternoon
         break
     if hour is None:
-        word = _WORD_HOUR.search(parts) or _OCLOCK.search(parts)
+        word = _WORD_HOUR.search(parts) or _OCLOCK.search(parts) or _HOUR_MINUTES.search(parts)
         if word:
             hour = int(words_to_number(word.group(1)) or 0)
             minute = {"thirty": 30, "fifteen": 15}.get(

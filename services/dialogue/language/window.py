@@ -15,6 +15,14 @@ from services.dialogue.language.heard import CallbackWhen, Heard
 from services.dialogue.speech.numbers import words_to_number
 
 _HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+#: what after a number makes it a count of things, not an hour: "about four months", "two
+#: summers left", "around three acres" (not "two works for me", "two is fine", "two tuesdays")
+COUNTED = (
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|miles?|blocks?|acres?|kids|children|grand\w+|"
+    r"bedrooms?|rooms?|units?|houses|homes|doors?|steps?|times|people|every|each|per|of (?:those|"
+    r"these|them|the|us|my|our)|another|(?!(?:this|is|was|as|his|its|us|yes|plus|unless|perhaps|"
+    r"always|sometimes|works|suits|fits|sounds|does|goes|\w*days)\b)[a-z]{3,}s)\b"
+)
 #: an hour: "3", "3:30", "three", "three thirty", "half past ten", "quarter past eleven",
 #: "noon", with an optional "am"/"pm"/"o'clock"/"-ish"
 _AT = (
@@ -23,9 +31,7 @@ _AT = (
     r"(?:\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?|o'?clock|in the (?:morning|afternoon|evening)))?"
     r"(?P<ish>-?ish)?"
     # "about four months", "after two weeks", "around three acres": a count, not an hour
-    r"(?![\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|miles?|blocks?|acres?|kids|"
-    r"children|grand\w+|bedrooms?|rooms?|units?|houses|homes|doors|times|people|every|each|per|"
-    r"of (?:those|these|them|the|us|my|our)|another)\b)"
+    rf"(?![\s-]*{COUNTED})"
 )
 _FROM = re.compile(
     rf"\b(?:after|not before|no earlier than|nothing before|not till|not until|anytime after|"
@@ -46,7 +52,10 @@ _BUSY_UNTIL = re.compile(
     # "after my nap, it runs till about two": something of theirs lasts until then
     rf"(?:it|that|she|he|class|church|nap|service|mass|practice) (?:runs|lasts|goes|is on)|"
     # "I lay down till about two", "we bowl until one"
-    rf"(?:i|we) (?:lay|lie|nap|rest|sleep|work|volunteer|babysit|bowl|swim|walk|golf|sit))\b"
+    rf"(?:i|we) (?:lay|lie|nap|rest|sleep|work|volunteer|babysit|bowl|swim|walk|golf|sit)|"
+    # someone who is to be on the call is busy till then: "he works till four most days"
+    rf"(?:he|she|they|my \w+|\w+) (?:works|volunteers|babysits|is at work|teaches|drives|"
+    rf"is (?:out|busy|gone|away|working)|gets off|doesn'?t get off|is off) )\b"
     rf"[^.!?]{{0,40}}?\b(?:until|till|til|up to|through) (?:about |around )?{_AT}\b"
 )
 #: where a busy stretch begins: "… from one till six"
@@ -71,7 +80,12 @@ _BETWEEN = re.compile(
 )
 #: free until then is the other way round: "I'm home until noon"
 _FREE = re.compile(r"\b(?:free|available|home|around|open|awake|up|here)\b")
-_AROUND = re.compile(rf"\b(?:around|about|near|close to|somewhere around|roughly|at) {_AT}\b")
+_AROUND = re.compile(
+    rf"\b(?:around|about|near|close to|closer to|nearest|somewhere around|roughly|at) {_AT}\b"
+)
+#: a time asked for by name, to the minute or o'clock: "do they have the 2:30?", "the two
+#: o'clock, please"
+_THE_TIME = re.compile(rf"\bthe {_AT}\b")
 _ISH = re.compile(rf"\b{_AT.replace('(?P<ish>-?ish)?', '(?P<ish>-?ish)')}")
 _AT_RE = re.compile(rf"\b{_AT}")
 #: words for parts of the day, as (from, before) in minutes
@@ -162,10 +176,22 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
     for match in [*_FROM.finditer(low), *_OR_LATER.finditer(low)]:
         if _bare(low[match.end() :]):
             continue
-        if match.group(0).startswith("after") and (
-            _GONE_THEN.match(low[match.end() :])
-            or _UNWANTED_AFTER.match(low[match.end() :])  # "after one I'm not much good"
-            or (busy_from and re.search(re.escape(match.group(0)) + _GONE_THEN.pattern, busy_from))
+        # "afternoon, but after two, I have lunch with my sister": after two is the wish
+        wished = re.search(
+            r"\b(?:but|only|just|as long as it'?s|so long as it'?s)\s+" + re.escape(match.group(0)),
+            busy_from or low,
+        )
+        if (
+            match.group(0).startswith("after")
+            and not wished
+            and (
+                _GONE_THEN.match(low[match.end() :])
+                or _UNWANTED_AFTER.match(low[match.end() :])  # "after one I'm not much good"
+                or (
+                    busy_from
+                    and re.search(re.escape(match.group(0)) + _GONE_THEN.pattern, busy_from)
+                )
+            )
         ):
             at = _minutes(match)  # "after two I go get my grandson at school": before two
             starts_before = at if at is not None else starts_before
@@ -210,7 +236,10 @@ def hour_window(heard: Heard, low: str, busy_from: str | None = None) -> None:
         if at is not None and (starts_from is None or at > starts_from):
             starts_from = at  # (an hour said as theirs, "one o'clock or later", stands)
     if starts_from is None and starts_before is None:
-        for match in [*_ISH.finditer(low), *_AROUND.finditer(low)]:
+        named = [
+            m for m in _THE_TIME.finditer(low) if m.group("m") or m.group("mw") or m.group("ampm")
+        ]
+        for match in [*_ISH.finditer(low), *_AROUND.finditer(low), *named]:
             if _bare(low[match.end() :]):
                 continue
             at = _minutes(match)

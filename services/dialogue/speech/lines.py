@@ -193,12 +193,26 @@ CONFIRM = {
     ),
     "other_lender": "Just to be sure, is someone else already helping you with a reverse mortgage?",
 }
+#: "how'd you get my number?"
+HOW_CONTACTED = (
+    "We reach homeowners who may qualify through mailing lists, and you're welcome to ask us "
+    "never to contact you again."
+)
+#: "will they call me at this same number?"
+HOW_REACHED = "Yes, the broker will call you at the number on file, at the time you choose."
+#: a caller who turned us down after asking how we reached them
+OFFER_NO_CONTACT = "Would you like me to make sure no one from Equity Connect contacts you again?"
 SORRY_AGAIN = "I'm sorry, I didn't quite catch that."
 STILL_THERE = "Are you still there?"
 HUMAN_CALLBACK = "I can't transfer you right now, but I can have a person call you back."
 ANGRY = "I'm sorry for the frustration, and I'd be glad to have a person call you back."
 NOT_INTERESTED = (
     "I understand completely, and thank you for your time; we're here if anything changes."
+)
+#: a reverse mortgage they already have: questions about it go to its servicer
+SERVICER = (
+    "We aren't the company that services your loan, so I can't see your account; the phone "
+    "number on your servicer's letter or statement is the one to call."
 )
 OTHER_LENDER = (
     "That's wonderful that you already have help; if you ever want a second opinion, we're here."

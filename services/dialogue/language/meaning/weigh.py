@@ -298,8 +298,8 @@ def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None
     if top == Act.ABOUT_US and heard.question:
         heard.intents.add(Intent.WHO_ARE_YOU)
     intent = INTENT_OF.get(top)
-    if intent is None or intent in ENDING:
-        return
+    if intent is None or intent in ENDING or intent == Intent.WRONG_PERSON:
+        return  # (someone else on the phone is heard with whose they are: see weigh())
     if intent == Intent.CALLBACK and expect in TIME_ANSWERS:
         return
     if heard.no:

@@ -42,6 +42,11 @@ async def inline_answer(turn: Turn, heard: Heard, *, only_topics: bool = False) 
         return lines.OBJECTION_ANSWERS[heard.objection]
     if heard.topic == "broker":
         return await _who_the_broker_is(turn)
+    if heard.topic == "how_contacted":
+        turn.state.flags.contact_questioned = True
+        return lines.HOW_CONTACTED
+    if heard.topic == "how_reached":
+        return lines.HOW_REACHED
     if heard.topic == "area" and heard.question:
         return await _where_we_work(turn, heard)
     if only_topics and not heard.topic:

@@ -10,6 +10,7 @@ from services.dialogue import functions as fn
 from services.dialogue.absorb import carries_facts
 from services.dialogue.context import Turn
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.lender import SERVICING
 from services.dialogue.language.meaning.acts import Act
 from services.dialogue.policy.offline.answers import inline_answer
 from services.dialogue.policy.offline.booking import (
@@ -52,6 +53,8 @@ CANCEL_ANYWAY = re.compile(
 )
 
 
+#: a call back asked for in so many words: "ring me back", "call us back"
+CALL_BACK = re.compile(r"\b(?:call|ring|phone|get) (?:me|us) back\b|\bcall ?back\b", re.IGNORECASE)
 #: a wait for a person, not a thing: "hold on, let me get her", "my husband's coming"
 FETCHING_SOMEONE = re.compile(
     r"\b(?:him|her|them|he|she|he'?s|she'?s|they'?re|husband|wife|mom|mother|dad|father|son|"
@@ -155,15 +158,33 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         return lines.ANGRY if heard.has(Intent.ANGRY) else lines.HUMAN_CALLBACK
     if heard.has(Intent.OTHER_LENDER):
         await fn.end_call(turn, "already_working_with_lender")
-        return lines.OTHER_LENDER
+        # a reverse mortgage they have now: their servicer is who can help with it
+        return lines.SERVICER if SERVICING.search(heard.text.lower()) else lines.OTHER_LENDER
     done = s.flags.booked or s.flags.callback or s.flags.email_requested
     if heard.has(Intent.NOT_INTERESTED) and not (done and s.expect == Expect.ANYTHING_ELSE):
+        if s.flags.contact_questioned and not s.flags.dnc_offered:
+            # "how'd you get my number? … I don't want one": offered never to hear from us
+            s.flags.dnc_offered = True
+            s.unsure_of = Intent.STOP_CALLING.value
+            return "I understand completely."
+        await fn.end_call(turn, "not_interested")
+        return lines.NOT_INTERESTED
+    if (
+        s.flags.dnc_offered
+        and not s.flags.ended
+        and not heard.has(Intent.STOP_CALLING)
+        and (heard.no or heard.intents & {Intent.GOODBYE, Intent.THANKS})
+    ):
+        # the offer never to be contacted again turned down: not interested, and goodbye
         await fn.end_call(turn, "not_interested")
         return lines.NOT_INTERESTED
     if (
         heard.has(Intent.CALLBACK)
         and s.node != Node.WRONG_PERSON
-        and s.expect not in (Expect.SLOT, Expect.CALLBACK_TIME)
+        # (times on offer: "can he call me Thursday at ten?" is the consultation's own call;
+        # "could someone ring me back Thursday?" is a call back)
+        and (s.expect != Expect.SLOT or CALL_BACK.search(heard.text) is not None)
+        and s.expect != Expect.CALLBACK_TIME
         and not s.flags.callback
     ):
         # "call me back next week", "have the broker call me tomorrow afternoon"

@@ -51,7 +51,17 @@ async def _wrong_person(turn: Turn, heard: Heard) -> str | None:
     if OWNER_MOVED.search(heard.text) and not coming:
         await _owner_moved(turn)
         return None
+    if coming and ON_THE_LINE.search(heard.text):
+        return "Thank you; hello to you both."  # on speaker already: nobody to wait for
     return "Of course, I'll hold." if coming else "Thank you for letting me know."
+
+
+#: the person asked for is on the line already: "she's sitting right here with me on speaker"
+ON_THE_LINE = re.compile(
+    r"\bon (?:the )?speaker ?(?:phone)?\b|\b(?:sitting |right )+here (?:beside|next to|with) me\b|"
+    r"\b(?:she|he)'?s (?:right )?here (?:with me|beside me|next to me|listening)\b",
+    re.IGNORECASE,
+)
 
 
 async def _owner_moved(turn: Turn) -> None:
@@ -173,7 +183,14 @@ async def on_qualify(turn: Turn, heard: Heard) -> str | None:
         return answer
     if (s.expect == Expect.AGE and heard.yes) or SPELLED.search(heard.text):
         return "Thank you."  # (a name spelled out after it was said: "L-A, capital R, A-E")
+    if len(heard.text.split()) >= TOLD_A_STORY and not heard.question:
+        # a story about the house, no answer in it: heard, and the question asked again
+        return "Thank you for sharing that."
     return lines.SORRY_AGAIN if not heard.silent else None
+
+
+#: words in a turn past which it told something, even if not what was asked
+TOLD_A_STORY = 14
 
 
 #: letters said one by one: "a r c h u l e t a", "L-A, capital R, A-E", "B-K-A-P-L-A-N"
@@ -283,6 +300,14 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
             if not result.get("ok"):
                 return await booking_trouble(turn)
             return None
+        said_at = (
+            heard.hour is not None and heard.starts_from is None and heard.starts_before is None
+        )
+        if said_at and heard.choice is None and not heard.no and not heard.days:
+            # "the two o'clock, please", when two o'clock was not offered: that hour looked up
+            at = heard.hour * 60 + (heard.callback.minute if heard.callback else 0)
+            s.offered, s.preference_from, s.preference_before = [], at, at + 1
+            return await offer_slots_now(turn, heard)
         window = heard.starts_from is not None or heard.starts_before is not None
         if (heard.days or heard.part_of_day or window) and not heard.no and heard.choice is None:
             # "Thursday afternoon then" while other times are on offer: times for that instead
@@ -338,9 +363,11 @@ async def on_wrong_person(turn: Turn, heard: Heard) -> str | None:
     ):
         await fn.identify_caller(turn, heard.first_name, heard.last_name)
         name = s.facts.first_name
+        there = any(h.role == "caller" and ON_THE_LINE.search(h.text) for h in s.history)
+        came = "thank you for joining us" if there else "thank you for coming to the phone"
         return (
-            f"Hello {name}, thank you for coming to the phone; I'm Barbara, an AI assistant with "
-            "Equity Connect, and this call may be recorded."
+            f"Hello {name}, {came}; I'm Barbara, an AI assistant with Equity Connect, and this "
+            "call may be recorded."
         )
     if s.expect == Expect.CALLBACK_TIME:
         return await callback_step(turn, heard)

@@ -120,6 +120,8 @@ def _next_question(turn: Turn) -> str | None:
     node = s.node
     if s.unsure_of:
         s.expect = Expect.CONFIRM_INTENT
+        if f.dnc_offered and s.unsure_of == "stop_calling":
+            return lines.OFFER_NO_CONTACT
         return lines.CONFIRM[s.unsure_of]
     if f.email_pending and not f.email_requested:
         s.expect = Expect.EMAIL
@@ -238,6 +240,9 @@ def _closing(turn: Turn, end: EndCall) -> tuple[str, EndCall | None]:
         return f"Of course, I'm connecting you with {broker} now.", None
     if f.booked and not f.ended:
         s.expect = Expect.ANYTHING_ELSE
+        if f.booking_recapped:
+            return lines.ASK["anything_else"], None  # the time was said once: not again
+        f.booking_recapped = True
         return booked_line(turn) + " " + lines.ASK["anything_else"], None
     if f.booked:
         return f"Thank you so much{name}, and take care. Goodbye!", end
