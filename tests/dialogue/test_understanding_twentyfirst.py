@@ -352,6 +352,12 @@ async def test_a_known_caller_who_does_not_confirm_the_file_gets_a_call_back_not
             {"primary_residence": False},
         ),
         ("my son lives in the house with me", E.PRIMARY, {}),
+        # moving there is no moving away
+        (
+            "don't mind the 212 number, I moved to Florida for good six years ago",
+            E.NAME,
+            {"state": "FL"},
+        ),
         # "will they call me at this number?" is asked, no nickname and no call back
         (
             "Will they call me at this same number?",
