@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contracts.calls import Outcome
-from contracts.tools import Weekday
+from contracts.tools import PartOfDay, Weekday
 from services.dialogue.language.extract import understand
 from services.dialogue.language.heard import CallbackWhen, Expect, Heard, Intent
 
@@ -502,3 +502,153 @@ async def test_a_returning_caller_confirmed_is_not_asked_again_what_the_record_h
     )
     assert "how old" not in welcome and "own your home" not in welcome
     assert talk.tools.calls_to("record_qualification")
+
+
+# ---- heldout23: regional and social variety ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "facts"),
+    [
+        # nothing owed, said in sentences of their own; the mortgage burned
+        (
+            "Owe? Nothing. Not a dime. Burned the mortgage papers in '98, we had a party.",
+            E.BALANCE,
+            {"mortgage_balance": 0},
+        ),
+        # an idiom of about, and a hedge inside the clause of the amount
+        (
+            "The city assessor's most recent figure was approximately four hundred and sixty thousand dollars, which I suspect is conservative, and the residual balance on our mortgage is, I believe, somewhere in the neighborhood of forty thousand.",
+            E.VALUE,
+            {"home_value": 460_000, "mortgage_balance": 40_000},
+        ),
+        ("he said a hair under three hundred thousand", E.VALUE, {"home_value": 300_000}),
+        (
+            "Oh, I'd guess three seventy-five or so, and there's about forty thousand still owing.",
+            E.VALUE,
+            {"home_value": 375_000, "mortgage_balance": 40_000},
+        ),
+        # "for" heard for "four" where an amount is said
+        (
+            "its worth maybe for 10 we owe like 95 thousand",
+            E.VALUE,
+            {"home_value": 410_000, "mortgage_balance": 95_000},
+        ),
+        # a timeshare not bought is none of theirs
+        (
+            "Stan Wojcik. And before you ask, no, I'm not buying a timeshare.",
+            E.NAME,
+            {"first_name": "Stan", "last_name": "Wojcik"},
+        ),
+        # "y'all" is no name, "ma'am good morning" no morning; a spelled word is the last name
+        ("yes mam good morning i was calling bout the letter yall sent", E.NAME, {"yes": True}),
+        (
+            "this is cleveland brew sard broussard b r o u s s a r d",
+            E.NAME,
+            {"first_name": "Cleveland", "last_name": "Broussard"},
+        ),
+        # asked for the last name: said first, then the ZIP
+        (
+            "Sundquist. And my zip code is nine nine two oh five.",
+            E.IDENTITY,
+            {"last_name": "Sundquist", "zip": "99205"},
+        ),
+        # talking it over with somebody is the meeting
+        (
+            "I suppose I would like to talk it over with somebody. Tuesday or Wednesday, after my stories, so sometime after two o'clock.",
+            E.BOOKING_OFFER,
+            {
+                "days": [W.TUE, W.WED],
+                "part_of_day": PartOfDay.AFTERNOON,
+                "hour": 14,
+                "starts_from": 840,
+                "exact_minute": 840,
+                "timeline": "sometime",
+                "callback": CallbackWhen(weekday=W.TUE, hour=14, part_of_day=PartOfDay.AFTERNOON),
+                "intents": {Intent.BOOK},
+            },
+        ),
+        ("I want to talk it over with my son first", E.BOOKING_OFFER, {"intents": {Intent.UNSURE}}),
+        # weekdays said not to suit; a worry's word in a statement is no worry
+        (
+            "Weekdays are tough, we've got the grandkids most days. Is there any way to do a Saturday morning?",
+            E.BOOKING_OFFER,
+            {
+                "days": [W.SAT],
+                "part_of_day": PartOfDay.MORNING,
+                "question": True,
+                "callback": CallbackWhen(weekday=W.SAT, part_of_day=PartOfDay.MORNING),
+            },
+        ),
+        # a question asked of what was said just before
+        (
+            "My brother-in-law says these things are a racket and the bank steals your house. That true or not?",
+            E.BOOKING_OFFER,
+            {"objection": "lose_home", "question": True},
+        ),
+        # where they are is no yes
+        (
+            "We are on the near west side of Madison; the postal code is five three seven oh five.",
+            E.BOOKING_OFFER,
+            {"zip": "53705"},
+        ),
+        ("we are", E.PRIMARY, {"yes": True, "primary_residence": True}),
+        # an unpunctuated question turned mid-sentence
+        (
+            "now if i do this can my daughter still get the house when i pass",
+            E.SLOT,
+            {"objection": "heirs", "question": True},
+        ),
+    ],
+)
+def test_regional_and_spoken_ways_read_as_meant(
+    said: str, expect: Expect, facts: dict[str, object]
+) -> None:
+    assert _only(said, expect) == facts
+
+
+@pytest.mark.parametrize(
+    ("said", "days", "starts_from", "starts_before", "choice"),
+    [
+        # a day filled only until an hour is free after it; "either of those days" are the days
+        (
+            "On Tuesdays and Thursdays I have a standing engagement at the library until eleven, so any time after half past eleven on either of those days would suit.",
+            [W.TUE, W.THU],
+            690,
+            None,
+            None,
+        ),
+        ("either one is fine", [], None, None, 0),
+        # "nothing before lunch" is from lunch
+        (
+            "Fine, put me down. Monday. And nothing before lunch, I don't do mornings.",
+            [W.MON],
+            720,
+            None,
+            None,
+        ),
+        ("before lunch please", [], None, 720, None),
+    ],
+)
+def test_days_and_hours_with_their_reasons(
+    said: str,
+    days: list[Weekday],
+    starts_from: int | None,
+    starts_before: int | None,
+    choice: int | None,
+) -> None:
+    heard = understand(said, E.SLOT)
+    assert (heard.days, heard.starts_from, heard.starts_before, heard.choice) == (
+        days,
+        starts_from,
+        starts_before,
+        choice,
+    )
+
+
+def test_put_me_down_is_a_booking_and_an_insult_of_someone_else_no_anger() -> None:
+    heard = understand(
+        "Hm. Well, he's an idiot anyway. Fine, put me down. Monday.", E.BOOKING_OFFER
+    )
+    assert heard.has(Intent.BOOK) and not heard.has(Intent.ANGRY)
+    assert understand("you're an idiot", E.BOOKING_OFFER).has(Intent.ANGRY)

@@ -257,9 +257,11 @@ def _gate_words(low: str) -> str:
         lead = _RETRACT.match(after)
         took_back = lead is not None and not _WEAK_RETRACT.fullmatch(lead.group())
         sold = re.search(
-            r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)) (?:the |our |"
-            r"my |a |that )?$", low[: match.start()]
-        )  # fmt: skip
+            r"\b(?:sold|used to (?:have|own)|had|got rid of|no longer (?:have|own)|buying|buy|"
+            r"selling|sell (?:me|us)|pitch(?:ing)? (?:me|us)|interested in|want) (?:the |our |"
+            r"my |a |that |any |one of those )?$",
+            low[: match.start()],
+        )  # fmt: skip  ("I'm not buying a timeshare": none of theirs)
         negated = _NEGATED.search(low[: match.start()]) and not re.match(
             r"(?:don'?t|do not) live", match.group()
         )

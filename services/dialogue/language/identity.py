@@ -89,6 +89,18 @@ def last_name(heard: Heard, raw: str, low: str, expect: Expect) -> None:
             heard.first_name = None  # "my last name is Holloway": not a first name
         heard.last_name = _title(said.group(1))
         return
+    spelled_out = _SPELLED.search(raw) if expect != Expect.EMAIL else None
+    if spelled_out and heard.first_name and not heard.relation:
+        letters = re.sub(r"[^A-Za-z]", "", spelled_out.group()).lower()
+        if (
+            len(letters) >= 3
+            and letters != heard.first_name.lower()
+            and re.search(rf"\b{letters}\b", low[: spelled_out.start()])
+        ):
+            # "cleveland brew sard broussard b r o u s s a r d": the word they spelled is the
+            # last name, whatever was heard of it before
+            heard.last_name = _title(letters)
+            return
     if heard.last_name or heard.relation:
         return
     echoed = _WORD_SPELLED.search(raw)
@@ -111,7 +123,8 @@ def last_name(heard: Heard, raw: str, low: str, expect: Expect) -> None:
     if spelled:
         heard.last_name = _title(re.sub(r"[^A-Za-z]", "", spelled.group()).lower())
         return
-    bare = _BARE_WORD.fullmatch(low.strip())
+    first = re.split(r"[.!?,;]", low.strip(), maxsplit=1)[0]  # "Sundquist. And my zip is …"
+    bare = _BARE_WORD.fullmatch(low.strip()) or _BARE_WORD.fullmatch(first.strip())
     if bare and not _not_a_name(bare.group(1)):
         # "Henderson.": asked for a last name, a name — even one a town has
         heard.last_name = _title(bare.group(1))

@@ -14,7 +14,9 @@ _YES = re.compile(
     r"absolutely|definitely|certainly|correct|right|that'?s right|that is right|uh[- ]?huh|"
     r"mhm+|mm[- ]?hmm|okay|ok|alright|all right|sounds good|please do|you bet(?:cha)?|indeed|"
     r"(?:i )?reckon so|i (?:do )?reckon(?! not\b)|"
-    r"i do|we do|i am|we are|it is|it'?s true|i would|we would|i'?d like that|go ahead|fine|"
+    # (not "we are on the near west side", "I am in Madison": where, not yes)
+    r"i do|we do|(?:i am|we are|it is)(?! (?:on|in|at|from|near|over|out|up|down|by|just|located)"
+    r"\b)|it'?s true|i would|we would|i'?d like that|go ahead|fine|"
     r"perfect|great|that works|works for me|that'?d be (?:great|good|fine|nice)|i guess so|"
     r"i think so|why not|let'?s do (?:it|that)|sure thing|that one|affirmative|exactly|"
     r"yes please|you got it|that'?s me|speaking|"

@@ -33,7 +33,8 @@ _NONE = re.compile(
 )
 #: words after an amount that make it what is owed: "forty thousand left on the mortgage"
 _BALANCE_AFTER = re.compile(
-    r"\s*(?:dollars\s*)?(?:(?:left|owed|owing|remaining|outstanding|still owed)\b|(?:on|against) "
+    r"\s*(?:dollars\s*)?(?:(?:still )?(?:left|owed|owing|remaining|outstanding|due)\b|(?:on|against"
+    r") "
     r"(?:the|my|our|a) (?:mortgage|loan|heloc|home equity|line of credit|reverse mortgage|first|"
     r"1st|second|2nd)\b)"
 )
@@ -49,6 +50,8 @@ _OTHER_LOAN = re.compile(
     r"\bequity line|\bheloc\b|\bline of credit\b"
 )
 _PAID_OFF = re.compile(
+    # "burned the mortgage papers in '98": the mortgage done with
+    r"\b(?:burned|burnt|burn) (?:the|our|my) (?:mortgage|note)\b|"
     r"\bpaid (?:it |that |(?:the|my|our) (?:house|home|mortgage|loan|place) |everything |the "
     r"whole thing )?off|\bpaid-off (?:house|home|condo|place)\b|"
     r"\b(?:all|fully|completely) paid\b|paid in full|"
@@ -91,7 +94,8 @@ _MONEY_AFTER = re.compile(
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:years?|yrs|months?|weeks?|days?|hours?|minutes?|percent|%|miles?|feet|foot|sq|"
     r"square|acres?|people|kids|grand\w+|great[\s-]grand\w+|children|sons?\b|daughters?\b|"
-    r"brothers?\b|sisters?\b|cousins?\b|dogs?\b|cats?\b|pets?\b|times|o'?clock|a\.?m\b|p\.?m\b|st\b|nd\b|rd\b|"
+    r"brothers?\b|sisters?\b|cousins?\b|dogs?\b|cats?\b|pets?\b|times|o'?clock|a\.?m\b|p\.?m\b|st\b"
+    r"|nd\b|rd\b|"
     r"bed(?:room)?s?\b|bath(?:room)?s?\b|br\b|stor(?:y|ies)\b|floors?\b|car garage|units?\b|"
     r"th\b|street|st\.|avenue|ave|road|rd\.|lane|drive|way|blvd|boulevard|court|circle|years? old|"
     # a count of things: "two blocks over", "three doors down", "two houses"
@@ -155,7 +159,10 @@ def amounts_said(low: str, expect: Expect) -> str:
 
 def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, int, int]],
              used: list[tuple[int, int]]) -> None:  # fmt: skip
-    if _PAID_OFF.search(low) or (expect == Expect.BALANCE and _NONE.fullmatch(low.strip(" .!,"))):
+    said_none = any(
+        _NONE.fullmatch(part.strip(" .!,")) for part in re.split(r"[.!?;]", low) if part.strip()
+    )  # "Owe? Nothing. Not a dime.": a sentence of nothing, when the balance was asked
+    if _PAID_OFF.search(low) or (expect == Expect.BALANCE and said_none):
         heard.mortgage_balance = 0
     money_context = expect in (Expect.VALUE, Expect.BALANCE)
     money_talk = money_context or bool(_VALUE_WORDS.search(low) or _BALANCE_WORDS.search(low))
@@ -466,6 +473,13 @@ _ASIDE = re.compile(
 )
 
 
+#: a hedge said inside the clause of an amount: "is, I believe, about forty thousand"
+_HEDGE = re.compile(
+    r",?\s*\b(?:i believe|i think|i'?d say|i would say|i guess|i suppose|i reckon|if i recall|if "
+    r"i remember (?:right|correctly)|last i (?:checked|looked))\b,?"
+)
+
+
 def _near_money_word(low: str, start: int) -> bool:
     """A word of value, balance or need just before the amount, asides left out ("the mortgage
     is down to, hold on, I've got the statement here... a hundred and twelve")."""
@@ -509,7 +523,8 @@ def _scale_amount(value: float) -> int | None:
 def _amount_kind(low: str, start: int, expect: Expect, heard: Heard, end: int | None = None) -> str:
     if end is not None and _BALANCE_AFTER.match(low[end:]):
         return "balance"  # "there's maybe forty thousand left on the mortgage"
-    pieces = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", low[:start])
+    before = _HEDGE.sub(" ", _ASIDE.sub(" ", low[:start]))  # "is, I believe, about forty"
+    pieces = re.split(r"[.;!?]|,\s*(?=i |we |and |but |the mortgage|mortgage)", before)
     clause = pieces[-1]
     if not re.search(r"[a-z]{3,}", clause) and len(pieces) > 1:
         # "I owe, let me look, I have the statement right here... four hundred and twelve":

@@ -118,7 +118,11 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:bed|dinner)))|next step|get started|move forward|"
         r"go ahead and|let'?s set|make an? (?:time|appointment)|"
         # "I want to get this set up", "can you get me on the calendar?"
-        r"\bset (?:this|it all|all this|everything) up\b|\bget (?:this|it|that|one|something|me|us|"
+        r"\bset (?:this|it all|all this|everything) up\b|\bput (?:me|us) (?:down|in|on the (?:calen"
+        r"dar|"
+        r"schedule|books|list for (?:a|the) (?:call|meeting)))\b(?! (?:as|for (?:a|no)))|"
+        r"\btalk (?:it|this|things) over with (?:someone|somebody|the broker|a broker|a specialist|"
+        r"an expert|a professional|one of your|your)|\bget (?:this|it|that|one|something|me|us|"
         r"things) (?:set up|scheduled|booked|on the (?:calendar|books|schedule))\b|"
         # asking for a time: "do you have anything Tuesday at two?", "any openings Friday?"
         r"\b(?:do|would|did|will) you (?:guys |folks |all )?(?:have|got) (?:anything|something|any"
@@ -208,7 +212,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:you|y'?all|you all|you guys|y'all)(?: back)? (?:herself|himself|themselves)|"
         # mail for someone else: "I got a letter from you, but it isn't for me", "it's addressed
         # to my neighbor", "it was meant for the people who lived here before"
-        r"\b(?:letter|mail|envelope|postcard|flyer|card|notice|mailer)s?\b[^.?!]{0,60}?\b(?:is(?:n'?t"
+        r"\b(?:letter|mail|envelope|postcard|flyer|card|notice|mailer)s?\b[^.?!]{0,60}?\b(?:is(?:n'"
+        r"?t"
         r"| not)|was(?:n'?t| not)|not) (?:really )?(?:for|addressed to|meant for|to) me\b|"
         r"\b(?:addressed|meant|sent) (?:to|for) my (?:"
         + "|".join(RELATIONS)
@@ -262,6 +267,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"liability|bracket|return|break|purposes|situation|planning)"
     ),
     Intent.ANGRY: re.compile(
+        # (not of someone else: "he's an idiot anyway")
+        r"(?<!he's an )(?<!hes an )(?<!she's an )(?<!shes an )(?<!he is an )(?<!she is an )"
+        r"(?<!they're )(?<!theyre )"
         r"\b(?:stupid|idiot|sick (?:and tired )?of|fed up|furious|harass\w*|report you|shut up|"
         r"leave me alone|this is (?:ridiculous|useless|a joke))\b|"
         # a mild oath is anger when it is aimed at the call ("what the hell do you want"), not
@@ -279,7 +287,9 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.UNSURE: re.compile(
         r"not sure|don'?t know|no idea|unsure|let me think|need to think|think about it|"
-        r"think it over|talk (?:it over|to my|with my)|not ready|need (?:some )?time|maybe later|"
+        # (not "I'd like to talk it over with somebody": the broker)
+        r"think it over|talk (?:it over(?! with (?:some|a |an |the |your |one of))|to my|with my)|"
+        r"not ready|need (?:some )?time|maybe later|"
         # the figures are not to hand: "I don't have my papers in front of me"
         r"(?:don'?t|do not|dont) have (?:my|the|our) (?:papers|paperwork|statements?|bills?|"
         r"numbers|figures|records|file)\b|\b(?:papers|paperwork|statements?|figures) (?:isn'?t|"

@@ -22,8 +22,9 @@ OBJECTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     ),
     "lose_home": (
         re.compile(
-            r"lose (?:my|the|our) (?:house|home)|take (?:my|the|our) (?:house|home)|bank "
-            r"(?:owns?|will own|gets?|takes?|would own)|kick (?:me|us) out|foreclos|"
+            r"lose (?:my|the|our|your) (?:house|home)|(?:take|steal|grab)s? (?:my|the|our|your) "
+            r"(?:house|home)|bank (?:owns?|will own|gets?|takes?|would own|steals?|grabs?|keeps?)|k"
+            r"ick (?:me|us) out|foreclos|"
             r"keep (?:the|my|our) (?:house|home|title)|have to leave (?:my|the|our) (?:house|home)|"
             r"who owns the (?:house|home)|still own|sign(?:ing)? (?:my|the|our) (?:house|home) "
             r"over|sign(?:ing)? over (?:my|the|our) (?:house|home)|(?:house|home) over to"
@@ -361,7 +362,13 @@ def _rising_guess(match: re.Match[str]) -> str:
     return match.group(1) + ("." if guess else "?")
 
 
-_CLAUSE_SPLIT = re.compile(r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b")
+_CLAUSE_SPLIT = re.compile(
+    r"[.!?;:—–]+|\s-+\s|,\s*(?=(?:wait|and|but|so|also|oh)\b)|\bwait\b|"
+    # unpunctuated speech-to-text, a question turned mid-sentence: "now if i do this can my
+    # daughter still get the house"
+    r"(?:(?<=\bthis)|(?<=\bthat)|(?<=\bit)|(?<=\bthen)|(?<=\bnow))\s+(?=(?:can|could|will|would|"
+    r"does|do|is|should) (?:my|i|we|you|they|he|she|the)\b)"
+)
 #: intents answered by the policy itself: no knowledge-base search for them
 _POLICY_INTENTS = {
     Intent.ROBOT, Intent.AUTHORITY, Intent.APPOINTMENT_QUERY, Intent.CANCEL, Intent.KEEP,
@@ -386,12 +393,33 @@ def _is_question(low: str) -> bool:
     )
 
 
+#: a question about what was just said: "that true or not?", "is that right?", "is it?"
+_ABOUT_THAT = re.compile(
+    r"^\W*(?:(?:so|and|well|now)\W+)?(?:is |was )?(?:that|it|this)(?:'s| is)? (?:true|right|"
+    r"so|correct|a fact|how it works)\b|^\W*(?:is|was|does|would) (?:that|it|this)\b|^\W*true\b"
+)
+
+
+def _asked_or_worried(low: str) -> list[str]:
+    """The sentences of a turn that ask something or voice a worry: where a concern is said
+    ("we've got the grandkids most days. Is there any way to do a Saturday?" asks of days,
+    not of heirs)."""
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", low) if p.strip()]
+    out = []
+    for i, p in enumerate(sentences):
+        if p.rstrip().endswith("?") or _is_question(p) or _WORRY.search(p):
+            if i and _ABOUT_THAT.search(p):
+                out.append(sentences[i - 1])  # "… the bank steals your house. That true or not?"
+            out.append(p)
+    return out
+
+
 def _topic(heard: Heard, low: str) -> None:
-    worried = heard.question or bool(_WORRY.search(low))
+    concerned = " . ".join(_asked_or_worried(low))
     matched: list[str] = []
     for key, (pattern, _query) in OBJECTIONS.items():
         if pattern.search(low):
-            if key not in ("scam", "fees", "home_visit") and not worried:
+            if key not in ("scam", "fees", "home_visit") and not pattern.search(concerned):
                 continue
             if key == "fees" and heard.mortgage_balance is not None and not heard.question:
                 continue

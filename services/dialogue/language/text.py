@@ -18,6 +18,8 @@ _WORD_END = (
     r"dear\b|hon\b|sweetie\b|sugar\b|baby\b|darling\b|ma'?am\b|sir\b|at\b|dot\b))"
 )
 #: words speech-to-text mishears, put right before reading
+_TENS_WORDS = {"10": "ten", "20": "twenty", "30": "thirty", "40": "forty", "50": "fifty",
+               "60": "sixty", "70": "seventy", "80": "eighty", "90": "ninety"}  # fmt: skip
 _UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _MISHEARD: tuple[tuple[re.Pattern[str], Any], ...] = (
     # tens spelled the way they sound: "sicksty ate", "fourty", "ninty"
@@ -42,6 +44,18 @@ _MISHEARD: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(rf"\b{_TENS}[\s-]+won{_WORD_END}", re.I), r"\1-one"),
     (re.compile(rf"\b{_TENS}[\s-]+ate{_WORD_END}", re.I), r"\1-eight"),
     (re.compile(rf"\b{_TENS}[\s-]+(?:sex|sicks){_WORD_END}", re.I), r"\1-six"),
+    # an amount's idioms: "somewhere in the neighborhood of forty thousand", "in the ballpark
+    # of", "a hair under three hundred", "north of"
+    (re.compile(r"\b(?:somewhere )?in the (?:neighbou?rhood|ballpark|vicinity|range|region) of\b",
+                re.I), "about"),
+    (re.compile(r"\ba (?:hair|tad|smidge|touch|shade) (under|over|below|above|less than|more "
+                r"than)\b", re.I), r"just \1"),
+    # "four" heard as "for" before tens in digits, where an amount is said: "it's worth maybe
+    # for 10" (four-ten)
+    (re.compile(r"\b(worth|maybe|about|around|like|roughly|say|probably|owe|is|was|at) (?:for|fore)"
+                r" ([1-9]0|[1-9][1-9])\b(?!\s*(?:years?|months?|weeks?|days?|minutes?|hours?|"
+                r"o'?clock|a\.?m|p\.?m|:))", re.I),
+     lambda m: f"{m.group(1)} four {_TENS_WORDS.get(m.group(2), m.group(2))}"),
     # hundreds and tens said apart: "appraised at 4 50 thousand" (450 thousand)
     (re.compile(r"\b([1-9])[\s-]+([1-9]\d)\s+(thousand|grand|k)\b", re.I), r"\1\2 \3"),
     # tens in words and the unit in digits: "sixty 6", "seventy 2"

@@ -75,6 +75,7 @@ ENDEARMENTS = frozenset({
     "lady", "fella", "fellow", "gal", "sunshine", "angel", "child", "chief", "boss", "mate",
 })  # fmt: skip
 _NOT_NAMES |= ENDEARMENTS
+_NOT_NAMES |= {"yall", "y'all", "ya'll", "youall", "mam", "maam", "ma'am"}  # "the letter yall sent"
 #: what follows "I'm" that is a state, not a name: "when I'm gone", "I'm stuck"; and what
 #: follows "it's": "it's mine"
 _NOT_NAMES |= {

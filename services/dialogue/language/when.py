@@ -46,7 +46,9 @@ _NOT_DAY = re.compile(
 _NOT_MORNING = re.compile(
     r"\b(?:no good|not good|useless|never|not|can'?t do|don'?t do|hate|bad)\b[^.,;!?]{0,12}"
     r"\bmornings?\b|\bmornings? (?:are|is) (?:bad|no good|out|not good|tough|hard|rough)\b|"
-    r"\bnot (?:before|till|until) (?:noon|lunch|the afternoon)\b|"
+    r"\b(?:not|nothing|never|no|none) (?:before|till|until|earlier than) (?:noon|lunch|the afternoo"
+    r"n"
+    r"|midday)\b|"
     rf"\b(?:early )?mornings?\b\s?[,.]?{WORN_OUT}|"
     # busy then: "afternoons, we bowl in the mornings" (not "we're free in the mornings")
     r"\b(?:i|we) (?!(?:am|are|would|like|prefer|can|could|do|usually)\b)\w+(?: \w+)? (?:in|during) "
@@ -82,7 +84,7 @@ _DAY_IS_OUT = re.compile(
 )
 _CLOCK = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty)"
 _MORNING = re.compile(
-    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|before (?:noon|lunch)|"
+    rf"morning|{_CLOCK}\s*am\b|\ba\.m\.|(?<!nothing )(?<!not )(?<!never )before (?:noon|lunch)|"
     # "early is best", not "too early for us", "she got off early", "an early retirement"
     r"(?<!too )(?<!so )(?<!off )(?<!home )(?<!back )(?<!out )(?<!up )(?<!in )(?<!an )(?<!very )"
     r"(?<!bit )(?<!way )(?<!still )(?<!it's )(?<!its )(?<!left )(?<!pretty )(?<!retire )"
@@ -97,7 +99,8 @@ _AFTERNOON = re.compile(
 #: a greeting, not a time: "Good morning!", "Hi, good afternoon"
 _GREETING = re.compile(
     r"(^|[.!?,;]\s*|\b(?:hi|hello|hey|oh|well|and|yes|yeah|a very|and a|speaker|phone|line|"
-    r"there|sorry|ma'?am|sir)[,!]?\s+)good (?:morning|afternoon|evening|day)\b(?!\s+(?:works|is|"
+    r"there|sorry|ma'?am|mam|maam|miss|dear|honey|sir)[,!]?\s+)good (?:morning|afternoon|evening|da"
+    r"y)\b(?!\s+(?:works|is|"
     r"would|for (?:me|us)|sounds|time|slot|suits|to you))"
 )
 #: a time of today gone by, after what was done then: "I set up a consultation this morning",
@@ -163,10 +166,21 @@ _ONE = re.compile(
 )
 #: the slot nearest a time: "whichever is closer to two o'clock"
 _NEAREST = re.compile(r"\b(?:clos(?:e|er|est)|nearest|nearer|near) to\b|\bnearest\b|\bclosest\b")
-_EITHER = re.compile(r"either|whichever|doesn'?t matter|any of (?:them|those)|both (?:work|are)")
+_EITHER = re.compile(
+    # (not "either of those days": days said, no time picked)
+    r"(?:either|whichever|any of (?:them|those))(?! (?:of )?(?:those |these |the |them )?days?\b)|"
+    r"doesn'?t matter|both (?:work|are)"
+)
 _REJECT = re.compile(
     r"neither|none of (?:them|those)|something else|different (?:day|time)|other (?:days?|times?)"
     r"|don'?t work|doesn'?t work|can'?t do (?:those|either|that)"
+)
+
+
+#: said of days: they do not suit ("weekdays are tough", "the week's no good for us")
+_BAD_FOR_US = re.compile(
+    r"\b(?:are|is|'s|'re) (?:\w+ )?(?:tough|hard|bad|rough|difficult|no good|not good|impossible|"
+    r"out|full|packed|crazy|hectic)\b|\b(?:don'?t|doesn'?t|won'?t|never) work\b"
 )
 
 
@@ -284,9 +298,26 @@ def _days_by_clause(low: str) -> tuple[set[Weekday], set[Weekday]]:
                 taken |= said
             else:
                 wanted |= said
+        elif _UNTIL_AN_HOUR.search(piece):
+            continue  # "Tuesdays I'm at the library until eleven": the day is free after it
         elif _DAY_TAKEN.search(piece) or _ACTIVITY.search(piece):
             taken |= said  # "Irene has her hair appointment Thursdays"
+    if _THOSE_DAYS.search(low):
+        # "… so any time after half past eleven on either of those days": the days said
+        wanted |= {_day(m.group(1)) for m in _WEEKDAY_RE.finditer(low)}
+        taken -= wanted
     return wanted, taken
+
+
+#: what fills a day ends at an hour: the day is free after it
+_UNTIL_AN_HOUR = re.compile(
+    r"\b(?:until|till|til|to|through)\s+(?:about |around )?(?:\d{1,2}(?::\d\d)?|one|two|three|four|"
+    r"five|"
+    r"six|seven|eight|nine|ten|eleven|twelve|noon|lunch(?:time)?)\b"
+)
+#: the days named before, wanted: "either of those days", "on those days", "both of them"
+_THOSE_DAYS = re.compile(r"\b(?:either|both|any|one) of (?:those|these|the|them)(?: two)? days\b|"
+                         r"\bon (?:those|these) (?:two )?days\b")  # fmt: skip
 
 
 def _without_taken(low: str) -> str:
@@ -323,7 +354,8 @@ _HOURS_SAID = re.compile(
 )
 #: the morning, as a piece says it: "mornings", "10 am", "till lunch" (an activity's end)
 _MORNING_PIECE = re.compile(
-    rf"\bmornings?\b|{_CLOCK}\s*am\b|\ba\.m\.|\b(?:before|till|until|til) (?:noon|lunch)\b"
+    rf"\bmornings?\b|{_CLOCK}\s*am\b|\ba\.m\.|(?<!nothing )(?<!not )(?<!never )\b(?:before|till|"
+    r"until|til) (?:noon|lunch)\b"
 )
 _AFTERNOON_PIECE = re.compile(
     rf"\b(?:afternoons?|evenings?)\b|{_CLOCK}\s*pm\b|\bp\.m\.|\bafter (?:noon|lunch)\b"
@@ -464,7 +496,10 @@ def _when(heard: Heard, low: str, expect: Expect) -> None:
     weekdays = next(
         (p for p in _pieces(low) if re.search(r"\bweekdays?\b|during the week", p)), None
     )
-    if weekdays is not None and _DAY_TAKEN.search(weekdays) and not _WANTS_DAY.search(weekdays):
+    if weekdays is not None and (
+        (_DAY_TAKEN.search(weekdays) and not _WANTS_DAY.search(weekdays))
+        or _BAD_FOR_US.search(weekdays)  # "weekdays are tough, we've got the grandkids"
+    ):
         # "Saturday morning … I do volunteer driving on weekdays": the week is taken
         days = [d for d in days if d in (Weekday.SAT, Weekday.SUN)] or [Weekday.SAT]
     elif weekdays is not None:

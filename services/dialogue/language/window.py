@@ -91,7 +91,16 @@ _AT_RE = re.compile(rf"\b{_AT}")
 #: words for parts of the day, as (from, before) in minutes
 _PARTS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = (
     (re.compile(r"\bafter (?:lunch|lunchtime|my lunch)\b"), 13 * 60, None),
-    (re.compile(r"\bbefore (?:lunch|lunchtime)\b"), None, 12 * 60),
+    (
+        re.compile(r"\b(?:nothing|not|never|none) (?:before|till|until) (?:lunch|lunchtime)\b"),
+        12 * 60,
+        None,
+    ),
+    (
+        re.compile(r"(?<!nothing )(?<!not )(?<!never )(?<!none )\bbefore (?:lunch|lunchtime)\b"),
+        None,
+        12 * 60,
+    ),
     (re.compile(r"\blate(?:r)?(?: in the)? mornings?\b|\bmid-?mornings?\b"), 10 * 60, 12 * 60),
     (re.compile(r"\bearly(?: in the)? mornings?\b|\bfirst thing in the morning\b"), None, 10 * 60),
     (re.compile(r"\bearly(?: in the)? afternoons?\b|\bright after lunch\b"), 12 * 60, 15 * 60),

@@ -53,6 +53,13 @@ CANCEL_ANYWAY = re.compile(
 )
 
 
+#: the caller is put out at being contacted: "you guys keep calling my cell"
+CONTACTED_TOO_MUCH = re.compile(
+    r"\b(?:you|y'?all|you guys|you people|your (?:company|people)) (?:keep|kept|always|been) "
+    r"(?:calling|ringing|phoning|texting|sending|mailing|bothering)\b|\bhow (?:did|do|'?d) you "
+    r"get (?:my|this) (?:number|name)\b",
+    re.IGNORECASE,
+)
 #: a call back asked for in so many words: "ring me back", "call us back"
 CALL_BACK = re.compile(r"\b(?:call|ring|phone|get) (?:me|us) back\b|\bcall ?back\b", re.IGNORECASE)
 #: a wait for a person, not a thing: "hold on, let me get her", "my husband's coming"
@@ -95,6 +102,8 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         return lines.STILL_THERE
     s.flags.silences = 0
     s.flags.holding = False
+    if CONTACTED_TOO_MUCH.search(heard.text) or heard.topic == "how_contacted":
+        s.flags.contact_questioned = True  # "you guys keep calling my cell"
     if (
         heard.unfinished
         and not heard.intents
