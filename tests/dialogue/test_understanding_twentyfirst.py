@@ -652,3 +652,100 @@ def test_put_me_down_is_a_booking_and_an_insult_of_someone_else_no_anger() -> No
     )
     assert heard.has(Intent.BOOK) and not heard.has(Intent.ANGRY)
     assert understand("you're an idiot", E.BOOKING_OFFER).has(Intent.ANGRY)
+
+
+# ---- heldout24: ordinary weekday callers -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "facts"),
+    [
+        # "the reverse mortgage one" is the letter, no balance of one million
+        (
+            "Hi, I'm calling about the postcard. The reverse mortgage one.",
+            E.NAME,
+            {"reverse_mortgage": True},
+        ),
+        ("worth about one point two million", E.VALUE, {"home_value": 1_200_000}),
+        # owning with a sister is owning
+        (
+            "yes me and my sister own it together shes 75",
+            E.HOMEOWNER,
+            {"yes": True, "homeowner": True},
+        ),
+        ("my sister owns it", E.HOMEOWNER, {"homeowner": False}),
+        # speech-to-text amounts: "1 10", "3 20", "for fifty"
+        ("we still owe like 1 10", E.BALANCE, {"mortgage_balance": 110_000}),
+        ("i want to say 3 20 maybe 3 40", E.VALUE, {"home_value": 330_000}),
+        ("for fifty maybe", E.VALUE, {"home_value": 450_000}),
+        ("for thirty years we lived there", E.VALUE, {}),
+        # how long they have lived there is no age
+        (
+            "Of course I live there. Forest Hills, 11375. Fifty-one years.",
+            E.PRIMARY,
+            {"yes": True, "zip": "11375", "city": "Forest Hills", "primary_residence": True},
+        ),
+        ("Sixty-nine years.", E.AGE, {"age": 69, "borrower_ages": [69], "own_age": 69}),
+        # the number changed hands
+        (
+            "No, there's no Arthur here. I've had this number about a year, it must've been his before.",
+            E.NAME,
+            {"no": True, "intents": {Intent.WRONG_PERSON}},
+        ),
+        # a call in the past, and a wish for this afternoon
+        (
+            "Hi, it's Walter again, I was talking to you this morning before I had to run off.",
+            E.NAME,
+            {"first_name": "Walter"},
+        ),
+        (
+            "I was hoping for this afternoon",
+            E.PREFERENCE,
+            {
+                "part_of_day": PartOfDay.AFTERNOON,
+                "callback": CallbackWhen(in_days=0, part_of_day=PartOfDay.AFTERNOON),
+            },
+        ),
+        # called in about the letter, not ready to meet: not a no
+        (
+            "Hi, I'm calling about the letter on reverse mortgages. I'm not ready to talk to a broker or anything.",
+            E.NAME,
+            {"intents": {Intent.UNSURE}, "reverse_mortgage": True},
+        ),
+        # run-on: a day and an hour, then what fills the morning
+        (
+            "wednesday after 2 i have pt in the morning",
+            E.PREFERENCE,
+            {
+                "days": [W.WED],
+                "part_of_day": PartOfDay.AFTERNOON,
+                "hour": 14,
+                "starts_from": 840,
+                "exact_minute": 840,
+                "callback": CallbackWhen(weekday=W.WED, hour=14, part_of_day=PartOfDay.AFTERNOON),
+            },
+        ),
+    ],
+)
+def test_ordinary_callers_read_as_meant(
+    said: str, expect: Expect, facts: dict[str, object]
+) -> None:
+    assert _only(said, expect) == facts
+
+
+async def test_sure_we_would_like_to_hear_what_it_is_about_is_a_yes_to_the_meeting(
+    talk: Talk,
+) -> None:
+    call = await _qualified_at_the_offer(talk)
+    reply = await call.say("Sure, I think we'd both like to hear what it's about.")
+    assert "email" not in reply.lower()
+    assert (await call.state()).flags.ready_to_book
+
+
+async def test_asked_when_to_call_back_a_wish_to_meet_instead_gets_the_meeting(talk: Talk) -> None:
+    call = await _qualified_at_the_offer(talk)
+    await call.say("Can someone call me back?")
+    reply = await call.say(
+        "Actually, let's go ahead and set up that meeting with the broker. Tuesday morning."
+    )
+    assert "I have Tuesday" in reply

@@ -238,9 +238,11 @@ def _age(heard: Heard, low: str, expect: Expect, this_year: int,
                 and _BARE_AFTER.match(sentence_after)
                 and value >= 50
             )
-            if own_clause or (
+            # ("Forest Hills, 11375. Fifty-one years.", asked where they live: how long)
+            how_long = re.match(r"[\s,]*years?\b(?! old| young| of age)", sentence_after)
+            if (own_clause or (
                 _BARE_BEFORE.match(sentence_before) and _BARE_AFTER.match(sentence_after)
-            ):
+            )) and not (how_long and expect != Expect.AGE):  # fmt: skip
                 whose = "self"  # "Sixty-nine."
             elif expect == Expect.AGE and not _DURATION_AFTER.match(after):
                 guesses.append((_age_adjusted(int(value), low[:start], after), start, end))

@@ -351,7 +351,10 @@ def _not_ready(heard: Heard, low: str) -> None:
     if _THINK_IT_OVER.search(rest):
         heard.intents.add(Intent.UNSURE)  # "not ready to commit; I'd like to sleep on it and
         return  # talk with my son": the door is open, not a no
-    if not heard.intents & wants and "?" not in low and not questions_first:
+    called_in = re.search(r"\b(?:i'?m|i am) calling (?:about|on|regarding|for)\b", rest)
+    if not heard.intents & wants and "?" not in low and not questions_first and not called_in:
+        # ("I'm calling about the letter. I'm not ready to talk to a broker or anything": they
+        # called to hear about it, just not to meet yet)
         heard.intents.discard(Intent.UNSURE)
         heard.intents.add(Intent.NOT_INTERESTED)
 

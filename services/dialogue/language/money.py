@@ -87,7 +87,10 @@ _TIMELINE = re.compile(
     r"week)|next (?:year|month|spring|summer|fall|winter)|as soon as possible|asap|right away|"
     r"no rush|no hurry|sometime|by (?:the end of )?(?:the )?(?:year|summer|spring|fall|winter)"
 )
-_NEED = re.compile(r"need(?:s|ed)?|looking for|want(?:ed)?|hoping (?:for|to get)|would like")
+_NEED = re.compile(
+    # (not a hedge: "I want to say three-twenty")
+    r"need(?:s|ed)?|looking for|want(?:ed)?(?! to say)|hoping (?:for|to get)|would like(?! to say)"
+)
 _MONEY_AFTER = re.compile(
     r"\s*(?:dollars|bucks|thousand|grand(?![\w-])|million|k\b|hundred|percent|%)"
 )
@@ -210,6 +213,10 @@ def _amounts(heard: Heard, low: str, expect: Expect, found: list[tuple[float, in
                              r"bucks)", low[end:])
         ):  # fmt: skip
             continue  # "I always flip those two", "the two of us": a count, no money
+        if low[start:end] in ("one", "1") and not re.match(
+            r"\s*(?:point|hundred|thousand|grand(?![\w-])|million|mil\b|k\b|dollars)", low[end:]
+        ):
+            continue  # "the reverse mortgage one", "that one": no amount
         if low[start:end] == "one" and re.search(
             r"\b(?:either|the|this|that|which|any|each|every|other|no|first|second|last|later|"
             r"earlier|early|late|next|same|new|old|right|wrong|better|best|morning|afternoon)\s+$",
@@ -475,7 +482,8 @@ _ASIDE = re.compile(
 
 #: a hedge said inside the clause of an amount: "is, I believe, about forty thousand"
 _HEDGE = re.compile(
-    r",?\s*\b(?:i believe|i think|i'?d say|i would say|i guess|i suppose|i reckon|if i recall|if "
+    r",?\s*\b(?:i believe|i think|i'?d say|i would say|i guess|i suppose|i reckon|i (?:want|wanna|"
+    r"would want|'?d want|would like|'?d like) (?:to )?say|if i recall|if "
     r"i remember (?:right|correctly)|last i (?:checked|looked))\b,?"
 )
 

@@ -165,6 +165,15 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"(?:some )?other)|\b(?:i'?d|you could|you can|you might|better) try (?:her|him|them)\b"
     ),
     Intent.WRONG_PERSON: re.compile(
+        # the number changed hands: "there's no Arthur here. I've had this number about a year,
+        # it must've been his before"
+        r"\bthere'?s no (?!one else\b)(?:\w+ ){1,2}(?:here|at this number|living here)\b|"
+        r"\b(?:had|got|have had) this (?:phone )?number (?:for )?(?:about |only |just |a little )?"
+        r"(?:a|an|one|two|three|four|five|six|a few|a couple(?: of)?|\d+) (?:years?|months?|weeks?)"
+        r"\b|"
+        r"\bmust(?:'ve| have) been (?:his|hers|theirs|the (?:last|previous|old) (?:owner|person|one"
+        r"))"
+        r"(?: (?:number|before))?\b|"
         # "a voicemail asking for a Cornelia Haskett. I'm not Cornelia"
         r"\b(?:asking|looking|calling) for (?:a |an |someone |somebody )?\w+[^.?!]{0,30}[.?!;,]\s*"
         r"i'?m not\b|"

@@ -8,7 +8,8 @@ from typing import Any
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|half|grand)\b|\bsixties|seventies|eighties|nineties|fifties"
+    r"eighty|ninety|hundred|thousand|million|half|grand)\b|\bsixties|seventies|eighties|nineties|fi"
+    r"fties"
 )
 #: speech-to-text filler words, dropped before reading: "um", "uh", "erm" (not "uh-huh")
 _FILLERS = re.compile(r"(?<![\w'-])(?:u+m+|u+h+m*|e+r+m+|h+m+)(?![\w'-]|[ ,]+huh)[,.]?\s*", re.I)
@@ -56,6 +57,18 @@ _MISHEARD: tuple[tuple[re.Pattern[str], Any], ...] = (
                 r" ([1-9]0|[1-9][1-9])\b(?!\s*(?:years?|months?|weeks?|days?|minutes?|hours?|"
                 r"o'?clock|a\.?m|p\.?m|:))", re.I),
      lambda m: f"{m.group(1)} four {_TENS_WORDS.get(m.group(2), m.group(2))}"),
+    # "four" heard as "for" before tens in words, where an amount is said or at the start of
+    # the answer: "for fifty maybe", "it's worth for twenty-five"
+    (re.compile(r"(^|\b(?:worth|maybe|about|around|like|roughly|say|probably|owe) )(?:for|fore) "
+                r"((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|thre"
+                r"e|four|"
+                r"five|six|seven|eight|nine))?)\b(?!\s*"
+                r"(?:years?|months?|weeks?|days?|minutes?|hours?|o'?clock))", re.I),
+     r"\1four \2"),
+    # hundreds and tens in digits said apart, where an amount is said: "we still owe like 1 10"
+    (re.compile(r"\b(worth|maybe|about|around|like|roughly|say|probably|owe|is|was|at|of) "
+                r"([1-9]) ([1-9]\d)\b(?![\d,.:]|\s*(?:years?|months?|days?|o'?clock|a\.?m|p\.?m))",
+                re.I), r"\1 \2\3"),
     # hundreds and tens said apart: "appraised at 4 50 thousand" (450 thousand)
     (re.compile(r"\b([1-9])[\s-]+([1-9]\d)\s+(thousand|grand|k)\b", re.I), r"\1\2 \3"),
     # tens in words and the unit in digits: "sixty 6", "seventy 2"

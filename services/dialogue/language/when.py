@@ -109,6 +109,7 @@ _GREETING = re.compile(
 _OPENING_GREETING = re.compile(r"^\W*(?:morning|afternoon|evening)[.,!]\s+(?=\S)")
 _PAST_TIME = re.compile(
     r"\b(?:set (?:it |one |that |this )?up|made|booked|scheduled|called|rang|talked|spoke|went|"
+    r"(?:was|were) (?!hoping|wondering|thinking|wanting|planning|looking|going)[a-z]+ing|"
     r"came|saw|sent|received|mailed|left|heard|signed up|got (?:your|a|the|that) (?:letter|call|"
     r"message|mail))\b[^.,;!?]{0,50}?\b("
     r"?:earlier )?(?:this (?:morning|afternoon|evening)|earlier today|yesterday(?: morning| "
@@ -225,7 +226,7 @@ _CLAUSES = re.compile(
     r"(?<=evening)|(?<=evenings))\s+(?=(?:i|we|im|i'm|ive|i've|i'd|id)\b)|"
     # "… afternoon after 3 i work in the morning at the school cafeteria"
     r"(?<!\bcan)(?<!\bcould)(?<!\bmay)(?<!\bif)(?<!\bdo)(?<!\bwould)(?<!\bwhere)(?<!\bwhen)"
-    r"\s+(?=(?:i|we|im|i'm|ive|i've)\s+(?:work|got|go|volunteer|babysit|drive|play|bowl|golf)\b)|"
+    r"\s+(?=(?:i|we|im|i'm|ive|i've)\s+(?:work|got|go|volunteer|babysit|drive|play|bowl|golf|have)\b)|"
     rf"[.;!?]+|,(?!\s*(?:and\s+|or\s+)?(?:on\s+)?{_DAY}\b)|\s*\b(?:but|because|cause|since|whereas|"
     rf"so)\b|"
     rf"\s*\band\b(?!\s+(?:on\s+)?{_DAY}\b)"

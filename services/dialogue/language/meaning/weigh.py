@@ -235,8 +235,11 @@ def weigh(
         return None
     if top == Act.NOT_INTERESTED and expect == Expect.ANYTHING_ELSE and heard.no:
         return None  # "no, that's all set, thanks" to "anything else?": nothing more, no decline
-    if top == Act.NOT_INTERESTED and (
-        reading.sure(Act.NOT_INTERESTED) or (reading.likely(Act.NOT_INTERESTED) and heard.no)
+    if (
+        top == Act.NOT_INTERESTED
+        and (reading.sure(Act.NOT_INTERESTED) or (reading.likely(Act.NOT_INTERESTED) and heard.no))
+        # ("I'm not ready to talk to a broker or anything": not yet, which the policy hears)
+        and Intent.UNSURE not in heard.intents
     ):
         # asked: information to read, or leave it there? ("No, no need. We'll get our money
         # when it sells.")
@@ -284,6 +287,13 @@ CALLED = re.compile(r"\b(?:called|rang|phoned)\b")
 CALL_AHEAD = re.compile(r"\b(?:call|ring|phone|try|reach)\b")
 
 
+#: words of something to read or be sent
+SOMETHING_TO_READ = re.compile(
+    r"\b(?:e-?mail|mail|send|sent|read|write|writing|brochure|pamphlet|paper|papers|packet|"
+    r"information|info|literature|letter|website|online|look (?:it )?over)\b"
+)
+
+
 def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None:
     """A request the rules did not hear, when the reader is sure of it and the rules heard
     nothing else (never one that ends the call)."""
@@ -304,6 +314,8 @@ def _top_up(heard: Heard, reading: Reading, expect: Expect, facts: bool) -> None
         return
     if heard.no:
         return  # "Nope, no email, I don't do the computer": a no is no request
+    if intent == Intent.EMAIL and heard.yes and not SOMETHING_TO_READ.search(heard.text.lower()):
+        return  # "Sure, we'd both like to hear what it's about": a yes to the meeting
     low = heard.text.lower()
     if intent == Intent.CALLBACK and CALLED.search(low) and not CALL_AHEAD.search(low):
         return  # "You called me… no wait, I called you": a call made, none asked for

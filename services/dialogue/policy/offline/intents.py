@@ -262,6 +262,22 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
         if when and s.expect != Expect.APPOINTMENT_ACTION:
             s.expect = Expect.APPOINTMENT_ACTION
             return f"You already have an appointment for {when}."
+    if (
+        heard.has(Intent.BOOK)
+        and s.expect == Expect.CALLBACK_TIME
+        and s.flags.verified
+        and not s.flags.wrong_person
+        and s.flags.qualified is not False
+        and not s.flags.callback
+    ):
+        # asked when to call back, "let's go ahead and set up that meeting with the broker":
+        # the meeting instead
+        s.flags.wants_callback = s.flags.gate_deferred = False
+        await fn.mark_ready_to_book(turn)
+        await note_preference(turn, heard)
+        if s.flags.qualified:
+            return await offer_slots_now(turn, heard) or "Of course."
+        return READY_FIRST
     if heard.has(Intent.BOOK) and s.node not in (Node.BOOK, Node.WRONG_PERSON) and s.flags.verified:
         await fn.mark_ready_to_book(turn)
         await note_preference(turn, heard)

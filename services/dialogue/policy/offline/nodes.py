@@ -39,6 +39,8 @@ async def on_greet(turn: Turn, heard: Heard) -> str | None:
         answer: str | None = lines.WHO
     else:
         answer = await inline_answer(turn, heard)
+    if not answer and heard.has(Intent.UNSURE) and not carries_facts(heard):
+        answer = "That's fine, there's no pressure at all."  # "not ready to talk to a broker"
     if not s.flags.identified and s.visit_count(Node.GREET) >= 2 and not answer:
         # they would rather not say: carry on without a name
         s.flags.identified = True

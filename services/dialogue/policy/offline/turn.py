@@ -186,6 +186,10 @@ def settle_doubt(s: CallState, heard: Heard) -> bool | None:
         if heard.yes and not heard.no and PLAIN_YES.search(heard.text):
             heard.intents.add(Intent.EMAIL)  # "yes, please": the information
             return False
+        if carries_facts(heard) and not heard.no and not s.flags.doubt_asked_again:
+            # "Gene Wojcik.": the name asked before, not this — taken, and asked once more
+            s.unsure_of, s.flags.doubt_asked_again = intent.value, True
+            return None
         heard.intents.add(intent)
         return True
     meant = (
