@@ -248,7 +248,11 @@ def _refine_intents(heard: Heard, low: str, expect: Expect) -> None:
         intents.discard(Intent.BOOK)  # "my credit union already set it up for us"
     if expect == Expect.BOOKING_OFFER and heard.no and Intent.BOOK in intents:
         intents.discard(Intent.BOOK)
-    if re.search(r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment)", low):
+    if re.search(
+        r"\b(?:no|not|don'?t|never)\b.{0,20}\b(?:book|schedul|appointment|set up (?:any|a|the)"
+        r" (?:meeting|consultation))",
+        low,
+    ):
         intents.discard(Intent.BOOK)
     if Intent.BOOK in intents and _THEIR_APPOINTMENT.search(low):
         # "I'm about to head out for a doctor's appointment": theirs, not one to book

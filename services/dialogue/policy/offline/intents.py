@@ -264,6 +264,7 @@ async def global_intents(turn: Turn, heard: Heard) -> str | None:
             return f"You already have an appointment for {when}."
     if (
         heard.has(Intent.BOOK)
+        and not heard.has(Intent.CALLBACK)
         and s.expect == Expect.CALLBACK_TIME
         and s.flags.verified
         and not s.flags.wrong_person
