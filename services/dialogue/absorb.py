@@ -19,6 +19,7 @@ from services.dialogue import functions as fn
 from services.dialogue.context import Turn
 from services.dialogue.language.gates import OWNER_OWNS, lives_elsewhere
 from services.dialogue.language.heard import Expect, Heard, Intent
+from services.dialogue.language.when import WANTS_DAY
 from services.dialogue.state import CallState
 
 #: Heard field → record_qualification argument
@@ -30,6 +31,7 @@ _GATE_ARGS = (
     ("mortgage_balance", "mortgage_balance"),
 )
 #: where a day or part of day is a booking preference (elsewhere it may be a callback time)
+_GATES_ASKED = (Expect.AGE, Expect.HOMEOWNER, Expect.PRIMARY, Expect.VALUE, Expect.BALANCE)
 _PREFERENCE_CONTEXT = (Expect.PREFERENCE, Expect.BOOKING_OFFER, Expect.ZIP, Expect.NOTHING)
 #: where a day is something else: a slot pick, a callback time, a time for someone else
 _NOT_A_PREFERENCE = (Expect.SLOT, Expect.CALLBACK_TIME, Expect.CALLBACK_OFFER, Expect.GOOD_TIME,
@@ -124,9 +126,17 @@ async def absorb(turn: Turn, heard: Heard) -> str | None:
     elif gates and not f.verified and f.qualified is None:
         _fails_before_verified(s)
     await _other_facts(turn, heard)
+    # asked about the home, a day said beside the answer is a wish only if said as one ("yes,
+    # with my grandson on weekends" is who is there, not when to meet)
+    aside = (
+        s.expect in _GATES_ASKED
+        and not heard.has(Intent.BOOK)
+        and not WANTS_DAY.search(heard.text.lower())
+    )
     if (
         (heard.days or heard.part_of_day)
         and s.expect not in _NOT_A_PREFERENCE
+        and not aside
         and not (heard.intents & _ABOUT_THE_BOOKED_ONE and not heard.has(Intent.RESCHEDULE))
     ):  # "cancel that thursday thing": the day of the appointment they have, not a wish
         if s.expect not in _PREFERENCE_CONTEXT and not heard.has(Intent.CALLBACK):

@@ -749,3 +749,76 @@ async def test_asked_when_to_call_back_a_wish_to_meet_instead_gets_the_meeting(t
         "Actually, let's go ahead and set up that meeting with the broker. Tuesday morning."
     )
     assert "I have Tuesday" in reply
+
+
+# ---- heldout25: answers without yes or no ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expect", "facts"),
+    [
+        # owning, said by whose name is on it
+        ("It's both of ours, his name and mine.", E.HOMEOWNER, {"homeowner": True}),
+        ("Nobody's name on that deed but mine.", E.HOMEOWNER, {"homeowner": True}),
+        ("My name's on the deed. Just me, I'm divorced.", E.HOMEOWNER, {"homeowner": True}),
+        # living there, said by how long or how much of the year
+        (
+            "Since 1988. In Chula Vista, 91910.",
+            E.PRIMARY,
+            {"zip": "91910", "city": "Chula Vista", "primary_residence": True},
+        ),
+        (
+            "Thirty-one years in Upper Arlington. 43221.",
+            E.PRIMARY,
+            {"zip": "43221", "city": "Upper Arlington", "primary_residence": True},
+        ),
+        ("Every day of the year.", E.PRIMARY, {"primary_residence": True}),
+        ("seventy-two years old", E.PRIMARY, {"age": 72, "borrower_ages": [72], "own_age": 72}),
+        # a yes with who lives there with them
+        (
+            "Mm-hmm, with my two cats, and my grandson on weekends.",
+            E.PRIMARY,
+            {
+                "yes": True,
+                "primary_residence": True,
+                "days": [W.SAT, W.SUN],
+                "callback": CallbackWhen(weekday=W.SAT),
+            },
+        ),
+        # turning it down without "not interested"
+        (
+            "No, I don't need a meeting. Thank you for being straight with me.",
+            E.PRIMARY,
+            {"no": True, "intents": {Intent.NOT_INTERESTED, Intent.THANKS}},
+        ),
+        (
+            "I think my wife and I will just sell and move closer to the grandkids instead.",
+            E.PRIMARY,
+            {"intents": {Intent.NOT_INTERESTED}},
+        ),
+        # someone else who "won't shut up about it" is no anger at us
+        ("My brother-in-law in Tempe did one and won't shut up about it.", E.NAME, {}),
+        # how the meeting is held
+        (
+            "Sure, I'd do that. Is it in person or on the phone?",
+            E.BOOKING_OFFER,
+            {"yes": True, "topic": "consultation", "question": True},
+        ),
+    ],
+)
+def test_answers_without_yes_or_no_read_as_meant(
+    said: str, expect: Expect, facts: dict[str, object]
+) -> None:
+    assert _only(said, expect) == facts
+
+
+async def test_a_day_said_beside_a_gate_answer_is_no_wish_to_meet(talk: Talk) -> None:
+    call = talk.call()
+    await call.start(caller="+15125552522")
+    await call.say("This is Delores Pickett, calling from Round Rock, 78664. I'm sixty-three.")
+    await call.say("It's mine, in my name only.")
+    await call.say("Mm-hmm, with my two cats, and my grandson on weekends.")
+    await call.say("The appraisal district has it a hair under four hundred.")
+    good_news = await call.say("About one-fifteen left on it.")
+    assert "get_availability" not in call.tool_names()
+    assert "Would you like me to set up" in good_news

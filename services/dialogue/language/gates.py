@@ -83,10 +83,14 @@ _OWN = re.compile(
     r"(?:own )?(?:house|home|condo)\b|"
     # "it's my house, a three-decker", "my name's on it"
     r"\b(?:it'?s|it is|that'?s|this is) (?:all )?(?:my|our) (?:own )?(?:house|home|place|condo)\b"
-    r"(?! (?:you|that|i'?m|we'?re|they)\b)|\b(?:my|our) names? (?:is |are |'s |'re )?(?:still )?on "
+    r"(?! (?:you|that|i'?m|we'?re|they)\b)|\b(?:my|our) names?(?:'s| is| are|'re)? (?:still )?on "
     r"(?:it|the (?:deed|title|house|home))\b|"
     # owned with someone: "me and my sister own it together", "my brother and I own it"
     r"\b(?:me and (?:my|our) \w+|(?:my|our) \w+ and (?:i|me)) (?:both )?(?:co-?)?owns?\b|"
+    # "it's both of ours, his name and mine", "nobody's name on that deed but mine"
+    r"\bboth of ours\b|\b(?:his|her) name and mine\b|\bmy name and (?:his|hers)\b|"
+    r"\bnobody(?:'s| else'?s) name (?:is )?on (?:it|that|the) ?(?:deed|title)? ?but mine\b|"
+    r"\b(?:only|just) my name(?:'s| is)? on (?:it|the (?:deed|title))\b|"
     # "we're both on the deed", "I'm the only one on the title"
     r"\b(?:i'?m|i am|we'?re|we are|we'?re both|both of us are|we both are|\w+ and (?:me|i) are|"
     r"me and \w+ are)(?: both| the only (?:ones?|name))?(?: still)? (?:on|named on) (?:the )?"
@@ -209,6 +213,9 @@ _LIVES_AWAY = re.compile(
     + _KIN
 )
 _PRIMARY = re.compile(
+    # "every day of the year", "all year long", "three hundred sixty-five days a year"
+    r"\bevery (?:single )?day of the year\b|\ball year (?:round|long)\b|\b365 days\b|"
+    r"\bthree hundred (?:and )?sixty[- ]five days\b|"
     # "we spend February with our daughter, but this is home, eleven months of the year"
     r"\bthis is (?:our |my )?home\b(?! (?:equity|loan|value|insurance))|"
     r"\b(?:eleven|ten|nine|1[01]|9) months (?:of|out of) (?:the|every) year|"
@@ -302,14 +309,17 @@ def _answers_the_gate(low: str) -> bool:
     is said is about the home; "No, that's everything. You've been very kind." and "No, I'll
     stick with family." are about something else."""
     rest = re.sub(
-        r"^\W*(?:(?:oh|well|um|uh|yes|yeah|yep|yup|no|nope|nah|sure|of course|i do|we do|i don'?t|"
+        r"^\W*(?:(?:oh|well|um|uh|mm-?hmm+|uh-?huh|mhm+|yes|yeah|yep|yup|no|nope|nah|sure|of course"
+        r"|i do|we do|i don'?t|"
         r"we don'?t|ma'?am|sir|dear|hon|honey)\W+)*", "", low
     )  # fmt: skip
     if _TURNED_DOWN.search(low):
         return (
             False  # "no no no, never no debts on the house, no thank you": the loan, not the home
         )
-    return len(rest.split()) <= 3 or bool(_HOME_WORDS.search(low))
+    # "Mm-hmm, with my two cats, and my grandson on weekends": who lives there with them
+    living_with = re.match(r"(?:just |only )?(?:me )?(?:and |with )(?:my|our|the) ", rest)
+    return len(rest.split()) <= 3 or bool(_HOME_WORDS.search(low)) or bool(living_with)
 
 
 def _asked(low: str, pattern: re.Pattern[str]) -> bool:
@@ -317,6 +327,16 @@ def _asked(low: str, pattern: re.Pattern[str]) -> bool:
     tenants?")."""
     found = list(pattern.finditer(low))
     return bool(found) and all(re.match(r"[^.!?]*\?", low[m.end() :]) is not None for m in found)
+
+
+#: how long, said as the answer to "is that the home you live in?": "Since 1988.", "oh since
+#: 1966 green bay", "Thirty-one years in Upper Arlington", "forty years this June"
+_TENURE = re.compile(
+    r"^\W*(?:(?:oh|well|yes|yeah|sure|why|heavens|gosh),?\s+)*(?:since (?:\d{4}|'\d\d|nineteen "
+    r"\w+|the (?:\w+ )?(?:fifties|sixties|seventies|eighties|nineties)|(?:we|i) (?:bought|built|"
+    r"moved|got married))|(?:going on |almost |nearly |over |about )?(?:\d+|[a-z]+(?:[- ][a-z]+)?) "
+    r"years(?: now| there| in\b| this| come|,|\.|$))"
+)
 
 
 def _gates(heard: Heard, low: str, expect: Expect) -> None:
@@ -364,6 +384,13 @@ def _gates(heard: Heard, low: str, expect: Expect) -> None:
         heard.homeowner = True
     elif _OWN_POSSESSIVE.search(low) and heard.primary_residence and not heard.question:
         heard.homeowner = True  # "our house is in Aurora, we live there"
+    if (
+        expect == Expect.PRIMARY
+        and heard.primary_residence is None
+        and not heard.question
+        and _TENURE.match(low)
+    ):
+        heard.primary_residence = True  # "Since 1988. In Chula Vista", "thirty-one years there"
     if expect == Expect.HOMEOWNER and heard.homeowner is None and heard.mortgage_balance == 0:
         heard.homeowner = True  # "nope, nothin' owed on it": the "no" is to owing, not owning
     elif (

@@ -43,6 +43,10 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         r"leave (?:me|us) alone"
     ),
     Intent.NOT_INTERESTED: re.compile(
+        # "I don't need a meeting"; "we'll just sell and move closer to the grandkids instead"
+        r"\b(?:don'?t|do not) need (?:a|the|any) (?:meeting|consultation|appointment)\b|"
+        r"\b(?:will|'ll|gonna|going to) (?:just )?sell(?: the (?:house|place|home))? and move\b"
+        r"[^.?!]{0,40}\binstead\b|"
         r"not interested|no interest|ain'?t interested|don'?t (?:want|need) (?:no |any )?loans?\b|"
         r"leave it be\b|don'?t (?:want|need) (?:it|one|a reverse|that|this|"
         r"any(?!body|one|where|how|way))|"
@@ -279,7 +283,8 @@ _INTENT_PATTERNS: dict[Intent, re.Pattern[str]] = {
         # (not of someone else: "he's an idiot anyway")
         r"(?<!he's an )(?<!hes an )(?<!she's an )(?<!shes an )(?<!he is an )(?<!she is an )"
         r"(?<!they're )(?<!theyre )"
-        r"\b(?:stupid|idiot|sick (?:and tired )?of|fed up|furious|harass\w*|report you|shut up|"
+        r"\b(?:stupid|idiot|sick (?:and tired )?of|fed up|furious|harass\w*|report you|(?<!won't )"
+        r"(?<!wont )(?<!can't )(?<!never )shut up|"
         r"leave me alone|this is (?:ridiculous|useless|a joke))\b|"
         # a mild oath is anger when it is aimed at the call ("what the hell do you want"), not
         # colour ("Hell, the way Seattle's gone, the house down the street got six")

@@ -250,6 +250,11 @@ QUESTIONS: dict[str, tuple[re.Pattern[str], str]] = {
     "counseling": (re.compile(r"counsel"), "HUD counseling requirement"),
     "consultation": (
         re.compile(
+            # how it is held: "is it in person or on the phone?"
+            r"\bin person or (?:on|over|by) (?:the )?phone\b|\b(?:on|over|by) (?:the )?phone or in "
+            r"person\b|\b(?:is|will) (?:it|the (?:meeting|consultation)) (?:be )?(?:in person|on th"
+            r"e "
+            r"phone|over the phone|by phone)\?|"
             r"(?:what|how long).{0,30}(?:consultation|appointment|meeting)|what (?:do|should) i"
             r" (?:need|bring|have ready)|what (?:\w+ ){0,2}(?:should|do|will|would) (?:i|we) "
             r"(?:need|bring|have (?:ready|on hand|handy)|get ready|gather|prepare|have with)|what "
@@ -439,6 +444,8 @@ def _topic(heard: Heard, low: str) -> None:
         heard.objection = None
     if heard.topic and heard.objection and heard.topic in ("amount", "consultation_cost"):
         heard.objection = None
+    if heard.objection == "home_visit" and heard.topic == "consultation":
+        heard.topic = None  # "does he come to the house or is it over the phone?": answered so
     if heard.topic == "how_reached":
         heard.intents.discard(Intent.CALLBACK)  # "will they call me at this number?": asked
     if (

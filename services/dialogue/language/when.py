@@ -202,6 +202,8 @@ _WANTS_DAY = re.compile(
     r"have|do|keep|make|move|switch|change)|could (?:i|we|you)|i'?d like|i want|we want|i need|"
     r"give me|put me|make it|keep)\b"
 )
+#: words that want a day or a time ("Tuesday is best", "can we do mornings")
+WANTS_DAY = _WANTS_DAY
 #: a clause that fills its day with something else: "Wednesdays I'm at church with the
 #: quilting ladies", "I'm at the temple Tuesdays", "Tuesdays is the food shelf", "I do dialysis
 #: Tuesday mornings"
