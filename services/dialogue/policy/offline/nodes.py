@@ -302,10 +302,14 @@ async def on_book(turn: Turn, heard: Heard) -> str | None:
             if not result.get("ok"):
                 return await booking_trouble(turn)
             return None
-        said_at = (
-            heard.hour is not None and heard.starts_from is None and heard.starts_before is None
-        )
-        if said_at and heard.choice is None and not heard.no and not heard.days:
+        said_at = heard.starts_from is None and heard.starts_before is None
+        if (
+            heard.hour is not None
+            and said_at
+            and heard.choice is None
+            and not heard.no
+            and not heard.days
+        ):
             # "the two o'clock, please", when two o'clock was not offered: that hour looked up
             at = heard.hour * 60 + (heard.callback.minute if heard.callback else 0)
             s.offered, s.preference_from, s.preference_before = [], at, at + 1
